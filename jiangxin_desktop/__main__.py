@@ -1,0 +1,3 @@
+from jiangxin_desktop.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""Composition root shared by the command line and the windows.
+
+config (data directory) → key (keyring or passphrase) → database (open, migrate) →
+services. Nothing is opened at import time; tests build contexts on temporary folders.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.paths import DataPaths
+from jiangxin_desktop.services.catalog import load_codes
+from jiangxin_desktop.services.registry import TraineeRegistry
+from jiangxin_desktop.services.security.keystore import KeyStore, PassphraseProvider
+from jiangxin_desktop.services.station import (
+    ConsentNotice,
+    StationInfo,
+    initialize,
+    is_demo,
+    load_station,
+    read_consent_notice,
+)
+from jiangxin_desktop.services.trainee_search import TraineeSearch
+from jiangxin_desktop.store import migrate
+from jiangxin_desktop.store.database import Database
+
+
+def current_actor() -> str:
+    """Who is acting. Until user accounts exist (issue 3) this is the OS login name."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: bool = False) -> Database:
+    """Unlock and open the database, migrating it to this program's schema."""
+    paths.ensure()
+    keys = KeyStore(paths.key_descriptor, passphrase)
+    if paths.database.exists():
+        if not keys.exists():
+            raise KnownError(
+                f"找到数据库 {paths.database}，但缺少密钥说明文件 {paths.key_descriptor.name}。"
+                "没有密钥无法打开加密数据库；请从备份恢复该文件。"
+            )
+        key = keys.load()
+    elif create:
+        key = keys.create()
+    else:
+        raise KnownError(f"数据目录 {paths.root} 中还没有数据库。请先运行 jiangxin-desktop demo 或 init。")
+    db = Database(paths.database, key)
+    try:
+        db.check_open()
+        migrate.upgrade(db, paths.migration_backups)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+@dataclass
+class AppContext:
+    paths: DataPaths
+    db: Database
+    station: StationInfo
+    codes: CodeCatalog
+    consent: ConsentNotice
+    registry: TraineeRegistry
+    search: TraineeSearch
+    demo: bool
+    actor: str
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -> AppContext:
+    station = load_station(db)
+    if station is None:
+        raise KnownError("数据库尚未初始化服务站。请运行 jiangxin-desktop init 或 demo。")
+    actor = actor or current_actor()
+    codes = load_codes(db)
+    consent = read_consent_notice()
+    demo = is_demo(db)
+    registry = TraineeRegistry(
+        db,
+        station_code=station.code,
+        actor=actor,
+        codes=codes,
+        consent_version=consent.version,
+        travels=not demo,  # demo rows never travel to the city
+    )
+    return AppContext(paths, db, station, codes, consent, registry, TraineeSearch(db), demo, actor)
+
+
+def open_context(paths: DataPaths, passphrase: PassphraseProvider, *, actor: str | None = None) -> AppContext:
+    db = open_database(paths, passphrase)
+    try:
+        return build_context(paths, db, actor=actor)
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def create_database(
+    paths: DataPaths, passphrase: PassphraseProvider, station: StationInfo, *, demo: bool = False
+) -> Database:
+    """A new encrypted database with its station; refuses to touch an existing one."""
+    if paths.database.exists():
+        raise KnownError(f"数据库 {paths.database} 已存在，不会覆盖。")
+    old_umask = os.umask(0o077) if os.name == "posix" else None
+    db = None
+    try:
+        db = open_database(paths, passphrase, create=True)
+        initialize(db, station, actor=current_actor(), demo=demo)
+        return db
+    except BaseException:
+        # Half-made databases never stay behind: remove the file and its key entry.
+        if db is not None:
+            db.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
+        paths.key_descriptor.unlink(missing_ok=True)
+        raise
+    finally:
+        if old_umask is not None:
+            os.umask(old_umask)

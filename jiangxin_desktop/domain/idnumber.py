@@ -1,0 +1,153 @@
+"""公民身份号码 (GB 11643-1999) normalisation and validation.
+
+The county part (digits 3-6) is information only: unknown, historic and "younger than the
+birth date" area codes are accepted, because real people carry them (python-stdnum's
+``stdnum.cn.ric.validate`` wrongly rejects e.g. 320707 for a 1980 birth, so it is not used).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from jiangxin_desktop.domain.checks import (
+    excel_number_message,
+    fullwidth_to_ascii,
+    looks_like_excel_number,
+    strip_invisible,
+)
+
+# GB/T 2260 province-level codes, plus 81/82/83 used by HK/Macao/Taiwan residence permits.
+PROVINCES: Mapping[str, str] = MappingProxyType(
+    {
+        "11": "北京市",
+        "12": "天津市",
+        "13": "河北省",
+        "14": "山西省",
+        "15": "内蒙古自治区",
+        "21": "辽宁省",
+        "22": "吉林省",
+        "23": "黑龙江省",
+        "31": "上海市",
+        "32": "江苏省",
+        "33": "浙江省",
+        "34": "安徽省",
+        "35": "福建省",
+        "36": "江西省",
+        "37": "山东省",
+        "41": "河南省",
+        "42": "湖北省",
+        "43": "湖南省",
+        "44": "广东省",
+        "45": "广西壮族自治区",
+        "46": "海南省",
+        "50": "重庆市",
+        "51": "四川省",
+        "52": "贵州省",
+        "53": "云南省",
+        "54": "西藏自治区",
+        "61": "陕西省",
+        "62": "甘肃省",
+        "63": "青海省",
+        "64": "宁夏回族自治区",
+        "65": "新疆维吾尔自治区",
+        "71": "台湾省",
+        "81": "香港特别行政区",
+        "82": "澳门特别行政区",
+        "83": "台湾地区（居住证）",
+    }
+)
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+_ASCII_DIGITS = "0123456789"
+_MIN_BIRTH_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    """Result of :func:`check_id`. ``birth_date`` and ``sex`` are set only when valid."""
+
+    input: str
+    valid: bool
+    id_number: str
+    birth_date: date | None
+    sex: str | None
+    message: str | None
+
+
+def normalize_id(raw: str) -> str:
+    """Full-width to half-width, drop all whitespace (incl. U+3000) and zero-width chars, x → X."""
+    return strip_invisible(fullwidth_to_ascii(raw or "")).replace("x", "X")
+
+
+def age_on(birth: date, on: date) -> int:
+    """Full years of age on ``on`` (a 29 February birthday counts from 1 March in common years).
+
+    Negative when ``on`` precedes ``birth``.
+    """
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _check_char(body17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(body17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def _fail(raw: str, number: str, message: str) -> IdCheck:
+    return IdCheck(input=raw, valid=False, id_number=number, birth_date=None, sex=None, message=message)
+
+
+def _structure_error(number: str) -> str | None:
+    """Length and character errors, or None."""
+    if len(number) == 15 and all(c in _ASCII_DIGITS for c in number):
+        return "这是15位旧身份证号码，请换算成18位号码后再录入"
+    if len(number) != 18:
+        return f"公民身份号码应为18位，现在是{len(number)}位，请核对"
+    for pos, ch in enumerate(number[:17], start=1):
+        if ch not in _ASCII_DIGITS:
+            return f"第{pos}位“{ch}”无效：前17位只能是数字，请核对"
+    if number[17] not in _ASCII_DIGITS + "X":
+        return f"第18位“{number[17]}”无效：只能是数字或X，请核对"
+    return None
+
+
+def _birth_error(number: str, today: date) -> tuple[date | None, str | None]:
+    digits = number[6:14]
+    try:
+        birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None, f"第7–14位出生日期“{digits}”不存在，请核对"
+    if birth.year < _MIN_BIRTH_YEAR:
+        return None, f"出生年份{birth.year}早于{_MIN_BIRTH_YEAR}年，请核对第7–10位"
+    if birth > today:
+        return None, f"出生日期{digits}晚于今天，请核对第7–14位"
+    return birth, None
+
+
+def check_id(raw: str, today: date | None = None) -> IdCheck:
+    """Validate a 公民身份号码 (or HK/Macao/Taiwan residence-permit number).
+
+    ``today`` defaults to the current date; birth dates after it are rejected.
+    """
+    raw = raw if raw is not None else ""
+    number = normalize_id(raw)
+    if not number:
+        return _fail(raw, number, "请输入公民身份号码")
+    if looks_like_excel_number(number):
+        return _fail(raw, number, excel_number_message("身份证号"))
+    error = _structure_error(number)
+    if error:
+        return _fail(raw, number, error)
+    if number[:2] not in PROVINCES:
+        return _fail(raw, number, f"前两位“{number[:2]}”不是有效的省份代码，请核对")
+    birth, error = _birth_error(number, today or date.today())
+    if error or birth is None:
+        return _fail(raw, number, error or "出生日期无效，请核对")
+    if number[17] != _check_char(number[:17]):
+        # Never reveal the expected character: it would make fabricating numbers easy.
+        return _fail(raw, number, "校验位错误，请逐位核对号码（含第18位）")
+    sex = "男" if int(number[16]) % 2 == 1 else "女"
+    return IdCheck(input=raw, valid=True, id_number=number, birth_date=birth, sex=sex, message=None)

@@ -1,0 +1,143 @@
+"""Find trainees as the clerk types: filtering, sorting and paging all happen in SQLite.
+
+- a complete ID number: the unique index (a scanned ID card acts at once);
+- 3 or more characters: the trigram FTS5 index over name, ID and phone;
+- 1-2 characters of a name: the name-gram index (see name_grams);
+- 1-2 digits: too short to mean anything; the list stays unfiltered and says so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from jiangxin_desktop.store.database import Database
+
+_FULL_ID = re.compile(r"^\d{17}[\dX]$")
+_DIGITS = re.compile(r"^[\d\sX-]+$")
+
+# Sort keys a caller may ask for → SQL (always ending on seq so paging is stable).
+SORT_KEYS = {
+    "recent": "t.seq",
+    "name": "t.name, t.seq",
+    "id_number": "t.id_number",
+    "birth_date": "t.birth_date, t.seq",
+    "phone": "t.phone, t.seq",
+    "target_group": "t.target_group, t.seq",
+    "sex": "t.sex, t.seq",
+}
+_COLUMNS = (
+    "t.seq, t.uuid, t.name, t.sex, t.birth_date, t.id_number, t.phone, t.target_group, "
+    "t.created_at, t.active"
+)
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    seq: int
+    uuid: str
+    name: str
+    sex: str
+    birth_date: str
+    id_number: str
+    phone: str
+    target_group: str | None
+    created_at: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    kind: str  # all | exact | trigram | grams | short
+    term: str
+    hint: str | None = None
+
+
+def plan_search(raw: str) -> SearchPlan:
+    q = unicodedata.normalize("NFKC", raw or "").strip()
+    if not q:
+        return SearchPlan("all", "")
+    if _DIGITS.match(q.upper()):
+        q = re.sub(r"[\s-]", "", q.upper())
+        if _FULL_ID.match(q):
+            return SearchPlan("exact", q)
+        if len(q) < 3:
+            return SearchPlan("short", q, "请至少输入 3 位数字")
+        return SearchPlan("trigram", q)
+    q = " ".join(q.split())
+    if len(q) >= 3:
+        return SearchPlan("trigram", q)
+    return SearchPlan("grams", q.replace("·", ""))
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+_FTS_TABLE = {"trigram": "trainee_fts", "grams": "trainee_name_grams"}
+
+
+def _source(plan: SearchPlan, include_inactive: bool, *, fts_order: bool) -> tuple[str, dict]:
+    """FROM/WHERE for a plan. With ``fts_order`` the FTS table drives (rows in rowid order)."""
+    active = "" if include_inactive else " AND t.active = 1"
+    if plan.kind == "exact":
+        return f"trainee t WHERE t.id_number = :term{active}", {"term": plan.term}
+    fts = _FTS_TABLE.get(plan.kind)
+    if fts is None:
+        return f"trainee t WHERE 1{active}", {}
+    params = {"term": _phrase(plan.term)}
+    if fts_order:
+        return f"{fts} f JOIN trainee t ON t.seq = f.rowid WHERE {fts} MATCH :term{active}", params
+    return f"trainee t WHERE t.seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :term){active}", params
+
+
+class TraineeSearch:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def page(
+        self,
+        query: str,
+        *,
+        sort: str = "recent",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 200,
+        include_inactive: bool = False,
+    ) -> list[TraineeRow]:
+        plan = plan_search(query)
+        direction = "DESC" if descending else "ASC"
+        # Newest first over an FTS match: FTS5 walks its doclist in rowid order and stops
+        # at LIMIT, so there is no sort step however many rows match.
+        fts_order = sort == "recent" and plan.kind in _FTS_TABLE
+        source, params = _source(plan, include_inactive, fts_order=fts_order)
+        if fts_order:
+            order = f"f.rowid {direction}"
+        else:
+            order = ", ".join(f"{c} {direction}" for c in SORT_KEYS[sort].split(", "))
+        sql = f"SELECT {_COLUMNS} FROM {source} ORDER BY {order} LIMIT :limit OFFSET :offset"
+        with self.db.read() as session:
+            rows = session.execute(text(sql), {**params, "limit": limit, "offset": offset}).all()
+        return [
+            TraineeRow(r[0], r[1], r[2], r[3], str(r[4]), r[5], r[6], r[7], r[8], bool(r[9])) for r in rows
+        ]
+
+    def count(self, query: str, *, cap: int = 10_000, include_inactive: bool = False) -> tuple[int, bool]:
+        """How many rows match, counting at most ``cap`` (True when the cap was reached)."""
+        plan = plan_search(query)
+        source, params = _source(plan, include_inactive, fts_order=True)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT :cap)"
+        with self.db.read() as session:
+            n = session.execute(text(sql), {**params, "cap": cap + 1}).scalar_one()
+        return min(n, cap), n > cap
+
+    def totals(self) -> dict[str, int]:
+        with self.db.read() as session:
+            active, inactive = session.execute(
+                text("SELECT coalesce(sum(active = 1), 0), coalesce(sum(active = 0), 0) FROM trainee")
+            ).one()
+            pending = session.execute(text("SELECT count(*) FROM outbox")).scalar_one()
+        return {"active": int(active), "inactive": int(inactive), "outbox": int(pending)}

@@ -1,0 +1,154 @@
+"""The encrypted SQLite database: SQLCipher with a raw 256-bit key, WAL, one writer.
+
+Readers use a pooled engine with deferred transactions; every write goes through
+:meth:`Database.write`, which holds a process-wide lock and opens ``BEGIN IMMEDIATE`` on a
+single dedicated connection, so writes are serialised and never upgrade a read lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool, StaticPool
+
+from jiangxin_desktop.errors import KnownError, StorageError, WrongKeyError
+
+KEY_BYTES = 32
+
+
+def translate_db_error(exc: BaseException, path: Path) -> KnownError | None:
+    """Map SQLite's environment failures to a Chinese message; None for real bugs."""
+    text = str(getattr(exc, "orig", exc) or exc).lower()
+    if "file is not a database" in text:
+        return WrongKeyError(
+            f"无法打开数据库 {path.name}：密钥或口令不正确，或文件已损坏。"
+            "请确认口令；如仍无法打开，请联系管理员从备份恢复。",
+            detail=text,
+        )
+    if "database or disk is full" in text or "no space left" in text:
+        return StorageError(
+            f"磁盘空间已满，数据未保存。请清理 {path.parent} 所在磁盘后重试。", detail=text
+        )
+    if "database is locked" in text or "database is busy" in text:
+        return StorageError(
+            "数据库正被另一个程序占用（可能已打开另一个匠心窗口）。请关闭它后重试。", detail=text
+        )
+    if "malformed" in text or "corrupt" in text:
+        return StorageError(
+            f"数据库文件 {path.name} 已损坏。请不要继续录入，联系管理员从备份恢复。", detail=text
+        )
+    if "unable to open database" in text or "readonly" in text or "read-only" in text:
+        return StorageError(
+            f"无法写入数据目录 {path.parent}。请检查该文件夹的权限或磁盘。", detail=text
+        )
+    return None
+
+
+class Database:
+    """Owns the engines for one database file. Built by the composition root."""
+
+    def __init__(self, path: Path, key: bytes, *, busy_timeout_ms: int = 5000) -> None:
+        if len(key) != KEY_BYTES:
+            raise ValueError("database key must be 32 bytes")
+        self.path = Path(path)
+        self._key_hex = key.hex()
+        self._busy_timeout_ms = busy_timeout_ms
+        self._write_lock = threading.RLock()
+        self._created = not self.path.exists()
+        if self._created:
+            _create_private_file(self.path)
+        self.read_engine = self._make_engine(immediate=False)
+        self.write_engine = self._make_engine(immediate=True)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+
+    @property
+    def created(self) -> bool:
+        """True when this object created the file (a brand-new database)."""
+        return self._created
+
+    def _make_engine(self, *, immediate: bool) -> Engine:
+        pool = dict(poolclass=StaticPool) if immediate else dict(poolclass=QueuePool, pool_size=4)
+        engine = create_engine(
+            f"sqlite:///{self.path}",
+            module=sqlcipher3.dbapi2,
+            connect_args={"check_same_thread": False},
+            **pool,
+        )
+        key_hex, timeout = self._key_hex, self._busy_timeout_ms
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            try:
+                cur.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+                cur.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+                cur.execute("PRAGMA foreign_keys = ON")
+                cur.execute("PRAGMA journal_mode = WAL")  # also proves the key: reads page 1
+                cur.execute("PRAGMA synchronous = NORMAL")
+            finally:
+                cur.close()
+
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn) -> None:
+            conn.exec_driver_sql(begin)
+
+        return engine
+
+    def check_open(self) -> None:
+        """Open a connection now, so a wrong key surfaces as a clear error at start."""
+        try:
+            with self.read_engine.connect() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except DBAPIError as exc:
+            known = translate_db_error(exc, self.path)
+            if known:
+                raise known from exc
+            raise
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._translated(), self._read_sessions() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction on the single writer; commits on success, rolls back on error."""
+        with self._write_lock, self._translated(), self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            known = translate_db_error(exc, self.path)
+            if known:
+                raise known from exc
+            raise
+
+    def checkpoint(self) -> None:
+        with self._write_lock, self.write_engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def dispose(self) -> None:
+        self.read_engine.dispose()
+        self.write_engine.dispose()
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file owner-only before SQLite touches it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)

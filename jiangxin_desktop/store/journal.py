@@ -1,0 +1,94 @@
+"""Audit events and outbox entries, written inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _dump(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    before: dict | None = None,
+    after: dict | None = None,
+    at: str | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        at=at or utc_now(),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before_json=_dump(before),
+        after_json=_dump(after),
+    )
+    session.add(event)
+    return event
+
+
+def enqueue(
+    session: Session, *, entity: str, entity_uuid: str, version: int, operation: str, payload: dict
+) -> OutboxEntry:
+    entry = OutboxEntry(
+        created_at=utc_now(),
+        entity=entity,
+        entity_uuid=entity_uuid,
+        version=version,
+        operation=operation,
+        payload_json=_dump(payload) or "{}",
+    )
+    session.add(entry)
+    return entry
+
+
+def record_change(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_uuid: str,
+    version: int,
+    before: dict | None,
+    after: dict,
+    operation: str = "upsert",
+    travels: bool = True,
+) -> None:
+    """A change to a travelling row: one audit event and, unless demo data, one outbox entry."""
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        object_type=entity,
+        object_id=entity_uuid,
+        before=before,
+        after=after,
+    )
+    if travels:
+        enqueue(
+            session,
+            entity=entity,
+            entity_uuid=entity_uuid,
+            version=version,
+            operation=operation,
+            payload=after,
+        )

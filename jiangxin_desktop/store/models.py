@@ -1,0 +1,119 @@
+"""SQLAlchemy models. The schema itself is owned by the Alembic revisions in migrations/.
+
+Rows that travel to the city (``Travelling``) carry a time-ordered UUID, the station
+code, a version counter and timestamps, so that rows from many stations merge without
+collisions. ``seq`` is a local integer key (stable rowid for the FTS index); it never
+leaves this database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Travelling:
+    """Columns every row that goes to the city carries."""
+
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    station_code: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class Meta(Base):
+    """Key/value facts about this database (demo flag, catalog version)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Station(Base):
+    __tablename__ = "station"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    county_code: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class CodeEntry(Base):
+    """One entry of a code list (人员类别, 民族, …), loaded from the shipped catalog."""
+
+    __tablename__ = "code_entry"
+    list_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+    extra_json: Mapped[str] = mapped_column(Text, default="{}")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    catalog_version: Mapped[str] = mapped_column(String(40))
+
+
+class Trainee(Travelling, Base):
+    __tablename__ = "trainee"
+    __table_args__ = (
+        Index("ix_trainee_name", "name"),
+        Index("ix_trainee_active_seq", "active", "seq"),
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(2))
+    phone: Mapped[str] = mapped_column(String(20))
+    hukou: Mapped[str | None] = mapped_column(String(20))
+    ethnicity: Mapped[str | None] = mapped_column(String(20))
+    education: Mapped[str | None] = mapped_column(String(20))
+    target_group: Mapped[str | None] = mapped_column(String(40))
+    target_flags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, e.g. ["脱贫家庭"]
+    evidence_type: Mapped[str | None] = mapped_column(String(40))
+    evidence_number: Mapped[str | None] = mapped_column(String(60))
+    employment_status: Mapped[str | None] = mapped_column(String(20))
+    bank_card: Mapped[str | None] = mapped_column(String(19))
+    address: Mapped[str | None] = mapped_column(String(200))
+    employer: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    consent_at: Mapped[str] = mapped_column(String(32))
+    consent_version: Mapped[str] = mapped_column(String(40))
+    photo_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_at: Mapped[str | None] = mapped_column(String(32))
+    deactivated_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(60))
+
+
+class AuditEvent(Base):
+    """Append-only: triggers in the schema refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_event"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(36))
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxEntry(Base):
+    """A change waiting to travel to the city (written in the same transaction)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("entity", "entity_uuid", "version"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(16))  # upsert | deactivate
+    payload_json: Mapped[str] = mapped_column(Text)
+
