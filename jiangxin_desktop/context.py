@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jiangxin_desktop.domain.codes import CodeCatalog
@@ -129,3 +131,47 @@ def create_database(
     finally:
         if old_umask is not None:
             os.umask(old_umask)
+
+
+DEMO_STATION = StationInfo("320706001", "海州区新南街道人社服务站（演示）", "320706")
+
+
+def ensure_demo_database(
+    paths: DataPaths,
+    passphrase: PassphraseProvider,
+    trainees: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Create a demo database where none exists and add demo trainees; refuse a real one."""
+    from jiangxin_desktop.services.demo import seed_trainees
+
+    started = time.perf_counter()
+    if paths.database.exists():
+        db = open_database(paths, passphrase)
+        if not is_demo(db):
+            db.dispose()
+            raise KnownError(
+                f"{paths.database} 是正式数据库，不能写入演示数据。请用 --data-dir 指定其他目录。"
+            )
+    else:
+        db = create_database(paths, passphrase, DEMO_STATION, demo=True)
+    try:
+        ctx = build_context(paths, db)
+        written = seed_trainees(
+            db,
+            ctx.codes,
+            count=trainees,
+            station_code=ctx.station.code,
+            consent_version=ctx.consent.version,
+            actor=ctx.actor,
+            progress=progress,
+        )
+    finally:
+        db.dispose()
+    seconds = time.perf_counter() - started
+    return {
+        "database": str(paths.database),
+        "trainees": written,
+        "seconds": round(seconds, 2),
+        "rate_per_second": round(written / seconds) if seconds else None,
+    }

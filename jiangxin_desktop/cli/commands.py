@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-
 import sys
-import time
 
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import resolve_data_dir
 from jiangxin_desktop.services.security.keystore import PassphraseProvider, env_passphrase_provider
-
-DEMO_STATION = ("320706001", "海州区新南街道人社服务站（演示）", "320706")
 
 
 def terminal_passphrase(new: bool) -> str:
@@ -57,12 +53,23 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--id", dest="id_number", required=True)
     p.add_argument("--phone", required=True)
     p.add_argument("--target-group", required=True, help="人员类别代码或名称")
-    for opt in ("hukou", "ethnicity", "education", "evidence-type", "evidence-number",
-                "employment-status", "bank-card", "address", "employer", "note"):
+    for opt in (
+        "hukou",
+        "ethnicity",
+        "education",
+        "evidence-type",
+        "evidence-number",
+        "employment-status",
+        "bank-card",
+        "address",
+        "employer",
+        "note",
+    ):
         p.add_argument(f"--{opt}")
     p.add_argument("--flag", action="append", default=[], help="人员类别标记，如 脱贫家庭（可重复）")
-    p.add_argument("--consent", action="store_true", required=True,
-                   help="学员已阅读个人信息处理告知并同意（必需）")
+    p.add_argument(
+        "--consent", action="store_true", required=True, help="学员已阅读个人信息处理告知并同意（必需）"
+    )
     p.add_argument("--photo-consent", action="store_true")
     p.set_defaults(handler=cmd_trainee_add)
 
@@ -93,7 +100,7 @@ def cmd_check_id(args) -> int:
             "sex": r.sex,
             "message": r.message,
         }
-        text = (f"{raw}\t有效\t{r.birth_date}\t{r.sex}" if r.valid else f"{raw}\t无效\t{r.message}")
+        text = f"{raw}\t有效\t{r.birth_date}\t{r.sex}" if r.valid else f"{raw}\t无效\t{r.message}"
         emit(obj, as_json=args.json, text=text)
     return 0 if all_valid else 1
 
@@ -103,46 +110,29 @@ def cmd_init(args) -> int:
     from jiangxin_desktop.services.station import StationInfo
 
     paths = resolve_data_dir(args.data_dir)
-    db = create_database(paths, cli_passphrase(), StationInfo(args.station_code, args.station_name, args.county))
+    db = create_database(
+        paths, cli_passphrase(), StationInfo(args.station_code, args.station_name, args.county)
+    )
     db.dispose()
-    emit({"database": str(paths.database), "station": args.station_code}, as_json=args.json,
-         text=f"已创建加密数据库 {paths.database}")
+    emit(
+        {"database": str(paths.database), "station": args.station_code},
+        as_json=args.json,
+        text=f"已创建加密数据库 {paths.database}",
+    )
     return 0
-
-
-def ensure_demo_database(data_dir: str | None, passphrase: PassphraseProvider, trainees: int,
-                         progress=None) -> dict:
-    """Create a demo database where none exists and fill it; refuse a real database."""
-    from jiangxin_desktop.context import build_context, create_database, open_database
-    from jiangxin_desktop.services.demo import seed_trainees
-    from jiangxin_desktop.services.station import StationInfo, is_demo
-
-    paths = resolve_data_dir(data_dir)
-    started = time.perf_counter()
-    if paths.database.exists():
-        db = open_database(paths, passphrase)
-        if not is_demo(db):
-            db.dispose()
-            raise KnownError(f"{paths.database} 是正式数据库，不能写入演示数据。请用 --data-dir 指定其他目录。")
-    else:
-        db = create_database(paths, passphrase, StationInfo(*DEMO_STATION), demo=True)
-    try:
-        ctx = build_context(paths, db)
-        written = seed_trainees(db, ctx.codes, count=trainees, station_code=ctx.station.code,
-                                consent_version=ctx.consent.version, actor=ctx.actor, progress=progress)
-        seconds = time.perf_counter() - started
-        return {"database": str(paths.database), "trainees": written, "seconds": round(seconds, 2),
-                "rate_per_second": round(written / seconds) if seconds else None}
-    finally:
-        db.dispose()
 
 
 def cmd_demo(args) -> int:
     if args.trainees < 0:
         raise KnownError("--trainees 不能为负数。")
-    result = ensure_demo_database(args.data_dir, cli_passphrase(), args.trainees)
-    emit(result, as_json=args.json,
-         text=f"演示数据已写入 {result['database']}：{result['trainees']} 名学员，用时 {result['seconds']} 秒")
+    from jiangxin_desktop.context import ensure_demo_database
+
+    result = ensure_demo_database(resolve_data_dir(args.data_dir), cli_passphrase(), args.trainees)
+    emit(
+        result,
+        as_json=args.json,
+        text=f"演示数据已写入 {result['database']}：{result['trainees']} 名学员，用时 {result['seconds']} 秒",
+    )
     return 0
 
 
@@ -156,11 +146,21 @@ def cmd_status(args) -> int:
     ctx = _context(args)
     try:
         totals = ctx.search.totals()
-        obj = {"station": {"code": ctx.station.code, "name": ctx.station.name},
-               "database": str(ctx.paths.database), "demo": ctx.demo, **totals}
-        emit(obj, as_json=args.json, text=(
-            f"服务站：{ctx.station.name}（{ctx.station.code}）\n数据库：{ctx.paths.database}\n"
-            f"在册学员 {totals['active']} 人，已注销 {totals['inactive']} 人，待上传 {totals['outbox']} 条"))
+        obj = {
+            "station": {"code": ctx.station.code, "name": ctx.station.name},
+            "database": str(ctx.paths.database),
+            "demo": ctx.demo,
+            **totals,
+        }
+        emit(
+            obj,
+            as_json=args.json,
+            text=(
+                f"服务站：{ctx.station.name}（{ctx.station.code}）\n数据库：{ctx.paths.database}\n"
+                f"在册学员 {totals['active']} 人，已注销 {totals['inactive']} 人，"
+                f"待上传 {totals['outbox']} 条"
+            ),
+        )
     finally:
         ctx.close()
     return 0
@@ -192,15 +192,23 @@ def cmd_trainee_add(args) -> int:
     ctx = _context(args)
     try:
         data = TraineeInput(
-            name=args.name, id_number=args.id_number, phone=args.phone,
+            name=args.name,
+            id_number=args.id_number,
+            phone=args.phone,
             target_group=_resolve_code(ctx, "target_group", args.target_group),
             hukou=_resolve_code(ctx, "hukou", args.hukou),
             ethnicity=_resolve_code(ctx, "ethnicity", args.ethnicity),
             education=_resolve_code(ctx, "education", args.education),
             employment_status=_resolve_code(ctx, "employment_status", args.employment_status),
-            target_flags=tuple(args.flag), evidence_type=args.evidence_type,
-            evidence_number=args.evidence_number, bank_card=args.bank_card, address=args.address,
-            employer=args.employer, note=args.note, consent=args.consent, photo_consent=args.photo_consent,
+            target_flags=tuple(args.flag),
+            evidence_type=args.evidence_type,
+            evidence_number=args.evidence_number,
+            bank_card=args.bank_card,
+            address=args.address,
+            employer=args.employer,
+            note=args.note,
+            consent=args.consent,
+            photo_consent=args.photo_consent,
         )
         try:
             record = ctx.registry.register(data)
@@ -209,8 +217,11 @@ def cmd_trainee_add(args) -> int:
             if not args.json:
                 print(f"错误：{dup.message}", file=sys.stderr)
             return 3
-        emit(_public(record), as_json=args.json,
-             text=f"已登记：{record.name} {mask_id(record.id_number)}（{record.sex}，{record.birth_date}）")
+        emit(
+            _public(record),
+            as_json=args.json,
+            text=f"已登记：{record.name} {mask_id(record.id_number)}（{record.sex}，{record.birth_date}）",
+        )
     finally:
         ctx.close()
     return 0
@@ -225,12 +236,24 @@ def cmd_trainee_find(args) -> int:
         hint = plan_search(args.text).hint
         labels = ctx.codes["target_group"]
         for r in rows:
-            obj = {"uuid": r.uuid, "name": r.name, "sex": r.sex, "birth_date": r.birth_date,
-                   "id_number": mask_id(r.id_number), "phone": mask_phone(r.phone),
-                   "target_group": labels.label(r.target_group or "") or r.target_group, "active": r.active}
-            emit(obj, as_json=args.json, text="\t".join(
-                [r.name, r.sex, r.birth_date, obj["id_number"], obj["phone"], obj["target_group"] or ""]
-                + ([] if r.active else ["已注销"])))
+            obj = {
+                "uuid": r.uuid,
+                "name": r.name,
+                "sex": r.sex,
+                "birth_date": r.birth_date,
+                "id_number": mask_id(r.id_number),
+                "phone": mask_phone(r.phone),
+                "target_group": labels.label(r.target_group or "") or r.target_group,
+                "active": r.active,
+            }
+            emit(
+                obj,
+                as_json=args.json,
+                text="\t".join(
+                    [r.name, r.sex, r.birth_date, obj["id_number"], obj["phone"], obj["target_group"] or ""]
+                    + ([] if r.active else ["已注销"])
+                ),
+            )
         if hint and not args.json:
             print(hint, file=sys.stderr)
     finally:
@@ -249,5 +272,3 @@ def cmd_trainee_deactivate(args) -> int:
     finally:
         ctx.close()
     return 0
-
-

@@ -9,22 +9,29 @@ import argparse
 import sys
 
 from jiangxin_desktop import __version__
-from jiangxin_desktop.errors import KnownError
-
 from jiangxin_desktop.cli.output import fail
+from jiangxin_desktop.errors import KnownError
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON")
-    common.add_argument("--data-dir", help="data directory (default: JIANGXIN_DATA_DIR or the user data folder)")
+    common.add_argument(
+        "--data-dir", help="data directory (default: JIANGXIN_DATA_DIR or the user data folder)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="jiangxin-desktop", description="匠心 职业技能培训 服务站客户端", parents=[common]
     )
     parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--self-test", action="store_true", help="open a temporary encrypted database, render Chinese offscreen, exit")
-    parser.add_argument("--demo", action="store_true", help="when no database exists, create one with demo data first")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open a temporary encrypted database, render Chinese offscreen, exit",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="when no database exists, create one with demo data first"
+    )
     sub = parser.add_subparsers(dest="command")
 
     from jiangxin_desktop.cli import commands

@@ -22,8 +22,17 @@ from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import audit, utc_now
 
 AREA_CODES = ("320703", "320706", "320707", "320722", "320723", "320724", "320705", "320721")
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
+    "顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力永健世广志义兴良"
+    "海山仁波宁贵福生龙元全国胜学祥才发成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮"
+    "会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌"
+    "梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
+)
 # Characters outside GB2312 that real names use (堃 喆 昇 玥 䶮 𠇔 are all real).
 RARE = ("堃", "喆", "昇", "玥", "䶮", "𠇔", "赟", "珺", "琇", "镕")
 MINORITY = ("阿依古丽·买买提", "努尔艾力·阿不都", "古丽娜尔·吐尔逊", "扎西·次仁", "巴特尔·额尔敦")
@@ -79,10 +88,10 @@ def demo_trainees(count: int, codes: CodeCatalog, *, seed: int = 2025, today: da
             "sex": "男" if int(number[16]) % 2 else "女",
             "phone": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
             "hukou": rng.choice(lists["hukou"]),
-            "ethnicity": ethnic[0] if rng.random() < 0.97 or "·" not in name else rng.choice(ethnic),
+            "ethnicity": rng.choice(ethnic[1:]) if "·" in name else ethnic[0],
             "education": rng.choice(lists["education"]),
             "target_group": group.code,
-            "target_flags": json.dumps(flags[:1] if flags and rng.random() < 0.3 else [], ensure_ascii=False),
+            "target_flags": json.dumps(flags[:1] if rng.random() < 0.3 else [], ensure_ascii=False),
             "evidence_type": evidence[0],
             "employment_status": rng.choice(lists["employment_status"]),
         }
@@ -129,8 +138,14 @@ def seed_trainees(
                     progress(written, count)
                 if written == count:
                     break
-        audit(session, actor=actor, action="demo.seed", object_type="trainee", object_id=None,
-              after={"trainees": written})
+        audit(
+            session,
+            actor=actor,
+            action="demo.seed",
+            object_type="trainee",
+            object_id=None,
+            after={"trainees": written},
+        )
     return written
 
 

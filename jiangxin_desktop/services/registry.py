@@ -132,7 +132,9 @@ class TraineeRegistry:
             value = (getattr(data, key) or "").strip() or None
             out.values[key] = value
             if value is not None and self.codes[list_name].get(value) is None:
-                out.errors.append(FieldError(key, f"“{value}”不在{self.codes[list_name].title}代码表中，请从列表选择"))
+                out.errors.append(
+                    FieldError(key, f"“{value}”不在{self.codes[list_name].title}代码表中，请从列表选择")
+                )
         if not out.values["target_group"]:
             out.errors.append(FieldError("target_group", "请选择人员类别"))
         self._check_group_details(data, out)
@@ -160,7 +162,10 @@ class TraineeRegistry:
         allowed_evidence = tuple(group.extra.get("evidence", ())) if group else ()
         if evidence and group and evidence not in allowed_evidence:
             out.errors.append(
-                FieldError("evidence_type", f"“{evidence}”不是{group.label}的证明材料，可选：{'、'.join(allowed_evidence)}")
+                FieldError(
+                    "evidence_type",
+                    f"“{evidence}”不是{group.label}的证明材料，可选：{'、'.join(allowed_evidence)}",
+                )
             )
         out.values["evidence_type"] = evidence
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.catalog import install_codes, read_shipped_codes
 from jiangxin_desktop.paths import resources_dir
+from jiangxin_desktop.services.catalog import install_codes, read_shipped_codes
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit, utc_now
 from jiangxin_desktop.store.models import Meta, Station
@@ -47,13 +47,29 @@ def initialize(db: Database, station: StationInfo, *, actor: str, demo: bool = F
     with db.write() as session:
         if session.scalar(select(Station)) is not None:
             raise KnownError("数据库已经初始化过服务站，不能重复初始化。")
-        session.add(Station(code=station.code, name=station.name.strip(), county_code=station.county_code,
-                            created_at=utc_now()))
+        session.add(
+            Station(
+                code=station.code,
+                name=station.name.strip(),
+                county_code=station.county_code,
+                created_at=utc_now(),
+            )
+        )
         catalog = install_codes(session, read_shipped_codes())
         session.merge(Meta(key=DEMO_KEY, value="1" if demo else "0"))
-        audit(session, actor=actor, action="station.initialize", object_type="station",
-              object_id=station.code, after={"name": station.name, "county": station.county_code,
-                                             "demo": demo, "code_catalog": catalog.version})
+        audit(
+            session,
+            actor=actor,
+            action="station.initialize",
+            object_type="station",
+            object_id=station.code,
+            after={
+                "name": station.name,
+                "county": station.county_code,
+                "demo": demo,
+                "code_catalog": catalog.version,
+            },
+        )
 
 
 def load_station(db: Database) -> StationInfo | None:

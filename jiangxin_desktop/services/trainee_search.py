@@ -30,8 +30,7 @@ SORT_KEYS = {
     "sex": "t.sex, t.seq",
 }
 _COLUMNS = (
-    "t.seq, t.uuid, t.name, t.sex, t.birth_date, t.id_number, t.phone, t.target_group, "
-    "t.created_at, t.active"
+    "t.seq, t.uuid, t.name, t.sex, t.birth_date, t.id_number, t.phone, t.target_group, t.created_at, t.active"
 )
 
 

@@ -34,9 +34,7 @@ def translate_db_error(exc: BaseException, path: Path) -> KnownError | None:
             detail=text,
         )
     if "database or disk is full" in text or "no space left" in text:
-        return StorageError(
-            f"磁盘空间已满，数据未保存。请清理 {path.parent} 所在磁盘后重试。", detail=text
-        )
+        return StorageError(f"磁盘空间已满，数据未保存。请清理 {path.parent} 所在磁盘后重试。", detail=text)
     if "database is locked" in text or "database is busy" in text:
         return StorageError(
             "数据库正被另一个程序占用（可能已打开另一个匠心窗口）。请关闭它后重试。", detail=text
@@ -46,9 +44,7 @@ def translate_db_error(exc: BaseException, path: Path) -> KnownError | None:
             f"数据库文件 {path.name} 已损坏。请不要继续录入，联系管理员从备份恢复。", detail=text
         )
     if "unable to open database" in text or "readonly" in text or "read-only" in text:
-        return StorageError(
-            f"无法写入数据目录 {path.parent}。请检查该文件夹的权限或磁盘。", detail=text
-        )
+        return StorageError(f"无法写入数据目录 {path.parent}。请检查该文件夹的权限或磁盘。", detail=text)
     return None
 
 
@@ -139,8 +135,13 @@ class Database:
             raise
 
     def checkpoint(self) -> None:
-        with self._write_lock, self.write_engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Fold the WAL into the main file (outside any transaction)."""
+        with self._write_lock:
+            raw = self.write_engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
 
     def dispose(self) -> None:
         self.read_engine.dispose()

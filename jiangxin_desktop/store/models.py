@@ -116,4 +116,3 @@ class OutboxEntry(Base):
     version: Mapped[int] = mapped_column(Integer)
     operation: Mapped[str] = mapped_column(String(16))  # upsert | deactivate
     payload_json: Mapped[str] = mapped_column(Text)
-

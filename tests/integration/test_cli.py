@@ -1,0 +1,120 @@
+"""The command line as a script would use it: real process, real encrypted database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from jiangxin_desktop.services.demo import id_with_check
+
+VALID = id_with_check("32070319800101001")
+
+
+def run(*args, env_extra=None, check=False):
+    env = {**os.environ, "JIANGXIN_PASSPHRASE": "cli-test-passphrase", **(env_extra or {})}
+    env.pop("QT_QPA_PLATFORM", None)
+    # Headless Linux has no keyring backend: force keyring's fail backend so the CLI
+    # takes the passphrase path exactly as on such a machine.
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    return subprocess.run(
+        [sys.executable, "-m", "jiangxin_desktop", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=check,
+        timeout=120,
+    )
+
+
+def test_check_id_json_lines_and_exit_codes():
+    ok = run(
+        "check-id",
+        VALID,
+        VALID.replace("320703", "810000")[:-1] + id_with_check("81000019800101001")[-1],
+        "--json",
+    )
+    assert ok.returncode == 0, ok.stderr
+    first = json.loads(ok.stdout.splitlines()[0])
+    assert first == {
+        "input": VALID,
+        "valid": True,
+        "id_number": VALID,
+        "birth_date": "1980-01-01",
+        "sex": "男",
+        "message": None,
+    }
+    bad = run("check-id", VALID, "3.20703E+17", "--json")
+    assert bad.returncode == 1
+    lines = [json.loads(x) for x in bad.stdout.splitlines()]
+    assert [x["valid"] for x in lines] == [True, False]
+    assert "科学计数法" in lines[1]["message"]
+
+
+def test_demo_add_find_status(tmp_path):
+    data = str(tmp_path / "d")
+    demo = run("demo", "--trainees", "500", "--data-dir", data, "--json", check=True)
+    assert json.loads(demo.stdout)["trainees"] == 500
+    assert json.loads((tmp_path / "d" / "key.json").read_text())["scheme"] == "passphrase"
+
+    added = run(
+        "trainee",
+        "add",
+        "--name",
+        "李四",
+        "--id",
+        VALID.lower(),
+        "--phone",
+        "13900001111",
+        "--target-group",
+        "失业人员",
+        "--consent",
+        "--data-dir",
+        data,
+        "--json",
+    )
+    assert added.returncode == 0, added.stderr
+    record = json.loads(added.stdout)
+    assert record["id_number"] == "320703********" + VALID[-4:]
+
+    again = run(
+        "trainee",
+        "add",
+        "--name",
+        "李四",
+        "--id",
+        VALID,
+        "--phone",
+        "13900001111",
+        "--target-group",
+        "失业人员",
+        "--consent",
+        "--data-dir",
+        data,
+        "--json",
+    )
+    assert again.returncode == 3
+    assert json.loads(again.stdout)["existing"]["uuid"] == record["uuid"]
+
+    found = run("trainee", "find", "李四", "--data-dir", data, "--json", check=True)
+    assert record["uuid"] in [json.loads(x)["uuid"] for x in found.stdout.splitlines()]
+
+    status = json.loads(run("status", "--data-dir", data, "--json", check=True).stdout)
+    assert status["active"] == 501 and status["demo"] is True
+
+
+def test_wrong_passphrase_is_a_message_not_a_traceback(tmp_path):
+    data = str(tmp_path / "d")
+    run("demo", "--trainees", "5", "--data-dir", data, check=True)
+    out = run("status", "--data-dir", data, env_extra={"JIANGXIN_PASSPHRASE": "wrong-passphrase"})
+    assert out.returncode == 2
+    assert "口令不正确" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("args", [["status"], ["trainee", "find", "x"]])
+def test_missing_database_is_explained(tmp_path, args):
+    out = run(*args, "--data-dir", str(tmp_path / "empty"))
+    assert out.returncode == 2 and "还没有数据库" in out.stderr

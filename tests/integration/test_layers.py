@@ -1,0 +1,52 @@
+"""Only jiangxin_desktop/ui imports Qt: the core loads and runs without PySide6."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "jiangxin_desktop.domain.idnumber",
+    "jiangxin_desktop.domain.contact",
+    "jiangxin_desktop.domain.names",
+    "jiangxin_desktop.domain.masking",
+    "jiangxin_desktop.domain.codes",
+    "jiangxin_desktop.store.database",
+    "jiangxin_desktop.store.migrate",
+    "jiangxin_desktop.store.models",
+    "jiangxin_desktop.services.registry",
+    "jiangxin_desktop.services.trainee_search",
+    "jiangxin_desktop.services.demo",
+    "jiangxin_desktop.services.security.keystore",
+    "jiangxin_desktop.context",
+    "jiangxin_desktop.cli.commands",
+]
+
+
+def test_core_imports_leave_pyside6_out():
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in CORE)
+        + "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        + "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_no_module_outside_ui_imports_qt():
+    from pathlib import Path
+
+    import jiangxin_desktop
+
+    root = Path(jiangxin_desktop.__file__).parent
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "ui" not in p.relative_to(root).parts[:1]
+        and any(
+            line.lstrip().startswith(("import PySide6", "from PySide6"))
+            for line in p.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert offenders == []

@@ -1,0 +1,71 @@
+"""The store on a real SQLCipher file: encryption, wrong key, WAL, one writer, permissions."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+
+import pytest
+from sqlalchemy import text
+
+from jiangxin_desktop.errors import WrongKeyError
+from jiangxin_desktop.store import migrate
+from jiangxin_desktop.store.database import Database
+from jiangxin_desktop.store.ids import uuid7
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database(tmp_path / "t.db", secrets.token_bytes(32))
+    migrate.upgrade(database)
+    yield database
+    database.dispose()
+
+
+def test_file_is_encrypted_and_owner_only(db):
+    with db.write() as s:
+        s.execute(text("INSERT INTO meta(key, value) VALUES ('probe', '张小明320703')"))
+    db.checkpoint()
+    raw = db.path.read_bytes()
+    assert not raw.startswith(b"SQLite format 3")
+    assert "张小明".encode() not in raw and b"320703" not in raw
+    if os.name == "posix":
+        assert stat.S_IMODE(db.path.stat().st_mode) == 0o600
+
+
+def test_wal_mode(db):
+    with db.read() as s:
+        assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_wrong_key_is_a_clear_error(db):
+    db.dispose()
+    other = Database(db.path, secrets.token_bytes(32))
+    with pytest.raises(WrongKeyError) as info:
+        other.check_open()
+    assert "密钥或口令不正确" in info.value.message
+    other.dispose()
+
+
+def test_failed_write_leaves_nothing(db):
+    with pytest.raises(RuntimeError), db.write() as s:
+        s.execute(text("INSERT INTO meta(key, value) VALUES ('half', 'x')"))
+        raise RuntimeError("boom")
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM meta WHERE key='half'")).scalar() == 0
+
+
+def test_audit_events_are_append_only(db):
+    with db.write() as s:
+        s.execute(text("INSERT INTO audit_event(at, actor, action, object_type) VALUES ('t','a','x','y')"))
+    for stmt in ("UPDATE audit_event SET actor='b'", "DELETE FROM audit_event"):
+        with pytest.raises(Exception, match="append-only"), db.write() as s:
+            s.execute(text(stmt))
+
+
+def test_uuid7_is_time_ordered_and_version_7():
+    ids = [uuid7() for _ in range(5000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert all(u[14] == "7" and u[19] in "89ab" for u in ids)

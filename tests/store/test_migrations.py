@@ -1,0 +1,81 @@
+"""Alembic migrations: head matches the models, copies before migrating, refuses newer."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from jiangxin_desktop.errors import DatabaseTooNewError
+from jiangxin_desktop.store import migrate
+from jiangxin_desktop.store.database import Database
+from jiangxin_desktop.store.models import Base
+
+KEY = secrets.token_bytes(32)
+
+
+def test_head_constant_matches_alembic():
+    script = ScriptDirectory(str(migrate.MIGRATIONS_DIR))
+    assert script.get_current_head() == migrate.HEAD
+
+
+def _not_fts(name, type_, parent_names) -> bool:
+    """FTS5 virtual tables and their shadow tables are outside the ORM models."""
+    return not (type_ == "table" and name.startswith(("trainee_fts", "trainee_name_grams")))
+
+
+def test_migrated_schema_matches_models(tmp_path):
+    db = Database(tmp_path / "m.db", KEY)
+    migrate.upgrade(db)
+    with db.write_engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_name": _not_fts})
+        diff = compare_metadata(ctx, Base.metadata)
+    db.dispose()
+    assert diff == []
+
+
+def test_newer_database_is_refused(tmp_path):
+    db = Database(tmp_path / "n.db", KEY)
+    migrate.upgrade(db)
+    with db.write() as s:
+        s.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DatabaseTooNewError) as info:
+        migrate.upgrade(db)
+    assert "更新版本" in info.value.message
+    db.dispose()
+
+
+def test_existing_database_is_copied_before_migrating(tmp_path):
+    """An older database (here: one at base with a user table) is copied, then upgraded."""
+    path = tmp_path / "old.db"
+    db = Database(path, KEY)
+    with db.write() as s:
+        s.execute(text("CREATE TABLE legacy(x)"))
+        s.execute(text("INSERT INTO legacy VALUES ('keep me')"))
+    copy = migrate.upgrade(db, tmp_path / "backups")
+    assert migrate.current_revision(db) == migrate.HEAD
+    db.dispose()
+    assert copy is not None and copy.exists()
+    saved = Database(copy, KEY)
+    with saved.read() as s:
+        assert s.execute(text("SELECT x FROM legacy")).scalar() == "keep me"
+        assert s.execute(text("SELECT count(*) FROM sqlite_master WHERE name='trainee'")).scalar() == 0
+    saved.dispose()
+
+
+def test_downgrade_and_upgrade_round_trip(tmp_path):
+    from alembic import command
+
+    db = Database(tmp_path / "r.db", KEY)
+    migrate.upgrade(db)
+    with db.write_engine.connect() as conn:
+        command.downgrade(migrate._alembic_config(conn), "base")
+        conn.commit()
+    assert migrate.current_revision(db) is None
+    migrate.upgrade(db)
+    assert migrate.current_revision(db) == migrate.HEAD
+    db.dispose()
