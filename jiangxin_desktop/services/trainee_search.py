@@ -124,7 +124,7 @@ class TraineeSearch:
             TraineeRow(r[0], r[1], r[2], r[3], str(r[4]), r[5], r[6], r[7], r[8], bool(r[9])) for r in rows
         ]
 
-    def count(self, query: str, *, cap: int = 10_000, include_inactive: bool = False) -> tuple[int, bool]:
+    def count(self, query: str, *, cap: int = 1000, include_inactive: bool = False) -> tuple[int, bool]:
         """How many rows match, counting at most ``cap`` (True when the cap was reached)."""
         plan = plan_search(query)
         source, params = _source(plan, include_inactive, fts_order=True)

@@ -60,8 +60,10 @@ class CodeEntry(Base):
 class Trainee(Travelling, Base):
     __tablename__ = "trainee"
     __table_args__ = (
-        Index("ix_trainee_name", "name"),
+        # The list shows active trainees sorted by one of these; each index serves one order.
         Index("ix_trainee_active_seq", "active", "seq"),
+        Index("ix_trainee_active_name", "active", "name"),
+        Index("ix_trainee_active_id_number", "active", "id_number"),
     )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(60))

@@ -69,3 +69,20 @@ def test_uuid7_is_time_ordered_and_version_7():
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
     assert all(u[14] == "7" and u[19] in "89ab" for u in ids)
+
+
+def test_deferred_index_indexes_bulk_rows_and_restores_trigger(db):
+    from jiangxin_desktop.store.fts import deferred_trainee_index
+
+    cols = (
+        "uuid, station_code, version, created_at, updated_at, name, id_number, birth_date, sex, phone, "
+        "target_flags, consent_at, consent_version, photo_consent, active, created_by"
+    )
+    row = "'{u}', 's', 1, 't', 't', '{n}', '{i}', '1990-01-01', '男', '13800000000', '[]', 't', 'c', 0, 1, 'a'"
+    with db.write() as s, deferred_trainee_index(s):
+        s.execute(text(f"INSERT INTO trainee ({cols}) VALUES ({row.format(u=uuid7(), n='赵钱孙', i='1')})"))
+    with db.write() as s:  # the trigger is back: a normal insert is indexed too
+        s.execute(text(f"INSERT INTO trainee ({cols}) VALUES ({row.format(u=uuid7(), n='赵钱李', i='2')})"))
+    with db.read() as s:
+        hits = s.execute(text("SELECT name FROM trainee_fts WHERE trainee_fts MATCH '\"3800000\"' ORDER BY rowid"))
+        assert hits.scalars().all() == ["赵钱孙", "赵钱李"]

@@ -76,8 +76,9 @@ def upgrade() -> None:
         sa.Column("deactivated_reason", sa.Text),
         sa.Column("created_by", sa.String(60), nullable=False),
     )
-    op.create_index("ix_trainee_name", "trainee", ["name"])
     op.create_index("ix_trainee_active_seq", "trainee", ["active", "seq"])
+    op.create_index("ix_trainee_active_name", "trainee", ["active", "name"])
+    op.create_index("ix_trainee_active_id_number", "trainee", ["active", "id_number"])
     # Substring search over name, ID and phone (trigram: 3+ characters), kept in step
     # with the trainee table by triggers.
     op.execute(

@@ -1,0 +1,35 @@
+"""Offscreen proof that Chinese renders with the embedded font (used by --self-test)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication, QImage, QPainter
+
+from jiangxin_desktop.paths import resources_dir
+
+
+def render_chinese(sample: str) -> str:
+    app = QGuiApplication.instance() or QGuiApplication(["jiangxin-selftest"])
+    font_file = resources_dir() / "fonts" / "wqy-microhei.ttc"
+    font_id = QFontDatabase.addApplicationFont(str(font_file))
+    if font_id < 0:
+        raise RuntimeError(f"cannot load font {font_file}")
+    family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    font = QFont(family, 16)
+    metrics = QFontMetrics(font)
+    missing = [ch for ch in sample if not ch.isspace() and not metrics.inFontUcs4(ord(ch))]
+    # 𠇔 (Extension B) is outside this font: the check must see it, and nothing else.
+    if missing != ["𠇔"]:
+        raise RuntimeError(f"unexpected glyph coverage, missing: {missing}")
+    image = QImage(600, 60, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.setFont(font)
+    painter.setPen(Qt.GlobalColor.black)
+    painter.drawText(10, 40, sample.replace("𠇔", ""))
+    painter.end()
+    dark = sum(1 for x in range(0, 600, 2) for y in range(0, 60, 2) if image.pixelColor(x, y).lightness() < 128)
+    if dark < 200:
+        raise RuntimeError(f"text did not render ({dark} dark samples)")
+    del app
+    return f"render: {family} ({QGuiApplication.platformName()}), {dark} dark samples"
