@@ -41,7 +41,6 @@ def current_actor() -> str:
 
 def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: bool = False) -> Database:
     """Unlock and open the database, migrating it to this program's schema."""
-    paths.ensure()
     keys = KeyStore(paths.key_descriptor, passphrase)
     if paths.database.exists():
         if not keys.exists():
@@ -51,6 +50,7 @@ def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: b
             )
         key = keys.load()
     elif create:
+        paths.ensure()
         key = keys.create()
     else:
         raise KnownError(f"数据目录 {paths.root} 中还没有数据库。请先运行 jiangxin-desktop demo 或 init。")

@@ -16,12 +16,12 @@ from pathlib import Path
 
 def _check_database(folder: Path) -> str:
     from jiangxin_desktop.context import build_context
+    from jiangxin_desktop.paths import DataPaths
     from jiangxin_desktop.services.demo import id_with_check
     from jiangxin_desktop.services.registry import TraineeInput
     from jiangxin_desktop.services.station import StationInfo, initialize
     from jiangxin_desktop.store import migrate
     from jiangxin_desktop.store.database import Database
-    from jiangxin_desktop.paths import DataPaths
 
     db = Database(folder / "selftest.db", secrets.token_bytes(32))
     try:
@@ -29,8 +29,13 @@ def _check_database(folder: Path) -> str:
         initialize(db, StationInfo("000000000", "自检", "320706"), actor="selftest")
         ctx = build_context(DataPaths(folder), db, actor="selftest")
         record = ctx.registry.register(
-            TraineeInput(name="王𠇔", id_number=id_with_check("32070619900101123"), phone="13800000000",
-                         target_group="31", consent=True)
+            TraineeInput(
+                name="王𠇔",
+                id_number=id_with_check("32070619900101123"),
+                phone="13800000000",
+                target_group="31",
+                consent=True,
+            )
         )
         found = [r.uuid for r in ctx.search.page("𠇔")]
         if found != [record.uuid]:

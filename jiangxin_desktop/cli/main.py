@@ -13,16 +13,24 @@ from jiangxin_desktop.cli.output import fail
 from jiangxin_desktop.errors import KnownError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print JSON")
-    common.add_argument(
-        "--data-dir", help="data directory (default: JIANGXIN_DATA_DIR or the user data folder)"
+def _add_common(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--json", action="store_true", default=default, help="print JSON")
+    parser.add_argument(
+        "--data-dir",
+        default=default,
+        help="data directory (default: JIANGXIN_DATA_DIR or the user data folder)",
     )
 
-    parser = argparse.ArgumentParser(
-        prog="jiangxin-desktop", description="匠心 职业技能培训 服务站客户端", parents=[common]
-    )
+
+def build_parser() -> argparse.ArgumentParser:
+    # --json and --data-dir work before or after the subcommand; the subcommands' copies
+    # default to SUPPRESS so that they never overwrite a value given before the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, argparse.SUPPRESS)
+
+    parser = argparse.ArgumentParser(prog="jiangxin-desktop", description="匠心 职业技能培训 服务站客户端")
+    _add_common(parser, None)
+    parser.set_defaults(json=False)
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument(
         "--self-test",

@@ -16,9 +16,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_bundle_builds_and_passes_self_test(tmp_path):
     pytest.importorskip("PyInstaller")
     build = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", str(tmp_path / "dist"),
-         "--workpath", str(tmp_path / "work"), str(ROOT / "build.spec")],
-        capture_output=True, text=True, cwd=ROOT, timeout=1800,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--distpath",
+            str(tmp_path / "dist"),
+            "--workpath",
+            str(tmp_path / "work"),
+            str(ROOT / "build.spec"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1800,
     )
     assert build.returncode == 0, build.stderr[-3000:]
     folder = tmp_path / "dist" / "jiangxin-desktop"

@@ -104,6 +104,8 @@ def test_demo_add_find_status(tmp_path):
 
     status = json.loads(run("status", "--data-dir", data, "--json", check=True).stdout)
     assert status["active"] == 501 and status["demo"] is True
+    before_subcommand = run("--data-dir", data, "--json", "status", check=True)
+    assert json.loads(before_subcommand.stdout) == status
 
 
 def test_wrong_passphrase_is_a_message_not_a_traceback(tmp_path):
@@ -118,3 +120,4 @@ def test_wrong_passphrase_is_a_message_not_a_traceback(tmp_path):
 def test_missing_database_is_explained(tmp_path, args):
     out = run(*args, "--data-dir", str(tmp_path / "empty"))
     assert out.returncode == 2 and "还没有数据库" in out.stderr
+    assert not (tmp_path / "empty").exists()  # looking does not create folders

@@ -78,11 +78,15 @@ def test_deferred_index_indexes_bulk_rows_and_restores_trigger(db):
         "uuid, station_code, version, created_at, updated_at, name, id_number, birth_date, sex, phone, "
         "target_flags, consent_at, consent_version, photo_consent, active, created_by"
     )
-    row = "'{u}', 's', 1, 't', 't', '{n}', '{i}', '1990-01-01', '男', '13800000000', '[]', 't', 'c', 0, 1, 'a'"
+    row = (
+        "'{u}', 's', 1, 't', 't', '{n}', '{i}', '1990-01-01', '男', '13800000000', '[]', 't', 'c', 0, 1, 'a'"
+    )
     with db.write() as s, deferred_trainee_index(s):
         s.execute(text(f"INSERT INTO trainee ({cols}) VALUES ({row.format(u=uuid7(), n='赵钱孙', i='1')})"))
     with db.write() as s:  # the trigger is back: a normal insert is indexed too
         s.execute(text(f"INSERT INTO trainee ({cols}) VALUES ({row.format(u=uuid7(), n='赵钱李', i='2')})"))
     with db.read() as s:
-        hits = s.execute(text("SELECT name FROM trainee_fts WHERE trainee_fts MATCH '\"3800000\"' ORDER BY rowid"))
+        hits = s.execute(
+            text("SELECT name FROM trainee_fts WHERE trainee_fts MATCH '\"3800000\"' ORDER BY rowid")
+        )
         assert hits.scalars().all() == ["赵钱孙", "赵钱李"]

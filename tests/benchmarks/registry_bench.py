@@ -1,0 +1,211 @@
+"""Registry benchmark: seed, cold start, search per keystroke, peak RSS.
+
+    JIANGXIN_PASSPHRASE=bench-passphrase .venv/bin/python tests/benchmarks/registry_bench.py --trainees 200000
+
+Prints medians and percentiles, never a single run. Everything runs on a fresh temporary
+data directory against the real encrypted database and the real program.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = os.environ.get("JIANGXIN_PASSPHRASE") or "bench-passphrase"
+
+# A keyring backend for the "with keyring" start: it hands out a key the benchmark passes in
+# the environment of the child process (as Credential Manager would), never from disk.
+ENV_KEYRING = """
+import os
+import keyring.backend
+
+
+class EnvKeyring(keyring.backend.KeyringBackend):
+    priority = 1
+
+    def get_password(self, service, username):
+        return os.environ.get("JIANGXIN_BENCH_KEY")
+
+    def set_password(self, service, username, password):
+        raise RuntimeError("read-only")
+
+    def delete_password(self, service, username):
+        raise RuntimeError("read-only")
+"""
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIANGXIN_")}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env.update(extra)
+    return env
+
+
+def program() -> list[str]:
+    return [sys.executable, "-m", "jiangxin_desktop"]
+
+
+def seed(data: Path, trainees: int) -> dict:
+    started = time.perf_counter()
+    out = subprocess.run(
+        [*program(), "demo", "--trainees", str(trainees), "--data-dir", str(data), "--json"],
+        env=base_env(JIANGXIN_PASSPHRASE=PASSPHRASE),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout)
+    result["wall_seconds"] = time.perf_counter() - started
+    return result
+
+
+def cold_start(data: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from process spawn to the first painted main window, and the child's peak RSS."""
+    env = {**env, "JIANGXIN_EXIT_AFTER_PAINT": "1"}
+    t0 = time.time()
+    proc = subprocess.Popen(
+        [*program(), "--data-dir", str(data)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+    painted = [line for line in stdout.splitlines() if line.startswith("FIRST_PAINT ")]
+    if proc.returncode != 0 or not painted:
+        raise SystemExit(f"start failed ({proc.returncode}):\n{stdout}\n{stderr}")
+    rss_bytes = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return float(painted[0].split()[1]) - t0, rss_bytes
+
+
+def keyring_copy(data: Path, target: Path) -> tuple[Path, str]:
+    """The same database opened through a keyring entry instead of the passphrase."""
+    from jiangxin_desktop.services.security.keystore import KeyStore
+
+    key = KeyStore(data / "key.json", lambda new: PASSPHRASE).load()
+    target.mkdir(mode=0o700)
+    shutil.copy2(data / "jiangxin.db", target / "jiangxin.db")
+    (target / "key.json").write_text(
+        json.dumps({"format": 1, "scheme": "keyring", "service": "jiangxin-desktop", "account": "bench"})
+    )
+    return target, key.hex()
+
+
+def keystroke_queries(ctx, samples: int, rng: random.Random) -> list[str]:
+    """What a clerk types, one entry per keystroke: names, ID tails, full IDs, phones."""
+    rows = ctx.search.page("", limit=5000)
+    picks = rng.sample(rows, samples)
+    sequences = []
+    for r in picks:
+        sequences.append(r.name)  # 王 → 王伟 → 王伟强
+        sequences.append(r.id_number)  # a full ID typed digit by digit (or scanned)
+        sequences.append(r.id_number[-6:])  # the tail clerks read off a card
+        sequences.append(r.phone[-4:])
+    return [seq[:i] for seq in sequences for i in range(1, len(seq) + 1)]
+
+
+def search_latency(data: Path, samples: int) -> dict:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.paths import DataPaths
+    from jiangxin_desktop.ui.trainee_page import TraineePage
+
+    app = QApplication.instance() or QApplication([])
+    ctx = open_context(DataPaths(data), lambda new: PASSPHRASE)
+    page = TraineePage(ctx)
+    page.resize(1200, 700)
+    page.show()
+    queries = keystroke_queries(ctx, samples, random.Random(7))
+    timings = []
+    for q in queries:
+        page.search_box.setText(q)
+        t = time.perf_counter()
+        page.search_now()  # query, count, model reset, hint: what one keystroke costs
+        page.table.viewport().repaint()
+        timings.append((time.perf_counter() - t) * 1000)
+    page.close()
+    ctx.close()
+    app.processEvents()
+    timings.sort()
+    return {
+        "keystrokes": len(timings),
+        "median_ms": statistics.median(timings),
+        "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        "max_ms": timings[-1],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=200_000)
+    parser.add_argument("--starts", type=int, default=5, help="cold starts per variant")
+    parser.add_argument("--samples", type=int, default=40, help="trainees whose data is typed")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory(prefix="jiangxin-bench-") as tmp:
+        tmp_path = Path(tmp)
+        data = tmp_path / "data"
+        s = seed(data, args.trainees)
+        print(
+            f"seed: {s['trainees']} trainees in {s['seconds']:.1f} s "
+            f"({s['trainees'] / s['seconds']:.0f} per second; process wall {s['wall_seconds']:.1f} s)"
+        )
+        size = (data / "jiangxin.db").stat().st_size / 2**20
+        print(f"database file: {size:.0f} MB (SQLCipher)")
+
+        (tmp_path / "benchkeyring.py").write_text(ENV_KEYRING)
+        kdata, key_hex = keyring_copy(data, tmp_path / "keyring-data")
+        variants = {
+            "keyring (Windows/macOS path)": (
+                kdata,
+                base_env(
+                    PYTHON_KEYRING_BACKEND="benchkeyring.EnvKeyring",
+                    JIANGXIN_BENCH_KEY=key_hex,
+                    PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]),
+                ),
+            ),
+            "passphrase (no keyring; scrypt unlock)": (data, base_env(JIANGXIN_PASSPHRASE=PASSPHRASE)),
+        }
+        peak = 0
+        for label, (folder, env) in variants.items():
+            warm = subprocess.run(
+                [*program(), "--data-dir", str(folder), "status"], env=env, capture_output=True, text=True
+            )  # warm the OS file cache once
+            if warm.returncode != 0:
+                raise SystemExit(f"{label}: {warm.stderr}")
+            runs = []
+            for _ in range(args.starts):
+                seconds, rss = cold_start(folder, env)
+                runs.append(seconds)
+                peak = max(peak, rss)
+            print(
+                f"cold start to first painted window, {label}: median {statistics.median(runs):.2f} s "
+                f"(min {min(runs):.2f}, max {max(runs):.2f}, n={len(runs)})"
+            )
+        print(f"peak RSS of the program (main window over {args.trainees} trainees): {peak / 2**20:.0f} MB")
+
+        lat = search_latency(data, args.samples)
+        print(
+            f"search per keystroke ({lat['keystrokes']} keystrokes of names, IDs, ID tails, phone tails): "
+            f"median {lat['median_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms, max {lat['max_ms']:.1f} ms"
+        )
+    print("targets: start <= 1.0 s, search <= 20 ms per keystroke, RSS <= 300 MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
