@@ -63,6 +63,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "bank-card",
         "address",
         "employer",
+        "employer-uscc",
+        "uscc-override-reason",
         "note",
     ):
         p.add_argument(f"--{opt}")
@@ -206,6 +208,8 @@ def cmd_trainee_add(args) -> int:
             bank_card=args.bank_card,
             address=args.address,
             employer=args.employer,
+            employer_uscc=args.employer_uscc,
+            employer_uscc_override=args.uscc_override_reason,
             note=args.note,
             consent=args.consent,
             photo_consent=args.photo_consent,

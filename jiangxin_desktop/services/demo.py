@@ -66,8 +66,11 @@ def demo_trainees(count: int, codes: CodeCatalog, *, seed: int = 2025, today: da
     rng = random.Random(seed)
     today = today or date.today()
     groups = [
-        (c.code, json.dumps(list(c.extra.get("flags", ()))[:1], ensure_ascii=False),
-         (list(c.extra.get("evidence", ())) or [None])[0])
+        (
+            c.code,
+            json.dumps(list(c.extra.get("flags", ()))[:1], ensure_ascii=False),
+            (list(c.extra.get("evidence", ())) or [None])[0],
+        )
         for c in codes["target_group"].codes
     ]
     lists = {n: [c.code for c in codes[n].codes] for n in ("hukou", "education", "employment_status")}

@@ -24,6 +24,8 @@ FIELD_LABELS = {
     "bank_card": "社保卡/银行账号",
     "address": "联系地址",
     "employer": "工作单位",
+    "employer_uscc": "单位统一社会信用代码",
+    "employer_uscc_override": "信用代码例外说明",
     "note": "备注",
     "consent": "个人信息处理同意",
     "reason": "原因",
@@ -49,6 +51,8 @@ class TraineeRecord:
     bank_card: str | None
     address: str | None
     employer: str | None
+    employer_uscc: str | None
+    employer_uscc_override: str | None
     note: str | None
     consent_at: str
     consent_version: str
@@ -82,6 +86,8 @@ class TraineeRecord:
             bank_card=row.bank_card,
             address=row.address,
             employer=row.employer,
+            employer_uscc=row.employer_uscc,
+            employer_uscc_override=row.employer_uscc_override,
             note=row.note,
             consent_at=row.consent_at,
             consent_version=row.consent_version,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.codes import CodeCatalog
-from jiangxin_desktop.domain.contact import check_bank_card, check_phone
+from jiangxin_desktop.domain.contact import check_bank_card, check_phone, check_uscc
 from jiangxin_desktop.domain.idnumber import age_on, check_id, normalize_id
 from jiangxin_desktop.domain.names import check_name
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
@@ -23,7 +23,13 @@ from jiangxin_desktop.store.journal import audit, record_change, utc_now
 from jiangxin_desktop.store.models import Trainee
 
 # Free-text fields and their longest allowed length.
-_TEXT_LIMITS = {"evidence_number": 60, "address": 200, "employer": 200, "note": 2000}
+_TEXT_LIMITS = {
+    "evidence_number": 60,
+    "address": 200,
+    "employer": 200,
+    "employer_uscc_override": 200,
+    "note": 2000,
+}
 # Coded fields → the code list that holds their values.
 CODED_FIELDS = {
     "hukou": "hukou",
@@ -51,6 +57,8 @@ class TraineeInput:
     bank_card: str | None = None
     address: str | None = None
     employer: str | None = None
+    employer_uscc: str | None = None
+    employer_uscc_override: str | None = None  # reason to keep a code that fails the check
     note: str | None = None
     consent: bool = False
     photo_consent: bool = False
@@ -145,10 +153,27 @@ class TraineeRegistry:
                 out.errors.append(FieldError(key, f"不能超过 {limit} 个字"))
             elif value and value[0] in "=+-@":
                 out.errors.append(FieldError(key, "不能以 = + - @ 开头（会被电子表格当作公式）"))
+        self._check_employer_uscc(data, out)
         if not data.consent:
             out.errors.append(FieldError("consent", "学员须阅读个人信息处理告知并同意后才能登记"))
         out.values["photo_consent"] = bool(data.photo_consent)
         return out
+
+    @staticmethod
+    def _check_employer_uscc(data: TraineeInput, out: Checked) -> None:
+        """GB 32100 check; a code that fails may be kept only with a recorded reason."""
+        uscc = check_uscc(data.employer_uscc or "", required=False)
+        out.values["employer_uscc"] = uscc.value or None
+        reason = (data.employer_uscc_override or "").strip()
+        if uscc.ok or not uscc.value:
+            out.values["employer_uscc_override"] = None  # nothing to explain
+            return
+        if reason:
+            out.warnings.append(FieldError("employer_uscc", f"{uscc.message}（已按例外说明保留）"))
+        else:
+            out.errors.append(
+                FieldError("employer_uscc", f"{uscc.message}；如确认无误，请在“信用代码例外说明”中写明原因")
+            )
 
     def _check_group_details(self, data: TraineeInput, out: Checked) -> None:
         group = self.codes["target_group"].get(out.values["target_group"] or "")

@@ -82,6 +82,8 @@ class Trainee(Travelling, Base):
     bank_card: Mapped[str | None] = mapped_column(String(19))
     address: Mapped[str | None] = mapped_column(String(200))
     employer: Mapped[str | None] = mapped_column(String(200))
+    employer_uscc: Mapped[str | None] = mapped_column(String(18))
+    employer_uscc_override: Mapped[str | None] = mapped_column(Text)  # why an invalid code was kept
     note: Mapped[str | None] = mapped_column(Text)
     consent_at: Mapped[str] = mapped_column(String(32))
     consent_version: Mapped[str] = mapped_column(String(40))

@@ -123,3 +123,21 @@ def test_reveal_leaves_an_audit_event(demo_context):
     rec = demo_context.registry.register(person())
     assert demo_context.registry.reveal(rec.uuid, "id_number") == ID
     assert count(demo_context, "SELECT count(*) FROM audit_event WHERE action = 'trainee.reveal'") == 1
+
+
+def test_invalid_employer_uscc_needs_a_recorded_reason(demo_context):
+    from stdnum.cn import uscc
+
+    valid = "91320700" + "MA1MX4L2" + "0"
+    valid = valid[:17] + uscc.calc_check_digit(valid[:17])
+    wrong = valid[:17] + ("0" if valid[17] != "0" else "1")
+    assert not demo_context.registry.check(person(employer_uscc=valid)).errors
+    blocked = demo_context.registry.check(person(employer_uscc=wrong))
+    assert [e.field for e in blocked.errors] == ["employer_uscc"] and "例外说明" in blocked.errors[0].message
+    rec = demo_context.registry.register(
+        person(employer_uscc=wrong, employer_uscc_override="营业执照原件核对无误")
+    )
+    assert rec.employer_uscc == wrong and rec.employer_uscc_override == "营业执照原件核对无误"
+    with demo_context.db.read() as s:
+        after = s.execute(text("SELECT after_json FROM audit_event ORDER BY seq DESC")).scalar()
+    assert "营业执照原件核对无误" in after

@@ -67,6 +67,8 @@ def upgrade() -> None:
         sa.Column("bank_card", sa.String(19)),
         sa.Column("address", sa.String(200)),
         sa.Column("employer", sa.String(200)),
+        sa.Column("employer_uscc", sa.String(18)),
+        sa.Column("employer_uscc_override", sa.Text),
         sa.Column("note", sa.Text),
         sa.Column("consent_at", sa.String(32), nullable=False),
         sa.Column("consent_version", sa.String(40), nullable=False),
