@@ -108,6 +108,17 @@ def open_context(paths: DataPaths, passphrase: PassphraseProvider, *, actor: str
         raise
 
 
+def discard_database(paths: DataPaths) -> None:
+    """Remove a half-made database, its WAL files and its key (keyring entry included)."""
+    for suffix in ("", "-wal", "-shm"):
+        paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
+    KeyStore(paths.key_descriptor, _no_passphrase).discard()
+
+
+def _no_passphrase(new: bool) -> str:
+    raise AssertionError("discarding a key never needs the passphrase")
+
+
 def create_database(
     paths: DataPaths, passphrase: PassphraseProvider, station: StationInfo, *, demo: bool = False
 ) -> Database:
@@ -121,12 +132,9 @@ def create_database(
         initialize(db, station, actor=current_actor(), demo=demo)
         return db
     except BaseException:
-        # Half-made databases never stay behind: remove the file and its key entry.
         if db is not None:
             db.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
-        paths.key_descriptor.unlink(missing_ok=True)
+        discard_database(paths)
         raise
     finally:
         if old_umask is not None:

@@ -122,10 +122,11 @@ def seed_trainees(
     consent_version: str,
     actor: str,
     progress: Callable[[int, int], None] | None = None,
-    chunk: int = 10_000,
+    chunk: int | None = None,
 ) -> int:
     """Insert ``count`` demo trainees in one transaction; returns how many were written."""
     now = utc_now()
+    chunk = chunk or max(500, min(10_000, count // 20))  # about 20 progress reports
     with db.write() as session, deferred_trainee_index(session):
         start = session.execute(text("SELECT coalesce(max(seq), 0) FROM trainee")).scalar_one()
         existing = set(session.execute(text("SELECT id_number FROM trainee")).scalars())

@@ -288,10 +288,12 @@ class TraineeRegistry:
             row.active, row.deactivated_at, row.deactivated_reason = True, None, None
             return self._save(session, row, before, "trainee.reactivate")
 
-    def reveal(self, uuid: str, field_name: str) -> str:
-        """Show a sensitive number in full; leaves an audit event."""
-        if field_name not in ("id_number", "bank_card"):
-            raise ValueError(field_name)
+    REVEALABLE = ("id_number", "phone", "bank_card")
+
+    def reveal(self, uuid: str, *field_names: str) -> dict[str, str]:
+        """Sensitive numbers in full, by field; one audit event names the fields shown."""
+        if not field_names or any(f not in self.REVEALABLE for f in field_names):
+            raise ValueError(field_names)
         with self.db.write() as session:
             row = self._row(session, uuid)
             audit(
@@ -300,9 +302,9 @@ class TraineeRegistry:
                 action="trainee.reveal",
                 object_type="trainee",
                 object_id=uuid,
-                after={"field": field_name},
+                after={"fields": list(field_names)},
             )
-            return getattr(row, field_name) or ""
+            return {f: getattr(row, f) or "" for f in field_names}
 
     def _save(
         self, session: Session, row: Trainee, before: TraineeRecord, action: str, operation: str = "upsert"

@@ -28,7 +28,9 @@ def render_chinese(sample: str) -> str:
     painter.setPen(Qt.GlobalColor.black)
     painter.drawText(10, 40, sample.replace("𠇔", ""))
     painter.end()
-    dark = sum(1 for x in range(0, 600, 2) for y in range(0, 60, 2) if image.pixelColor(x, y).lightness() < 128)
+    dark = sum(
+        1 for x in range(0, 600, 2) for y in range(0, 60, 2) if image.pixelColor(x, y).lightness() < 128
+    )
     if dark < 200:
         raise RuntimeError(f"text did not render ({dark} dark samples)")
     del app

@@ -85,3 +85,19 @@ def test_missing_keyring_entry_is_a_clear_error(data_paths, memory_keyring):
     memory_keyring.store.clear()  # e.g. the database was copied to another PC
     with pytest.raises(WrongKeyError, match="密钥环中找不到"):
         open_context(data_paths, fixed("unused-pass"))
+
+
+def test_failed_creation_leaves_no_database_and_no_keyring_entry(data_paths, memory_keyring, monkeypatch):
+    from jiangxin_desktop.context import create_database
+    from jiangxin_desktop.services import station
+
+    def broken(*args, **kwargs):
+        raise OSError("disk vanished")
+
+    monkeypatch.setattr("jiangxin_desktop.context.initialize", broken)
+    with pytest.raises(OSError):
+        create_database(
+            data_paths, fixed("unused-pass"), station.StationInfo("320706001", "测试站", "320706")
+        )
+    assert memory_keyring.store == {}
+    assert not data_paths.database.exists() and not data_paths.key_descriptor.exists()

@@ -121,7 +121,8 @@ def test_deactivate_is_not_delete_and_is_audited(demo_context):
 
 def test_reveal_leaves_an_audit_event(demo_context):
     rec = demo_context.registry.register(person())
-    assert demo_context.registry.reveal(rec.uuid, "id_number") == ID
+    shown = demo_context.registry.reveal(rec.uuid, "id_number", "phone")
+    assert shown == {"id_number": ID, "phone": "13812345678"}
     assert count(demo_context, "SELECT count(*) FROM audit_event WHERE action = 'trainee.reveal'") == 1
 
 

@@ -10,6 +10,7 @@ user's passphrase with scrypt; ``JIANGXIN_PASSPHRASE`` supplies it for unattende
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -96,6 +97,16 @@ class KeyStore:
         if data.get("scheme") == "passphrase":
             return self._unwrap(data, self._passphrase(False))
         raise KnownError(f"密钥说明文件 {self.descriptor} 格式无法识别。")
+
+    def discard(self) -> None:
+        """Forget the key of a database that is being thrown away (keyring entry and file)."""
+        if not self.exists():
+            return
+        data = self._read()
+        if data.get("scheme") == "keyring":
+            with contextlib.suppress(keyring.errors.KeyringError):
+                keyring.delete_password(data["service"], data["account"])
+        self.descriptor.unlink(missing_ok=True)
 
     def _wrap(self, key: bytes) -> dict:
         passphrase = self._passphrase(True)

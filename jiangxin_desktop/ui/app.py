@@ -1,0 +1,130 @@
+"""Start the windows: platform, fonts, error hook, first run, unlock, main window."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+from jiangxin_desktop.context import AppContext, open_context
+from jiangxin_desktop.errors import KnownError, WrongKeyError
+from jiangxin_desktop.paths import DataPaths, resolve_data_dir
+from jiangxin_desktop.services.security.keystore import PASSPHRASE_ENV, env_passphrase_provider
+from jiangxin_desktop.ui.error_dialogs import install_exception_hook, show_crash, show_critical
+from jiangxin_desktop.ui.first_run import ask_first_run, create_demo_database
+from jiangxin_desktop.ui.fonts import apply_body_font, load_embedded_fonts
+from jiangxin_desktop.ui.passphrase_dialog import PassphraseCancelled, QtPassphrasePrompt
+from jiangxin_desktop.ui.qt_translations import install_chinese_translations
+
+MAX_PASSPHRASE_TRIES = 3
+EXIT_AFTER_PAINT_ENV = "JIANGXIN_EXIT_AFTER_PAINT"
+HEADLESS_NOTE = (
+    "未检测到显示器，窗口在后台（offscreen）运行，按 Ctrl+C 退出。"
+    " / No display found; the window runs offscreen (Ctrl+C to quit)."
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def prepare_platform() -> None:
+    """Before QApplication: offscreen where Linux has no display; owner-only new files."""
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and "QT_QPA_PLATFORM" not in os.environ
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        print(HEADLESS_NOTE, file=sys.stderr, flush=True)
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def open_with_retries(paths: DataPaths, prompt: QtPassphrasePrompt) -> AppContext:
+    """Unlock the database; a wrong passphrase is asked again, up to MAX_PASSPHRASE_TRIES times."""
+    provider = env_passphrase_provider(prompt)
+    for attempt in range(1, MAX_PASSPHRASE_TRIES + 1):
+        asked_before = prompt.calls
+        from_env = attempt == 1 and bool(os.environ.get(PASSPHRASE_ENV))
+        try:
+            # After a failure the dialog is asked, even when the environment gave a passphrase.
+            return open_context(paths, provider if attempt == 1 else prompt)
+        except WrongKeyError as exc:
+            passphrase_used = prompt.calls > asked_before or from_env
+            left = MAX_PASSPHRASE_TRIES - attempt
+            if not passphrase_used or left == 0:
+                raise
+            prompt.problem = _tr("{message}（还可以再试 {n} 次）").format(message=exc.message, n=left)
+    raise AssertionError("unreachable")
+
+
+def _install_ctrl_c(app: QApplication) -> QTimer:
+    """Ctrl+C in the terminal quits cleanly; a timer lets Python see the signal."""
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    return timer
+
+
+def _exit_after_first_paint(app: QApplication, window: Any) -> None:
+    def painted() -> None:
+        print(f"FIRST_PAINT {time.time()}", flush=True)
+        QTimer.singleShot(0, lambda: app.exit(0))
+
+    window.first_painted.connect(painted)
+
+
+def _run(app: QApplication, args: Any) -> int:
+    from jiangxin_desktop.ui.main_window import MainWindow
+
+    paths = resolve_data_dir(getattr(args, "data_dir", None))
+    prompt = QtPassphrasePrompt()
+    if not paths.database.exists():
+        if not (getattr(args, "demo", False) or ask_first_run(paths)):
+            return 0
+        if not create_demo_database(paths, env_passphrase_provider(prompt)):
+            return 1
+    ctx = open_with_retries(paths, prompt)
+    try:
+        window = MainWindow(ctx)
+        if os.environ.get(EXIT_AFTER_PAINT_ENV):
+            _exit_after_first_paint(app, window)
+        window.show()
+        return app.exec()
+    finally:
+        ctx.close()
+
+
+def run_gui(args: Any) -> int:
+    """Entry point when ``jiangxin-desktop`` runs without a subcommand; returns the exit code."""
+    prepare_platform()
+    # Qt 6 scales for high-DPI screens by itself (125 %/150 % included); nothing to switch on.
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("jiangxin-desktop")
+    install_chinese_translations(app)
+    apply_body_font(app, load_embedded_fonts())
+    data_dir = getattr(args, "data_dir", None)
+    previous_hook = install_exception_hook(data_dir)
+    ctrl_c = _install_ctrl_c(app)
+    try:
+        return _run(app, args)
+    except PassphraseCancelled:
+        return 1
+    except KnownError as exc:
+        show_critical(None, exc.message, title=_tr("无法打开数据库"))
+        return 2
+    except Exception as exc:  # a bug during start-up: report file + dialog, never a traceback
+        show_crash(None, exc, data_dir=data_dir)
+        return 70
+    finally:
+        ctrl_c.stop()
+        sys.excepthook = previous_hook

@@ -1,0 +1,73 @@
+"""First start on a machine without a database: offer (or build) the demo database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from jiangxin_desktop.context import discard_database, ensure_demo_database
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.paths import DataPaths
+from jiangxin_desktop.services.security.keystore import PassphraseProvider
+from jiangxin_desktop.ui.error_dialogs import show_known_error
+from jiangxin_desktop.ui.passphrase_dialog import PassphraseCancelled
+from jiangxin_desktop.ui.progress_dialog import TaskProgressDialog
+from jiangxin_desktop.ui.workers import BackgroundTask, ProgressCallback
+
+DEMO_TRAINEES = 2000
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("FirstRun", text)
+
+
+def ask_first_run(paths: DataPaths, parent: QWidget | None = None) -> bool:
+    """True when the clerk chooses 创建演示数据库, False for 退出."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(_tr("匠心 — 首次使用"))
+    box.setText(_tr("数据目录 {path} 中还没有数据库。").format(path=paths.root))
+    box.setInformativeText(
+        _tr(
+            "正式服务站的首次设置向导将在后续版本提供，目前还不能在窗口中建立正式数据库。\n\n"
+            "现在可以创建一个演示数据库：其中有 {n} 名虚构的学员，演示数据不会上传到市级系统，"
+            "可用来熟悉登记和查找。"
+        ).format(n=DEMO_TRAINEES)
+    )
+    create = box.addButton(_tr("创建演示数据库"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_tr("退出"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(create)
+    box.exec()
+    return box.clickedButton() is create
+
+
+def create_demo_database(
+    paths: DataPaths,
+    passphrase: PassphraseProvider,
+    parent: QWidget | None = None,
+    *,
+    trainees: int = DEMO_TRAINEES,
+) -> bool:
+    """Build the demo database in a worker thread behind a progress window. True when done."""
+    existed = paths.database.exists()
+
+    def work(report: ProgressCallback) -> dict:
+        return ensure_demo_database(paths, passphrase, trainees, progress=report)
+
+    dialog = TaskProgressDialog(
+        _tr("正在创建演示数据库"),
+        _tr("正在创建加密的演示数据库，并写入 {n} 名虚构学员……").format(n=trainees),
+        parent,
+    )
+    kind, value = dialog.run(BackgroundTask(work, dialog))
+    if kind == "finished":
+        return True
+    if not existed:
+        discard_database(paths)  # cancelled half-way: the next start asks again
+    if kind == "cancelled" or isinstance(value, PassphraseCancelled):
+        return False
+    if isinstance(value, KnownError):
+        show_known_error(parent, value, title=_tr("无法创建演示数据库"))
+        return False
+    assert isinstance(value, BaseException)
+    raise value

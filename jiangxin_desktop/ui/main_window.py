@@ -1,0 +1,133 @@
+"""The main window: navigation on the left, one page per area, station and counts below."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from jiangxin_desktop.context import AppContext
+from jiangxin_desktop.ui.screen_fit import fit_to_screen
+from jiangxin_desktop.ui.trainee_page import TraineePage
+from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._painted = False
+        title = self.tr("匠心 — {station}").format(station=ctx.station.name)
+        if ctx.demo:
+            title += self.tr("（演示数据）")
+        self.setWindowTitle(title)
+
+        self.trainee_page = TraineePage(ctx, self)
+        self.nav = QListWidget(self)
+        self.pages = QStackedWidget(self)
+        self._add_area(self.tr("学员"), self.trainee_page)
+        for name, detail in self._unbuilt_areas():
+            self._add_area(name, UnbuiltPage(name, detail, self))
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self.nav.setStyleSheet("QListWidget::item { padding: 8px 14px; }")
+        widest = max(
+            self.nav.fontMetrics().horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())
+        )
+        self.nav.setFixedWidth(widest + 56)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._build_menu()
+        self._build_status_bar()
+        self.trainee_page.activate_requested.connect(lambda: self.nav.setCurrentRow(0))
+        self.trainee_page.data_changed.connect(self.refresh_status)
+        self.trainee_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.refresh_status()
+        fit_to_screen(self, 1280, 760)
+        self.trainee_page.search_box.setFocus()
+
+    def _unbuilt_areas(self) -> list[tuple[str, str]]:
+        return [
+            (self.tr("培训班"), self.tr("开班申请、课次安排和结业将在这里办理。")),
+            (self.tr("考勤"), self.tr("按课次签到、签退和打印签到表将在这里办理。")),
+            (self.tr("证书与打印"), self.tr("打印培训合格证书、花名册等将在这里办理。")),
+            (self.tr("补贴"), self.tr("补贴申领、审核和公示将在这里办理。")),
+            (
+                self.tr("同步"),
+                self.tr(
+                    "本版本还不能与市级系统同步：登记的学员只保存在这台电脑的加密数据库中，"
+                    "待上传的记录会保留，等同步功能提供后再上传。"
+                ),
+            ),
+            (self.tr("统计"), self.tr("培训人次和目标完成情况的统计将在这里查看。")),
+            (self.tr("设置"), self.tr("服务站信息、用户账户和备份恢复将在这里设置。")),
+        ]
+
+    def _add_area(self, name: str, page: QWidget) -> None:
+        item = QListWidgetItem(name, self.nav)
+        item.setSizeHint(QSize(0, self.nav.fontMetrics().height() + 20))
+        self.pages.addWidget(page)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        menu.addAction(self.trainee_page.new_action)
+        menu.addAction(self.trainee_page.search_action)
+        self.refresh_action = QAction(self.tr("刷新"), self)
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.triggered.connect(self.refresh)
+        menu.addAction(self.refresh_action)
+        menu.addSeparator()
+        self.quit_action = QAction(self.tr("退出"), self)
+        self.quit_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q))
+        self.quit_action.triggered.connect(self.close)
+        menu.addAction(self.quit_action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        station = self.ctx.station
+        self.station_label = QLabel(self.tr("{name}（{code}）").format(name=station.name, code=station.code))
+        self.database_label = QLabel(self.tr("数据库：{file}").format(file=self.ctx.paths.database.name))
+        self.database_label.setToolTip(str(self.ctx.paths.database))
+        self.counts_label = QLabel()
+        self.sync_label = QLabel(self.tr("同步：尚未配置"))
+        self.sync_label.setToolTip(self.tr("本版本还没有同步功能，记录暂存在本机，待上传的记录会保留。"))
+        bar.addWidget(self.station_label)
+        bar.addWidget(self.database_label)
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.sync_label)
+
+    def refresh_status(self) -> None:
+        totals = self.ctx.search.totals()
+        self.counts_label.setText(
+            self.tr("在册学员 {active} 人 · 已注销 {inactive} 人 · 待上传 {outbox} 条").format(**totals)
+        )
+
+    def refresh(self) -> None:
+        """F5: re-read the list and the counts."""
+        self.trainee_page.refresh()
+        self.refresh_status()
+
+    def area_names(self) -> list[str]:
+        return [self.nav.item(i).text() for i in range(self.nav.count())]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()

@@ -1,0 +1,86 @@
+"""The main window: eight areas, honest placeholders, title and status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from jiangxin_desktop.ui.main_window import MainWindow
+from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
+
+AREAS = ["学员", "培训班", "考勤", "证书与打印", "补贴", "同步", "统计", "设置"]
+
+
+def test_all_eight_areas_are_in_the_navigation(window):
+    assert window.area_names() == AREAS
+    assert window.pages.currentWidget() is window.trainee_page
+
+
+def test_unbuilt_areas_say_so_plainly(qtbot, window):
+    for row, name in enumerate(AREAS[1:], start=1):
+        window.nav.setCurrentRow(row)
+        page = window.pages.currentWidget()
+        assert isinstance(page, UnbuiltPage)
+        assert page.isVisible()
+        assert f"“{name}”功能在当前版本中尚未提供" in page.text()
+        assert not page.findChildren(type(window.trainee_page.table))  # no fake lists
+    sync_page = window.pages.widget(AREAS.index("同步"))
+    assert "还不能与市级系统同步" in sync_page.text()
+
+
+def test_title_and_status_bar(window, demo_context):
+    assert window.windowTitle() == f"匠心 — {demo_context.station.name}（演示数据）"
+    assert demo_context.station.code in window.station_label.text()
+    assert window.database_label.text() == "数据库：jiangxin.db"
+    assert window.counts_label.text() == "在册学员 300 人 · 已注销 0 人 · 待上传 0 条"
+    assert window.sync_label.text() == "同步：尚未配置"
+
+
+def test_counts_follow_a_deactivation(qtbot, window):
+    page = window.trainee_page
+    page.select_uuid(page.model.row_at(0).uuid)
+    page.deactivate_action.trigger()
+    qtbot.keyClicks(page.dialog.reason_edit, "test")
+    page.dialog.accept()
+    assert window.counts_label.text() == "在册学员 299 人 · 已注销 1 人 · 待上传 0 条"
+
+
+def test_ctrl_f_from_another_area_goes_to_the_search_box(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.nav.setCurrentRow(3)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.trainee_page
+    assert window.trainee_page.search_box.hasFocus()
+
+
+def test_ctrl_n_opens_the_registration_dialog_on_the_trainee_area(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.nav.setCurrentRow(5)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.trainee_page.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert window.pages.currentWidget() is window.trainee_page
+    dialog.reject()  # nothing typed: closes without asking
+    assert not dialog.isVisible()
+
+
+def test_f5_rereads_the_list_and_counts(qtbot, window, demo_context):
+    demo_context.registry.deactivate(window.trainee_page.model.row_at(0).uuid, "elsewhere")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.counts_label.text().startswith("在册学员 299 人")
+    assert window.trainee_page.hint_label.text() == "共 299 人"
+
+
+def test_first_paint_is_signalled(qtbot, demo_context):
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.first_painted):
+        window.show()
+
+
+def test_fits_a_1366_by_768_screen(window):
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 740
