@@ -1,6 +1,9 @@
 """Find trainees as the clerk types: filtering, sorting and paging all happen in SQLite.
 
 - a complete ID number: the unique index (a scanned ID card acts at once);
+- 6+ digits that start like an ID (province + area code): a range on the ID index, in ID
+  order. The trigram index would have to intersect the doclists of "320", "207", … which
+  nearly every local trainee shares (15-20 ms at 200,000 rows; the range costs 0.2 ms);
 - 3 or more characters: the trigram FTS5 index over name, ID and phone;
 - 1-2 characters of a name: the name-gram index (see name_grams);
 - 1-2 digits: too short to mean anything; the list stays unfiltered and says so.
@@ -14,10 +17,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from jiangxin_desktop.domain.idnumber import PROVINCES
 from jiangxin_desktop.store.database import Database
 
 _FULL_ID = re.compile(r"^\d{17}[\dX]$")
 _DIGITS = re.compile(r"^[\d\sX-]+$")
+_PHONE_START = re.compile(r"^1[3-9]")  # 13/14/15 are also province codes: keep the trigram path
 
 # Sort keys a caller may ask for → SQL (always ending on seq so paging is stable).
 SORT_KEYS = {
@@ -65,6 +70,8 @@ def plan_search(raw: str) -> SearchPlan:
             return SearchPlan("exact", q)
         if len(q) < 3:
             return SearchPlan("short", q, "请至少输入 3 位数字")
+        if len(q) >= 6 and q[:2] in PROVINCES and not _PHONE_START.match(q):
+            return SearchPlan("id_prefix", q)
         return SearchPlan("trigram", q)
     q = " ".join(q.split())
     if len(q) >= 3:
@@ -84,6 +91,10 @@ def _source(plan: SearchPlan, include_inactive: bool, *, fts_order: bool) -> tup
     active = "" if include_inactive else " AND t.active = 1"
     if plan.kind == "exact":
         return f"trainee t WHERE t.id_number = :term{active}", {"term": plan.term}
+    if plan.kind == "id_prefix":
+        # "Z" sorts after every digit and "X": the range holds exactly the IDs with this prefix.
+        params = {"low": plan.term, "high": plan.term + "Z"}
+        return f"trainee t WHERE t.id_number >= :low AND t.id_number < :high{active}", params
     fts = _FTS_TABLE.get(plan.kind)
     if fts is None:
         return f"trainee t WHERE 1{active}", {}
@@ -115,6 +126,8 @@ class TraineeSearch:
         source, params = _source(plan, include_inactive, fts_order=fts_order)
         if fts_order:
             order = f"f.rowid {direction}"
+        elif plan.kind == "id_prefix" and sort == "recent":
+            order = "t.id_number ASC"  # the ID index serves filter and order: no sort step
         else:
             order = ", ".join(f"{c} {direction}" for c in SORT_KEYS[sort].split(", "))
         sql = f"SELECT {_COLUMNS} FROM {source} ORDER BY {order} LIMIT :limit OFFSET :offset"
@@ -124,10 +137,18 @@ class TraineeSearch:
             TraineeRow(r[0], r[1], r[2], r[3], str(r[4]), r[5], r[6], r[7], r[8], bool(r[9])) for r in rows
         ]
 
-    def count(self, query: str, *, cap: int = 1000, include_inactive: bool = False) -> tuple[int, bool]:
-        """How many rows match, counting at most ``cap`` (True when the cap was reached)."""
+    def count(
+        self, query: str, *, cap: int | None = 1000, include_inactive: bool = False
+    ) -> tuple[int, bool]:
+        """How many rows match, counting at most ``cap`` (True when the cap was reached).
+
+        ``cap=None`` counts every match; with no filter that is one scan of a small index.
+        """
         plan = plan_search(query)
         source, params = _source(plan, include_inactive, fts_order=True)
+        if cap is None:
+            with self.db.read() as session:
+                return session.execute(text(f"SELECT count(*) FROM {source}"), params).scalar_one(), False
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT :cap)"
         with self.db.read() as session:
             n = session.execute(text(sql), {**params, "cap": cap + 1}).scalar_one()
@@ -135,8 +156,11 @@ class TraineeSearch:
 
     def totals(self) -> dict[str, int]:
         with self.db.read() as session:
-            active, inactive = session.execute(
-                text("SELECT coalesce(sum(active = 1), 0), coalesce(sum(active = 0), 0) FROM trainee")
+            # Each count is answered from the (active, seq) index, not a table scan.
+            active, inactive, pending = session.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM trainee WHERE active = 1), "
+                    "(SELECT count(*) FROM trainee WHERE active = 0), (SELECT count(*) FROM outbox)"
+                )
             ).one()
-            pending = session.execute(text("SELECT count(*) FROM outbox")).scalar_one()
         return {"active": int(active), "inactive": int(inactive), "outbox": int(pending)}

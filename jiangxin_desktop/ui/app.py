@@ -6,20 +6,21 @@ import os
 import signal
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
-from jiangxin_desktop.context import AppContext, open_context
 from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths, resolve_data_dir
 from jiangxin_desktop.services.security.keystore import PASSPHRASE_ENV, env_passphrase_provider
 from jiangxin_desktop.ui.error_dialogs import install_exception_hook, show_crash, show_critical
-from jiangxin_desktop.ui.first_run import ask_first_run, create_demo_database
 from jiangxin_desktop.ui.fonts import apply_body_font, load_embedded_fonts
 from jiangxin_desktop.ui.passphrase_dialog import PassphraseCancelled, QtPassphrasePrompt
 from jiangxin_desktop.ui.qt_translations import install_chinese_translations
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.context import AppContext
 
 MAX_PASSPHRASE_TRIES = 3
 EXIT_AFTER_PAINT_ENV = "JIANGXIN_EXIT_AFTER_PAINT"
@@ -49,6 +50,8 @@ def prepare_platform() -> None:
 
 def open_with_retries(paths: DataPaths, prompt: QtPassphrasePrompt) -> AppContext:
     """Unlock the database; a wrong passphrase is asked again, up to MAX_PASSPHRASE_TRIES times."""
+    from jiangxin_desktop.context import open_context
+
     provider = env_passphrase_provider(prompt)
     for attempt in range(1, MAX_PASSPHRASE_TRIES + 1):
         asked_before = prompt.calls
@@ -74,33 +77,67 @@ def _install_ctrl_c(app: QApplication) -> QTimer:
     return timer
 
 
-def _exit_after_first_paint(app: QApplication, window: Any) -> None:
-    def painted() -> None:
-        print(f"FIRST_PAINT {time.time()}", flush=True)
-        QTimer.singleShot(0, lambda: app.exit(0))
-
-    window.first_painted.connect(painted)
-
-
 def _run(app: QApplication, args: Any) -> int:
     from jiangxin_desktop.ui.main_window import MainWindow
 
     paths = resolve_data_dir(getattr(args, "data_dir", None))
     prompt = QtPassphrasePrompt()
     if not paths.database.exists():
+        from jiangxin_desktop.ui.first_run import ask_first_run, create_demo_database
+
         if not (getattr(args, "demo", False) or ask_first_run(paths)):
             return 0
         if not create_demo_database(paths, env_passphrase_provider(prompt)):
             return 1
-    ctx = open_with_retries(paths, prompt)
+    # The frame is painted first; the data layer is imported and unlocked behind it.
+    window = MainWindow()
+    opened = _DeferredOpen(app, window, paths, prompt)
+    window.first_painted.connect(opened.schedule)
+    QTimer.singleShot(500, opened.schedule)  # in case no paint event ever arrives
+    window.show()
     try:
-        window = MainWindow(ctx)
-        if os.environ.get(EXIT_AFTER_PAINT_ENV):
-            _exit_after_first_paint(app, window)
-        window.show()
-        return app.exec()
+        code = app.exec()
+        opened.raise_failure()
+        return code
     finally:
-        ctx.close()
+        if opened.ctx is not None:
+            opened.ctx.close()
+
+
+class _DeferredOpen:
+    """Opens the database once the frame is on screen; failures are re-raised after exec()."""
+
+    def __init__(self, app: QApplication, window: Any, paths: DataPaths, prompt: QtPassphrasePrompt) -> None:
+        self.app, self.window, self.paths, self.prompt = app, window, paths, prompt
+        self.ctx: AppContext | None = None
+        self.failure: BaseException | None = None
+        self._started = False
+        self._bench = bool(os.environ.get(EXIT_AFTER_PAINT_ENV))
+
+    def schedule(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self._bench:
+            print(f"FIRST_PAINT {time.time()}", flush=True)
+        QTimer.singleShot(0, self._open)
+
+    def _open(self) -> None:
+        try:
+            self.ctx = open_with_retries(self.paths, self.prompt)
+            self.window.attach(self.ctx)
+        except BaseException as exc:  # shown by run_gui's handlers once the loop has stopped
+            self.failure = exc
+            self.app.exit(0)
+            return
+        if self._bench:
+            self.window.repaint()  # the list is on screen
+            print(f"LIST_READY {time.time()}", flush=True)
+            QTimer.singleShot(0, lambda: self.app.exit(0))
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
 
 
 def run_gui(args: Any) -> int:

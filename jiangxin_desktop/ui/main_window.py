@@ -1,6 +1,14 @@
-"""The main window: navigation on the left, one page per area, station and counts below."""
+"""The main window: navigation on the left, one page per area, station and counts below.
+
+The frame (navigation, unbuilt areas, status bar) needs nothing from the database, so it is
+painted first; ``attach(ctx)`` then adds the trainee list. Importing the data layer
+(SQLAlchemy) and unlocking the key take most of a cold start, and the clerk sees the window
+meanwhile instead of nothing.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
@@ -14,28 +22,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.ui.screen_fit import fit_to_screen
-from jiangxin_desktop.ui.trainee_page import TraineePage
 from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
+
+if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
+    from jiangxin_desktop.context import AppContext
+    from jiangxin_desktop.ui.trainee_page import TraineePage
 
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
+        self.trainee_page: TraineePage | None = None
         self._painted = False
-        title = self.tr("匠心 — {station}").format(station=ctx.station.name)
-        if ctx.demo:
-            title += self.tr("（演示数据）")
-        self.setWindowTitle(title)
+        self.setWindowTitle(self.tr("匠心"))
 
-        self.trainee_page = TraineePage(ctx, self)
         self.nav = QListWidget(self)
         self.pages = QStackedWidget(self)
-        self._add_area(self.tr("学员"), self.trainee_page)
+        self._loading = QLabel(self.tr("正在打开加密数据库……"), self)
+        self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._add_area(self.tr("学员"), self._loading)
         for name, detail in self._unbuilt_areas():
             self._add_area(name, UnbuiltPage(name, detail, self))
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -53,13 +62,35 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self._build_menu()
+        self.file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
         self._build_status_bar()
+        fit_to_screen(self, 1280, 760)
+        if ctx is not None:
+            self.attach(ctx)
+
+    def attach(self, ctx: AppContext) -> None:
+        """The database is open: show the trainee list, the station and the counts."""
+        from jiangxin_desktop.ui.trainee_page import TraineePage
+
+        self.ctx = ctx
+        title = self.tr("匠心 — {station}").format(station=ctx.station.name)
+        if ctx.demo:
+            title += self.tr("（演示数据）")
+        self.setWindowTitle(title)
+        self.trainee_page = TraineePage(ctx, self)
+        self.pages.removeWidget(self._loading)
+        self._loading.deleteLater()
+        self.pages.insertWidget(0, self.trainee_page)
+        self.pages.setCurrentIndex(self.nav.currentRow())
+        self._build_menu()
+        station = ctx.station
+        self.station_label.setText(self.tr("{name}（{code}）").format(name=station.name, code=station.code))
+        self.database_label.setText(self.tr("数据库：{file}").format(file=ctx.paths.database.name))
+        self.database_label.setToolTip(str(ctx.paths.database))
         self.trainee_page.activate_requested.connect(lambda: self.nav.setCurrentRow(0))
         self.trainee_page.data_changed.connect(self.refresh_status)
         self.trainee_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.refresh_status()
-        fit_to_screen(self, 1280, 760)
         self.trainee_page.search_box.setFocus()
 
     def _unbuilt_areas(self) -> list[tuple[str, str]]:
@@ -85,7 +116,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(page)
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        menu = self.file_menu
         menu.addAction(self.trainee_page.new_action)
         menu.addAction(self.trainee_page.search_action)
         self.refresh_action = QAction(self.tr("刷新"), self)
@@ -100,10 +131,8 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        station = self.ctx.station
-        self.station_label = QLabel(self.tr("{name}（{code}）").format(name=station.name, code=station.code))
-        self.database_label = QLabel(self.tr("数据库：{file}").format(file=self.ctx.paths.database.name))
-        self.database_label.setToolTip(str(self.ctx.paths.database))
+        self.station_label = QLabel()
+        self.database_label = QLabel()
         self.counts_label = QLabel()
         self.sync_label = QLabel(self.tr("同步：尚未配置"))
         self.sync_label.setToolTip(self.tr("本版本还没有同步功能，记录暂存在本机，待上传的记录会保留。"))
@@ -113,6 +142,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.sync_label)
 
     def refresh_status(self) -> None:
+        if self.ctx is None:
+            return
         totals = self.ctx.search.totals()
         self.counts_label.setText(
             self.tr("在册学员 {active} 人 · 已注销 {inactive} 人 · 待上传 {outbox} 条").format(**totals)
@@ -120,6 +151,8 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """F5: re-read the list and the counts."""
+        if self.trainee_page is None:
+            return
         self.trainee_page.refresh()
         self.refresh_status()
 

@@ -66,3 +66,18 @@ def test_sorting_and_paging_in_sql(demo_context, people):
 def test_quotes_and_fts_syntax_are_literal(demo_context, people):
     for query in ['"', 'a"b', "AND", "NEAR(", "*", "欧阳 OR"]:
         demo_context.search.page(query)  # must not raise an FTS syntax error
+
+
+def test_id_prefix_uses_the_id_range_and_finds_the_person(demo_context, people):
+    rec = people["欧阳敏"]
+    for n in range(6, 18):
+        assert plan_search(rec.id_number[:n]).kind == "id_prefix"
+        assert rec.uuid in uuids(demo_context, rec.id_number[:n])
+    rows = demo_context.search.page(rec.id_number[:6], limit=1000)
+    assert all(r.id_number.startswith(rec.id_number[:6]) for r in rows)
+    assert [r.id_number for r in rows] == sorted(r.id_number for r in rows)
+    # A phone number starting 13/14/15 also looks like a Hebei/Shanxi/Inner Mongolia ID start.
+    assert plan_search("13912340001").kind == "trigram"
+    assert uuids(demo_context, "13912340001") == [rec.uuid]
+    # Not a province code: an ID tail or phone fragment, searched anywhere.
+    assert plan_search("011230").kind == "trigram"

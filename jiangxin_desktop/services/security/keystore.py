@@ -17,8 +17,6 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-import keyring
-import keyring.errors
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
@@ -69,6 +67,9 @@ class KeyStore:
 
     def create(self) -> bytes:
         """A new random key, stored in the keyring or else wrapped by a passphrase."""
+        import keyring  # ~150 ms to import: only paid where the keyring is used
+        import keyring.errors
+
         key = secrets.token_bytes(KEY_BYTES)
         account = f"database-{secrets.token_hex(8)}"
         try:
@@ -84,6 +85,9 @@ class KeyStore:
     def load(self) -> bytes:
         data = self._read()
         if data.get("scheme") == "keyring":
+            import keyring
+            import keyring.errors
+
             try:
                 value = keyring.get_password(data["service"], data["account"])
             except keyring.errors.KeyringError as exc:
@@ -104,6 +108,9 @@ class KeyStore:
             return
         data = self._read()
         if data.get("scheme") == "keyring":
+            import keyring
+            import keyring.errors
+
             with contextlib.suppress(keyring.errors.KeyringError):
                 keyring.delete_password(data["service"], data["account"])
         self.descriptor.unlink(missing_ok=True)
