@@ -7,7 +7,6 @@ import getpass
 import sys
 
 from jiangxin_desktop.cli.output import emit
-from jiangxin_desktop.domain.masking import mask_id, mask_phone
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import resolve_data_dir
 from jiangxin_desktop.services.security.keystore import PassphraseProvider, env_passphrase_provider
@@ -47,44 +46,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("status", parents=[common], help="服务站、数据库和记录数")
     p.set_defaults(handler=cmd_status)
 
-    trainee = sub.add_parser("trainee", help="学员").add_subparsers(dest="trainee_command", required=True)
-    p = trainee.add_parser("add", parents=[common], help="登记学员")
-    p.add_argument("--name", required=True)
-    p.add_argument("--id", dest="id_number", required=True)
-    p.add_argument("--phone", required=True)
-    p.add_argument("--target-group", required=True, help="人员类别代码或名称")
-    for opt in (
-        "hukou",
-        "ethnicity",
-        "education",
-        "evidence-type",
-        "evidence-number",
-        "employment-status",
-        "bank-card",
-        "address",
-        "employer",
-        "employer-uscc",
-        "uscc-override-reason",
-        "note",
-    ):
-        p.add_argument(f"--{opt}")
-    p.add_argument("--flag", action="append", default=[], help="人员类别标记，如 脱贫家庭（可重复）")
-    p.add_argument(
-        "--consent", action="store_true", required=True, help="学员已阅读个人信息处理告知并同意（必需）"
-    )
-    p.add_argument("--photo-consent", action="store_true")
-    p.set_defaults(handler=cmd_trainee_add)
+    from jiangxin_desktop.cli import trainee_commands
 
-    p = trainee.add_parser("find", parents=[common], help="按姓名、身份证号或手机号片段查找")
-    p.add_argument("text")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--include-inactive", action="store_true")
-    p.set_defaults(handler=cmd_trainee_find)
-
-    p = trainee.add_parser("deactivate", parents=[common], help="注销学员（不删除，留审计记录）")
-    p.add_argument("id_number")
-    p.add_argument("--reason", required=True)
-    p.set_defaults(handler=cmd_trainee_deactivate)
+    trainee_commands.register(sub, common)
 
 
 def cmd_check_id(args) -> int:
@@ -138,14 +102,14 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _context(args):
+def open_cli_context(args):
     from jiangxin_desktop.context import open_context
 
     return open_context(resolve_data_dir(args.data_dir), cli_passphrase())
 
 
 def cmd_status(args) -> int:
-    ctx = _context(args)
+    ctx = open_cli_context(args)
     try:
         totals = ctx.search.totals()
         obj = {
@@ -163,116 +127,6 @@ def cmd_status(args) -> int:
                 f"待上传 {totals['outbox']} 条"
             ),
         )
-    finally:
-        ctx.close()
-    return 0
-
-
-def _public(record) -> dict:
-    data = record.to_json()
-    data["id_number"] = mask_id(record.id_number)
-    data["phone"] = mask_phone(record.phone)
-    if record.bank_card:
-        from jiangxin_desktop.domain.masking import mask_card
-
-        data["bank_card"] = mask_card(record.bank_card)
-    return data
-
-
-def _resolve_code(ctx, list_name: str, value: str | None) -> str | None:
-    """Accept a code or its label on the command line."""
-    if not value:
-        return None
-    code_list = ctx.codes[list_name]
-    found = code_list.get(value) or code_list.by_label(value)
-    return found.code if found else value
-
-
-def cmd_trainee_add(args) -> int:
-    from jiangxin_desktop.services.registry import DuplicateTraineeError, TraineeInput
-
-    ctx = _context(args)
-    try:
-        data = TraineeInput(
-            name=args.name,
-            id_number=args.id_number,
-            phone=args.phone,
-            target_group=_resolve_code(ctx, "target_group", args.target_group),
-            hukou=_resolve_code(ctx, "hukou", args.hukou),
-            ethnicity=_resolve_code(ctx, "ethnicity", args.ethnicity),
-            education=_resolve_code(ctx, "education", args.education),
-            employment_status=_resolve_code(ctx, "employment_status", args.employment_status),
-            target_flags=tuple(args.flag),
-            evidence_type=args.evidence_type,
-            evidence_number=args.evidence_number,
-            bank_card=args.bank_card,
-            address=args.address,
-            employer=args.employer,
-            employer_uscc=args.employer_uscc,
-            employer_uscc_override=args.uscc_override_reason,
-            note=args.note,
-            consent=args.consent,
-            photo_consent=args.photo_consent,
-        )
-        try:
-            record = ctx.registry.register(data)
-        except DuplicateTraineeError as dup:
-            emit({"error": dup.message, "existing": _public(dup.existing)}, as_json=args.json)
-            if not args.json:
-                print(f"错误：{dup.message}", file=sys.stderr)
-            return 3
-        emit(
-            _public(record),
-            as_json=args.json,
-            text=f"已登记：{record.name} {mask_id(record.id_number)}（{record.sex}，{record.birth_date}）",
-        )
-    finally:
-        ctx.close()
-    return 0
-
-
-def cmd_trainee_find(args) -> int:
-    from jiangxin_desktop.services.trainee_search import plan_search
-
-    ctx = _context(args)
-    try:
-        rows = ctx.search.page(args.text, limit=args.limit, include_inactive=args.include_inactive)
-        hint = plan_search(args.text).hint
-        labels = ctx.codes["target_group"]
-        for r in rows:
-            obj = {
-                "uuid": r.uuid,
-                "name": r.name,
-                "sex": r.sex,
-                "birth_date": r.birth_date,
-                "id_number": mask_id(r.id_number),
-                "phone": mask_phone(r.phone),
-                "target_group": labels.label(r.target_group or "") or r.target_group,
-                "active": r.active,
-            }
-            emit(
-                obj,
-                as_json=args.json,
-                text="\t".join(
-                    [r.name, r.sex, r.birth_date, obj["id_number"], obj["phone"], obj["target_group"] or ""]
-                    + ([] if r.active else ["已注销"])
-                ),
-            )
-        if hint and not args.json:
-            print(hint, file=sys.stderr)
-    finally:
-        ctx.close()
-    return 0
-
-
-def cmd_trainee_deactivate(args) -> int:
-    ctx = _context(args)
-    try:
-        record = ctx.registry.find_by_id_number(args.id_number)
-        if record is None:
-            raise KnownError(f"没有找到公民身份号码为 {mask_id(args.id_number)} 的学员。")
-        record = ctx.registry.deactivate(record.uuid, args.reason)
-        emit(_public(record), as_json=args.json, text=f"已注销：{record.name}")
     finally:
         ctx.close()
     return 0

@@ -284,6 +284,8 @@ class TraineeRegistry:
     def reactivate(self, uuid: str) -> TraineeRecord:
         with self.db.write() as session:
             row = self._row(session, uuid)
+            if row.active:
+                raise KnownError(f"学员 {row.name} 没有注销，不需要恢复。")
             before = TraineeRecord.from_row(row)
             row.active, row.deactivated_at, row.deactivated_reason = True, None, None
             return self._save(session, row, before, "trainee.reactivate")

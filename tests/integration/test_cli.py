@@ -60,42 +60,13 @@ def test_demo_add_find_status(tmp_path):
     assert json.loads(demo.stdout)["trainees"] == 500
     assert json.loads((tmp_path / "d" / "key.json").read_text())["scheme"] == "passphrase"
 
-    added = run(
-        "trainee",
-        "add",
-        "--name",
-        "李四",
-        "--id",
-        VALID.lower(),
-        "--phone",
-        "13900001111",
-        "--target-group",
-        "失业人员",
-        "--consent",
-        "--data-dir",
-        data,
-        "--json",
-    )
+    add = ["trainee", "add", "--name", "李四", "--phone", "13900001111", "--target-group", "失业人员"]
+    added = run(*add, "--id", VALID.lower(), "--consent", "--data-dir", data, "--json")
     assert added.returncode == 0, added.stderr
     record = json.loads(added.stdout)
     assert record["id_number"] == "320703********" + VALID[-4:]
 
-    again = run(
-        "trainee",
-        "add",
-        "--name",
-        "李四",
-        "--id",
-        VALID,
-        "--phone",
-        "13900001111",
-        "--target-group",
-        "失业人员",
-        "--consent",
-        "--data-dir",
-        data,
-        "--json",
-    )
+    again = run(*add, "--id", VALID, "--consent", "--data-dir", data, "--json")
     assert again.returncode == 3
     assert json.loads(again.stdout)["existing"]["uuid"] == record["uuid"]
 
@@ -106,6 +77,61 @@ def test_demo_add_find_status(tmp_path):
     assert status["active"] == 501 and status["demo"] is True
     before_subcommand = run("--data-dir", data, "--json", "status", check=True)
     assert json.loads(before_subcommand.stdout) == status
+
+
+def test_edit_show_deactivate_reactivate(tmp_path):
+    data = str(tmp_path / "d")
+    run("demo", "--trainees", "5", "--data-dir", data, check=True)
+    run(
+        "trainee",
+        "add",
+        "--name",
+        "王五",
+        "--id",
+        VALID,
+        "--phone",
+        "13900002222",
+        "--target-group",
+        "31",
+        "--consent",
+        "--data-dir",
+        data,
+        check=True,
+    )
+
+    edited = json.loads(
+        run(
+            "trainee",
+            "edit",
+            VALID,
+            "--phone",
+            "13900003333",
+            "--education",
+            "大学本科",
+            "--data-dir",
+            data,
+            "--json",
+            check=True,
+        ).stdout
+    )
+    assert (edited["name"], edited["version"], edited["phone"]) == ("王五", 2, "139****3333")
+    assert edited["education"] == "20"
+
+    masked = json.loads(run("trainee", "show", VALID, "--data-dir", data, "--json", check=True).stdout)
+    assert masked["id_number"] != VALID
+    full = json.loads(
+        run("trainee", "show", VALID, "--reveal", "--data-dir", data, "--json", check=True).stdout
+    )
+    assert (full["id_number"], full["phone"]) == (VALID, "13900003333")
+
+    gone = run(
+        "trainee", "deactivate", VALID, "--reason", "重复登记", "--data-dir", data, "--json", check=True
+    )
+    assert json.loads(gone.stdout)["active"] is False
+    back = run("trainee", "reactivate", VALID, "--data-dir", data, "--json", check=True)
+    assert json.loads(back.stdout)["active"] is True
+    twice = run("trainee", "reactivate", VALID, "--data-dir", data)
+    assert twice.returncode == 2 and "没有注销" in twice.stderr
 
 
 def test_wrong_passphrase_is_a_message_not_a_traceback(tmp_path):
