@@ -8,7 +8,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from jiangxin_desktop.errors import KnownError, WrongKeyError
@@ -46,6 +46,24 @@ def prepare_platform() -> None:
         print(HEADLESS_NOTE, file=sys.stderr, flush=True)
     if os.name == "posix":
         os.umask(0o077)
+
+
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+
+
+def _quiet_offscreen_noise() -> None:
+    """The offscreen platform warns about size hints for every window; nothing is wrong."""
+    previous = None
+
+    def handler(mode, context, message: str) -> None:
+        if message == OFFSCREEN_NOISE:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
 
 
 def open_with_retries(paths: DataPaths, prompt: QtPassphrasePrompt) -> AppContext:
@@ -143,6 +161,8 @@ class _DeferredOpen:
 def run_gui(args: Any) -> int:
     """Entry point when ``jiangxin-desktop`` runs without a subcommand; returns the exit code."""
     prepare_platform()
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        _quiet_offscreen_noise()
     # Qt 6 scales for high-DPI screens by itself (125 %/150 % included); nothing to switch on.
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
