@@ -117,7 +117,7 @@ class TraineeRegistry:
             out.errors.append(FieldError("name", name.message or ""))
         idc = check_id(data.id_number, today=self._today())
         out.values["id_number"] = idc.id_number
-        if idc.valid:
+        if idc.valid and idc.birth_date is not None:
             out.birth_date, out.sex = idc.birth_date, idc.sex
             age = age_on(idc.birth_date, self._today())
             if age < MIN_AGE_WARNING:
@@ -263,6 +263,7 @@ class TraineeRegistry:
             before = TraineeRecord.from_row(row)
             for key, value in checked.values.items():
                 setattr(row, key, value)
+            assert checked.birth_date is not None and checked.sex is not None  # a valid ID has both
             row.birth_date, row.sex = checked.birth_date, checked.sex
             return self._save(session, row, before, "trainee.update")
 

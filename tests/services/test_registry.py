@@ -142,3 +142,19 @@ def test_invalid_employer_uscc_needs_a_recorded_reason(demo_context):
     with demo_context.db.read() as s:
         after = s.execute(text("SELECT after_json FROM audit_event ORDER BY seq DESC")).scalar()
     assert "营业执照原件核对无误" in after
+
+
+def test_change_and_its_outbox_entry_commit_together(demo_context, monkeypatch):
+    """If writing the outbox entry fails, the trainee is not written either (one transaction)."""
+    demo_context.registry.travels = True
+    trainees = count(demo_context, "SELECT count(*) FROM trainee")
+
+    def full_disk(*args, **kwargs):
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr("jiangxin_desktop.store.journal.enqueue", full_disk)
+    with pytest.raises(OSError):
+        demo_context.registry.register(person())
+    assert count(demo_context, "SELECT count(*) FROM trainee") == trainees
+    assert count(demo_context, "SELECT count(*) FROM outbox") == 0
+    assert demo_context.search.page(ID) == []
