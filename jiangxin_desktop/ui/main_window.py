@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
             return
         totals = self.ctx.search.totals()
         self.counts_label.setText(
-            self.tr("在册学员 {active} 人 · 已注销 {inactive} 人 · 待上传 {outbox} 条").format(**totals)
+            self.tr("在册学员 {active:,} 人 · 已注销 {inactive:,} 人 · 待上传 {outbox:,} 条").format(**totals)
         )
 
     def refresh(self) -> None:

@@ -165,7 +165,7 @@ class TraineePage(QWidget):
 
     def _update_hint(self) -> None:
         n, capped = self.model.match_count()
-        amount = f"{n}+" if capped else str(n)
+        amount = f"{n:,}+" if capped else f"{n:,}"
         if self.model.query.strip():
             text = self.tr("找到 {n} 人").format(n=amount)
         else:
