@@ -61,9 +61,3 @@ def resources_dir() -> Path:
         return Path(frozen_root) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
 
-
-def forms_dir() -> Path:
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "forms"
-    return Path(__file__).resolve().parent.parent / "forms"

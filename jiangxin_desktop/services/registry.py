@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -343,6 +343,3 @@ class TraineeRegistry:
 def _labelled(errors: list[FieldError]) -> list[FieldError]:
     return [FieldError(FIELD_LABELS.get(e.field, e.field), e.message) for e in errors]
 
-
-def input_fields() -> list[str]:
-    return [f.name for f in fields(TraineeInput)]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
@@ -58,18 +58,12 @@ class Database:
         self._key_hex = key.hex()
         self._busy_timeout_ms = busy_timeout_ms
         self._write_lock = threading.RLock()
-        self._created = not self.path.exists()
-        if self._created:
+        if not self.path.exists():
             _create_private_file(self.path)
         self.read_engine = self._make_engine(immediate=False)
         self.write_engine = self._make_engine(immediate=True)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
-
-    @property
-    def created(self) -> bool:
-        """True when this object created the file (a brand-new database)."""
-        return self._created
 
     def _make_engine(self, *, immediate: bool) -> Engine:
         pool = dict(poolclass=StaticPool) if immediate else dict(poolclass=QueuePool, pool_size=4)
@@ -133,6 +127,12 @@ class Database:
             if known:
                 raise known from exc
             raise
+
+    @contextlib.contextmanager
+    def schema_connection(self) -> Iterator[Connection]:
+        """The writer's connection, held for a schema migration (the caller commits)."""
+        with self._write_lock, self.write_engine.connect() as connection:
+            yield connection
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (outside any transaction)."""

@@ -67,7 +67,7 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> Path | None:
         copy = _copy_before_migration(db, backup_dir, current or "base")
     from alembic import command
 
-    with db._write_lock, db.write_engine.connect() as connection:
+    with db.schema_connection() as connection:
         command.upgrade(_alembic_config(connection), "head")
         connection.commit()
     return copy

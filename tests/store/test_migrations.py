@@ -31,7 +31,7 @@ def _not_fts(name, type_, parent_names) -> bool:
 def test_migrated_schema_matches_models(tmp_path):
     db = Database(tmp_path / "m.db", KEY)
     migrate.upgrade(db)
-    with db.write_engine.connect() as conn:
+    with db.schema_connection() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_name": _not_fts})
         diff = compare_metadata(ctx, Base.metadata)
     db.dispose()
@@ -72,7 +72,7 @@ def test_downgrade_and_upgrade_round_trip(tmp_path):
 
     db = Database(tmp_path / "r.db", KEY)
     migrate.upgrade(db)
-    with db.write_engine.connect() as conn:
+    with db.schema_connection() as conn:
         command.downgrade(migrate._alembic_config(conn), "base")
         conn.commit()
     assert migrate.current_revision(db) is None
