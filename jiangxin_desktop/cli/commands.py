@@ -46,6 +46,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("status", parents=[common], help="服务站、数据库和记录数")
     p.set_defaults(handler=cmd_status)
 
+    audit = sub.add_parser("audit", help="操作日志").add_subparsers(dest="audit_command", required=True)
+    p = audit.add_parser("verify", parents=[common], help="校验操作日志的哈希链，报告第一处断点")
+    p.set_defaults(handler=cmd_audit_verify)
+
     from jiangxin_desktop.cli import trainee_commands
 
     trainee_commands.register(sub, common)
@@ -130,3 +134,22 @@ def cmd_status(args) -> int:
     finally:
         ctx.close()
     return 0
+
+
+def cmd_audit_verify(args) -> int:
+    from jiangxin_desktop.services.audit_trail import verify_chain
+
+    ctx = open_cli_context(args)
+    try:
+        report = verify_chain(ctx.db)
+    finally:
+        ctx.close()
+    if report.ok:
+        text = f"操作日志完整：共 {report.events} 条，哈希链无断点。"
+    else:
+        text = (
+            f"操作日志在第 {report.broken_seq} 号事件处断开（{report.broken_at}，{report.broken_actor}，"
+            f"{report.broken_action}）：{report.reason}"
+        )
+    emit(report.to_json(), as_json=args.json, text=text)
+    return 0 if report.ok else 1

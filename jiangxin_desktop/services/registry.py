@@ -342,4 +342,3 @@ class TraineeRegistry:
 
 def _labelled(errors: list[FieldError]) -> list[FieldError]:
     return [FieldError(FIELD_LABELS.get(e.field, e.field), e.message) for e in errors]
-

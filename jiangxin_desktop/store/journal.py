@@ -6,8 +6,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.domain.audit_chain import GENESIS, ChainedEvent, event_hash
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
 
 
@@ -32,7 +34,12 @@ def audit(
     after: dict | None = None,
     at: str | None = None,
 ) -> AuditEvent:
-    event = AuditEvent(
+    """Append one event to the hash chain (inside the single writer's transaction)."""
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    chained = ChainedEvent(
+        seq=(last.seq + 1) if last else 1,
         at=at or utc_now(),
         actor=actor,
         action=action,
@@ -41,7 +48,21 @@ def audit(
         before_json=_dump(before),
         after_json=_dump(after),
     )
+    prev_hash = (last.hash or GENESIS) if last else GENESIS
+    event = AuditEvent(
+        seq=chained.seq,
+        at=chained.at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before_json=chained.before_json,
+        after_json=chained.after_json,
+        prev_hash=prev_hash,
+        hash=event_hash(chained, prev_hash),
+    )
     session.add(event)
+    session.flush()  # the next event in this transaction chains onto this one
     return event
 
 

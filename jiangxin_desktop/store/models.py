@@ -95,7 +95,8 @@ class Trainee(Travelling, Base):
 
 
 class AuditEvent(Base):
-    """Append-only: triggers in the schema refuse UPDATE and DELETE."""
+    """Append-only: triggers in the schema refuse UPDATE and DELETE; a hash chain shows
+    any change made around them (with the key, outside the program)."""
 
     __tablename__ = "audit_event"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -106,6 +107,8 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(36))
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # hash chain (domain.audit_chain)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxEntry(Base):

@@ -147,3 +147,42 @@ def test_missing_database_is_explained(tmp_path, args):
     out = run(*args, "--data-dir", str(tmp_path / "empty"))
     assert out.returncode == 2 and "还没有数据库" in out.stderr
     assert not (tmp_path / "empty").exists()  # looking does not create folders
+
+
+def test_audit_verify_names_the_first_broken_link(tmp_path):
+    from sqlalchemy import text
+
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.paths import DataPaths
+
+    data = tmp_path / "d"
+    run("demo", "--trainees", "5", "--data-dir", str(data), check=True)
+    run(
+        "trainee",
+        "add",
+        "--name",
+        "王五",
+        "--id",
+        VALID,
+        "--phone",
+        "13900002222",
+        "--target-group",
+        "31",
+        "--consent",
+        "--data-dir",
+        str(data),
+        check=True,
+    )
+    ok = run("audit", "verify", "--data-dir", str(data), "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout) == {"ok": True, "events": 3, "first_broken": None}
+
+    ctx = open_context(DataPaths(data), lambda new: "cli-test-passphrase")
+    with ctx.db.write() as s:  # someone with the key edits the trail in a SQLite shell
+        s.execute(text("DROP TRIGGER audit_event_no_update"))
+        s.execute(text("UPDATE audit_event SET after_json = '{}' WHERE seq = 2"))
+    ctx.close()
+    broken = run("audit", "verify", "--data-dir", str(data), "--json")
+    assert broken.returncode == 1
+    report = json.loads(broken.stdout)
+    assert report["ok"] is False and report["first_broken"]["seq"] == 2
+    assert report["first_broken"]["action"] == "demo.seed" and "被修改" in report["first_broken"]["reason"]

@@ -79,3 +79,31 @@ def test_downgrade_and_upgrade_round_trip(tmp_path):
     migrate.upgrade(db)
     assert migrate.current_revision(db) == migrate.HEAD
     db.dispose()
+
+
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURE_KEY = bytes.fromhex("0001" * 16)  # the key the fixture was written with (test data only)
+
+
+def test_real_schema_0001_database_migrates_to_head(tmp_path):
+    """A database written by the first release (schema 0001) opens with its data intact."""
+    import shutil
+
+    from jiangxin_desktop.services.audit_trail import verify_chain
+    from jiangxin_desktop.services.trainee_search import TraineeSearch
+
+    path = tmp_path / "jiangxin.db"
+    shutil.copy(FIXTURES / "schema-0001.db", path)
+    db = Database(path, FIXTURE_KEY)
+    assert migrate.current_revision(db) == "0001"
+    copy = migrate.upgrade(db, tmp_path / "pre-migration")
+    assert copy is not None and copy.read_bytes() == (FIXTURES / "schema-0001.db").read_bytes()
+    assert migrate.current_revision(db) == migrate.HEAD
+    search = TraineeSearch(db)
+    assert [r.name for r in search.page("𠇔")] == ["王𠇔"]
+    assert search.totals() == {"active": 2, "inactive": 1, "outbox": 4}
+    report = verify_chain(db)  # events written before the chain existed are chained by 0002
+    assert report.ok and report.events == 5
+    with pytest.raises(Exception, match="append-only"), db.write() as s:
+        s.execute(text("UPDATE audit_event SET actor = 'x'"))
+    db.dispose()
