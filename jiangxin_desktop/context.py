@@ -11,6 +11,8 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError
@@ -29,6 +31,7 @@ from jiangxin_desktop.services.station import (
 from jiangxin_desktop.services.trainee_search import TraineeSearch
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
+from jiangxin_desktop.store.journal import audit
 
 
 def current_actor() -> str:
@@ -182,4 +185,55 @@ def ensure_demo_database(
         "trainees": written,
         "seconds": round(seconds, 2),
         "rate_per_second": round(written / seconds) if seconds else None,
+    }
+
+
+def restore_database(
+    paths: DataPaths, manifest: Path, backup_passphrase: str, passphrase: PassphraseProvider
+) -> dict:
+    """Replace the database with a verified backup; the current one is kept until the restored one opens.
+
+    The program must not have the database open. The current files go to ``pre-restore/``;
+    if the restored database does not open, they are put back.
+    """
+    from jiangxin_desktop.services.backup import put_back, read_manifest, set_aside, stage_restore
+
+    paths.ensure()  # restoring onto a new PC: the data directory may not exist yet
+    staged, key = stage_restore(manifest, backup_passphrase, paths.database)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    keep = paths.root / "pre-restore"
+    moved = set_aside(paths.database, keep, stamp)
+    if paths.key_descriptor.exists():
+        moved.append((paths.key_descriptor, keep / f"{paths.key_descriptor.name}.{stamp}"))
+        os.replace(*moved[-1])
+    try:
+        os.replace(staged, paths.database)
+        KeyStore(paths.key_descriptor, passphrase).create(key)  # this PC's keyring, or a passphrase
+        db = open_database(paths, passphrase)
+        station = load_station(db)
+        with db.write() as session:
+            audit(
+                session,
+                actor=current_actor(),
+                action="backup.restore",
+                object_type="backup",
+                object_id=None,
+                after={"manifest": str(manifest), "previous_kept": bool(moved)},
+            )
+        db.dispose()
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):
+            paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
+        paths.key_descriptor.unlink(missing_ok=True)
+        put_back(moved)
+        staged.unlink(missing_ok=True)
+        raise
+    data = read_manifest(manifest)
+    return {
+        "restored": str(paths.database),
+        "from": str(manifest),
+        "created_at": data["created_at"],
+        "station": station.code if station else None,
+        "trainees": data["trainees"],
+        "previous_kept_in": str(keep) if moved else None,
     }

@@ -134,6 +134,40 @@ class Database:
         with self._write_lock, self.write_engine.connect() as connection:
             yield connection
 
+    @property
+    def key(self) -> bytes:
+        """The key this database was opened with (for wrapping into a backup)."""
+        return bytes.fromhex(self._key_hex)
+
+    def backup_to(self, target: Path, progress=None, *, pages_per_step: int = 1024) -> None:
+        """A consistent copy through SQLite's online backup API, encrypted with the same key.
+
+        Copies ``pages_per_step`` pages at a time, so the program keeps working meanwhile.
+        ``target`` must not exist; it is created owner-only.
+        """
+        _create_private_file(target)
+        destination = sqlcipher3.dbapi2.connect(str(target))
+        source = self.read_engine.raw_connection()
+        report = (lambda _status, left, total: progress(total - left, total)) if progress else None
+        try:
+            destination.execute(f"PRAGMA key = \"x'{self._key_hex}'\"")
+            driver = source.driver_connection
+            assert driver is not None  # a pooled connection that is checked out
+            driver.backup(
+                destination,
+                pages=pages_per_step,
+                progress=report,
+            )
+            destination.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        except sqlcipher3.dbapi2.Error as exc:
+            known = translate_db_error(exc, self.path)
+            if known:
+                raise known from exc
+            raise
+        finally:
+            source.close()
+            destination.close()
+
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (outside any transaction)."""
         with self._write_lock:

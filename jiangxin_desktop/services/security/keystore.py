@@ -65,17 +65,17 @@ class KeyStore:
             return None
         return self._read().get("scheme")
 
-    def create(self) -> bytes:
-        """A new random key, stored in the keyring or else wrapped by a passphrase."""
+    def create(self, key: bytes | None = None) -> bytes:
+        """Store ``key`` (a new random one by default) in the keyring or else under a passphrase."""
         import keyring  # ~150 ms to import: only paid where the keyring is used
         import keyring.errors
 
-        key = secrets.token_bytes(KEY_BYTES)
+        key = key or secrets.token_bytes(KEY_BYTES)
         account = f"database-{secrets.token_hex(8)}"
         try:
             keyring.set_password(KEYRING_SERVICE, account, key.hex())
         except (keyring.errors.NoKeyringError, keyring.errors.InitError):
-            self._write(self._wrap(key))
+            self._write({"format": 1, "scheme": "passphrase", **wrap_key(key, self._passphrase(True))})
         except keyring.errors.KeyringError as exc:
             raise KnownError(f"系统密钥环拒绝保存数据库密钥：{exc}。请解锁密钥环后重试。") from exc
         else:
@@ -99,7 +99,10 @@ class KeyStore:
                 )
             return bytes.fromhex(value)
         if data.get("scheme") == "passphrase":
-            return self._unwrap(data, self._passphrase(False))
+            try:
+                return unwrap_key(data, self._passphrase(False))
+            except WrongKeyError:
+                raise WrongKeyError("口令不正确，无法解锁数据库。请重新输入。") from None
         raise KnownError(f"密钥说明文件 {self.descriptor} 格式无法识别。")
 
     def discard(self) -> None:
@@ -115,30 +118,6 @@ class KeyStore:
                 keyring.delete_password(data["service"], data["account"])
         self.descriptor.unlink(missing_ok=True)
 
-    def _wrap(self, key: bytes) -> dict:
-        passphrase = self._passphrase(True)
-        if len(passphrase) < MIN_PASSPHRASE:
-            raise KnownError(f"口令太短：至少需要 {MIN_PASSPHRASE} 个字符。")
-        salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-        kek = _derive(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-        wrapped = AESGCM(kek).encrypt(nonce, key, b"jiangxin-db-key")
-        return {
-            "format": 1,
-            "scheme": "passphrase",
-            "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(salt)},
-            "cipher": "AES-256-GCM",
-            "nonce": _b64(nonce),
-            "wrapped": _b64(wrapped),
-        }
-
-    def _unwrap(self, data: dict, passphrase: str) -> bytes:
-        kdf = data["kdf"]
-        kek = _derive(passphrase, _unb64(kdf["salt"]), kdf["n"], kdf["r"], kdf["p"])
-        try:
-            return AESGCM(kek).decrypt(_unb64(data["nonce"]), _unb64(data["wrapped"]), b"jiangxin-db-key")
-        except InvalidTag:
-            raise WrongKeyError("口令不正确，无法解锁数据库。请重新输入。") from None
-
     def _read(self) -> dict:
         try:
             return json.loads(self.descriptor.read_text(encoding="utf-8"))
@@ -147,6 +126,29 @@ class KeyStore:
 
     def _write(self, data: dict) -> None:
         write_private_atomic(self.descriptor, json.dumps(data, indent=2).encode())
+
+
+def wrap_key(key: bytes, passphrase: str, *, purpose: bytes = b"jiangxin-db-key") -> dict:
+    """The key encrypted under a passphrase: scrypt → AES-256-GCM (``purpose`` is bound in)."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise KnownError(f"口令太短：至少需要 {MIN_PASSPHRASE} 个字符。")
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    kek = _derive(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return {
+        "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(salt)},
+        "cipher": "AES-256-GCM",
+        "nonce": _b64(nonce),
+        "wrapped": _b64(AESGCM(kek).encrypt(nonce, key, purpose)),
+    }
+
+
+def unwrap_key(data: dict, passphrase: str, *, purpose: bytes = b"jiangxin-db-key") -> bytes:
+    kdf = data["kdf"]
+    kek = _derive(passphrase, _unb64(kdf["salt"]), kdf["n"], kdf["r"], kdf["p"])
+    try:
+        return AESGCM(kek).decrypt(_unb64(data["nonce"]), _unb64(data["wrapped"]), purpose)
+    except InvalidTag:
+        raise WrongKeyError("口令不正确，无法解锁。请重新输入。") from None
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:

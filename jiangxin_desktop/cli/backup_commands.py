@@ -1,0 +1,79 @@
+"""``jiangxin-desktop backup create|verify|restore``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from jiangxin_desktop.cli.commands import cli_passphrase, open_cli_context
+from jiangxin_desktop.cli.output import emit
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.paths import resolve_data_dir
+
+BACKUP_PASSPHRASE_ENV = "JIANGXIN_BACKUP_PASSPHRASE"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    backup = sub.add_parser("backup", help="备份与恢复").add_subparsers(dest="backup_command", required=True)
+    p = backup.add_parser("create", parents=[common], help="备份数据库（程序运行时也可以）")
+    p.add_argument("--to", help="备份位置（文件夹或 U 盘），默认为数据目录下的 backups")
+    p.set_defaults(handler=cmd_create)
+    p = backup.add_parser("verify", parents=[common], help="检查一个备份（.json 说明文件）")
+    p.add_argument("manifest")
+    p.add_argument("--open", action="store_true", help="输入备份口令，打开备份做完整检查")
+    p.set_defaults(handler=cmd_verify)
+    p = backup.add_parser("restore", parents=[common], help="从备份恢复（先检查；原数据库保留到恢复成功）")
+    p.add_argument("manifest")
+    p.set_defaults(handler=cmd_restore)
+
+
+def backup_passphrase(new: bool) -> str:
+    value = os.environ.get(BACKUP_PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise KnownError(f"需要备份口令：请设置环境变量 {BACKUP_PASSPHRASE_ENV}。")
+    first = getpass.getpass("备份口令（恢复时需要，请妥善保管）：" if new else "备份口令：")
+    if new and getpass.getpass("再次输入备份口令：") != first:
+        raise KnownError("两次输入的备份口令不一致。")
+    return first
+
+
+def cmd_create(args) -> int:
+    from jiangxin_desktop.services.backup import create_backup
+
+    ctx = open_cli_context(args)
+    try:
+        target = Path(args.to) if args.to else ctx.paths.root / "backups"
+        info = create_backup(
+            ctx.db, target, station_code=ctx.station.code, passphrase=backup_passphrase(True), actor=ctx.actor
+        )
+    finally:
+        ctx.close()
+    data = {k: v for k, v in info.__dict__.items()}
+    emit(
+        data,
+        as_json=args.json,
+        text=f"已备份：{info.manifest}（{info.trainees} 名学员，{info.size // 1024} KB）",
+    )
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from jiangxin_desktop.services.backup import verify_backup
+
+    report = verify_backup(Path(args.manifest), backup_passphrase(False) if args.open else None)
+    emit(report.__dict__, as_json=args.json, text=("完好：" if report.ok else "有问题：") + report.message)
+    return 0 if report.ok else 1
+
+
+def cmd_restore(args) -> int:
+    from jiangxin_desktop.context import restore_database
+
+    paths = resolve_data_dir(args.data_dir)
+    result = restore_database(paths, Path(args.manifest), backup_passphrase(False), cli_passphrase())
+    emit(result, as_json=args.json, text=f"已从 {result['from']} 恢复（{result['trainees']} 名学员）。")
+    return 0
