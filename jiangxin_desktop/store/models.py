@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -123,3 +123,39 @@ class OutboxEntry(Base):
     version: Mapped[int] = mapped_column(Integer)
     operation: Mapped[str] = mapped_column(String(16))  # upsert | deactivate
     payload_json: Mapped[str] = mapped_column(Text)
+
+
+class AppUser(Base):
+    """A person who logs in to this installation. Local only: users never travel.
+
+    ``username`` is stored lower-case (names are case-insensitive). ``password_hash`` is a
+    self-describing scrypt string (services/security/passwords.py) and never leaves this
+    table: not in audit events, not in exceptions.
+    """
+
+    __tablename__ = "app_user"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(16))  # clerk | reviewer | admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    password_changed_at: Mapped[str] = mapped_column(String(32))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[str | None] = mapped_column(String(32))  # ISO 8601 UTC
+    last_login_at: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PasswordHistory(Base):
+    """The hashes of a user's most recent passwords (the current one included)."""
+
+    __tablename__ = "password_history"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_seq: Mapped[int] = mapped_column(ForeignKey("app_user.seq"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[str] = mapped_column(String(32))

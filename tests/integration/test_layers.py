@@ -18,6 +18,9 @@ CORE = [
     "jiangxin_desktop.services.trainee_search",
     "jiangxin_desktop.services.demo",
     "jiangxin_desktop.services.security.keystore",
+    "jiangxin_desktop.services.security.users",
+    "jiangxin_desktop.services.backup",
+    "jiangxin_desktop.services.audit_trail",
     "jiangxin_desktop.context",
     "jiangxin_desktop.cli.commands",
 ]

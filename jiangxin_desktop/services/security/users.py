@@ -1,0 +1,605 @@
+"""Local user accounts and roles: log in (offline), lock-out, password rules and history.
+
+Roles: 经办人 ``clerk`` (registers and edits records), 审核人 ``reviewer`` (reviews them),
+管理员 ``admin`` (manages accounts). There is no hierarchy: a service states every role
+an action allows (``require_role(user, "clerk", "admin", action=...)``).
+
+Users stay on this installation (no outbox). Every change, and every login attempt,
+leaves an audit event; the events never hold a password or a password hash.
+
+Lock-out: ``max_failed_logins`` wrong passwords in a row lock the account for
+``lock_minutes``; the counter is in the database, so restarting the program does not
+reset it. A successful login, the lock running out, an administrator's unlock or a
+password reset set it back to zero.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from jiangxin_desktop.domain.passwords import (
+    SecurityPolicy,
+    check_display_name,
+    check_password,
+    check_username,
+    normalize_display_name,
+    normalize_password,
+    normalize_username,
+    parse_security_policy,
+)
+from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
+from jiangxin_desktop.paths import resources_dir
+from jiangxin_desktop.services.security.passwords import hash_password, needs_rehash, verify_password
+from jiangxin_desktop.store.database import Database
+from jiangxin_desktop.store.ids import uuid7
+from jiangxin_desktop.store.journal import audit
+from jiangxin_desktop.store.models import AppUser, PasswordHistory
+
+__all__ = [
+    "ROLES",
+    "ROLE_LABELS",
+    "AccountDisabled",
+    "AccountLocked",
+    "AuthError",
+    "PermissionDenied",
+    "SecurityPolicy",
+    "UserInfo",
+    "UserService",
+    "load_security_policy",
+    "now_utc",
+    "require_role",
+]
+
+ROLES = ("clerk", "reviewer", "admin")
+ROLE_LABELS = {"clerk": "经办人", "reviewer": "审核人", "admin": "管理员"}
+UNKNOWN_ACTOR = "unknown"  # audit actor of a login attempt with a user name that does not exist
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _local_hhmm(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")
+
+
+# --- policy ----------------------------------------------------------------------------
+
+
+def shipped_security_path() -> Path:
+    return resources_dir() / "catalogs" / "security.json"
+
+
+def load_security_policy(path: Path | None = None) -> SecurityPolicy:
+    """The policy from ``security.json`` (the shipped one unless ``path`` is given)."""
+    path = path or shipped_security_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return parse_security_policy(data)
+    except FileNotFoundError:
+        raise KnownError(f"找不到安全策略文件 {path}。请重新安装程序。") from None
+    except (ValueError, UnicodeDecodeError) as exc:  # json.JSONDecodeError is a ValueError
+        raise KnownError(f"安全策略文件 {path.name} 有误：{exc}。请改正或恢复原文件后重试。") from None
+
+
+# --- who is acting ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A snapshot of one account (what a session holds; no password hash)."""
+
+    uuid: str
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    must_change_password: bool
+    locked_until: str | None  # ISO 8601 UTC, or None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @classmethod
+    def from_row(cls, row: AppUser) -> UserInfo:
+        return cls(
+            uuid=row.uuid,
+            username=row.username,
+            display_name=row.display_name,
+            role=row.role,
+            active=row.active,
+            must_change_password=row.must_change_password,
+            locked_until=row.locked_until,
+        )
+
+
+class AuthError(KnownError):
+    """Wrong user name or password (one message for both). ``remaining`` attempts before
+    the lock, when the account exists."""
+
+    def __init__(self, message: str, *, remaining: int | None = None) -> None:
+        super().__init__(message)
+        self.remaining = remaining
+
+
+class AccountLocked(AuthError):
+    """Too many wrong passwords: refused until ``locked_until`` (aware UTC datetime)."""
+
+    def __init__(self, username: str, locked_until: datetime, max_failed: int) -> None:
+        super().__init__(
+            f"账户 {username} 因连续 {max_failed} 次密码错误已被锁定，"
+            f"请于 {_local_hhmm(locked_until)} 后再试；如需立即使用，请联系管理员解锁。",
+            remaining=0,
+        )
+        self.locked_until = locked_until
+
+
+class AccountDisabled(AuthError):
+    """The account was deactivated by an administrator (said only after a right password)."""
+
+
+class PermissionDenied(KnownError):
+    def __init__(self, message: str, *, action: str, roles: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.action = action
+        self.roles = roles
+
+
+def require_role(user: UserInfo, *roles: str, action: str) -> None:
+    """Refuse ``action`` unless ``user`` is active, has changed a temporary password and
+    holds one of ``roles``. ``action`` is a Chinese phrase such as "新建用户"."""
+    if not roles or any(r not in ROLES for r in roles):
+        raise ValueError(f"unknown roles {roles!r}")
+    needed = "或".join(ROLE_LABELS[r] for r in roles)
+    if not user.active:
+        raise PermissionDenied(f"账户 {user.username} 已停用，不能{action}。", action=action, roles=roles)
+    if user.must_change_password:
+        raise PermissionDenied(f"请先修改临时密码，然后才能{action}。", action=action, roles=roles)
+    if user.role not in roles:
+        raise PermissionDenied(
+            f"“{action}”需要{needed}权限；当前账户 {user.username} 的角色是"
+            f"{ROLE_LABELS.get(user.role, user.role)}。请由{needed}操作。",
+            action=action,
+            roles=roles,
+        )
+
+
+# --- the service -----------------------------------------------------------------------
+
+
+class UserService:
+    def __init__(
+        self, db: Database, *, policy: SecurityPolicy, clock: Callable[[], datetime] = now_utc
+    ) -> None:
+        self.db = db
+        self.policy = policy
+        self._clock = clock
+        self._dummy_hash: str | None = None
+
+    # --- queries ----------------------------------------------------------------------
+    def has_users(self) -> bool:
+        with self.db.read() as session:
+            return session.scalar(select(AppUser.seq).limit(1)) is not None
+
+    def list_users(self, acting: UserInfo) -> list[UserInfo]:
+        """Every account, by user name (administrators only)."""
+        with self.db.read() as session:
+            self._acting(session, acting, "查看用户列表")
+            rows = session.scalars(select(AppUser).order_by(AppUser.username))
+            return [UserInfo.from_row(r) for r in rows]
+
+    # --- accounts ---------------------------------------------------------------------
+    def create_first_admin(self, username: str, display_name: str, password: str) -> UserInfo:
+        """The first account of a new installation: an administrator; refused once any exists."""
+        name, shown, password_hash = self._checked_new_account(username, display_name, "admin", password)
+        with self.db.write() as session:
+            if session.scalar(select(AppUser.seq).limit(1)) is not None:
+                raise KnownError("本机已有用户账户，不能再创建首个管理员。请由管理员登录后新建用户。")
+            row = self._insert(session, name, shown, "admin", password_hash, must_change=False)
+            info = UserInfo.from_row(row)
+            audit(
+                session,
+                actor=name,
+                action="user.create",
+                object_type="user",
+                object_id=row.uuid,
+                after={**_public(row), "first_admin": True},
+            )
+        return info
+
+    def create_user(
+        self, acting: UserInfo, username: str, display_name: str, role: str, password: str
+    ) -> UserInfo:
+        """A new account (administrators only); the user must change the password at first login."""
+        require_role(acting, "admin", action="新建用户")
+        name, shown, password_hash = self._checked_new_account(username, display_name, role, password)
+        with self.db.write() as session:
+            self._acting(session, acting, "新建用户")
+            if session.scalar(select(AppUser.seq).where(AppUser.username == name)) is not None:
+                raise ValidationError([FieldError("用户名", f"“{name}”已被使用，请换一个")])
+            row = self._insert(session, name, shown, role, password_hash, must_change=True)
+            audit(
+                session,
+                actor=acting.username,
+                action="user.create",
+                object_type="user",
+                object_id=row.uuid,
+                after=_public(row),
+            )
+            return UserInfo.from_row(row)
+
+    def _checked_new_account(
+        self, username: str, display_name: str, role: str, password: str
+    ) -> tuple[str, str, str]:
+        name, shown = normalize_username(username), normalize_display_name(display_name)
+        errors = []
+        if problem := check_username(name):
+            errors.append(FieldError("用户名", problem))
+        if problem := check_display_name(shown):
+            errors.append(FieldError("姓名", problem))
+        if role not in ROLES:
+            errors.append(FieldError("角色", f"应为{'、'.join(ROLE_LABELS.values())}之一"))
+        errors += [FieldError("密码", p) for p in check_password(password, self.policy, name)]
+        if errors:
+            raise ValidationError(errors)
+        return name, shown, hash_password(password, self.policy)
+
+    def _insert(
+        self, session: Session, name: str, shown: str, role: str, password_hash: str, *, must_change: bool
+    ) -> AppUser:
+        now = _iso(self._clock())
+        row = AppUser(
+            uuid=uuid7(),
+            username=name,
+            display_name=shown,
+            role=role,
+            password_hash=password_hash,
+            password_changed_at=now,
+            must_change_password=must_change,
+            failed_attempts=0,
+            locked_until=None,
+            active=True,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        session.add(row)
+        session.flush()
+        self._remember(session, row, password_hash, now)
+        return row
+
+    # --- logging in -------------------------------------------------------------------
+    def authenticate(self, username: str, password: str) -> UserInfo:
+        """Check a user name and password (offline). Raises AuthError, AccountLocked or
+        AccountDisabled; every attempt is audited (login.ok / login.failed / login.locked /
+        login.refused)."""
+        name = normalize_username(username)
+        failure: AuthError | None = None
+        info: UserInfo | None = None
+        with self.db.write() as session:
+            row = session.scalar(select(AppUser).where(AppUser.username == name)) if name else None
+            if row is None:
+                verify_password(password, self._dummy())  # the same work as for a real account
+                audit(
+                    session,
+                    actor=UNKNOWN_ACTOR,
+                    action="login.failed",
+                    object_type="user",
+                    object_id=None,
+                    after={"reason": "unknown_user"},
+                )
+                failure = AuthError("用户名或密码不正确。")
+            else:
+                failure = self._login(session, row, password)
+                info = UserInfo.from_row(row)
+        if failure is not None:
+            raise failure
+        assert info is not None
+        return info
+
+    def _login(self, session: Session, row: AppUser, password: str) -> AuthError | None:
+        """One attempt on an existing account; the outcome is written (and committed) either way."""
+        now = self._clock()
+        if (locked := self._locked_until(row, now)) is not None:
+            self._audit_login(
+                session, row, "login.refused", {"reason": "locked", "locked_until": row.locked_until}
+            )
+            return AccountLocked(row.username, locked, self.policy.max_failed_logins)
+        if not verify_password(password, row.password_hash):
+            return self._failed(session, row, now)
+        if not row.active:
+            self._audit_login(session, row, "login.refused", {"reason": "inactive"})
+            return AccountDisabled(f"账户 {row.username} 已停用。如需继续使用，请联系管理员。")
+        rehashed = needs_rehash(row.password_hash, self.policy)
+        if rehashed:  # the policy's scrypt numbers changed: upgrade the hash now we know the password
+            row.password_hash = hash_password(password, self.policy)
+            self._remember(session, row, row.password_hash, _iso(now), replace_current=True)
+        row.failed_attempts, row.locked_until, row.last_login_at = 0, None, _iso(now)
+        self._audit_login(session, row, "login.ok", {"rehashed": True} if rehashed else None)
+        return None
+
+    def _locked_until(self, row: AppUser, now: datetime) -> datetime | None:
+        """When the lock ends, if the account is locked now; an expired lock is cleared."""
+        if row.locked_until is None:
+            return None
+        until = _parse_iso(row.locked_until)
+        if until > now:
+            return until
+        row.locked_until, row.failed_attempts = None, 0
+        return None
+
+    def _failed(self, session: Session, row: AppUser, now: datetime, *, context: str = "login") -> AuthError:
+        """Count a wrong password; lock the account when the count reaches the limit."""
+        limit = self.policy.max_failed_logins
+        row.failed_attempts += 1
+        remaining = max(limit - row.failed_attempts, 0)
+        after: dict = {"failed_attempts": row.failed_attempts, "remaining": remaining}
+        if context != "login":
+            after["context"] = context
+        self._audit_login(session, row, "login.failed", after)
+        if remaining == 0:
+            until = now + timedelta(minutes=self.policy.lock_minutes)
+            row.locked_until = _iso(until)
+            self._audit_login(
+                session,
+                row,
+                "login.locked",
+                {"locked_until": row.locked_until, "failed_attempts": row.failed_attempts},
+            )
+            return AccountLocked(row.username, until, limit)
+        what = "用户名或密码不正确" if context == "login" else "原密码不正确"
+        return AuthError(
+            f"{what}。再输错 {remaining} 次，账户将被锁定 {self.policy.lock_minutes} 分钟。",
+            remaining=remaining,
+        )
+
+    @staticmethod
+    def _audit_login(session: Session, row: AppUser, action: str, after: dict | None) -> None:
+        audit(session, actor=row.username, action=action, object_type="user", object_id=row.uuid, after=after)
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = hash_password("not a password", self.policy)
+        return self._dummy_hash
+
+    # --- passwords --------------------------------------------------------------------
+    def change_password(self, user: UserInfo, old: str, new: str) -> UserInfo:
+        """The user changes their own password (rules and history apply). Returns the
+        refreshed account (``must_change_password`` now False). A wrong old password counts
+        towards the lock-out like a failed login."""
+        problems = check_password(new, self.policy, user.username)
+        if normalize_password(new) == normalize_password(old):
+            problems.append("不能与原密码相同")
+        if problems:
+            raise ValidationError([FieldError("新密码", p) for p in problems])
+        new_hash = hash_password(new, self.policy)
+        failure: AuthError | None = None
+        info: UserInfo | None = None
+        with self.db.write() as session:
+            row = session.scalar(select(AppUser).where(AppUser.uuid == user.uuid))
+            if row is None:
+                raise NotFoundError(f"找不到用户 {user.username}。")
+            now = self._clock()
+            if not row.active:
+                raise AccountDisabled(f"账户 {row.username} 已停用。如需继续使用，请联系管理员。")
+            if (locked := self._locked_until(row, now)) is not None:
+                raise AccountLocked(row.username, locked, self.policy.max_failed_logins)
+            if not verify_password(old, row.password_hash):
+                failure = self._failed(session, row, now, context="change_password")
+            else:
+                if self._used_recently(session, row, new):
+                    raise ValidationError(
+                        [FieldError("新密码", f"不能与最近 {self.policy.history} 次使用过的密码相同")]
+                    )
+                before = _public(row)
+                self._set_password(session, row, new_hash, now, must_change=False)
+                audit(
+                    session,
+                    actor=row.username,
+                    action="user.password_change",
+                    object_type="user",
+                    object_id=row.uuid,
+                    before=before,
+                    after=_public(row),
+                )
+                info = UserInfo.from_row(row)
+        if failure is not None:
+            raise failure
+        assert info is not None
+        return info
+
+    def reset_password(self, acting: UserInfo, username: str, new_temporary: str) -> None:
+        """An administrator sets a temporary password for someone else; that user must change
+        it at the next login. Also lifts a lock."""
+        require_role(acting, "admin", action="重置密码")
+        name = normalize_username(username)
+        if name == acting.username:
+            raise KnownError("不能重置自己的密码，请用“修改密码”。")
+        problems = check_password(new_temporary, self.policy, name)
+        if problems:
+            raise ValidationError([FieldError("临时密码", p) for p in problems])
+        new_hash = hash_password(new_temporary, self.policy)
+        with self.db.write() as session:
+            self._acting(session, acting, "重置密码")
+            row = self._row(session, name)
+            before = _public(row)
+            self._set_password(session, row, new_hash, self._clock(), must_change=True)
+            row.failed_attempts, row.locked_until = 0, None
+            audit(
+                session,
+                actor=acting.username,
+                action="user.password_reset",
+                object_type="user",
+                object_id=row.uuid,
+                before=before,
+                after=_public(row),
+            )
+
+    def _used_recently(self, session: Session, row: AppUser, password: str) -> bool:
+        if self.policy.history <= 0:
+            return False
+        recent = session.scalars(
+            select(PasswordHistory.password_hash)
+            .where(PasswordHistory.user_seq == row.seq)
+            .order_by(PasswordHistory.seq.desc())
+            .limit(self.policy.history)
+        ).all()
+        return any(verify_password(password, h) for h in recent)
+
+    def _set_password(
+        self, session: Session, row: AppUser, new_hash: str, now: datetime, *, must_change: bool
+    ) -> None:
+        stamp = _iso(now)
+        row.password_hash = new_hash
+        row.password_changed_at = stamp
+        row.must_change_password = must_change
+        row.version += 1
+        row.updated_at = stamp
+        self._remember(session, row, new_hash, stamp)
+
+    def _remember(
+        self, session: Session, row: AppUser, password_hash: str, stamp: str, *, replace_current: bool = False
+    ) -> None:
+        """Keep the newest ``history`` hashes of this user (the current one included)."""
+        if replace_current:  # a rehash of the same password: one history entry, not two
+            latest = session.scalar(
+                select(PasswordHistory)
+                .where(PasswordHistory.user_seq == row.seq)
+                .order_by(PasswordHistory.seq.desc())
+                .limit(1)
+            )
+            if latest is not None:
+                latest.password_hash = password_hash
+                return
+        keep = self.policy.history
+        if keep > 0:
+            session.add(PasswordHistory(user_seq=row.seq, password_hash=password_hash, changed_at=stamp))
+            session.flush()
+        kept = (
+            select(PasswordHistory.seq)
+            .where(PasswordHistory.user_seq == row.seq)
+            .order_by(PasswordHistory.seq.desc())
+            .limit(keep)
+        )
+        session.execute(
+            delete(PasswordHistory).where(
+                PasswordHistory.user_seq == row.seq, PasswordHistory.seq.not_in(kept)
+            )
+        )
+
+    # --- administration ---------------------------------------------------------------
+    def unlock(self, acting: UserInfo, username: str) -> None:
+        """Lift a lock-out (or clear the failed-attempt count) before it runs out."""
+        require_role(acting, "admin", action="解锁账户")
+        with self.db.write() as session:
+            self._acting(session, acting, "解锁账户")
+            row = self._row(session, normalize_username(username))
+            if row.locked_until is None and row.failed_attempts == 0:
+                raise KnownError(f"账户 {row.username} 没有被锁定，不需要解锁。")
+            self._change(session, acting, row, "user.unlock", failed_attempts=0, locked_until=None)
+
+    def deactivate(self, acting: UserInfo, username: str) -> None:
+        """No hard delete: the account can no longer log in. The last active administrator
+        and one's own account cannot be deactivated."""
+        require_role(acting, "admin", action="停用账户")
+        with self.db.write() as session:
+            self._acting(session, acting, "停用账户")
+            row = self._row(session, normalize_username(username))
+            if not row.active:
+                raise KnownError(f"账户 {row.username} 已经停用。")
+            if row.role == "admin" and self._active_admins(session) <= 1:
+                raise KnownError(
+                    f"{row.username} 是最后一个在用的管理员账户，不能停用。请先新建另一个管理员账户。"
+                )
+            if row.uuid == acting.uuid:
+                raise KnownError("不能停用自己正在使用的账户，请由另一位管理员操作。")
+            self._change(session, acting, row, "user.deactivate", active=False)
+
+    def reactivate(self, acting: UserInfo, username: str) -> None:
+        require_role(acting, "admin", action="恢复账户")
+        with self.db.write() as session:
+            self._acting(session, acting, "恢复账户")
+            row = self._row(session, normalize_username(username))
+            if row.active:
+                raise KnownError(f"账户 {row.username} 没有停用，不需要恢复。")
+            self._change(
+                session, acting, row, "user.reactivate", active=True, failed_attempts=0, locked_until=None
+            )
+
+    def _change(self, session: Session, acting: UserInfo, row: AppUser, action: str, **values) -> None:
+        before = _public(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.version += 1
+        row.updated_at = _iso(self._clock())
+        audit(
+            session,
+            actor=acting.username,
+            action=action,
+            object_type="user",
+            object_id=row.uuid,
+            before=before,
+            after=_public(row),
+        )
+
+    @staticmethod
+    def _active_admins(session: Session) -> int:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(AppUser)
+                .where(AppUser.role == "admin", AppUser.active.is_(True))
+            )
+            or 0
+        )
+
+    @staticmethod
+    def _row(session: Session, username: str) -> AppUser:
+        row = session.scalar(select(AppUser).where(AppUser.username == username))
+        if row is None:
+            raise NotFoundError(f"找不到用户 {username}。")
+        return row
+
+    @staticmethod
+    def _acting(session: Session, acting: UserInfo, action: str) -> UserInfo:
+        """The acting account as stored now (a session's snapshot may be stale): still an
+        active administrator?"""
+        row = session.scalar(select(AppUser).where(AppUser.uuid == acting.uuid))
+        if row is None:
+            raise PermissionDenied(
+                f"找不到当前账户 {acting.username}，不能{action}。", action=action, roles=("admin",)
+            )
+        current = UserInfo.from_row(row)
+        require_role(current, "admin", action=action)
+        return current
+
+
+def _public(row: AppUser) -> dict:
+    """What an audit event may say about an account: never the password hash."""
+    return {
+        "username": row.username,
+        "display_name": row.display_name,
+        "role": row.role,
+        "active": row.active,
+        "must_change_password": row.must_change_password,
+        "password_changed_at": row.password_changed_at,
+        "failed_attempts": row.failed_attempts,
+        "locked_until": row.locked_until,
+        "version": row.version,
+    }
