@@ -60,3 +60,62 @@ def verify_chain(db: Database) -> ChainReport:
         broken_action=row[3],
         reason=broken.reason,
     )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None
+    before_json: str | None
+    after_json: str | None
+
+
+def list_events(
+    db: Database,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    text_filter: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[AuditRow]:
+    """Newest first. ``since``/``until`` are ISO dates (inclusive); ``text_filter`` searches the details."""
+    clauses: list[str] = ["1"]
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    if action:
+        clauses.append("action = :action")
+        params["action"] = action
+    if actor:
+        clauses.append("actor = :actor")
+        params["actor"] = actor
+    if since:
+        clauses.append("at >= :since")
+        params["since"] = since
+    if until:
+        clauses.append("at < :until")
+        params["until"] = until + "T99"  # the whole last day
+    if text_filter:
+        clauses.append(
+            "(instr(coalesce(object_id, ''), :q) OR instr(coalesce(before_json, ''), :q) "
+            "OR instr(coalesce(after_json, ''), :q))"
+        )
+        params["q"] = text_filter
+    sql = (
+        "SELECT seq, at, actor, action, object_type, object_id, before_json, after_json FROM audit_event "
+        f"WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT :limit OFFSET :offset"
+    )
+    with db.read() as session:
+        return [AuditRow(*row) for row in session.execute(text(sql), params)]
+
+
+def distinct_values(db: Database, column: str) -> list[str]:
+    if column not in ("action", "actor"):
+        raise ValueError(column)
+    with db.read() as session:
+        return list(session.execute(text(f"SELECT DISTINCT {column} FROM audit_event ORDER BY 1")).scalars())

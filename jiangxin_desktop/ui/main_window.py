@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """The database is open: show the trainee list, the station and the counts."""
+        from jiangxin_desktop.ui.settings_page import SettingsPage
         from jiangxin_desktop.ui.trainee_page import TraineePage
 
         self.ctx = ctx
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.pages.removeWidget(self._loading)
         self._loading.deleteLater()
         self.pages.insertWidget(0, self.trainee_page)
+        self._replace_area(self.tr("设置"), SettingsPage(ctx, self))
         self.pages.setCurrentIndex(self.nav.currentRow())
         self._build_menu()
         station = ctx.station
@@ -107,8 +109,15 @@ class MainWindow(QMainWindow):
                 ),
             ),
             (self.tr("统计"), self.tr("培训人次和目标完成情况的统计将在这里查看。")),
-            (self.tr("设置"), self.tr("服务站信息、用户账户和备份恢复将在这里设置。")),
+            (self.tr("设置"), self.tr("操作日志、服务站信息、用户账户和备份恢复将在这里设置。")),
         ]
+
+    def _replace_area(self, name: str, page: QWidget) -> None:
+        index = self.area_names().index(name)
+        old = self.pages.widget(index)
+        self.pages.removeWidget(old)
+        old.deleteLater()
+        self.pages.insertWidget(index, page)
 
     def _add_area(self, name: str, page: QWidget) -> None:
         item = QListWidgetItem(name, self.nav)

@@ -16,7 +16,7 @@ def test_all_eight_areas_are_in_the_navigation(window):
 
 
 def test_unbuilt_areas_say_so_plainly(qtbot, window):
-    for row, name in enumerate(AREAS[1:], start=1):
+    for row, name in enumerate(AREAS[1:-1], start=1):  # 设置 holds the audit trail (below)
         window.nav.setCurrentRow(row)
         page = window.pages.currentWidget()
         assert isinstance(page, UnbuiltPage)

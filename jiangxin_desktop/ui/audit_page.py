@@ -1,0 +1,284 @@
+"""操作日志: the audit trail, filtered, read-only, with a check of its hash chain."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jiangxin_desktop.domain.masking import mask_id, mask_phone
+from jiangxin_desktop.services.audit_trail import AuditRow, distinct_values, list_events, verify_chain
+from jiangxin_desktop.services.records import FIELD_LABELS
+from jiangxin_desktop.ui.trainee_model import format_created
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.context import AppContext
+
+_ID = re.compile(r"\d{17}[\dX]")
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_numbers(text: str) -> str:
+    """ID and phone numbers inside event details are masked like everywhere else."""
+    return _PHONE.sub(lambda m: mask_phone(m.group()), _ID.sub(lambda m: mask_id(m.group()), text))
+
+
+def detail_labels() -> dict[str, str]:
+    """Labels for the keys of event details (trainee fields and the other events' facts)."""
+    tr = AuditTableModel.tr_static
+    labels = {key: tr(label) for key, label in FIELD_LABELS.items()}
+    labels.update(
+        birth_date=tr("出生日期"),
+        sex=tr("性别"),
+        active=tr("在册"),
+        version=tr("版本"),
+        uuid=tr("记录编号"),
+        station_code=tr("服务站代码"),
+        created_at=tr("登记时间"),
+        updated_at=tr("修改时间"),
+        created_by=tr("登记人"),
+        consent_at=tr("同意时间"),
+        consent_version=tr("告知版本"),
+        photo_consent=tr("面部照片同意"),
+        deactivated_at=tr("注销时间"),
+        deactivated_reason=tr("注销原因"),
+        trainees=tr("学员人数"),
+        fields=tr("查看的号码"),
+        manifest=tr("备份文件"),
+        sha256=tr("校验值"),
+        county=tr("县区"),
+        demo=tr("演示数据"),
+        code_catalog=tr("代码表版本"),
+        previous_kept=tr("原数据库已保留"),
+    )
+    return labels
+
+
+def describe(value: Any, labels: dict[str, str] | None = None) -> str:
+    """One "标签：值" line per field, in the clerk's words rather than as JSON."""
+    labels = labels or detail_labels()
+    if not isinstance(value, dict):
+        return str(value)
+    lines = []
+    for key in sorted(value):
+        item = value[key]
+        if item in (None, "", [], {}):
+            continue
+        if isinstance(item, bool):
+            item = AuditTableModel.tr_static("是") if item else AuditTableModel.tr_static("否")
+        elif isinstance(item, list):
+            item = "、".join(str(x) for x in item)
+        lines.append(f"{labels.get(key, key)}：{item}")
+    return "\n".join(lines)
+
+
+def action_labels() -> dict[str, str]:
+    tr = AuditTableModel.tr_static
+    return {
+        "station.initialize": tr("初始化服务站"),
+        "demo.seed": tr("写入演示数据"),
+        "trainee.register": tr("登记学员"),
+        "trainee.update": tr("修改学员"),
+        "trainee.deactivate": tr("注销学员"),
+        "trainee.reactivate": tr("恢复学员"),
+        "trainee.reveal": tr("查看完整号码"),
+        "backup.create": tr("备份"),
+        "backup.restore": tr("从备份恢复"),
+    }
+
+
+def object_labels() -> dict[str, str]:
+    tr = AuditTableModel.tr_static
+    return {"trainee": tr("学员"), "station": tr("服务站"), "backup": tr("备份"), "user": tr("用户")}
+
+
+class AuditTableModel(QAbstractTableModel):
+    AT, ACTOR, ACTION, OBJECT = range(4)
+
+    @staticmethod
+    def tr_static(text: str) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        return QCoreApplication.translate("AuditTableModel", text)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AuditRow] = []
+        self._labels = action_labels()
+        self._objects = object_labels()
+        self._headers = (self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("对象"))
+
+    def set_rows(self, rows: list[AuditRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> AuditRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if column == self.AT:
+            return format_created(row.at)
+        if column == self.ACTOR:
+            return row.actor
+        if column == self.ACTION:
+            return self._labels.get(row.action, row.action)
+        return f"{self._objects.get(row.object_type, row.object_type)} {row.object_id or ''}".strip()
+
+
+class AuditPage(QWidget):
+    """Read-only: the program offers no way to edit or delete an event."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = AuditTableModel(self)
+        self.action_box = QComboBox(self)
+        self.actor_box = QComboBox(self)
+        self.since = QDateEdit(QDate.currentDate().addMonths(-1), self)
+        self.until = QDateEdit(QDate.currentDate(), self)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.text_box = QLineEdit(self)
+        self.text_box.setPlaceholderText(self.tr("对象或内容包含…"))
+        self.search_button = QPushButton(self.tr("查询"), self)
+        self.verify_button = QPushButton(self.tr("校验完整性"), self)
+        self.verify_button.setToolTip(self.tr("检查操作日志的哈希链：任何一条被修改或删除都会被发现"))
+        self.count_label = QLabel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AuditTableModel.OBJECT, QHeaderView.ResizeMode.Stretch)
+        self.detail = QPlainTextEdit(self)
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText(self.tr("选择一条记录查看修改前后的内容（号码已遮盖）"))
+
+        filters = QHBoxLayout()
+        for label, widget in (
+            (self.tr("操作"), self.action_box),
+            (self.tr("操作人"), self.actor_box),
+            (self.tr("从"), self.since),
+            (self.tr("到"), self.until),
+        ):
+            filters.addWidget(QLabel(label, self))
+            filters.addWidget(widget)
+        filters.addWidget(self.text_box, 1)
+        filters.addWidget(self.search_button)
+        filters.addWidget(self.verify_button)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.count_label)
+        layout.addWidget(splitter, 1)
+
+        self.search_button.clicked.connect(self.refresh)
+        self.text_box.returnPressed.connect(self.refresh)
+        self.verify_button.clicked.connect(self.verify)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self._loaded = False  # queried when first shown, not at start-up
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.reload_choices()
+            self.refresh()
+
+    def reload_choices(self) -> None:
+        labels = action_labels()
+        self.action_box.clear()
+        self.action_box.addItem(self.tr("（全部）"), None)
+        for action in distinct_values(self.ctx.db, "action"):
+            self.action_box.addItem(labels.get(action, action), action)
+        self.actor_box.clear()
+        self.actor_box.addItem(self.tr("（全部）"), None)
+        for actor in distinct_values(self.ctx.db, "actor"):
+            self.actor_box.addItem(actor, actor)
+
+    def refresh(self) -> None:
+        rows = list_events(
+            self.ctx.db,
+            action=self.action_box.currentData(),
+            actor=self.actor_box.currentData(),
+            text_filter=self.text_box.text().strip() or None,
+            since=self.since.date().toString("yyyy-MM-dd"),
+            until=self.until.date().toString("yyyy-MM-dd"),
+        )
+        self.model.set_rows(rows)
+        self.detail.clear()
+        self.count_label.setText(self.tr("共 {n} 条（最近的在前，最多显示 500 条）").format(n=len(rows)))
+
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.clear()
+            return
+        row = self.model.row_at(current.row())
+        parts = []
+        for title, raw in ((self.tr("修改前"), row.before_json), (self.tr("修改后"), row.after_json)):
+            if raw:
+                parts.append(f"{title}：\n{mask_numbers(describe(json.loads(raw)))}")
+        self.detail.setPlainText("\n\n".join(parts) or self.tr("（无内容）"))
+
+    def verify(self) -> None:
+        report = verify_chain(self.ctx.db)
+        if report.ok:
+            QMessageBox.information(
+                self,
+                self.tr("校验完整性"),
+                self.tr("操作日志完整：共 {n} 条，没有被修改或删除。").format(n=report.events),
+            )
+        else:
+            QMessageBox.critical(
+                self,
+                self.tr("校验完整性"),
+                self.tr("操作日志在第 {seq} 条（{at}，{actor}）处断开：{reason}\n请立即报告管理员。").format(
+                    seq=report.broken_seq,
+                    at=report.broken_at,
+                    actor=report.broken_actor,
+                    reason=report.reason,
+                ),
+            )

@@ -1,0 +1,51 @@
+"""操作日志 in 设置: filter the trail, read details with numbers masked, check the chain."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import text
+
+from jiangxin_desktop.services.demo import id_with_check
+from jiangxin_desktop.services.registry import TraineeInput
+from jiangxin_desktop.ui.settings_page import SettingsPage
+
+ID = id_with_check("32070619900101555")
+
+
+def open_audit(qtbot, window):
+    window.nav.setCurrentRow(window.area_names().index("设置"))
+    page = window.pages.currentWidget()
+    assert isinstance(page, SettingsPage) and page.tabs.tabText(0) == "操作日志"
+    return page.audit_page
+
+
+def test_events_are_listed_filtered_and_masked(qtbot, window, demo_context):
+    demo_context.registry.register(
+        TraineeInput(name="孙小红", id_number=ID, phone="13812345678", target_group="31", consent=True)
+    )
+    audit = open_audit(qtbot, window)
+    audit.reload_choices()
+    audit.refresh()
+    actions = [audit.model.index(r, 2).data() for r in range(audit.model.rowCount())]
+    assert actions[0] == "登记学员" and "写入演示数据" in actions
+    audit.action_box.setCurrentIndex(audit.action_box.findText("登记学员"))
+    audit.search_button.click()
+    assert audit.model.rowCount() == 1
+    audit.table.selectRow(0)
+    detail = audit.detail.toPlainText()
+    assert "孙小红" in detail and ID not in detail and "13812345678" not in detail
+    assert "320706********" + ID[-4:] in detail
+
+
+def test_verify_reports_a_tampered_trail(qtbot, window, demo_context, monkeypatch):
+    audit = open_audit(qtbot, window)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(("ok", a[2])))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(("broken", a[2])))
+    audit.verify_button.click()
+    with demo_context.db.write() as s:
+        s.execute(text("DROP TRIGGER audit_event_no_update"))
+        s.execute(text("UPDATE audit_event SET actor = 'x' WHERE seq = 1"))
+    audit.verify_button.click()
+    assert shown[0][0] == "ok" and "完整" in shown[0][1]
+    assert shown[1][0] == "broken" and "第 1 条" in shown[1][1]
