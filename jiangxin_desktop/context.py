@@ -20,6 +20,7 @@ from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.catalog import load_codes
 from jiangxin_desktop.services.registry import TraineeRegistry
 from jiangxin_desktop.services.security.keystore import KeyStore, PassphraseProvider
+from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
 from jiangxin_desktop.services.station import (
     ConsentNotice,
     StationInfo,
@@ -78,6 +79,21 @@ class AppContext:
     search: TraineeSearch
     demo: bool
     actor: str
+    users: UserService
+    user: UserInfo | None = None
+
+    def login(self, username: str, password: str) -> UserInfo:
+        """Authenticate (lock-out, audit) and act as that user from now on."""
+        user = self.users.authenticate(username, password)
+        self.act_as(user)
+        return user
+
+    def act_as(self, user: UserInfo) -> None:
+        """Services act for ``user``: their audit events name the user, their checks use the role."""
+        self.user = user
+        self.actor = user.username
+        self.registry.actor = user.username
+        self.registry.user = user
 
     def close(self) -> None:
         self.db.dispose()
@@ -99,7 +115,8 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         consent_version=consent.version,
         travels=not demo,  # demo rows never travel to the city
     )
-    return AppContext(paths, db, station, codes, consent, registry, TraineeSearch(db), demo, actor)
+    users = UserService(db, policy=load_security_policy())
+    return AppContext(paths, db, station, codes, consent, registry, TraineeSearch(db), demo, actor, users)
 
 
 def open_context(paths: DataPaths, passphrase: PassphraseProvider, *, actor: str | None = None) -> AppContext:
@@ -147,11 +164,29 @@ def create_database(
 DEMO_STATION = StationInfo("320706001", "海州区新南街道人社服务站（演示）", "320706")
 
 
+DEMO_PASSWORD = "Demo-pass-2025"  # demo databases only; the demo command and first run say so
+DEMO_USERS = (
+    ("admin", "演示管理员", "admin"),
+    ("reviewer", "演示审核人", "reviewer"),
+    ("clerk", "演示经办人", "clerk"),
+)
+
+
+def create_demo_users(ctx: AppContext, password: str) -> list[str]:
+    """admin, reviewer and clerk, all with ``password`` (demo databases only)."""
+    admin = ctx.users.create_first_admin("admin", "演示管理员", password)
+    for username, display, role in DEMO_USERS[1:]:
+        ctx.users.create_user(admin, username, display, role, password, temporary=False)
+    return [u for u, _, _ in DEMO_USERS]
+
+
 def ensure_demo_database(
     paths: DataPaths,
     passphrase: PassphraseProvider,
     trainees: int,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    user_password: str | None = None,
 ) -> dict:
     """Create a demo database where none exists and add demo trainees; refuse a real one."""
     from jiangxin_desktop.services.demo import seed_trainees
@@ -168,6 +203,9 @@ def ensure_demo_database(
         db = create_database(paths, passphrase, DEMO_STATION, demo=True)
     try:
         ctx = build_context(paths, db)
+        users = []
+        if user_password and not ctx.users.has_users():
+            users = create_demo_users(ctx, user_password)
         written = seed_trainees(
             db,
             ctx.codes,
@@ -185,6 +223,7 @@ def ensure_demo_database(
         "trainees": written,
         "seconds": round(seconds, 2),
         "rate_per_second": round(written / seconds) if seconds else None,
+        "users": users,
     }
 
 

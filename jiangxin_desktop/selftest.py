@@ -28,6 +28,7 @@ def _check_database(folder: Path) -> str:
         migrate.upgrade(db)
         initialize(db, StationInfo("000000000", "自检", "320706"), actor="selftest")
         ctx = build_context(DataPaths(folder), db, actor="selftest")
+        ctx.act_as(ctx.users.create_first_admin("selftest", "自检", "Zijian-check-2025"))
         record = ctx.registry.register(
             TraineeInput(
                 name="王𠇔",

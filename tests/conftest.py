@@ -50,12 +50,28 @@ def no_passphrase(new: bool) -> str:
     raise AssertionError("the in-memory keyring should make a passphrase unnecessary")
 
 
+DEMO_PASSWORD = "Demo-pass-2025"
+
+
 @pytest.fixture
 def demo_context(data_paths):
-    """An encrypted demo database with 300 trainees, opened as the windows would."""
+    """An encrypted demo database with 300 trainees, opened as the windows would and logged in
+    as the demo clerk (users admin, reviewer and clerk share DEMO_PASSWORD)."""
     from jiangxin_desktop.context import ensure_demo_database, open_context
 
-    ensure_demo_database(data_paths, no_passphrase, 300)
+    ensure_demo_database(data_paths, no_passphrase, 300, user_password=DEMO_PASSWORD)
+    ctx = open_context(data_paths, no_passphrase)
+    ctx.login("clerk", DEMO_PASSWORD)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def accountless_context(data_paths):
+    """A demo database without user accounts (as one made before accounts existed), not logged in."""
+    from jiangxin_desktop.context import ensure_demo_database, open_context
+
+    ensure_demo_database(data_paths, no_passphrase, 20)
     ctx = open_context(data_paths, no_passphrase)
     yield ctx
     ctx.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 
 from jiangxin_desktop.cli.output import emit
@@ -28,6 +29,23 @@ def cli_passphrase() -> PassphraseProvider:
     return env_passphrase_provider(terminal_passphrase)
 
 
+PASSWORD_ENV = "JIANGXIN_PASSWORD"
+DEMO_PASSWORD = "Demo-pass-2025"  # same as context.DEMO_PASSWORD (not imported: keeps --help fast)
+
+
+def user_password(prompt: str = "密码：", *, confirm: bool = False) -> str:
+    """The account password: JIANGXIN_PASSWORD for scripts, else asked on the terminal."""
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise KnownError(f"需要登录密码：请在提示时输入，或设置环境变量 {PASSWORD_ENV}。")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再次输入：") != first:
+        raise KnownError("两次输入的密码不一致。")
+    return first
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("check-id", parents=[common], help="检查公民身份号码（不需要数据库）")
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -37,10 +55,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--station-code", required=True)
     p.add_argument("--station-name", required=True)
     p.add_argument("--county", required=True, help="县区代码，如 320706")
+    p.add_argument(
+        "--admin", required=True, help="第一个管理员的用户名（密码在提示时输入或用 JIANGXIN_PASSWORD）"
+    )
+    p.add_argument("--admin-name", default="管理员", help="管理员姓名")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="用演示数据填充数据目录")
     p.add_argument("--trainees", type=int, default=2000)
+    p.add_argument(
+        "--password",
+        default=DEMO_PASSWORD,
+        help=f"演示用户 admin、reviewer、clerk 的密码（默认 {DEMO_PASSWORD}）",
+    )
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("status", parents=[common], help="服务站、数据库和记录数")
@@ -50,10 +77,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = audit.add_parser("verify", parents=[common], help="校验操作日志的哈希链，报告第一处断点")
     p.set_defaults(handler=cmd_audit_verify)
 
-    from jiangxin_desktop.cli import backup_commands, trainee_commands
+    from jiangxin_desktop.cli import backup_commands, trainee_commands, user_commands
 
     trainee_commands.register(sub, common)
     backup_commands.register(sub, common)
+    user_commands.register(sub, common)
 
 
 def cmd_check_id(args) -> int:
@@ -77,14 +105,18 @@ def cmd_check_id(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from jiangxin_desktop.context import create_database
+    from jiangxin_desktop.context import build_context, create_database
     from jiangxin_desktop.services.station import StationInfo
 
     paths = resolve_data_dir(args.data_dir)
+    password = user_password("设置管理员密码：", confirm=True)
     db = create_database(
         paths, cli_passphrase(), StationInfo(args.station_code, args.station_name, args.county)
     )
-    db.dispose()
+    try:
+        build_context(paths, db).users.create_first_admin(args.admin, args.admin_name, password)
+    finally:
+        db.dispose()
     emit(
         {"database": str(paths.database), "station": args.station_code},
         as_json=args.json,
@@ -98,23 +130,37 @@ def cmd_demo(args) -> int:
         raise KnownError("--trainees 不能为负数。")
     from jiangxin_desktop.context import ensure_demo_database
 
-    result = ensure_demo_database(resolve_data_dir(args.data_dir), cli_passphrase(), args.trainees)
-    emit(
-        result,
-        as_json=args.json,
-        text=f"演示数据已写入 {result['database']}：{result['trainees']} 名学员，用时 {result['seconds']} 秒",
+    result = ensure_demo_database(
+        resolve_data_dir(args.data_dir), cli_passphrase(), args.trainees, user_password=args.password
     )
+    text = f"演示数据已写入 {result['database']}：{result['trainees']} 名学员，用时 {result['seconds']} 秒"
+    if result["users"]:
+        text += f"\n已创建演示用户 {'、'.join(result['users'])}，密码均为 --password 给出的密码。"
+    emit(result, as_json=args.json, text=text)
     return 0
 
 
-def open_cli_context(args):
+def open_cli_context(args, *, login: bool = True):
+    """Open the database and, for commands that touch personal data, log in as --user."""
     from jiangxin_desktop.context import open_context
 
-    return open_context(resolve_data_dir(args.data_dir), cli_passphrase())
+    ctx = open_context(resolve_data_dir(args.data_dir), cli_passphrase())
+    if not login:
+        return ctx
+    try:
+        if not ctx.users.has_users():
+            raise KnownError("数据库还没有用户账户。请先运行 jiangxin-desktop user create-admin 创建管理员。")
+        if not getattr(args, "user", None):
+            raise KnownError("请用 --user 指定用户名（密码在提示时输入，或用环境变量 JIANGXIN_PASSWORD）。")
+        ctx.login(args.user, user_password())
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx
 
 
 def cmd_status(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, login=False)  # counts only, no personal data
     try:
         totals = ctx.search.totals()
         obj = {
@@ -139,9 +185,12 @@ def cmd_status(args) -> int:
 
 def cmd_audit_verify(args) -> int:
     from jiangxin_desktop.services.audit_trail import verify_chain
+    from jiangxin_desktop.services.security.users import require_role
 
     ctx = open_cli_context(args)
     try:
+        assert ctx.user is not None
+        require_role(ctx.user, "reviewer", "admin", action="校验操作日志")
         report = verify_chain(ctx.db)
     finally:
         ctx.close()

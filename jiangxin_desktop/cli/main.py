@@ -20,6 +20,9 @@ def _add_common(parser: argparse.ArgumentParser, default) -> None:
         default=default,
         help="data directory (default: JIANGXIN_DATA_DIR or the user data folder)",
     )
+    parser.add_argument(
+        "--user", default=default, help="log in as this user (password: prompt or JIANGXIN_PASSWORD)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from jiangxin_desktop.domain.names import check_name
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.name_grams import replace_name_grams
 from jiangxin_desktop.services.records import FIELD_LABELS, TraineeRecord
+from jiangxin_desktop.services.security.users import PermissionDenied, UserInfo, require_role
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import audit, record_change, utc_now
@@ -106,6 +107,13 @@ class TraineeRegistry:
         self.consent_version = consent_version
         self.travels = travels
         self._today = today
+        self.user: UserInfo | None = None  # set by the composition root after login
+
+    def _require(self, *roles: str, action: str) -> None:
+        """Permissions are enforced here, not only by hiding buttons."""
+        if self.user is None:
+            raise PermissionDenied(f"请先登录，然后才能{action}。", action=action, roles=roles)
+        require_role(self.user, *roles, action=action)
 
     # --- validation -------------------------------------------------------------------
     def check(self, data: TraineeInput) -> Checked:
@@ -207,6 +215,7 @@ class TraineeRegistry:
 
     # --- changes ------------------------------------------------------------------------
     def register(self, data: TraineeInput) -> TraineeRecord:
+        self._require("clerk", "admin", action="登记学员")
         checked = self.check(data)
         if checked.errors:
             raise ValidationError(_labelled(checked.errors))
@@ -248,6 +257,7 @@ class TraineeRegistry:
 
     def update(self, uuid: str, data: TraineeInput, *, expected_version: int) -> TraineeRecord:
         """Edit a trainee. Consent given at registration stays; the ID number may be corrected."""
+        self._require("clerk", "admin", action="修改学员信息")
         checked = self.check(replace(data, consent=True))
         if checked.errors:
             raise ValidationError(_labelled(checked.errors))
@@ -269,6 +279,7 @@ class TraineeRegistry:
 
     def deactivate(self, uuid: str, reason: str) -> TraineeRecord:
         """No hard delete: the trainee is marked inactive, with a reason, and audited."""
+        self._require("clerk", "admin", action="注销学员")
         reason = reason.strip()
         if not reason:
             raise ValidationError([FieldError(FIELD_LABELS["reason"], "请填写注销原因")])
@@ -283,6 +294,7 @@ class TraineeRegistry:
             return self._save(session, row, before, "trainee.deactivate", operation="deactivate")
 
     def reactivate(self, uuid: str) -> TraineeRecord:
+        self._require("reviewer", "admin", action="恢复已注销的学员")
         with self.db.write() as session:
             row = self._row(session, uuid)
             if row.active:
@@ -295,6 +307,7 @@ class TraineeRegistry:
 
     def reveal(self, uuid: str, *field_names: str) -> dict[str, str]:
         """Sensitive numbers in full, by field; one audit event names the fields shown."""
+        self._require("reviewer", "admin", action="查看完整号码")
         if not field_names or any(f not in self.REVEALABLE for f in field_names):
             raise ValueError(field_names)
         with self.db.write() as session:

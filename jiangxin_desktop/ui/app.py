@@ -141,9 +141,16 @@ class _DeferredOpen:
         QTimer.singleShot(0, self._open)
 
     def _open(self) -> None:
+        from jiangxin_desktop.ui.idle_lock import IdleLock
+        from jiangxin_desktop.ui.login_dialog import log_in
+
         try:
             self.ctx = open_with_retries(self.paths, self.prompt)
+            if not log_in(self.ctx, self.window):
+                self.app.exit(0)
+                return
             self.window.attach(self.ctx)
+            self.idle_lock = IdleLock(self.ctx, self.window)
         except BaseException as exc:  # shown by run_gui's handlers once the loop has stopped
             self.failure = exc
             self.app.exit(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from jiangxin_desktop.context import discard_database, ensure_demo_database
+from jiangxin_desktop.context import DEMO_PASSWORD, discard_database, ensure_demo_database
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.security.keystore import PassphraseProvider
@@ -31,8 +31,9 @@ def ask_first_run(paths: DataPaths, parent: QWidget | None = None) -> bool:
         _tr(
             "正式服务站的首次设置向导将在后续版本提供，目前还不能在窗口中建立正式数据库。\n\n"
             "现在可以创建一个演示数据库：其中有 {n} 名虚构的学员，演示数据不会上传到市级系统，"
-            "可用来熟悉登记和查找。"
-        ).format(n=DEMO_TRAINEES)
+            "可用来熟悉登记和查找。\n\n演示用户：clerk（经办人）、reviewer（审核人）、admin（管理员），"
+            "密码均为 {password}"
+        ).format(n=DEMO_TRAINEES, password=DEMO_PASSWORD)
     )
     create = box.addButton(_tr("创建演示数据库"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(_tr("退出"), QMessageBox.ButtonRole.RejectRole)
@@ -52,7 +53,7 @@ def create_demo_database(
     existed = paths.database.exists()
 
     def work(report: ProgressCallback) -> dict:
-        return ensure_demo_database(paths, passphrase, trainees, progress=report)
+        return ensure_demo_database(paths, passphrase, trainees, progress=report, user_password=DEMO_PASSWORD)
 
     dialog = TaskProgressDialog(
         _tr("正在创建演示数据库"),

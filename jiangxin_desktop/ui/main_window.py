@@ -93,6 +93,10 @@ class MainWindow(QMainWindow):
         self.trainee_page.data_changed.connect(self.refresh_status)
         self.trainee_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.refresh_status()
+        if ctx.user is not None:
+            self.user_label.setText(
+                self.tr("用户：{name}（{role}）").format(name=ctx.user.display_name, role=ctx.user.role_label)
+            )
         self.trainee_page.search_box.setFocus()
 
     def _unbuilt_areas(self) -> list[tuple[str, str]]:
@@ -143,10 +147,12 @@ class MainWindow(QMainWindow):
         self.station_label = QLabel()
         self.database_label = QLabel()
         self.counts_label = QLabel()
+        self.user_label = QLabel()
         self.sync_label = QLabel(self.tr("同步：尚未配置"))
         self.sync_label.setToolTip(self.tr("本版本还没有同步功能，记录暂存在本机，待上传的记录会保留。"))
         bar.addWidget(self.station_label)
         bar.addWidget(self.database_label)
+        bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.sync_label)
 

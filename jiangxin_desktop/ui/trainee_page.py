@@ -224,7 +224,8 @@ class TraineePage(QWidget):
         self.reactivate_action.setEnabled(row is not None and not row.active)
         if self.buttons:  # 恢复 only matters while deactivated trainees are listed
             self.buttons[self.reactivate_action].setVisible(self.model.include_inactive)
-        self.reveal_action.setEnabled(row is not None and not self.model.is_revealed(row.uuid))
+        may_reveal = self.ctx.user is not None and self.ctx.user.role in ("reviewer", "admin")
+        self.reveal_action.setEnabled(may_reveal and row is not None and not self.model.is_revealed(row.uuid))
 
     # --- actions ------------------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accept) -> None:
@@ -297,7 +298,11 @@ class TraineePage(QWidget):
         row = self.current_row()
         if row is None:
             return
-        full = self.ctx.registry.reveal(row.uuid, "id_number", "phone")
+        try:
+            full = self.ctx.registry.reveal(row.uuid, "id_number", "phone")
+        except KnownError as exc:  # e.g. PermissionDenied: the service decides, not the button
+            show_known_error(self, exc)
+            return
         self.model.reveal_row(row.uuid, full["id_number"])
         self._update_actions()
         self.message.emit(

@@ -47,6 +47,7 @@ class EnvKeyring(keyring.backend.KeyringBackend):
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIANGXIN_")}
     env.update(QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env.update(JIANGXIN_USER="clerk", JIANGXIN_PASSWORD="Demo-pass-2025")  # the demo clerk logs in
     env.update(extra)
     return env
 

@@ -14,14 +14,20 @@ from jiangxin_desktop.services.demo import id_with_check
 VALID = id_with_check("32070319800101001")
 
 
-def run(*args, env_extra=None, check=False):
-    env = {**os.environ, "JIANGXIN_PASSPHRASE": "cli-test-passphrase", **(env_extra or {})}
+def run(*args, env_extra=None, check=False, user="clerk"):
+    """The program as a script runs it: as the demo user ``user`` (password from the environment)."""
+    env = {
+        **os.environ,
+        "JIANGXIN_PASSPHRASE": "cli-test-passphrase",
+        "JIANGXIN_PASSWORD": "Demo-pass-2025",
+        **(env_extra or {}),
+    }
     env.pop("QT_QPA_PLATFORM", None)
     # Headless Linux has no keyring backend: force keyring's fail backend so the CLI
     # takes the passphrase path exactly as on such a machine.
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     return subprocess.run(
-        [sys.executable, "-m", "jiangxin_desktop", *args],
+        [sys.executable, "-m", "jiangxin_desktop", "--user", user, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -120,7 +126,9 @@ def test_edit_show_deactivate_reactivate(tmp_path):
     masked = json.loads(run("trainee", "show", VALID, "--data-dir", data, "--json", check=True).stdout)
     assert masked["id_number"] != VALID
     full = json.loads(
-        run("trainee", "show", VALID, "--reveal", "--data-dir", data, "--json", check=True).stdout
+        run(
+            "trainee", "show", VALID, "--reveal", "--data-dir", data, "--json", check=True, user="reviewer"
+        ).stdout
     )
     assert (full["id_number"], full["phone"]) == (VALID, "13900003333")
 
@@ -128,9 +136,9 @@ def test_edit_show_deactivate_reactivate(tmp_path):
         "trainee", "deactivate", VALID, "--reason", "重复登记", "--data-dir", data, "--json", check=True
     )
     assert json.loads(gone.stdout)["active"] is False
-    back = run("trainee", "reactivate", VALID, "--data-dir", data, "--json", check=True)
+    back = run("trainee", "reactivate", VALID, "--data-dir", data, "--json", check=True, user="reviewer")
     assert json.loads(back.stdout)["active"] is True
-    twice = run("trainee", "reactivate", VALID, "--data-dir", data)
+    twice = run("trainee", "reactivate", VALID, "--data-dir", data, user="reviewer")
     assert twice.returncode == 2 and "没有注销" in twice.stderr
 
 
@@ -173,16 +181,42 @@ def test_audit_verify_names_the_first_broken_link(tmp_path):
         str(data),
         check=True,
     )
-    ok = run("audit", "verify", "--data-dir", str(data), "--json")
-    assert ok.returncode == 0 and json.loads(ok.stdout) == {"ok": True, "events": 3, "first_broken": None}
+    ok = run("audit", "verify", "--data-dir", str(data), "--json", user="reviewer")
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["ok"] is True and json.loads(ok.stdout)["first_broken"] is None
 
     ctx = open_context(DataPaths(data), lambda new: "cli-test-passphrase")
     with ctx.db.write() as s:  # someone with the key edits the trail in a SQLite shell
         s.execute(text("DROP TRIGGER audit_event_no_update"))
-        s.execute(text("UPDATE audit_event SET after_json = '{}' WHERE seq = 2"))
+        s.execute(text("UPDATE audit_event SET after_json = '{}' WHERE action = 'demo.seed'"))
+        seeded = s.execute(text("SELECT seq FROM audit_event WHERE action = 'demo.seed'")).scalar_one()
     ctx.close()
-    broken = run("audit", "verify", "--data-dir", str(data), "--json")
+    broken = run("audit", "verify", "--data-dir", str(data), "--json", user="reviewer")
     assert broken.returncode == 1
     report = json.loads(broken.stdout)
-    assert report["ok"] is False and report["first_broken"]["seq"] == 2
+    assert report["ok"] is False and report["first_broken"]["seq"] == seeded
     assert report["first_broken"]["action"] == "demo.seed" and "被修改" in report["first_broken"]["reason"]
+
+
+def test_commands_on_personal_data_need_a_user_and_a_role(tmp_path):
+    data = str(tmp_path / "d")
+    demo = json.loads(run("demo", "--trainees", "5", "--data-dir", data, "--json", check=True).stdout)
+    assert demo["users"] == ["admin", "reviewer", "clerk"]
+    nobody = subprocess.run(
+        [sys.executable, "-m", "jiangxin_desktop", "trainee", "find", "王", "--data-dir", data],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            "JIANGXIN_PASSPHRASE": "cli-test-passphrase",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        },
+    )
+    assert nobody.returncode == 2 and "--user" in nobody.stderr
+    wrong = run("trainee", "find", "王", "--data-dir", data, env_extra={"JIANGXIN_PASSWORD": "Wrong-pass-1"})
+    assert wrong.returncode == 2 and "用户名或密码不正确" in wrong.stderr
+    clerk_reveal = run("trainee", "show", VALID, "--reveal", "--data-dir", data)
+    assert clerk_reveal.returncode == 2
+    clerk_audit = run("audit", "verify", "--data-dir", data)
+    assert clerk_audit.returncode == 2 and "审核人或管理员" in clerk_audit.stderr

@@ -119,6 +119,8 @@ def _run_backup(data, target, env):
             sys.executable,
             "-m",
             "jiangxin_desktop",
+            "--user",
+            "clerk",
             "backup",
             "create",
             "--data-dir",
@@ -139,6 +141,7 @@ def test_kill_during_backup_leaves_the_previous_backup_valid(tmp_path):
         **os.environ,
         "JIANGXIN_PASSPHRASE": "station-passphrase",
         "JIANGXIN_BACKUP_PASSPHRASE": BACKUP_PASS,
+        "JIANGXIN_PASSWORD": "Demo-pass-2025",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
     data, usb = tmp_path / "d", tmp_path / "usb"

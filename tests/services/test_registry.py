@@ -120,7 +120,12 @@ def test_deactivate_is_not_delete_and_is_audited(demo_context):
 
 
 def test_reveal_leaves_an_audit_event(demo_context):
+    from jiangxin_desktop.services.security.users import PermissionDenied
+
     rec = demo_context.registry.register(person())
+    with pytest.raises(PermissionDenied, match="审核人或管理员"):
+        demo_context.registry.reveal(rec.uuid, "id_number")  # the clerk sees masked numbers only
+    demo_context.login("reviewer", "Demo-pass-2025")
     shown = demo_context.registry.reveal(rec.uuid, "id_number", "phone")
     assert shown == {"id_number": ID, "phone": "13812345678"}
     assert count(demo_context, "SELECT count(*) FROM audit_event WHERE action = 'trainee.reveal'") == 1

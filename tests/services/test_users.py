@@ -53,8 +53,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def users(demo_context, clock) -> UserService:
-    return UserService(demo_context.db, policy=FAST, clock=clock)
+def users(accountless_context, clock) -> UserService:
+    return UserService(accountless_context.db, policy=FAST, clock=clock)
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_malformed_stored_hashes_never_match(bad):
 # --- first administrator, creating users -------------------------------------------------
 
 
-def test_first_admin_only_once_and_username_is_case_insensitive(users, demo_context):
+def test_first_admin_only_once_and_username_is_case_insensitive(users, accountless_context):
     assert not users.has_users()
     admin = users.create_first_admin("  WangZhang ", "王站长", ADMIN_PW)
     assert (admin.username, admin.role, admin.role_label, admin.must_change_password) == (
@@ -141,14 +141,14 @@ def test_first_admin_only_once_and_username_is_case_insensitive(users, demo_cont
         users.create_user(admin, "WangZhang", "另一个", "clerk", CLERK_PW)
 
 
-def test_new_account_input_is_validated_before_writing(users, admin, demo_context):
-    before = len(audit_rows(demo_context))
+def test_new_account_input_is_validated_before_writing(users, admin, accountless_context):
+    before = len(audit_rows(accountless_context))
     with pytest.raises(ValidationError) as info:
         users.create_user(admin, "1x", "", "boss", "short")
     fields = {e.field for e in info.value.errors}
     assert fields == {"用户名", "姓名", "角色", "密码"}
     assert "short" not in info.value.message
-    assert len(audit_rows(demo_context)) == before
+    assert len(audit_rows(accountless_context)) == before
     assert [u.username for u in users.list_users(admin)] == ["admin"]
 
 
@@ -179,7 +179,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(users, admin):
     assert "Wrong#2026" not in wrong.value.message + unknown.value.message
 
 
-def test_five_failures_lock_then_the_lock_runs_out(users, admin, clock, demo_context):
+def test_five_failures_lock_then_the_lock_runs_out(users, admin, clock, accountless_context):
     clerk = make_user(users, admin, "clerk1", "clerk")
     for remaining in (4, 3, 2, 1):
         with pytest.raises(AuthError) as info:
@@ -196,7 +196,7 @@ def test_five_failures_lock_then_the_lock_runs_out(users, admin, clock, demo_con
     with pytest.raises(AccountLocked):
         users.authenticate("clerk1", CLERK_PW)
     # ... the lock and the count survive a restart of the program (they are in the database) ...
-    restarted = UserService(demo_context.db, policy=FAST, clock=clock)
+    restarted = UserService(accountless_context.db, policy=FAST, clock=clock)
     with pytest.raises(AccountLocked):
         restarted.authenticate("clerk1", CLERK_PW)
     # ... and after 15 minutes it works and the count starts again.
@@ -242,11 +242,11 @@ def test_deactivated_user_is_refused_and_told_only_with_the_right_password(users
     assert users.authenticate("clerk1", CLERK_PW).active
 
 
-def test_a_changed_policy_rehashes_at_the_next_login(users, admin, demo_context):
-    assert stored_hash(demo_context, "admin").startswith("scrypt$1024$")
-    stronger = UserService(demo_context.db, policy=replace(FAST, scrypt_n=2**11))
+def test_a_changed_policy_rehashes_at_the_next_login(users, admin, accountless_context):
+    assert stored_hash(accountless_context, "admin").startswith("scrypt$1024$")
+    stronger = UserService(accountless_context.db, policy=replace(FAST, scrypt_n=2**11))
     stronger.authenticate("admin", ADMIN_PW)
-    assert stored_hash(demo_context, "admin").startswith("scrypt$2048$")
+    assert stored_hash(accountless_context, "admin").startswith("scrypt$2048$")
     assert users.authenticate("admin", ADMIN_PW).username == "admin"
 
 
@@ -361,7 +361,7 @@ def test_reset_sets_a_temporary_password_and_lifts_the_lock(users, admin):
 # --- audit -------------------------------------------------------------------------------
 
 
-def test_audit_events_without_passwords_or_hashes(users, admin, demo_context):
+def test_audit_events_without_passwords_or_hashes(users, admin, accountless_context):
     make_user(users, admin, "clerk1", "clerk")
     with pytest.raises(AuthError):
         users.authenticate("nobody", "Typo#2026")
@@ -374,19 +374,19 @@ def test_audit_events_without_passwords_or_hashes(users, admin, demo_context):
     users.reset_password(admin, "clerk1", "Reset#2026")
     users.deactivate(admin, "clerk1")
 
-    created = audit_rows(demo_context, "user.create")
+    created = audit_rows(accountless_context, "user.create")
     assert [(r["actor"], json.loads(r["after_json"])["username"]) for r in created] == [
         ("admin", "admin"),
         ("admin", "clerk1"),
     ]
-    failed = audit_rows(demo_context, "login.failed")
+    failed = audit_rows(accountless_context, "login.failed")
     assert failed[0]["actor"] == "unknown" and json.loads(failed[0]["after_json"]) == {
         "reason": "unknown_user"
     }
     assert [json.loads(r["after_json"])["remaining"] for r in failed[1:]] == [4, 3, 2, 1, 0]
-    locked = audit_rows(demo_context, "login.locked")
+    locked = audit_rows(accountless_context, "login.locked")
     assert len(locked) == 1 and locked[0]["actor"] == "clerk1"
-    assert json.loads(audit_rows(demo_context, "login.refused")[0]["after_json"])["reason"] == "locked"
+    assert json.loads(audit_rows(accountless_context, "login.refused")[0]["after_json"])["reason"] == "locked"
     for action in (
         "login.ok",
         "user.password_change",
@@ -394,14 +394,14 @@ def test_audit_events_without_passwords_or_hashes(users, admin, demo_context):
         "user.password_reset",
         "user.deactivate",
     ):
-        assert audit_rows(demo_context, action), action
+        assert audit_rows(accountless_context, action), action
 
-    with demo_context.db.read() as s:
+    with accountless_context.db.read() as s:
         hashes = [h for (h,) in s.execute(text("SELECT password_hash FROM app_user"))]
         hashes += [h for (h,) in s.execute(text("SELECT password_hash FROM password_history"))]
     secrets = {*hashes, ADMIN_PW, CLERK_PW, "Temp#2026a", "Wrong#2026", "Typo#2026", "Reset#2026"}
     secrets |= {h.split("$")[-1] for h in hashes} | {h.split("$")[-2] for h in hashes}  # digests, salts
-    dump = json.dumps(audit_rows(demo_context), ensure_ascii=False)
+    dump = json.dumps(audit_rows(accountless_context), ensure_ascii=False)
     assert "password_hash" not in dump
     assert [s for s in secrets if s in dump] == []
-    assert verify_chain(demo_context.db).ok
+    assert verify_chain(accountless_context.db).ok

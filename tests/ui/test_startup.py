@@ -119,13 +119,19 @@ def test_first_run_question_offers_demo_or_quit(qtbot, data_paths, answer_modal)
 def test_the_program_starts_headless_and_paints(tmp_path):
     """`jiangxin-desktop --demo` on a machine without a display: note, demo DB, first paint."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    env.update(JIANGXIN_PASSPHRASE="test-pass-123", JIANGXIN_EXIT_AFTER_PAINT="1")
+    env.update(
+        JIANGXIN_PASSPHRASE="test-pass-123",
+        JIANGXIN_EXIT_AFTER_PAINT="1",
+        JIANGXIN_USER="clerk",  # the demo clerk, logged in without the dialog
+        JIANGXIN_PASSWORD="Demo-pass-2025",
+    )
     command = [sys.executable, "-m", "jiangxin_desktop", "--data-dir", str(tmp_path / "d"), "--demo"]
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert HEADLESS_NOTE in done.stderr
     painted = [line for line in done.stdout.splitlines() if line.startswith("FIRST_PAINT ")]
     assert len(painted) == 1 and float(painted[0].split()[1]) > 0
+    assert any(line.startswith("LIST_READY ") for line in done.stdout.splitlines())
     assert (tmp_path / "d" / "jiangxin.db").exists()
 
 

@@ -113,6 +113,10 @@ def test_cancelling_deactivation_changes_nothing(qtbot, page):
 
 
 def test_reveal_shows_the_full_number_and_is_audited(qtbot, page):
+    page.select_uuid(page.model.row_at(2).uuid)
+    assert not page.reveal_action.isEnabled()  # a clerk sees masked numbers only
+    page.ctx.login("reviewer", "Demo-pass-2025")
+    page.select_uuid(page.model.row_at(0).uuid)
     target = page.model.row_at(2)
     page.select_uuid(target.uuid)
     with qtbot.waitSignal(page.message) as note:

@@ -224,16 +224,24 @@ class UserService:
         return info
 
     def create_user(
-        self, acting: UserInfo, username: str, display_name: str, role: str, password: str
+        self,
+        acting: UserInfo,
+        username: str,
+        display_name: str,
+        role: str,
+        password: str,
+        *,
+        temporary: bool = True,
     ) -> UserInfo:
-        """A new account (administrators only); the user must change the password at first login."""
+        """A new account (administrators only); by default the password is temporary and must be
+        changed at first login (demo accounts are created with ``temporary=False``)."""
         require_role(acting, "admin", action="新建用户")
         name, shown, password_hash = self._checked_new_account(username, display_name, role, password)
         with self.db.write() as session:
             self._acting(session, acting, "新建用户")
             if session.scalar(select(AppUser.seq).where(AppUser.username == name)) is not None:
                 raise ValidationError([FieldError("用户名", f"“{name}”已被使用，请换一个")])
-            row = self._insert(session, name, shown, role, password_hash, must_change=True)
+            row = self._insert(session, name, shown, role, password_hash, must_change=temporary)
             audit(
                 session,
                 actor=acting.username,
