@@ -7,7 +7,16 @@ import argparse
 from jiangxin_desktop.cli.commands import open_cli_context, user_password
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.security.users import ROLE_LABELS, ROLES
+
+# The service module pulls in SQLAlchemy; the parser is built on every start (the window
+# included), so the role names are repeated here and the labels looked up when needed.
+ROLE_CHOICES = ("clerk", "reviewer", "admin")
+
+
+def _label(role: str) -> str:
+    from jiangxin_desktop.services.security.users import ROLE_LABELS
+
+    return ROLE_LABELS[role]
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -19,7 +28,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = user.add_parser("add", parents=[common], help="新建用户（管理员）；密码为临时密码，首次登录须修改")
     p.add_argument("username")
     p.add_argument("--name", required=True, help="姓名")
-    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--role", required=True, choices=ROLE_CHOICES)
     p.set_defaults(handler=cmd_add)
     p = user.add_parser("list", parents=[common], help="列出用户（管理员）")
     p.set_defaults(handler=cmd_list)
@@ -33,7 +42,7 @@ def _info(user) -> dict:
         "username": user.username,
         "display_name": user.display_name,
         "role": user.role,
-        "role_label": ROLE_LABELS[user.role],
+        "role_label": _label(user.role),
         "active": user.active,
         "must_change_password": user.must_change_password,
         "locked_until": user.locked_until,
@@ -61,7 +70,7 @@ def cmd_add(args) -> int:
         user = ctx.users.create_user(ctx.user, args.username, args.name, args.role, temporary)
     finally:
         ctx.close()
-    emit(_info(user), as_json=args.json, text=f"已创建用户 {user.username}（{ROLE_LABELS[user.role]}）")
+    emit(_info(user), as_json=args.json, text=f"已创建用户 {user.username}（{_label(user.role)}）")
     return 0
 
 
@@ -91,7 +100,7 @@ def cmd_list(args) -> int:
         emit(
             _info(user),
             as_json=args.json,
-            text=f"{user.username}\t{user.display_name}\t{ROLE_LABELS[user.role]}",
+            text=f"{user.username}\t{user.display_name}\t{_label(user.role)}",
         )
     return 0
 

@@ -53,3 +53,16 @@ def test_no_module_outside_ui_imports_qt():
         )
     ]
     assert offenders == []
+
+
+def test_the_window_paints_before_the_data_layer_loads():
+    """Start-up: everything imported before the first paint stays free of SQLAlchemy."""
+    code = (
+        "import sys\n"
+        "import jiangxin_desktop.cli.main as m\n"
+        "m.build_parser()\n"
+        "import jiangxin_desktop.ui.app, jiangxin_desktop.ui.main_window\n"
+        "print(sorted(n for n in sys.modules if n.startswith('sqlalchemy'))[:3])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
