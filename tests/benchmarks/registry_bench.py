@@ -159,6 +159,11 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=40, help="trainees whose data is typed")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    # An installed program (wheel or PyInstaller bundle) starts from compiled bytecode; an
+    # editable checkout under PYTHONDONTWRITEBYTECODE=1 would recompile every module per start.
+    import compileall
+
+    compileall.compile_dir(ROOT / "jiangxin_desktop", quiet=1)
     with tempfile.TemporaryDirectory(prefix="jiangxin-bench-") as tmp:
         tmp_path = Path(tmp)
         data = tmp_path / "data"
