@@ -62,16 +62,7 @@ def verify_chain(db: Database) -> ChainReport:
     )
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    seq: int
-    at: str
-    actor: str
-    action: str
-    object_type: str
-    object_id: str | None
-    before_json: str | None
-    after_json: str | None
+AuditRow = ChainedEvent  # a listed event carries exactly the columns the chain covers
 
 
 def list_events(

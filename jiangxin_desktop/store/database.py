@@ -98,14 +98,8 @@ class Database:
 
     def check_open(self) -> None:
         """Open a connection now, so a wrong key surfaces as a clear error at start."""
-        try:
-            with self.read_engine.connect() as conn:
-                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-        except DBAPIError as exc:
-            known = translate_db_error(exc, self.path)
-            if known:
-                raise known from exc
-            raise
+        with self._translated(), self.read_engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
