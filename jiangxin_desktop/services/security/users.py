@@ -15,11 +15,8 @@ password reset set it back to zero.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -32,10 +29,8 @@ from jiangxin_desktop.domain.passwords import (
     normalize_display_name,
     normalize_password,
     normalize_username,
-    parse_security_policy,
 )
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.services.security.passwords import hash_password, needs_rehash, verify_password
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
@@ -57,130 +52,22 @@ __all__ = [
     "require_role",
 ]
 
-ROLES = ("clerk", "reviewer", "admin")
-ROLE_LABELS = {"clerk": "经办人", "reviewer": "审核人", "admin": "管理员"}
-UNKNOWN_ACTOR = "unknown"  # audit actor of a login attempt with a user name that does not exist
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _local_hhmm(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
-
-
-# --- policy ----------------------------------------------------------------------------
-
-
-def shipped_security_path() -> Path:
-    return resources_dir() / "catalogs" / "security.json"
-
-
-def load_security_policy(path: Path | None = None) -> SecurityPolicy:
-    """The policy from ``security.json`` (the shipped one unless ``path`` is given)."""
-    path = path or shipped_security_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return parse_security_policy(data)
-    except FileNotFoundError:
-        raise KnownError(f"找不到安全策略文件 {path}。请重新安装程序。") from None
-    except (ValueError, UnicodeDecodeError) as exc:  # json.JSONDecodeError is a ValueError
-        raise KnownError(f"安全策略文件 {path.name} 有误：{exc}。请改正或恢复原文件后重试。") from None
-
-
-# --- who is acting ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    """A snapshot of one account (what a session holds; no password hash)."""
-
-    uuid: str
-    username: str
-    display_name: str
-    role: str
-    active: bool
-    must_change_password: bool
-    locked_until: str | None  # ISO 8601 UTC, or None
-
-    @property
-    def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
-
-    @classmethod
-    def from_row(cls, row: AppUser) -> UserInfo:
-        return cls(
-            uuid=row.uuid,
-            username=row.username,
-            display_name=row.display_name,
-            role=row.role,
-            active=row.active,
-            must_change_password=row.must_change_password,
-            locked_until=row.locked_until,
-        )
-
-
-class AuthError(KnownError):
-    """Wrong user name or password (one message for both). ``remaining`` attempts before
-    the lock, when the account exists."""
-
-    def __init__(self, message: str, *, remaining: int | None = None) -> None:
-        super().__init__(message)
-        self.remaining = remaining
-
-
-class AccountLocked(AuthError):
-    """Too many wrong passwords: refused until ``locked_until`` (aware UTC datetime)."""
-
-    def __init__(self, username: str, locked_until: datetime, max_failed: int) -> None:
-        super().__init__(
-            f"账户 {username} 因连续 {max_failed} 次密码错误已被锁定，"
-            f"请于 {_local_hhmm(locked_until)} 后再试；如需立即使用，请联系管理员解锁。",
-            remaining=0,
-        )
-        self.locked_until = locked_until
-
-
-class AccountDisabled(AuthError):
-    """The account was deactivated by an administrator (said only after a right password)."""
-
-
-class PermissionDenied(KnownError):
-    def __init__(self, message: str, *, action: str, roles: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.action = action
-        self.roles = roles
-
-
-def require_role(user: UserInfo, *roles: str, action: str) -> None:
-    """Refuse ``action`` unless ``user`` is active, has changed a temporary password and
-    holds one of ``roles``. ``action`` is a Chinese phrase such as "新建用户"."""
-    if not roles or any(r not in ROLES for r in roles):
-        raise ValueError(f"unknown roles {roles!r}")
-    needed = "或".join(ROLE_LABELS[r] for r in roles)
-    if not user.active:
-        raise PermissionDenied(f"账户 {user.username} 已停用，不能{action}。", action=action, roles=roles)
-    if user.must_change_password:
-        raise PermissionDenied(f"请先修改临时密码，然后才能{action}。", action=action, roles=roles)
-    if user.role not in roles:
-        raise PermissionDenied(
-            f"“{action}”需要{needed}权限；当前账户 {user.username} 的角色是"
-            f"{ROLE_LABELS.get(user.role, user.role)}。请由{needed}操作。",
-            action=action,
-            roles=roles,
-        )
-
-
-# --- the service -----------------------------------------------------------------------
+from jiangxin_desktop.services.security.roles import (  # noqa: F401 - re-exported
+    ROLE_LABELS,
+    ROLES,
+    UNKNOWN_ACTOR,
+    AccountDisabled,
+    AccountLocked,
+    AuthError,
+    PermissionDenied,
+    UserInfo,
+    iso_utc,
+    load_security_policy,
+    local_hhmm,
+    now_utc,
+    parse_iso,
+    require_role,
+)
 
 
 class UserService:
@@ -271,7 +158,7 @@ class UserService:
     def _insert(
         self, session: Session, name: str, shown: str, role: str, password_hash: str, *, must_change: bool
     ) -> AppUser:
-        now = _iso(self._clock())
+        now = iso_utc(self._clock())
         row = AppUser(
             uuid=uuid7(),
             username=name,
@@ -337,8 +224,8 @@ class UserService:
         rehashed = needs_rehash(row.password_hash, self.policy)
         if rehashed:  # the policy's scrypt numbers changed: upgrade the hash now we know the password
             row.password_hash = hash_password(password, self.policy)
-            self._remember(session, row, row.password_hash, _iso(now), replace_current=True)
-        row.failed_attempts, row.locked_until, row.last_login_at = 0, None, _iso(now)
+            self._remember(session, row, row.password_hash, iso_utc(now), replace_current=True)
+        row.failed_attempts, row.locked_until, row.last_login_at = 0, None, iso_utc(now)
         self._audit_login(session, row, "login.ok", {"rehashed": True} if rehashed else None)
         return None
 
@@ -346,7 +233,7 @@ class UserService:
         """When the lock ends, if the account is locked now; an expired lock is cleared."""
         if row.locked_until is None:
             return None
-        until = _parse_iso(row.locked_until)
+        until = parse_iso(row.locked_until)
         if until > now:
             return until
         row.locked_until, row.failed_attempts = None, 0
@@ -363,7 +250,7 @@ class UserService:
         self._audit_login(session, row, "login.failed", after)
         if remaining == 0:
             until = now + timedelta(minutes=self.policy.lock_minutes)
-            row.locked_until = _iso(until)
+            row.locked_until = iso_utc(until)
             self._audit_login(
                 session,
                 row,
@@ -473,7 +360,7 @@ class UserService:
     def _set_password(
         self, session: Session, row: AppUser, new_hash: str, now: datetime, *, must_change: bool
     ) -> None:
-        stamp = _iso(now)
+        stamp = iso_utc(now)
         row.password_hash = new_hash
         row.password_changed_at = stamp
         row.must_change_password = must_change
@@ -555,7 +442,7 @@ class UserService:
         for key, value in values.items():
             setattr(row, key, value)
         row.version += 1
-        row.updated_at = _iso(self._clock())
+        row.updated_at = iso_utc(self._clock())
         audit(
             session,
             actor=acting.username,
