@@ -85,10 +85,9 @@ def test_demo_add_find_status(tmp_path):
     assert json.loads(before_subcommand.stdout) == status
 
 
-def test_edit_show_deactivate_reactivate(tmp_path):
-    data = str(tmp_path / "d")
+def demo_with_one_trainee(data: str) -> None:
     run("demo", "--trainees", "5", "--data-dir", data, check=True)
-    run(
+    add = [
         "trainee",
         "add",
         "--name",
@@ -99,11 +98,13 @@ def test_edit_show_deactivate_reactivate(tmp_path):
         "13900002222",
         "--target-group",
         "31",
-        "--consent",
-        "--data-dir",
-        data,
-        check=True,
-    )
+    ]
+    run(*add, "--consent", "--data-dir", data, check=True)
+
+
+def test_edit_show_deactivate_reactivate(tmp_path):
+    data = str(tmp_path / "d")
+    demo_with_one_trainee(data)
 
     edited = json.loads(
         run(
@@ -164,23 +165,7 @@ def test_audit_verify_names_the_first_broken_link(tmp_path):
     from jiangxin_desktop.paths import DataPaths
 
     data = tmp_path / "d"
-    run("demo", "--trainees", "5", "--data-dir", str(data), check=True)
-    run(
-        "trainee",
-        "add",
-        "--name",
-        "王五",
-        "--id",
-        VALID,
-        "--phone",
-        "13900002222",
-        "--target-group",
-        "31",
-        "--consent",
-        "--data-dir",
-        str(data),
-        check=True,
-    )
+    demo_with_one_trainee(str(data))
     ok = run("audit", "verify", "--data-dir", str(data), "--json", user="reviewer")
     assert ok.returncode == 0
     assert json.loads(ok.stdout)["ok"] is True and json.loads(ok.stdout)["first_broken"] is None
