@@ -30,7 +30,6 @@ def cli_passphrase() -> PassphraseProvider:
 
 
 PASSWORD_ENV = "JIANGXIN_PASSWORD"
-DEMO_PASSWORD = "Demo-pass-2025"  # same as context.DEMO_PASSWORD (not imported: keeps --help fast)
 
 
 def user_password(prompt: str = "密码：", *, confirm: bool = False) -> str:
@@ -63,11 +62,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("demo", parents=[common], help="用演示数据填充数据目录")
     p.add_argument("--trainees", type=int, default=2000)
-    p.add_argument(
-        "--password",
-        default=DEMO_PASSWORD,
-        help=f"演示用户 admin、reviewer、clerk 的密码（默认 {DEMO_PASSWORD}）",
-    )
+    p.add_argument("--password", help="演示用户 admin、reviewer、clerk 的密码（默认为演示密码，运行后显示）")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("status", parents=[common], help="服务站、数据库和记录数")
@@ -128,14 +123,15 @@ def cmd_init(args) -> int:
 def cmd_demo(args) -> int:
     if args.trainees < 0:
         raise KnownError("--trainees 不能为负数。")
-    from jiangxin_desktop.context import ensure_demo_database
+    from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database
 
+    password = args.password or DEMO_PASSWORD
     result = ensure_demo_database(
-        resolve_data_dir(args.data_dir), cli_passphrase(), args.trainees, user_password=args.password
+        resolve_data_dir(args.data_dir), cli_passphrase(), args.trainees, user_password=password
     )
     text = f"演示数据已写入 {result['database']}：{result['trainees']} 名学员，用时 {result['seconds']} 秒"
     if result["users"]:
-        text += f"\n已创建演示用户 {'、'.join(result['users'])}，密码均为 --password 给出的密码。"
+        text += f"\n已创建演示用户 {'、'.join(result['users'])}，密码均为 {password}"
     emit(result, as_json=args.json, text=text)
     return 0
 

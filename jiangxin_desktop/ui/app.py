@@ -129,6 +129,7 @@ class _DeferredOpen:
         self.app, self.window, self.paths, self.prompt = app, window, paths, prompt
         self.ctx: AppContext | None = None
         self.failure: BaseException | None = None
+        self.idle_lock: Any = None  # set once someone has logged in
         self._started = False
         self._bench = bool(os.environ.get(EXIT_AFTER_PAINT_ENV))
 

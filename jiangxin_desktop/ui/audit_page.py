@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
 from jiangxin_desktop.services.audit_trail import AuditRow, distinct_values, list_events, verify_chain
 from jiangxin_desktop.services.records import FIELD_LABELS
+from jiangxin_desktop.ui.tables import make_read_only_list
 from jiangxin_desktop.ui.trainee_model import format_created
 
 if TYPE_CHECKING:
@@ -182,10 +182,7 @@ class AuditPage(QWidget):
         self.count_label = QLabel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        make_read_only_list(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AuditTableModel.OBJECT, QHeaderView.ResizeMode.Stretch)

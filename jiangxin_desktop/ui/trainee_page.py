@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from jiangxin_desktop.services.trainee_search import TraineeRow, plan_search
 from jiangxin_desktop.ui.deactivate_dialog import DeactivateDialog
 from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.registration_dialog import RegistrationDialog
+from jiangxin_desktop.ui.tables import make_read_only_list
 from jiangxin_desktop.ui.trainee_model import TraineeTableModel
 
 SEARCH_DELAY_MS = 150
@@ -56,10 +56,7 @@ class TraineePage(QWidget):
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        make_read_only_list(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
@@ -219,13 +216,16 @@ class TraineePage(QWidget):
 
     def _update_actions(self) -> None:
         row = self.current_row()
-        self.edit_action.setEnabled(row is not None)
-        self.deactivate_action.setEnabled(row is not None and row.active)
-        self.reactivate_action.setEnabled(row is not None and not row.active)
+        # Buttons follow the role; the registry enforces the same rules itself.
+        role = self.ctx.user.role if self.ctx.user is not None else None
+        may_enter, may_review = role in ("clerk", "admin"), role in ("reviewer", "admin")
+        self.new_action.setEnabled(may_enter)
+        self.edit_action.setEnabled(may_enter and row is not None)
+        self.deactivate_action.setEnabled(may_enter and row is not None and row.active)
+        self.reactivate_action.setEnabled(may_review and row is not None and not row.active)
         if self.buttons:  # 恢复 only matters while deactivated trainees are listed
             self.buttons[self.reactivate_action].setVisible(self.model.include_inactive)
-        may_reveal = self.ctx.user is not None and self.ctx.user.role in ("reviewer", "admin")
-        self.reveal_action.setEnabled(may_reveal and row is not None and not self.model.is_revealed(row.uuid))
+        self.reveal_action.setEnabled(may_review and row is not None and not self.model.is_revealed(row.uuid))
 
     # --- actions ------------------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accept) -> None:

@@ -100,7 +100,11 @@ def test_deactivate_asks_naming_the_person_and_the_row_goes(qtbot, page):
     assert row is not None
     assert page.model.index(row, TraineeTableModel.STATUS).data() == "已注销"
     page.select_uuid(target.uuid)
+    assert not page.reactivate_action.isEnabled()  # restoring is for a reviewer or administrator
+    page.ctx.login("reviewer", "Demo-pass-2025")
+    page._update_actions()
     assert page.reactivate_action.isEnabled() and not page.deactivate_action.isEnabled()
+    assert not page.new_action.isEnabled()  # a reviewer does not register trainees
 
 
 def test_cancelling_deactivation_changes_nothing(qtbot, page):

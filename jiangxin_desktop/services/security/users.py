@@ -100,14 +100,7 @@ class UserService:
                 raise KnownError("本机已有用户账户，不能再创建首个管理员。请由管理员登录后新建用户。")
             row = self._insert(session, name, shown, "admin", password_hash, must_change=False)
             info = UserInfo.from_row(row)
-            audit(
-                session,
-                actor=name,
-                action="user.create",
-                object_type="user",
-                object_id=row.uuid,
-                after={**_public(row), "first_admin": True},
-            )
+            _audit_user(session, name, "user.create", row, after={**_public(row), "first_admin": True})
         return info
 
     def create_user(
@@ -129,14 +122,7 @@ class UserService:
             if session.scalar(select(AppUser.seq).where(AppUser.username == name)) is not None:
                 raise ValidationError([FieldError("用户名", f"“{name}”已被使用，请换一个")])
             row = self._insert(session, name, shown, role, password_hash, must_change=temporary)
-            audit(
-                session,
-                actor=acting.username,
-                action="user.create",
-                object_type="user",
-                object_id=row.uuid,
-                after=_public(row),
-            )
+            _audit_user(session, acting.username, "user.create", row)
             return UserInfo.from_row(row)
 
     def _checked_new_account(
@@ -266,7 +252,7 @@ class UserService:
 
     @staticmethod
     def _audit_login(session: Session, row: AppUser, action: str, after: dict | None) -> None:
-        audit(session, actor=row.username, action=action, object_type="user", object_id=row.uuid, after=after)
+        _audit_user(session, row.username, action, row, after=after)
 
     def _dummy(self) -> str:
         if self._dummy_hash is None:
@@ -304,15 +290,7 @@ class UserService:
                     )
                 before = _public(row)
                 self._set_password(session, row, new_hash, now, must_change=False)
-                audit(
-                    session,
-                    actor=row.username,
-                    action="user.password_change",
-                    object_type="user",
-                    object_id=row.uuid,
-                    before=before,
-                    after=_public(row),
-                )
+                _audit_user(session, row.username, "user.password_change", row, before=before)
                 info = UserInfo.from_row(row)
         if failure is not None:
             raise failure
@@ -336,15 +314,7 @@ class UserService:
             before = _public(row)
             self._set_password(session, row, new_hash, self._clock(), must_change=True)
             row.failed_attempts, row.locked_until = 0, None
-            audit(
-                session,
-                actor=acting.username,
-                action="user.password_reset",
-                object_type="user",
-                object_id=row.uuid,
-                before=before,
-                after=_public(row),
-            )
+            _audit_user(session, acting.username, "user.password_reset", row, before=before)
 
     def _used_recently(self, session: Session, row: AppUser, password: str) -> bool:
         if self.policy.history <= 0:
@@ -443,15 +413,7 @@ class UserService:
             setattr(row, key, value)
         row.version += 1
         row.updated_at = iso_utc(self._clock())
-        audit(
-            session,
-            actor=acting.username,
-            action=action,
-            object_type="user",
-            object_id=row.uuid,
-            before=before,
-            after=_public(row),
-        )
+        _audit_user(session, acting.username, action, row, before=before)
 
     @staticmethod
     def _active_admins(session: Session) -> int:
@@ -483,6 +445,29 @@ class UserService:
         current = UserInfo.from_row(row)
         require_role(current, "admin", action=action)
         return current
+
+
+_UNSET: dict = {}
+
+
+def _audit_user(
+    session: Session,
+    actor: str,
+    action: str,
+    row: AppUser,
+    before: dict | None = None,
+    after: dict | None = _UNSET,
+) -> None:
+    """An account event; ``after`` defaults to the account as it is now (never the hash)."""
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=row.uuid,
+        before=before,
+        after=_public(row) if after is _UNSET else after,
+    )
 
 
 def _public(row: AppUser) -> dict:
