@@ -92,6 +92,7 @@ class Trainee(Travelling, Base):
     deactivated_at: Mapped[str | None] = mapped_column(String(32))
     deactivated_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(60))
+    anonymised_at: Mapped[str | None] = mapped_column(String(32))  # retention rule applied
 
 
 class AuditEvent(Base):
@@ -159,3 +160,30 @@ class PasswordHistory(Base):
     user_seq: Mapped[int] = mapped_column(ForeignKey("app_user.seq"), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[str] = mapped_column(String(32))
+
+
+class Setting(Base):
+    """An administrator's setting (consent text, retention, backup folder…), JSON-valued."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SigningKey(Base):
+    """The station's Ed25519 key pair. The private key is stored wrapped (AES-256-GCM under a
+    key derived from the database key), inside the SQLCipher file: protected like the
+    database key, and carried by every backup so that a lost PC does not lose it."""
+
+    __tablename__ = "signing_key"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[str] = mapped_column(String(100))  # base64 of the raw 32 bytes
+    private_key_wrapped: Mapped[str] = mapped_column(Text)  # JSON: nonce, ciphertext
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(60))
+    retired_at: Mapped[str | None] = mapped_column(String(32))

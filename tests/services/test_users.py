@@ -87,9 +87,9 @@ def stored_hash(ctx, username: str) -> str:
 # --- schema ------------------------------------------------------------------------------
 
 
-def test_migration_head_is_0003(demo_context):
-    assert migrate.HEAD == "0003"
-    assert migrate.current_revision(demo_context.db) == "0003"
+def test_migration_head_is_0004(demo_context):
+    assert migrate.HEAD == "0004"
+    assert migrate.current_revision(demo_context.db) == "0004"
 
 
 # --- hashing -----------------------------------------------------------------------------
