@@ -21,13 +21,13 @@ from jiangxin_desktop.services.catalog import load_codes
 from jiangxin_desktop.services.registry import TraineeRegistry
 from jiangxin_desktop.services.security.keystore import KeyStore, PassphraseProvider
 from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
+from jiangxin_desktop.services.settings import SettingsService
 from jiangxin_desktop.services.station import (
     ConsentNotice,
     StationInfo,
     initialize,
     is_demo,
     load_station,
-    read_consent_notice,
 )
 from jiangxin_desktop.services.trainee_search import TraineeSearch
 from jiangxin_desktop.store import migrate
@@ -80,6 +80,7 @@ class AppContext:
     demo: bool
     actor: str
     users: UserService
+    settings: SettingsService
     user: UserInfo | None = None
 
     def login(self, username: str, password: str) -> UserInfo:
@@ -95,6 +96,12 @@ class AppContext:
         self.registry.actor = user.username
         self.registry.user = user
 
+    def set_consent(self, title: str, text: str) -> ConsentNotice:
+        """Change the consent notice (administrator); registrations from now on use it."""
+        self.consent = self.settings.set_consent(self.user, title, text)
+        self.registry.consent_version = self.consent.version
+        return self.consent
+
     def close(self) -> None:
         self.db.dispose()
 
@@ -105,7 +112,8 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         raise KnownError("数据库尚未初始化服务站。请运行 jiangxin-desktop init 或 demo。")
     actor = actor or current_actor()
     codes = load_codes(db)
-    consent = read_consent_notice()
+    settings = SettingsService(db)
+    consent = settings.consent_notice()
     demo = is_demo(db)
     registry = TraineeRegistry(
         db,
@@ -116,7 +124,9 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         travels=not demo,  # demo rows never travel to the city
     )
     users = UserService(db, policy=load_security_policy())
-    return AppContext(paths, db, station, codes, consent, registry, TraineeSearch(db), demo, actor, users)
+    return AppContext(
+        paths, db, station, codes, consent, registry, TraineeSearch(db), demo, actor, users, settings
+    )
 
 
 def open_context(paths: DataPaths, passphrase: PassphraseProvider, *, actor: str | None = None) -> AppContext:

@@ -91,13 +91,23 @@ def create_backup(
     target_dir: Path,
     *,
     station_code: str,
-    passphrase: str,
     actor: str,
+    passphrase: str | None = None,
+    wrapped_key: dict | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> BackupInfo:
-    """Back up the open database into ``target_dir`` without stopping the program."""
-    wrapped = wrap_key(db.key, passphrase, purpose=KEY_PURPOSE)  # refuses a short passphrase first
+    """Back up the open database into ``target_dir`` without stopping the program.
+
+    The manifest carries the key wrapped under the backup passphrase: either wrapped now
+    from ``passphrase``, or ``wrapped_key`` made earlier (``wrap_for_backup``), which lets a
+    scheduled backup run with nobody there to type the passphrase.
+    """
+    if wrapped_key is None:
+        if passphrase is None:
+            raise KnownError("需要备份口令：管理员尚未在“设置 → 备份”中设置备份口令。")
+        wrapped_key = wrap_for_backup(db.key, passphrase)  # refuses a short passphrase first
+    wrapped = wrapped_key
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -154,6 +164,36 @@ def create_backup(
             after={"manifest": info.manifest, "trainees": info.trainees, "sha256": info.sha256},
         )
     return info
+
+
+def wrap_for_backup(key: bytes, passphrase: str) -> dict:
+    """The database key wrapped under a backup passphrase (scrypt + AES-256-GCM)."""
+    return wrap_key(key, passphrase, purpose=KEY_PURPOSE)
+
+
+def backup_key_matches(wrapped: dict, passphrase: str, key: bytes) -> bool:
+    """True when ``passphrase`` opens ``wrapped`` and it holds this database's key."""
+    try:
+        return unwrap_key(wrapped, passphrase, purpose=KEY_PURPOSE) == key
+    except WrongKeyError:
+        return False
+
+
+def list_backups(folder: Path, station_code: str) -> list[Path]:
+    """This station's complete backups in ``folder`` (their manifests), oldest first."""
+    return sorted(folder.glob(f"jiangxin-{station_code}-*.json"))
+
+
+def prune_backups(folder: Path, station_code: str, keep: int) -> list[str]:
+    """Delete this station's oldest backups beyond ``keep``: manifest first, then the copy."""
+    removed = []
+    manifests = list_backups(folder, station_code)
+    for manifest in manifests[: max(0, len(manifests) - keep)]:
+        copy = manifest.with_suffix(".db")
+        manifest.unlink(missing_ok=True)  # without its manifest a copy is no longer a backup
+        copy.unlink(missing_ok=True)
+        removed.append(manifest.name)
+    return removed
 
 
 def read_manifest(path: Path) -> dict:
