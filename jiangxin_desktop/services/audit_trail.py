@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.audit_chain import ChainedEvent, first_broken_link
+from jiangxin_desktop.services.security.sealing import SEALED, unseal
 from jiangxin_desktop.store.database import Database
 
 _COLUMNS = "seq, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash"
@@ -94,7 +97,9 @@ def list_events(
     if text_filter:
         clauses.append(
             "(instr(coalesce(object_id, ''), :q) OR instr(coalesce(before_json, ''), :q) "
-            "OR instr(coalesce(after_json, ''), :q))"
+            "OR instr(coalesce(after_json, ''), :q) "
+            # a trainee's name and number are sealed inside events: find the person instead
+            "OR object_id IN (SELECT uuid FROM trainee WHERE name = :q OR id_number = :q))"
         )
         params["q"] = text_filter
     sql = (
@@ -102,7 +107,22 @@ def list_events(
         f"WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT :limit OFFSET :offset"
     )
     with db.read() as session:
-        return [AuditRow(*row) for row in session.execute(text(sql), params)]
+        return [_opened(session, AuditRow(*row)) for row in session.execute(text(sql), params)]
+
+
+def _opened(session: Session, row: AuditRow) -> AuditRow:
+    """The event with a trainee's sealed fields opened (or marked erased) for display."""
+    if row.object_type != "trainee" or not any(
+        SEALED in (raw or "") for raw in (row.before_json, row.after_json)
+    ):
+        return row
+
+    def open_json(raw: str | None) -> str | None:
+        if raw is None:
+            return None
+        return json.dumps(unseal(session, row.object_id, json.loads(raw)), ensure_ascii=False, sort_keys=True)
+
+    return replace(row, before_json=open_json(row.before_json), after_json=open_json(row.after_json))
 
 
 def distinct_values(db: Database, column: str) -> list[str]:

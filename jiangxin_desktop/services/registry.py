@@ -17,6 +17,7 @@ from jiangxin_desktop.domain.names import check_name
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.name_grams import replace_name_grams
 from jiangxin_desktop.services.records import FIELD_LABELS, TraineeRecord
+from jiangxin_desktop.services.security.sealing import seal
 from jiangxin_desktop.services.security.users import PermissionDenied, UserInfo, require_role
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
@@ -205,7 +206,7 @@ class TraineeRegistry:
     # --- queries ------------------------------------------------------------------------
     def get(self, uuid: str) -> TraineeRecord:
         with self.db.read() as session:
-            return TraineeRecord.from_row(self._row(session, uuid))
+            return TraineeRecord.from_row(self._row(session, uuid, change=False))
 
     def find_by_id_number(self, raw: str) -> TraineeRecord | None:
         number = normalize_id(raw)
@@ -252,6 +253,7 @@ class TraineeRegistry:
                 before=None,
                 after=record.to_json(),
                 travels=self.travels,
+                seal=lambda data: seal(session, row.uuid, data),
             )
         return record
 
@@ -342,14 +344,17 @@ class TraineeRegistry:
             after=record.to_json(),
             operation=operation,
             travels=self.travels,
+            seal=lambda data: seal(session, row.uuid, data),
         )
         return record
 
     @staticmethod
-    def _row(session: Session, uuid: str) -> Trainee:
+    def _row(session: Session, uuid: str, *, change: bool = True) -> Trainee:
         row = session.scalar(select(Trainee).where(Trainee.uuid == uuid))
         if row is None:
             raise NotFoundError(f"找不到学员记录 {uuid}。")
+        if change and row.anonymised_at is not None:
+            raise KnownError("该学员的信息已按保存期限匿名化，不能再修改、恢复或查看完整号码。")
         return row
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,16 +94,21 @@ def record_change(
     after: dict,
     operation: str = "upsert",
     travels: bool = True,
+    seal: Callable[[dict | None], dict | None] | None = None,
 ) -> None:
-    """A change to a travelling row: one audit event and, unless demo data, one outbox entry."""
+    """A change to a travelling row: one audit event and, unless demo data, one outbox entry.
+
+    ``seal`` rewrites the records for the audit event (identifying fields sealed under the
+    row's own key); the outbox carries the record as it is, for the city.
+    """
     audit(
         session,
         actor=actor,
         action=action,
         object_type=entity,
         object_id=entity_uuid,
-        before=before,
-        after=after,
+        before=seal(before) if seal else before,
+        after=seal(after) if seal else after,
     )
     if travels:
         enqueue(

@@ -187,3 +187,13 @@ class SigningKey(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(60))
     retired_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class TraineeKey(Base):
+    """A trainee's data key, sealing the identifying fields inside audit events
+    (services/security/sealing.py). Deleted when the trainee is anonymised."""
+
+    __tablename__ = "trainee_key"
+    trainee_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key_hex: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))

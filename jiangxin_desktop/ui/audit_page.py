@@ -69,6 +69,12 @@ def detail_labels() -> dict[str, str]:
         demo=tr("演示数据"),
         code_catalog=tr("代码表版本"),
         previous_kept=tr("原数据库已保留"),
+        erased=tr("个人信息已按保存期限匿名化，无法再查看"),
+        anonymised_at=tr("匿名化时间"),
+        value=tr("值"),
+        years=tr("保存年限"),
+        cutoff=tr("最后活动早于"),
+        held_back=tr("暂缓（尚未上传到市级）"),
     )
     return labels
 
@@ -103,12 +109,22 @@ def action_labels() -> dict[str, str]:
         "trainee.reveal": tr("查看完整号码"),
         "backup.create": tr("备份"),
         "backup.restore": tr("从备份恢复"),
+        "setting.change": tr("修改设置"),
+        "trainee.anonymise": tr("匿名化学员"),
+        "retention.anonymise": tr("执行保存期限规则"),
     }
 
 
 def object_labels() -> dict[str, str]:
     tr = AuditTableModel.tr_static
-    return {"trainee": tr("学员"), "station": tr("服务站"), "backup": tr("备份"), "user": tr("用户")}
+    return {
+        "trainee": tr("学员"),
+        "station": tr("服务站"),
+        "backup": tr("备份"),
+        "user": tr("用户"),
+        "setting": tr("设置"),
+        "retention": tr("保存期限"),
+    }
 
 
 class AuditTableModel(QAbstractTableModel):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from jiangxin_desktop.errors import ConflictError, ValidationError
+from jiangxin_desktop.services.audit_trail import list_events
 from jiangxin_desktop.services.demo import id_with_check
 from jiangxin_desktop.services.registry import DuplicateTraineeError, TraineeInput
 
@@ -144,8 +145,7 @@ def test_invalid_employer_uscc_needs_a_recorded_reason(demo_context):
         person(employer_uscc=wrong, employer_uscc_override="营业执照原件核对无误")
     )
     assert rec.employer_uscc == wrong and rec.employer_uscc_override == "营业执照原件核对无误"
-    with demo_context.db.read() as s:
-        after = s.execute(text("SELECT after_json FROM audit_event ORDER BY seq DESC")).scalar()
+    after = list_events(demo_context.db, limit=1)[0].after_json  # the reason is sealed with the person
     assert "营业执照原件核对无误" in after
 
 

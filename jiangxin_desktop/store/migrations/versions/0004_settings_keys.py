@@ -1,4 +1,4 @@
-"""Administrator settings, the station's signing keys, and the anonymised mark on trainees.
+"""Administrator settings, the station's signing keys, trainees' data keys and anonymised mark.
 
 Revision ID: 0004
 Revises: 0003
@@ -35,9 +35,16 @@ def upgrade() -> None:
         sa.Column("retired_at", sa.String(32)),
     )
     op.add_column("trainee", sa.Column("anonymised_at", sa.String(32)))
+    op.create_table(
+        "trainee_key",
+        sa.Column("trainee_uuid", sa.String(36), primary_key=True),
+        sa.Column("key_hex", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.String(32), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("trainee_key")
     op.drop_column("trainee", "anonymised_at")
     op.drop_table("signing_key")
     op.drop_table("setting")
