@@ -21,6 +21,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = backup.add_parser("create", parents=[common], help="备份数据库（程序运行时也可以）")
     p.add_argument("--to", help="备份位置（文件夹或 U 盘），默认为数据目录下的 backups")
     p.set_defaults(handler=cmd_create)
+    p = backup.add_parser(
+        "scheduled",
+        parents=[common],
+        help="到时则做定时备份（供系统计划任务调用；用管理员设置的位置和备份口令，无须登录）",
+    )
+    p.add_argument("--force", action="store_true", help="不论是否到时，立即备份到设置的位置")
+    p.set_defaults(handler=cmd_scheduled)
     p = backup.add_parser("verify", parents=[common], help="检查一个备份（.json 说明文件）")
     p.add_argument("manifest")
     p.add_argument("--open", action="store_true", help="输入备份口令，打开备份做完整检查")
@@ -44,12 +51,20 @@ def backup_passphrase(new: bool) -> str:
 
 def cmd_create(args) -> int:
     from jiangxin_desktop.services.backup import create_backup
+    from jiangxin_desktop.services.settings import BACKUP_KEY
 
     ctx = open_cli_context(args)
     try:
         target = Path(args.to) if args.to else ctx.paths.root / "backups"
+        # The administrator's backup passphrase, already applied, unless one is given now.
+        stored = None if os.environ.get(BACKUP_PASSPHRASE_ENV) else ctx.settings.get(BACKUP_KEY)
         info = create_backup(
-            ctx.db, target, station_code=ctx.station.code, passphrase=backup_passphrase(True), actor=ctx.actor
+            ctx.db,
+            target,
+            station_code=ctx.station.code,
+            actor=ctx.actor,
+            wrapped_key=stored,
+            passphrase=None if stored else backup_passphrase(True),
         )
     finally:
         ctx.close()
@@ -60,6 +75,30 @@ def cmd_create(args) -> int:
         text=f"已备份：{info.manifest}（{info.trainees} 名学员，{info.size // 1024} KB）",
     )
     return 0
+
+
+def cmd_scheduled(args) -> int:
+    from datetime import UTC, datetime
+
+    from jiangxin_desktop.services.backup_schedule import SCHEDULER_ACTOR, is_due, run_backup
+    from jiangxin_desktop.services.settings import BACKUP_LAST
+
+    ctx = open_cli_context(args, login=False)  # copies encrypted data to the administrator's folder
+    try:
+        now = datetime.now(UTC)
+        schedule = ctx.settings.backup_schedule()
+        if not schedule.ready:
+            raise KnownError("尚未设置定时备份：请管理员先设置备份位置和备份口令（设置 → 备份）。")
+        if not args.force and not is_due(schedule, ctx.settings.get(BACKUP_LAST), now):
+            emit({"due": False}, as_json=args.json, text="今天的定时备份已经做过，不需要再备份。")
+            return 0
+        outcome = run_backup(
+            ctx.db, ctx.settings, station_code=ctx.station.code, actor=SCHEDULER_ACTOR, now=now
+        )
+    finally:
+        ctx.close()
+    emit({"due": True, **outcome.to_json()}, as_json=args.json, text=outcome.message)
+    return 0 if outcome.ok else 1
 
 
 def cmd_verify(args) -> int:
