@@ -37,6 +37,15 @@ def show_known_error(parent: QWidget | None, error: KnownError, *, title: str | 
     _message_box(parent, QMessageBox.Icon.Warning, title or _tr("无法完成操作"), error.message).exec()
 
 
+def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
+    """A warning that asks before something that cannot be undone; True for ``action``."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(_tr("取消"), QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is go
+
+
 def show_critical(parent: QWidget | None, text: str, *, title: str | None = None) -> None:
     _message_box(parent, QMessageBox.Icon.Critical, title or _tr("无法继续"), text).exec()
 

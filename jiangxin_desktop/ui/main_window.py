@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,6 +27,7 @@ from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
 
 if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
     from jiangxin_desktop.context import AppContext
+    from jiangxin_desktop.services.backup_schedule import Outcome
     from jiangxin_desktop.ui.trainee_page import TraineePage
 
 
@@ -82,7 +83,10 @@ class MainWindow(QMainWindow):
         self.pages.removeWidget(self._loading)
         self._loading.deleteLater()
         self.pages.insertWidget(0, self.trainee_page)
-        self._replace_area(self.tr("设置"), SettingsPage(ctx, self))
+        self.settings_page = SettingsPage(ctx, self)
+        self.settings_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.settings_page.trainees_changed.connect(self.refresh)
+        self._replace_area(self.tr("设置"), self.settings_page)
         self.pages.setCurrentIndex(self.nav.currentRow())
         self._build_menu()
         station = ctx.station
@@ -98,6 +102,29 @@ class MainWindow(QMainWindow):
                 self.tr("用户：{name}（{role}）").format(name=ctx.user.display_name, role=ctx.user.role_label)
             )
         self.trainee_page.search_box.setFocus()
+        self._start_backup_scheduler(ctx)
+
+    def _start_backup_scheduler(self, ctx: AppContext) -> None:
+        from jiangxin_desktop.ui.backup_scheduler import BackupScheduler
+
+        self.backup_scheduler = BackupScheduler(ctx, self)
+        self.backup_scheduler.finished.connect(self._backup_done)
+        self.backup_scheduler.start()
+
+    def _backup_done(self, outcome: Outcome) -> None:
+        if outcome.ok:
+            self.statusBar().showMessage(self.tr("定时备份完成：{m}").format(m=outcome.message), 30_000)
+        else:
+            self.statusBar().showMessage(
+                self.tr("定时备份没有完成，半小时后再试：{m}").format(m=outcome.message), 120_000
+            )
+        self.settings_page.backup_page.load()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        scheduler = getattr(self, "backup_scheduler", None)
+        if scheduler is not None:
+            scheduler.stop()  # a backup in progress finishes first: never half a copy on the stick
+        super().closeEvent(event)
 
     def _unbuilt_areas(self) -> list[tuple[str, str]]:
         return [
@@ -113,7 +140,7 @@ class MainWindow(QMainWindow):
                 ),
             ),
             (self.tr("统计"), self.tr("培训人次和目标完成情况的统计将在这里查看。")),
-            (self.tr("设置"), self.tr("操作日志、服务站信息、用户账户和备份恢复将在这里设置。")),
+            (self.tr("设置"), self.tr("操作日志、用户账户、备份和个人信息保护在这里设置。")),
         ]
 
     def _replace_area(self, name: str, page: QWidget) -> None:
