@@ -121,6 +121,9 @@ class BackupPage(QWidget):
         self.keep_spin = QSpinBox()
         self.keep_spin.setRange(1, 365)
         self.keep_spin.setSuffix(self.tr(" 份"))
+        narrow = self.fontMetrics().horizontalAdvance("0000 份") + 48
+        self.time_edit.setMaximumWidth(narrow)
+        self.keep_spin.setMaximumWidth(narrow)
         self.key_label = QLabel()
         self.key_button = QPushButton(self.tr("设置备份口令…"))
         self.key_button.clicked.connect(self._set_passphrase)
@@ -194,6 +197,7 @@ class BackupPage(QWidget):
         self.key_button.setText(self.tr("更换备份口令…") if schedule.has_key else self.tr("设置备份口令…"))
         self.last_label.setText(describe_outcome(self.ctx.settings.get(BACKUP_LAST), self.tr))
         self.now_button.setEnabled(schedule.ready)
+        self.elsewhere_button.setEnabled(schedule.has_key)
         self.now_button.setToolTip("" if schedule.ready else self.tr("请管理员先设置备份位置和备份口令。"))
 
     def save(self) -> None:
