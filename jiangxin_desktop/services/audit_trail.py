@@ -111,7 +111,7 @@ def list_events(
 
 
 def _opened(session: Session, row: AuditRow) -> AuditRow:
-    """The event with a trainee's sealed fields opened (or marked erased) for display."""
+    """The event with a person's sealed fields opened (or marked erased) for display."""
     if row.object_type != "trainee" or not any(
         SEALED in (raw or "") for raw in (row.before_json, row.after_json)
     ):
@@ -120,7 +120,7 @@ def _opened(session: Session, row: AuditRow) -> AuditRow:
     def open_json(raw: str | None) -> str | None:
         if raw is None:
             return None
-        return json.dumps(unseal(session, row.object_id, json.loads(raw)), ensure_ascii=False, sort_keys=True)
+        return json.dumps(unseal(session, json.loads(raw)), ensure_ascii=False, sort_keys=True)
 
     return replace(row, before_json=open_json(row.before_json), after_json=open_json(row.after_json))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -197,3 +197,126 @@ class TraineeKey(Base):
     trainee_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     key_hex: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(32))
+
+
+class CatalogRecord(Base):
+    """An installed training catalog (projects, occupations, institutions, rules), versioned.
+
+    The shipped example catalog is installed first; the city's catalog replaces it by
+    import. Only one is active; the others stay for the classes that were opened under them.
+    """
+
+    __tablename__ = "catalog"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(60))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_json: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(260))  # "shipped" or the imported file's name
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    installed_at: Mapped[str] = mapped_column(String(32))
+    installed_by: Mapped[str] = mapped_column(String(60))
+
+
+class TrainingClass(Travelling, Base):
+    """A class (培训班). Names from the catalog are copied in, so an old class stays
+    readable after the catalog is replaced. Money is in fen (分), never floats."""
+
+    __tablename__ = "training_class"
+    __table_args__ = (Index("ix_training_class_status", "status", "start_date"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))  # draft|opened|training|finished|archived
+    catalog_version: Mapped[str] = mapped_column(String(60))
+    project_code: Mapped[str] = mapped_column(String(20))
+    project_name: Mapped[str] = mapped_column(String(100))
+    occupation_code: Mapped[str] = mapped_column(String(12))
+    occupation_name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(8))  # skill_level code, "" when the certificate has none
+    certificate_type: Mapped[str] = mapped_column(String(8))
+    institution_code: Mapped[str] = mapped_column(String(20))
+    institution_name: Mapped[str] = mapped_column(String(100))
+    institution_uscc: Mapped[str] = mapped_column(String(18))
+    site: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    class_hours: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    teachers_json: Mapped[str] = mapped_column(Text, default="[]")
+    fee_fen: Mapped[int] = mapped_column(Integer, default=0)
+    government_fen: Mapped[int] = mapped_column(Integer, default=0)
+    employer_fen: Mapped[int] = mapped_column(Integer, default=0)
+    personal_fen: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+    review_note: Mapped[str | None] = mapped_column(Text)  # why a reviewer returned it
+    approved_by: Mapped[str | None] = mapped_column(String(60))
+    approved_at: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(60))
+
+
+class ClassSession(Travelling, Base):
+    """One session (课次) of a class's timetable."""
+
+    __tablename__ = "class_session"
+    __table_args__ = (UniqueConstraint("class_uuid", "number"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[str] = mapped_column(String(5))  # HH:MM local
+    end_time: Mapped[str] = mapped_column(String(5))
+    hours: Mapped[int] = mapped_column(Integer)  # class hours (课时) of this session
+    teacher: Mapped[str | None] = mapped_column(String(60))
+    topic: Mapped[str | None] = mapped_column(String(200))
+
+
+class Enrollment(Travelling, Base):
+    """A trainee in a class, with the target group and evidence at enrolment."""
+
+    __tablename__ = "enrollment"
+    __table_args__ = (UniqueConstraint("class_uuid", "trainee_uuid"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"), index=True)
+    trainee_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("trainee.uuid"), index=True)
+    target_group: Mapped[str] = mapped_column(String(40))
+    target_flags: Mapped[str] = mapped_column(Text, default="[]")
+    evidence_type: Mapped[str | None] = mapped_column(String(40))
+    evidence_number: Mapped[str | None] = mapped_column(String(60))
+    subsidised: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(16))  # enrolled | withdrawn
+    warnings_json: Mapped[str] = mapped_column(Text, default="[]")  # eligibility warnings accepted
+    withdrawn_at: Mapped[str | None] = mapped_column(String(32))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(60))
+
+
+class Attendance(Travelling, Base):
+    """One trainee at one session: present, late, left early, on leave or absent."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_uuid", "enrollment_uuid"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("class_session.uuid"), index=True)
+    enrollment_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("enrollment.uuid"), index=True)
+    status: Mapped[str] = mapped_column(String(12))  # present|late|early|leave|absent
+    sign_in_at: Mapped[str | None] = mapped_column(String(32))
+    sign_out_at: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(60))
+
+
+class Assessment(Travelling, Base):
+    """An assessment attempt (结业考核): theory and practical scores, result; retakes numbered."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("enrollment_uuid", "attempt"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollment_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("enrollment.uuid"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    theory_score: Mapped[float | None] = mapped_column(Float)
+    practical_score: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[str] = mapped_column(String(8))  # pass | fail
+    assessed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(60))

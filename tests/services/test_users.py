@@ -87,9 +87,9 @@ def stored_hash(ctx, username: str) -> str:
 # --- schema ------------------------------------------------------------------------------
 
 
-def test_migration_head_is_0004(demo_context):
-    assert migrate.HEAD == "0004"
-    assert migrate.current_revision(demo_context.db) == "0004"
+def test_migration_head_is_current(demo_context):
+    assert migrate.HEAD == "0005"
+    assert migrate.current_revision(demo_context.db) == "0005"
 
 
 # --- hashing -----------------------------------------------------------------------------

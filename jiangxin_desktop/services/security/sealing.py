@@ -41,6 +41,8 @@ IDENTIFYING = frozenset(
         "evidence_number",
         "note",
         "deactivated_reason",
+        "trainee_name",
+        "trainee_id_number",
     }
 )
 
@@ -58,7 +60,10 @@ def _key(session: Session, uuid: str, *, create: bool) -> bytes | None:
 
 
 def seal(session: Session, uuid: str, record: dict | None) -> dict | None:
-    """``record`` with its identifying fields replaced by one sealed blob."""
+    """``record`` with its identifying fields sealed under trainee ``uuid``'s key.
+
+    The subject is named in the blob, so an enrollment's event is sealed (and erased)
+    with its trainee."""
     if record is None:
         return None
     clear = {k: v for k, v in record.items() if k not in IDENTIFYING}
@@ -70,20 +75,22 @@ def seal(session: Session, uuid: str, record: dict | None) -> dict | None:
     nonce = secrets.token_bytes(12)
     plain = json.dumps(secret, ensure_ascii=False, sort_keys=True, default=str).encode()
     blob = AESGCM(key).encrypt(nonce, plain, uuid.encode())
-    clear[SEALED] = base64.b64encode(nonce + blob).decode("ascii")
+    clear[SEALED] = {"subject": uuid, "data": base64.b64encode(nonce + blob).decode("ascii")}
     return clear
 
 
-def unseal(session: Session, uuid: str | None, record: dict) -> dict:
+def unseal(session: Session, record: dict) -> dict:
     """The record with its sealed fields opened, or marked erased when the key is gone."""
-    if SEALED not in record or uuid is None:
+    sealed = record.get(SEALED)
+    if not isinstance(sealed, dict):
         return record
     out = {k: v for k, v in record.items() if k != SEALED}
+    uuid = sealed["subject"]
     key = _key(session, uuid, create=False)
     if key is None:
         out[ERASED] = True
         return out
-    raw = base64.b64decode(record[SEALED])
+    raw = base64.b64decode(sealed["data"])
     try:
         out.update(json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], uuid.encode())))
     except InvalidTag:
