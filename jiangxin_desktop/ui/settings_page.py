@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from jiangxin_desktop.ui.audit_page import AuditPage
 from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
+from jiangxin_desktop.ui.users_page import UsersPage
 
 if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
@@ -19,6 +20,8 @@ class SettingsPage(QWidget):
         self.tabs = QTabWidget(self)
         self.audit_page = AuditPage(ctx, self)
         self.tabs.addTab(self.audit_page, self.tr("操作日志"))
+        self.users_page = UsersPage(ctx, self)
+        self.tabs.addTab(self.users_page, self.tr("用户"))
         self.tabs.addTab(
             UnbuiltPage(
                 self.tr("服务站、用户与备份"),
