@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.audit_trail import list_events
+from jiangxin_desktop.ui.audit_page import AuditTableModel
 from jiangxin_desktop.ui.login_dialog import LoginDialog, log_in
 from jiangxin_desktop.ui.user_dialogs import NewUserDialog, ResetPasswordDialog, RoleDialog
 from jiangxin_desktop.ui.users_page import UsersPage, UsersTableModel
@@ -172,6 +174,12 @@ def test_role_change_shows_in_the_table(qtbot, admin_page):
     click(qtbot, dialog.ok_button)
     assert cell(page, "clerk", UsersTableModel.ROLE) == "审核人"
     assert page.note.text() == "演示经办人（clerk）的角色已改为审核人。"
+    audit = AuditTableModel()
+    audit.set_rows(list_events(page.ctx.db, action="user.role_change"))
+    assert [audit.index(0, c).data() for c in (AuditTableModel.ACTOR, AuditTableModel.ACTION)] == [
+        "admin",
+        "修改角色",
+    ]
 
 
 def test_the_last_administrator_is_told_and_the_dialog_stays(qtbot, admin_page, answer_modal):
