@@ -137,8 +137,9 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def open_cli_context(args, *, login: bool = True):
-    """Open the database and, for commands that touch personal data, log in as --user."""
+def open_cli_context(args, *, login: bool = True, password: str | None = None):
+    """Open the database and, for commands that touch personal data, log in as --user
+    (with ``password`` when the command has asked for it already, else as user_password)."""
     from jiangxin_desktop.context import open_context
 
     ctx = open_context(resolve_data_dir(args.data_dir), cli_passphrase())
@@ -149,7 +150,7 @@ def open_cli_context(args, *, login: bool = True):
             raise KnownError("数据库还没有用户账户。请先运行 jiangxin-desktop user create-admin 创建管理员。")
         if not getattr(args, "user", None):
             raise KnownError("请用 --user 指定用户名（密码在提示时输入，或用环境变量 JIANGXIN_PASSWORD）。")
-        ctx.login(args.user, user_password())
+        ctx.login(args.user, password if password is not None else user_password())
     except BaseException:
         ctx.close()
         raise

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from jiangxin_desktop.cli.commands import open_cli_context, user_password
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.errors import KnownError
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.services.security.users import UserInfo
 
 # The service module pulls in SQLAlchemy; the parser is built on every start (the window
 # included), so the role names are repeated here and the labels looked up when needed.
@@ -35,6 +39,31 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = user.add_parser("unlock", parents=[common], help="解除锁定（管理员）")
     p.add_argument("username")
     p.set_defaults(handler=cmd_unlock)
+    p = user.add_parser(
+        "passwd",
+        parents=[common],
+        help="修改自己的密码（原密码：JIANGXIN_PASSWORD 或提示；新密码：JIANGXIN_NEW_PASSWORD 或提示两次）",
+    )
+    p.set_defaults(handler=cmd_passwd)
+    p = user.add_parser(
+        "reset",
+        parents=[common],
+        help="重置密码（管理员）；临时密码下次登录时须修改（JIANGXIN_NEW_PASSWORD）",
+    )
+    p.add_argument("username")
+    p.set_defaults(handler=cmd_reset)
+    p = user.add_parser(
+        "role", parents=[common], help="修改角色（管理员）：clerk 经办人、reviewer 审核人、admin 管理员"
+    )
+    p.add_argument("username")
+    p.add_argument("role", choices=ROLE_CHOICES)
+    p.set_defaults(handler=cmd_role)
+    p = user.add_parser("deactivate", parents=[common], help="停用账户（管理员）；账户不删除，可以再启用")
+    p.add_argument("username")
+    p.set_defaults(handler=cmd_deactivate)
+    p = user.add_parser("reactivate", parents=[common], help="重新启用已停用的账户（管理员）")
+    p.add_argument("username")
+    p.set_defaults(handler=cmd_reactivate)
 
 
 def _info(user) -> dict:
@@ -46,6 +75,7 @@ def _info(user) -> dict:
         "active": user.active,
         "must_change_password": user.must_change_password,
         "locked_until": user.locked_until,
+        "last_login_at": user.last_login_at,
     }
 
 
@@ -74,19 +104,23 @@ def cmd_add(args) -> int:
     return 0
 
 
-def _new_password() -> str:
+NEW_PASSWORD_ENV = "JIANGXIN_NEW_PASSWORD"
+
+
+def _new_password(what: str = "新用户的临时密码") -> str:
+    """A password being set: JIANGXIN_NEW_PASSWORD for scripts, else asked twice on the terminal."""
     import getpass
     import os
     import sys
 
-    value = os.environ.get("JIANGXIN_NEW_PASSWORD")
+    value = os.environ.get(NEW_PASSWORD_ENV)
     if value:
         return value
     if not sys.stdin.isatty():
-        raise KnownError("需要新用户的临时密码：请在提示时输入，或设置环境变量 JIANGXIN_NEW_PASSWORD。")
-    first = getpass.getpass("新用户的临时密码：")
+        raise KnownError(f"需要{what}：请在提示时输入，或设置环境变量 {NEW_PASSWORD_ENV}。")
+    first = getpass.getpass(f"{what}：")
     if getpass.getpass("再次输入：") != first:
-        raise KnownError("两次输入的密码不一致。")
+        raise KnownError("两次输入的密码不一致，没有修改。请重新运行命令。")
     return first
 
 
@@ -100,9 +134,19 @@ def cmd_list(args) -> int:
         emit(
             _info(user),
             as_json=args.json,
-            text=f"{user.username}\t{user.display_name}\t{_label(user.role)}",
+            text=f"{user.username}\t{user.display_name}\t{_label(user.role)}\t{_status(user)}",
         )
     return 0
+
+
+def _status(user: UserInfo) -> str:
+    from jiangxin_desktop.services.security.roles import local_hhmm, parse_iso
+
+    if not user.active:
+        return "已停用"
+    if user.locked_until:
+        return f"已锁定至 {local_hhmm(parse_iso(user.locked_until))}"
+    return "需改密码" if user.must_change_password else "正常"
 
 
 def cmd_unlock(args) -> int:
@@ -112,4 +156,54 @@ def cmd_unlock(args) -> int:
     finally:
         ctx.close()
     emit({"unlocked": args.username}, as_json=args.json, text=f"已解除 {args.username} 的锁定")
+    return 0
+
+
+def cmd_passwd(args) -> int:
+    # The current password is asked once: it logs in and it is checked again by the change.
+    current = user_password("当前密码：") if getattr(args, "user", None) else None
+    ctx = open_cli_context(args, password=current)
+    try:
+        assert ctx.user is not None and current is not None
+        user = ctx.users.change_password(ctx.user, current, _new_password("新密码"))
+    finally:
+        ctx.close()
+    emit(_info(user), as_json=args.json, text=f"已修改 {user.username} 的密码")
+    return 0
+
+
+def _as_admin(args, change) -> UserInfo:
+    """Log in as --user, apply ``change(users, acting)`` and return the changed account."""
+    ctx = open_cli_context(args)
+    try:
+        assert ctx.user is not None
+        return change(ctx.users, ctx.user)
+    finally:
+        ctx.close()
+
+
+def cmd_reset(args) -> int:
+    user = _as_admin(
+        args, lambda users, me: users.reset_password(me, args.username, _new_password("临时密码"))
+    )
+    text = f"已重置 {user.username} 的密码；下次登录时须先修改这个临时密码"
+    emit(_info(user), as_json=args.json, text=text)
+    return 0
+
+
+def cmd_role(args) -> int:
+    user = _as_admin(args, lambda users, me: users.change_role(me, args.username, args.role))
+    emit(_info(user), as_json=args.json, text=f"已把 {user.username} 的角色改为{_label(user.role)}")
+    return 0
+
+
+def cmd_deactivate(args) -> int:
+    user = _as_admin(args, lambda users, me: users.deactivate(me, args.username))
+    emit(_info(user), as_json=args.json, text=f"已停用账户 {user.username}（记录保留，可以再启用）")
+    return 0
+
+
+def cmd_reactivate(args) -> int:
+    user = _as_admin(args, lambda users, me: users.reactivate(me, args.username))
+    emit(_info(user), as_json=args.json, text=f"已重新启用账户 {user.username}")
     return 0

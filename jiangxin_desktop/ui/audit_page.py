@@ -75,6 +75,14 @@ def detail_labels() -> dict[str, str]:
         years=tr("保存年限"),
         cutoff=tr("最后活动早于"),
         held_back=tr("暂缓（尚未上传到市级）"),
+        username=tr("用户名"),
+        display_name=tr("姓名"),
+        role=tr("角色"),
+        must_change_password=tr("需改密码"),
+        password_changed_at=tr("密码修改时间"),
+        failed_attempts=tr("连续输错次数"),
+        locked_until=tr("锁定至"),
+        first_admin=tr("首个管理员"),
     )
     return labels
 
@@ -112,6 +120,17 @@ def action_labels() -> dict[str, str]:
         "setting.change": tr("修改设置"),
         "trainee.anonymise": tr("匿名化学员"),
         "retention.anonymise": tr("执行保存期限规则"),
+        "user.create": tr("新建用户"),
+        "user.password_change": tr("修改密码"),
+        "user.password_reset": tr("重置密码"),
+        "user.role_change": tr("修改角色"),
+        "user.deactivate": tr("停用账户"),
+        "user.reactivate": tr("启用账户"),
+        "user.unlock": tr("解锁账户"),
+        "login.ok": tr("登录"),
+        "login.failed": tr("登录失败"),
+        "login.locked": tr("账户被锁定"),
+        "login.refused": tr("拒绝登录"),
     }
 
 

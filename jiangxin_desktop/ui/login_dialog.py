@@ -64,7 +64,10 @@ class LoginDialog(QDialog):
             form.addRow(self.tr("原密码"), self.password)
             form.addRow(self.tr("新密码"), self.new_password)
             form.addRow(self.tr("再次输入"), self.confirm)
-            self.intro.setText(self.tr("这是临时密码，请设置您自己的新密码。"))
+            if ctx.user is not None and ctx.user.must_change_password:
+                self.intro.setText(self.tr("这是临时密码，请设置您自己的新密码。"))
+            else:
+                self.intro.setText(self.tr("请输入现在的密码，再设置新密码（两次输入）。"))
         else:
             form.addRow(self.tr("密码"), self.password)
             if mode == "unlock" and ctx.user is not None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from jiangxin_desktop.ui.audit_page import AuditPage
 from jiangxin_desktop.ui.backup_page import BackupPage
 from jiangxin_desktop.ui.privacy_page import PrivacyPage
+from jiangxin_desktop.ui.users_page import UsersPage
 
 if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
@@ -24,6 +25,8 @@ class SettingsPage(QWidget):
         self.tabs = QTabWidget(self)
         self.audit_page = AuditPage(ctx, self)
         self.tabs.addTab(self.audit_page, self.tr("操作日志"))
+        self.users_page = UsersPage(ctx, self)
+        self.tabs.addTab(self.users_page, self.tr("用户"))
         self.backup_page = BackupPage(ctx, self)
         self.backup_page.message.connect(self.message)
         self.tabs.addTab(self.backup_page, self.tr("备份"))

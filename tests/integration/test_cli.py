@@ -33,6 +33,7 @@ def run(*args, env_extra=None, check=False, user="clerk"):
         env=env,
         check=check,
         timeout=120,
+        stdin=subprocess.DEVNULL,  # never a terminal: a missing password is an error, not a prompt
     )
 
 
@@ -205,3 +206,54 @@ def test_commands_on_personal_data_need_a_user_and_a_role(tmp_path):
     assert clerk_reveal.returncode == 2
     clerk_audit = run("audit", "verify", "--data-dir", data)
     assert clerk_audit.returncode == 2 and "审核人或管理员" in clerk_audit.stderr
+
+
+def test_accounts_from_the_command_line(tmp_path):
+    data = ["--data-dir", str(tmp_path / "d")]
+    run("demo", "--trainees", "5", *data, check=True)
+
+    def as_admin(*args, new=None):
+        return run(
+            "user", *args, *data, "--json", user="admin", env_extra={"JIANGXIN_NEW_PASSWORD": new or ""}
+        )
+
+    added = as_admin("add", "lisi", "--name", "李四", "--role", "clerk", new="Temp#2026a")
+    assert added.returncode == 0, added.stderr
+
+    refused = run(
+        "user", "reset", "lisi", *data, "--json", env_extra={"JIANGXIN_NEW_PASSWORD": "Reset#2026b"}
+    )
+    assert refused.returncode == 2 and "“重置密码”需要管理员权限" in json.loads(refused.stdout)["error"]
+
+    reset = json.loads(as_admin("reset", "clerk", new="Reset#2026b").stdout)
+    assert (reset["username"], reset["must_change_password"]) == ("clerk", True)
+    old = run("trainee", "find", "王", *data)
+    assert old.returncode == 2 and "用户名或密码不正确" in old.stderr
+    missing = run("user", "passwd", *data, env_extra={"JIANGXIN_PASSWORD": "Reset#2026b"})
+    assert missing.returncode == 2 and "JIANGXIN_NEW_PASSWORD" in missing.stderr
+    changed = run(
+        "user",
+        "passwd",
+        *data,
+        "--json",
+        env_extra={"JIANGXIN_PASSWORD": "Reset#2026b", "JIANGXIN_NEW_PASSWORD": "Mine#2026c"},
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert json.loads(changed.stdout)["must_change_password"] is False
+    assert run("trainee", "find", "王", *data, env_extra={"JIANGXIN_PASSWORD": "Mine#2026c"}).returncode == 0
+
+    role = json.loads(as_admin("role", "clerk", "reviewer").stdout)
+    assert (role["role"], role["role_label"]) == ("reviewer", "审核人")
+    last = as_admin("role", "admin", "clerk")
+    assert last.returncode == 2 and "最后一个在用的管理员" in last.stderr
+
+    assert json.loads(as_admin("deactivate", "lisi").stdout)["active"] is False
+    gone = run("trainee", "find", "王", *data, user="lisi", env_extra={"JIANGXIN_PASSWORD": "Temp#2026a"})
+    assert gone.returncode == 2 and "已停用" in gone.stderr
+    assert json.loads(as_admin("reactivate", "lisi").stdout)["active"] is True
+
+    listed = {u["username"]: u for u in map(json.loads, as_admin("list").stdout.splitlines())}
+    assert (listed["clerk"]["role"], listed["clerk"]["last_login_at"] is not None) == ("reviewer", True)
+    assert (listed["lisi"]["active"], listed["lisi"]["must_change_password"]) == (True, True)
+    text = run("user", "list", *data, user="admin").stdout
+    assert "lisi\t李四\t经办人\t需改密码" in text

@@ -70,6 +70,7 @@ class UserInfo:
     active: bool
     must_change_password: bool
     locked_until: str | None  # ISO 8601 UTC, or None
+    last_login_at: str | None = None  # ISO 8601 UTC of the last successful log-in
 
     @property
     def role_label(self) -> str:
@@ -85,6 +86,7 @@ class UserInfo:
             active=row.active,
             must_change_password=row.must_change_password,
             locked_until=row.locked_until,
+            last_login_at=row.last_login_at,
         )
 
 

@@ -11,6 +11,9 @@ Lock-out: ``max_failed_logins`` wrong passwords in a row lock the account for
 ``lock_minutes``; the counter is in the database, so restarting the program does not
 reset it. A successful login, the lock running out, an administrator's unlock or a
 password reset set it back to zero.
+
+What an administrator does to existing accounts (list, unlock, deactivate, reactivate,
+change role) is in ``administration.py``, mixed into :class:`UserService`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.passwords import (
@@ -31,6 +34,7 @@ from jiangxin_desktop.domain.passwords import (
     normalize_username,
 )
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
+from jiangxin_desktop.services.security.administration import AccountAdministration, audit_user, public_fields
 from jiangxin_desktop.services.security.passwords import hash_password, needs_rehash, verify_password
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
@@ -70,7 +74,7 @@ from jiangxin_desktop.services.security.roles import (  # noqa: F401 - re-export
 )
 
 
-class UserService:
+class UserService(AccountAdministration):
     def __init__(
         self, db: Database, *, policy: SecurityPolicy, clock: Callable[[], datetime] = now_utc
     ) -> None:
@@ -84,13 +88,6 @@ class UserService:
         with self.db.read() as session:
             return session.scalar(select(AppUser.seq).limit(1)) is not None
 
-    def list_users(self, acting: UserInfo) -> list[UserInfo]:
-        """Every account, by user name (administrators only)."""
-        with self.db.read() as session:
-            self._acting(session, acting, "查看用户列表")
-            rows = session.scalars(select(AppUser).order_by(AppUser.username))
-            return [UserInfo.from_row(r) for r in rows]
-
     # --- accounts ---------------------------------------------------------------------
     def create_first_admin(self, username: str, display_name: str, password: str) -> UserInfo:
         """The first account of a new installation: an administrator; refused once any exists."""
@@ -100,7 +97,7 @@ class UserService:
                 raise KnownError("本机已有用户账户，不能再创建首个管理员。请由管理员登录后新建用户。")
             row = self._insert(session, name, shown, "admin", password_hash, must_change=False)
             info = UserInfo.from_row(row)
-            _audit_user(session, name, "user.create", row, after={**_public(row), "first_admin": True})
+            audit_user(session, name, "user.create", row, after={**public_fields(row), "first_admin": True})
         return info
 
     def create_user(
@@ -122,7 +119,7 @@ class UserService:
             if session.scalar(select(AppUser.seq).where(AppUser.username == name)) is not None:
                 raise ValidationError([FieldError("用户名", f"“{name}”已被使用，请换一个")])
             row = self._insert(session, name, shown, role, password_hash, must_change=temporary)
-            _audit_user(session, acting.username, "user.create", row)
+            audit_user(session, acting.username, "user.create", row)
             return UserInfo.from_row(row)
 
     def _checked_new_account(
@@ -252,7 +249,7 @@ class UserService:
 
     @staticmethod
     def _audit_login(session: Session, row: AppUser, action: str, after: dict | None) -> None:
-        _audit_user(session, row.username, action, row, after=after)
+        audit_user(session, row.username, action, row, after=after)
 
     def _dummy(self) -> str:
         if self._dummy_hash is None:
@@ -288,18 +285,18 @@ class UserService:
                     raise ValidationError(
                         [FieldError("新密码", f"不能与最近 {self.policy.history} 次使用过的密码相同")]
                     )
-                before = _public(row)
+                before = public_fields(row)
                 self._set_password(session, row, new_hash, now, must_change=False)
-                _audit_user(session, row.username, "user.password_change", row, before=before)
+                audit_user(session, row.username, "user.password_change", row, before=before)
                 info = UserInfo.from_row(row)
         if failure is not None:
             raise failure
         assert info is not None
         return info
 
-    def reset_password(self, acting: UserInfo, username: str, new_temporary: str) -> None:
+    def reset_password(self, acting: UserInfo, username: str, new_temporary: str) -> UserInfo:
         """An administrator sets a temporary password for someone else; that user must change
-        it at the next login. Also lifts a lock."""
+        it at the next login. Also lifts a lock. Returns the account as it is now."""
         require_role(acting, "admin", action="重置密码")
         name = normalize_username(username)
         if name == acting.username:
@@ -311,10 +308,11 @@ class UserService:
         with self.db.write() as session:
             self._acting(session, acting, "重置密码")
             row = self._row(session, name)
-            before = _public(row)
+            before = public_fields(row)
             self._set_password(session, row, new_hash, self._clock(), must_change=True)
             row.failed_attempts, row.locked_until = 0, None
-            _audit_user(session, acting.username, "user.password_reset", row, before=before)
+            audit_user(session, acting.username, "user.password_reset", row, before=before)
+            return UserInfo.from_row(row)
 
     def _used_recently(self, session: Session, row: AppUser, password: str) -> bool:
         if self.policy.history <= 0:
@@ -367,119 +365,3 @@ class UserService:
                 PasswordHistory.user_seq == row.seq, PasswordHistory.seq.not_in(kept)
             )
         )
-
-    # --- administration ---------------------------------------------------------------
-    def unlock(self, acting: UserInfo, username: str) -> None:
-        """Lift a lock-out (or clear the failed-attempt count) before it runs out."""
-        require_role(acting, "admin", action="解锁账户")
-        with self.db.write() as session:
-            self._acting(session, acting, "解锁账户")
-            row = self._row(session, normalize_username(username))
-            if row.locked_until is None and row.failed_attempts == 0:
-                raise KnownError(f"账户 {row.username} 没有被锁定，不需要解锁。")
-            self._change(session, acting, row, "user.unlock", failed_attempts=0, locked_until=None)
-
-    def deactivate(self, acting: UserInfo, username: str) -> None:
-        """No hard delete: the account can no longer log in. The last active administrator
-        and one's own account cannot be deactivated."""
-        require_role(acting, "admin", action="停用账户")
-        with self.db.write() as session:
-            self._acting(session, acting, "停用账户")
-            row = self._row(session, normalize_username(username))
-            if not row.active:
-                raise KnownError(f"账户 {row.username} 已经停用。")
-            if row.role == "admin" and self._active_admins(session) <= 1:
-                raise KnownError(
-                    f"{row.username} 是最后一个在用的管理员账户，不能停用。请先新建另一个管理员账户。"
-                )
-            if row.uuid == acting.uuid:
-                raise KnownError("不能停用自己正在使用的账户，请由另一位管理员操作。")
-            self._change(session, acting, row, "user.deactivate", active=False)
-
-    def reactivate(self, acting: UserInfo, username: str) -> None:
-        require_role(acting, "admin", action="恢复账户")
-        with self.db.write() as session:
-            self._acting(session, acting, "恢复账户")
-            row = self._row(session, normalize_username(username))
-            if row.active:
-                raise KnownError(f"账户 {row.username} 没有停用，不需要恢复。")
-            self._change(
-                session, acting, row, "user.reactivate", active=True, failed_attempts=0, locked_until=None
-            )
-
-    def _change(self, session: Session, acting: UserInfo, row: AppUser, action: str, **values) -> None:
-        before = _public(row)
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.version += 1
-        row.updated_at = iso_utc(self._clock())
-        _audit_user(session, acting.username, action, row, before=before)
-
-    @staticmethod
-    def _active_admins(session: Session) -> int:
-        return (
-            session.scalar(
-                select(func.count())
-                .select_from(AppUser)
-                .where(AppUser.role == "admin", AppUser.active.is_(True))
-            )
-            or 0
-        )
-
-    @staticmethod
-    def _row(session: Session, username: str) -> AppUser:
-        row = session.scalar(select(AppUser).where(AppUser.username == username))
-        if row is None:
-            raise NotFoundError(f"找不到用户 {username}。")
-        return row
-
-    @staticmethod
-    def _acting(session: Session, acting: UserInfo, action: str) -> UserInfo:
-        """The acting account as stored now (a session's snapshot may be stale): still an
-        active administrator?"""
-        row = session.scalar(select(AppUser).where(AppUser.uuid == acting.uuid))
-        if row is None:
-            raise PermissionDenied(
-                f"找不到当前账户 {acting.username}，不能{action}。", action=action, roles=("admin",)
-            )
-        current = UserInfo.from_row(row)
-        require_role(current, "admin", action=action)
-        return current
-
-
-_UNSET: dict = {}
-
-
-def _audit_user(
-    session: Session,
-    actor: str,
-    action: str,
-    row: AppUser,
-    before: dict | None = None,
-    after: dict | None = _UNSET,
-) -> None:
-    """An account event; ``after`` defaults to the account as it is now (never the hash)."""
-    audit(
-        session,
-        actor=actor,
-        action=action,
-        object_type="user",
-        object_id=row.uuid,
-        before=before,
-        after=_public(row) if after is _UNSET else after,
-    )
-
-
-def _public(row: AppUser) -> dict:
-    """What an audit event may say about an account: never the password hash."""
-    return {
-        "username": row.username,
-        "display_name": row.display_name,
-        "role": row.role,
-        "active": row.active,
-        "must_change_password": row.must_change_password,
-        "password_changed_at": row.password_changed_at,
-        "failed_attempts": row.failed_attempts,
-        "locked_until": row.locked_until,
-        "version": row.version,
-    }
