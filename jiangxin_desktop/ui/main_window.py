@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(ctx, self)
         self.settings_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.settings_page.trainees_changed.connect(self.refresh)
+        self.settings_page.own_account_changed.connect(self._show_user)
         self._replace_area(self.tr("设置"), self.settings_page)
         self.pages.setCurrentIndex(self.nav.currentRow())
         self._build_menu()
@@ -97,12 +98,16 @@ class MainWindow(QMainWindow):
         self.trainee_page.data_changed.connect(self.refresh_status)
         self.trainee_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.refresh_status()
-        if ctx.user is not None:
-            self.user_label.setText(
-                self.tr("用户：{name}（{role}）").format(name=ctx.user.display_name, role=ctx.user.role_label)
-            )
+        self._show_user()
         self.trainee_page.search_box.setFocus()
         self._start_backup_scheduler(ctx)
+
+    def _show_user(self) -> None:
+        user = self.ctx.user if self.ctx else None
+        if user is not None:
+            self.user_label.setText(
+                self.tr("用户：{name}（{role}）").format(name=user.display_name, role=user.role_label)
+            )
 
     def _start_backup_scheduler(self, ctx: AppContext) -> None:
         from jiangxin_desktop.ui.backup_scheduler import BackupScheduler

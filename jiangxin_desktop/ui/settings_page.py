@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class SettingsPage(QWidget):
     message = Signal(str)
     trainees_changed = Signal()
+    own_account_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,7 @@ class SettingsPage(QWidget):
         self.audit_page = AuditPage(ctx, self)
         self.tabs.addTab(self.audit_page, self.tr("操作日志"))
         self.users_page = UsersPage(ctx, self)
+        self.users_page.own_account_changed.connect(self.own_account_changed)
         self.tabs.addTab(self.users_page, self.tr("用户"))
         self.backup_page = BackupPage(ctx, self)
         self.backup_page.message.connect(self.message)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -106,6 +113,8 @@ class UsersTableModel(QAbstractTableModel):
 
 
 class UsersPage(QWidget):
+    own_account_changed = Signal()  # the logged-in user's role or name changed
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -292,6 +301,7 @@ class UsersPage(QWidget):
             return
         if self.ctx.user is not None and user.uuid == self.ctx.user.uuid:
             self.ctx.act_as(user)  # one's own role changed: act with the new one from now on
+            self.own_account_changed.emit()
         self.refresh()
         self.select(user.username)
         self.note.setText(note.format(name=user.display_name, username=user.username, role=user.role_label))
