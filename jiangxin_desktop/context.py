@@ -17,7 +17,11 @@ from pathlib import Path
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
+from jiangxin_desktop.services.acting import Acting
+from jiangxin_desktop.services.attendance import AttendanceService
 from jiangxin_desktop.services.catalog import load_codes
+from jiangxin_desktop.services.classes import ClassService
+from jiangxin_desktop.services.enrollment import EnrollmentService
 from jiangxin_desktop.services.registry import TraineeRegistry
 from jiangxin_desktop.services.security.keystore import KeyStore, PassphraseProvider
 from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
@@ -30,6 +34,7 @@ from jiangxin_desktop.services.station import (
     load_station,
 )
 from jiangxin_desktop.services.trainee_search import TraineeSearch
+from jiangxin_desktop.services.training_catalog import CatalogService
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
@@ -81,6 +86,11 @@ class AppContext:
     actor: str
     users: UserService
     settings: SettingsService
+    acting: Acting
+    catalogs: CatalogService
+    classes: ClassService
+    enrollments: EnrollmentService
+    attendance: AttendanceService
     user: UserInfo | None = None
 
     def login(self, username: str, password: str) -> UserInfo:
@@ -95,6 +105,7 @@ class AppContext:
         self.actor = user.username
         self.registry.actor = user.username
         self.registry.user = user
+        self.acting.user = user
 
     def set_consent(self, title: str, text: str) -> ConsentNotice:
         """Change the consent notice (administrator); registrations from now on use it."""
@@ -124,8 +135,26 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         travels=not demo,  # demo rows never travel to the city
     )
     users = UserService(db, policy=load_security_policy())
+    acting = Acting(station.code, travels=not demo)
+    catalogs = CatalogService(db, codes)
+    classes = ClassService(db, acting, catalogs)
     return AppContext(
-        paths, db, station, codes, consent, registry, TraineeSearch(db), demo, actor, users, settings
+        paths,
+        db,
+        station,
+        codes,
+        consent,
+        registry,
+        TraineeSearch(db),
+        demo,
+        actor,
+        users,
+        settings,
+        acting,
+        catalogs,
+        classes,
+        EnrollmentService(db, acting, catalogs),
+        AttendanceService(db, acting, catalogs, classes),
     )
 
 
