@@ -146,7 +146,7 @@ def test_attendance_by_id_scan_and_rate_against_the_threshold(demo_context):
     klass = opened_class(demo_context)
     a = person(demo_context)
     b = person(demo_context, seq=107, name="郑小雨")
-    ea = demo_context.enrollments.enroll(klass.uuid, EnrollInput(a.uuid))
+    demo_context.enrollments.enroll(klass.uuid, EnrollInput(a.uuid))
     eb = demo_context.enrollments.enroll(klass.uuid, EnrollInput(b.uuid))
     first, second = klass.sessions[0], klass.sessions[1]
     local = date(2026, 12, 1)
