@@ -21,14 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from jiangxin_desktop.services.name_grams import replace_name_grams
 from jiangxin_desktop.services.security.roles import UserInfo, iso_utc, require_role
 from jiangxin_desktop.services.security.sealing import shred
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
-from jiangxin_desktop.store.models import OutboxEntry, Trainee
+from jiangxin_desktop.store.models import Enrollment, OutboxEntry, Trainee, TrainingClass
 
 ANONYMOUS_NAME = "（已匿名）"
 _CLEARED = (
@@ -68,16 +68,27 @@ def cutoff_for(years: int, now: datetime) -> str:
 
 
 def plan(db: Database, years: int, now: datetime) -> RetentionPlan:
-    """Who the rule would anonymise now. Last activity is the trainee's last change.
+    """Who the rule would anonymise now.
 
-    When classes and attendance exist, their dates count as activity as well.
+    Last activity is the latest of: the trainee's last change, a change to one of their
+    enrolments, the end of a class they were in.
     """
     cutoff = cutoff_for(years, now)
+    recent_enrolment = (
+        select(Enrollment.trainee_uuid)
+        .join(TrainingClass, TrainingClass.uuid == Enrollment.class_uuid)
+        .where((Enrollment.updated_at >= cutoff) | (TrainingClass.end_date >= cutoff[:10]))
+    )
     pending = select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == "trainee")
+    pending_enrolment = select(Enrollment.trainee_uuid).where(
+        Enrollment.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == "enrollment"))
+    )
     with db.read() as session:
         rows = session.execute(
-            select(Trainee.uuid, Trainee.uuid.in_(pending)).where(
-                Trainee.anonymised_at.is_(None), Trainee.updated_at < cutoff
+            select(Trainee.uuid, Trainee.uuid.in_(pending) | Trainee.uuid.in_(pending_enrolment)).where(
+                Trainee.anonymised_at.is_(None),
+                Trainee.updated_at < cutoff,
+                Trainee.uuid.not_in(recent_enrolment),
             )
         ).all()
     due = tuple(uuid for uuid, held in rows if not held)
@@ -106,6 +117,9 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
                     object_id=row.uuid,
                     after={"anonymised_at": stamp, "years": years},
                 )
+            session.execute(  # evidence numbers given at enrolment identify the person too
+                update(Enrollment).where(Enrollment.trainee_uuid.in_(batch)).values(evidence_number=None)
+            )
         shred(session, list(chosen.due))
         if chosen.due:  # merge the index segments so the removed name pieces are really gone
             session.execute(text("INSERT INTO trainee_fts(trainee_fts) VALUES ('optimize')"))

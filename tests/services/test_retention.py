@@ -112,3 +112,19 @@ def test_a_record_not_yet_uploaded_is_held_back(demo_context):
     done = anonymise_due(demo_context.db, admin, 5, NOW)
     assert queued.uuid in done.held_back and queued.uuid not in done.due
     assert demo_context.registry.get(queued.uuid).name == "周小红"
+
+
+def test_a_recent_class_counts_as_activity(demo_context):
+    from datetime import date
+
+    from jiangxin_desktop.services.enrollment import EnrollInput
+    from tests.services.classes_helpers import opened_class, person
+
+    trainee = person(demo_context)
+    klass = opened_class(demo_context, start=date(2024, 3, 1))
+    demo_context.enrollments.enroll(klass.uuid, EnrollInput(trainee.uuid))
+    age(demo_context, trainee.uuid)
+    with demo_context.db.write() as session:  # the enrolment itself was entered back then too
+        session.execute(text("UPDATE enrollment SET updated_at = '2024-02-20T00:00:00.000Z'"))
+    assert trainee.uuid not in plan(demo_context.db, 5, NOW).due  # trained in 2024
+    assert trainee.uuid in plan(demo_context.db, 1, NOW).due  # but not in the last year
