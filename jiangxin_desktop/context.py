@@ -226,8 +226,12 @@ def ensure_demo_database(
     progress: Callable[[int, int], None] | None = None,
     *,
     user_password: str | None = None,
+    classes: bool = True,
 ) -> dict:
-    """Create a demo database where none exists and add demo trainees; refuse a real one."""
+    """Create a demo database where none exists and add demo trainees; refuse a real one.
+
+    With a user password (new demo users) and ``classes``, demo classes are built too.
+    """
     from jiangxin_desktop.services.demo import seed_trainees
 
     started = time.perf_counter()
@@ -254,6 +258,12 @@ def ensure_demo_database(
             actor=ctx.actor,
             progress=progress,
         )
+        demo_classes: list[str] = []
+        if users and classes:
+            from jiangxin_desktop.services.demo_classes import seed_demo_classes
+
+            acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}
+            demo_classes = seed_demo_classes(ctx, acting)
     finally:
         db.dispose()
     seconds = time.perf_counter() - started
@@ -263,6 +273,7 @@ def ensure_demo_database(
         "seconds": round(seconds, 2),
         "rate_per_second": round(written / seconds) if seconds else None,
         "users": users,
+        "classes": demo_classes,
     }
 
 

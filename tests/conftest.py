@@ -59,7 +59,7 @@ def demo_context(data_paths):
     as the demo clerk (users admin, reviewer and clerk share DEMO_PASSWORD)."""
     from jiangxin_desktop.context import ensure_demo_database, open_context
 
-    ensure_demo_database(data_paths, no_passphrase, 300, user_password=DEMO_PASSWORD)
+    ensure_demo_database(data_paths, no_passphrase, 300, user_password=DEMO_PASSWORD, classes=False)
     ctx = open_context(data_paths, no_passphrase)
     ctx.login("clerk", DEMO_PASSWORD)
     yield ctx

@@ -81,7 +81,7 @@ def test_demo_add_find_status(tmp_path):
     assert record["uuid"] in [json.loads(x)["uuid"] for x in found.stdout.splitlines()]
 
     status = json.loads(run("status", "--data-dir", data, "--json", check=True).stdout)
-    assert status["active"] == 501 and status["demo"] is True
+    assert status["active"] == 502 and status["demo"] is True  # 500, the demo's 李玥, and 李四
     before_subcommand = run("--data-dir", data, "--json", "status", check=True)
     assert json.loads(before_subcommand.stdout) == status
 

@@ -1,0 +1,30 @@
+"""The demo database's classes: built through the services, current, printable."""
+
+from __future__ import annotations
+
+from jiangxin_desktop.context import ensure_demo_database, open_context
+from jiangxin_desktop.services.demo_classes import RARE_NAME
+from tests.conftest import DEMO_PASSWORD, no_passphrase
+
+
+def test_demo_has_a_finished_class_with_results_and_a_rare_name(data_paths):
+    result = ensure_demo_database(data_paths, no_passphrase, 120, user_password=DEMO_PASSWORD)
+    assert len(result["classes"]) == 4
+    ctx = open_context(data_paths, no_passphrase)
+    try:
+        ctx.login("reviewer", DEMO_PASSWORD)
+        by_status = {c.status: c for c in ctx.classes.list()}
+        assert set(by_status) == {"finished", "training", "opened", "draft"}
+        finished = by_status["finished"]
+        roster = ctx.enrollments.list(finished.uuid)
+        assert RARE_NAME in {e.trainee_name for e in roster} and len(roster) >= 15
+        results = ctx.attendance.assessments(finished.uuid)
+        assert {r.result for r in results.values()} == {"pass", "fail"}
+        assert next(e for e in roster if e.trainee_name == RARE_NAME).uuid in {
+            u for u, r in results.items() if r.result == "pass"
+        }
+        assert ctx.classes.opening_problems(by_status["draft"])  # it shows why it cannot open
+        rates = ctx.attendance.rates(by_status["training"].uuid)
+        assert rates and all(0 < r.attended_hours < r.total_hours for r in rates)
+    finally:
+        ctx.close()
