@@ -24,6 +24,7 @@ from jiangxin_desktop.services.classes import ClassService
 from jiangxin_desktop.services.enrollment import EnrollmentService
 from jiangxin_desktop.services.registry import TraineeRegistry
 from jiangxin_desktop.services.security.keystore import KeyStore, PassphraseProvider
+from jiangxin_desktop.services.security.signing import StationSigner, ensure_signing_key
 from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
 from jiangxin_desktop.services.settings import SettingsService
 from jiangxin_desktop.services.station import (
@@ -62,7 +63,9 @@ def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: b
         paths.ensure()
         key = keys.create()
     else:
-        raise KnownError(f"数据目录 {paths.root} 中还没有数据库。请先运行 jiangxin-desktop demo 或 init。")
+        raise KnownError(
+            f"数据目录 {paths.root} 中还没有数据库。请先运行 jiangxin-desktop setup（或 demo）。"
+        )
     db = Database(paths.database, key)
     try:
         db.check_open()
@@ -120,7 +123,8 @@ class AppContext:
 def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -> AppContext:
     station = load_station(db)
     if station is None:
-        raise KnownError("数据库尚未初始化服务站。请运行 jiangxin-desktop init 或 demo。")
+        raise KnownError("数据库尚未初始化服务站。请运行 jiangxin-desktop setup 或 demo。")
+    ensure_signing_key(db)  # a database from before signing keys gets its key now (audited)
     actor = actor or current_actor()
     codes = load_codes(db)
     settings = SettingsService(db)
@@ -181,14 +185,16 @@ def _no_passphrase(new: bool) -> str:
 def create_database(
     paths: DataPaths, passphrase: PassphraseProvider, station: StationInfo, *, demo: bool = False
 ) -> Database:
-    """A new encrypted database with its station; refuses to touch an existing one."""
+    """A new encrypted database with its station and signing key; refuses to touch an existing one."""
     if paths.database.exists():
         raise KnownError(f"数据库 {paths.database} 已存在，不会覆盖。")
     old_umask = os.umask(0o077) if os.name == "posix" else None
     db = None
     try:
         db = open_database(paths, passphrase, create=True)
-        initialize(db, station, actor=current_actor(), demo=demo)
+        actor = current_actor()
+        initialize(db, station, actor=actor, demo=demo)
+        StationSigner.create(db, actor)
         return db
     except BaseException:
         if db is not None:

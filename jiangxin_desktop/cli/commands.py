@@ -50,19 +50,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("ids", nargs="+", metavar="ID")
     p.set_defaults(handler=cmd_check_id)
 
-    p = sub.add_parser("init", parents=[common], help="创建加密数据库并设置服务站")
-    p.add_argument("--station-code", required=True)
-    p.add_argument("--station-name", required=True)
-    p.add_argument("--county", required=True, help="县区代码，如 320706")
-    p.add_argument(
-        "--admin", required=True, help="第一个管理员的用户名（密码在提示时输入或用 JIANGXIN_PASSWORD）"
-    )
-    p.add_argument("--admin-name", default="管理员", help="管理员姓名")
-    p.set_defaults(handler=cmd_init)
-
     p = sub.add_parser("demo", parents=[common], help="用演示数据填充数据目录")
     p.add_argument("--trainees", type=int, default=2000)
     p.add_argument("--password", help="演示用户 admin、reviewer、clerk 的密码（默认为演示密码，运行后显示）")
+    p.add_argument("--no-classes", action="store_true", help="不创建演示培训班")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("status", parents=[common], help="服务站、数据库和记录数")
@@ -72,8 +63,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = audit.add_parser("verify", parents=[common], help="校验操作日志的哈希链，报告第一处断点")
     p.set_defaults(handler=cmd_audit_verify)
 
-    from jiangxin_desktop.cli import backup_commands, settings_commands, trainee_commands, user_commands
+    from jiangxin_desktop.cli import (
+        backup_commands,
+        settings_commands,
+        station_commands,
+        trainee_commands,
+        user_commands,
+    )
 
+    station_commands.register(sub, common)
     trainee_commands.register(sub, common)
     backup_commands.register(sub, common)
     user_commands.register(sub, common)
@@ -100,27 +98,6 @@ def cmd_check_id(args) -> int:
     return 0 if all_valid else 1
 
 
-def cmd_init(args) -> int:
-    from jiangxin_desktop.context import build_context, create_database
-    from jiangxin_desktop.services.station import StationInfo
-
-    paths = resolve_data_dir(args.data_dir)
-    password = user_password("设置管理员密码：", confirm=True)
-    db = create_database(
-        paths, cli_passphrase(), StationInfo(args.station_code, args.station_name, args.county)
-    )
-    try:
-        build_context(paths, db).users.create_first_admin(args.admin, args.admin_name, password)
-    finally:
-        db.dispose()
-    emit(
-        {"database": str(paths.database), "station": args.station_code},
-        as_json=args.json,
-        text=f"已创建加密数据库 {paths.database}",
-    )
-    return 0
-
-
 def cmd_demo(args) -> int:
     if args.trainees < 0:
         raise KnownError("--trainees 不能为负数。")
@@ -128,7 +105,11 @@ def cmd_demo(args) -> int:
 
     password = args.password or DEMO_PASSWORD
     result = ensure_demo_database(
-        resolve_data_dir(args.data_dir), cli_passphrase(), args.trainees, user_password=password
+        resolve_data_dir(args.data_dir),
+        cli_passphrase(),
+        args.trainees,
+        user_password=password,
+        classes=not args.no_classes,
     )
     text = f"演示数据已写入 {result['database']}：{result['trainees']} 名学员，用时 {result['seconds']} 秒"
     if result["users"]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from jiangxin_desktop.domain.codes import CodeCatalog, parse_code_catalog
+from jiangxin_desktop.domain.codes import CodeCatalog, CodeList, parse_code_catalog
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.models import CodeEntry, Meta
@@ -26,6 +26,11 @@ def shipped_codes_path() -> Path:
 
 def read_shipped_codes(path: Path | None = None) -> dict:
     return json.loads((path or shipped_codes_path()).read_text(encoding="utf-8"))
+
+
+def shipped_code_list(name: str, path: Path | None = None) -> CodeList:
+    """One list of the shipped catalog, read without a database (the set-up wizard's 区县)."""
+    return parse_code_catalog(read_shipped_codes(path))[name]
 
 
 def install_codes(session: Session, data: dict) -> CodeCatalog:

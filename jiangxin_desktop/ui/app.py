@@ -101,12 +101,9 @@ def _run(app: QApplication, args: Any) -> int:
     paths = resolve_data_dir(getattr(args, "data_dir", None))
     prompt = QtPassphrasePrompt()
     if not paths.database.exists():
-        from jiangxin_desktop.ui.first_run import ask_first_run, create_demo_database
-
-        if not (getattr(args, "demo", False) or ask_first_run(paths)):
-            return 0
-        if not create_demo_database(paths, env_passphrase_provider(prompt)):
-            return 1
+        code = _first_run(paths, prompt, demo=bool(getattr(args, "demo", False)))
+        if code is not None:
+            return code
     # The frame is painted first; the data layer is imported and unlocked behind it.
     window = MainWindow()
     opened = _DeferredOpen(app, window, paths, prompt)
@@ -120,6 +117,24 @@ def _run(app: QApplication, args: Any) -> int:
     finally:
         if opened.ctx is not None:
             opened.ctx.close()
+
+
+def _first_run(paths: DataPaths, prompt: QtPassphrasePrompt, *, demo: bool) -> int | None:
+    """No database yet: the set-up wizard or the demo database. None: go on to the login."""
+    from jiangxin_desktop.ui.first_run import DEMO, SETUP, ask_first_run, create_demo_database
+
+    passphrase = env_passphrase_provider(prompt)
+    while True:
+        choice = DEMO if demo else ask_first_run(paths)
+        if choice == SETUP:
+            from jiangxin_desktop.ui.setup_wizard import run_setup_wizard
+
+            if run_setup_wizard(paths, passphrase) is None:
+                continue  # cancelled, nothing made: back to the question
+            return None
+        if choice == DEMO:
+            return None if create_demo_database(paths, passphrase) else 1
+        return 0
 
 
 class _DeferredOpen:

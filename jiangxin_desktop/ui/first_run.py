@@ -1,4 +1,4 @@
-"""First start on a machine without a database: offer (or build) the demo database."""
+"""First start on a machine without a database: set up a real station, or build the demo database."""
 
 from __future__ import annotations
 
@@ -15,31 +15,35 @@ from jiangxin_desktop.ui.progress_dialog import TaskProgressDialog
 from jiangxin_desktop.ui.workers import BackgroundTask, ProgressCallback
 
 DEMO_TRAINEES = 2000
+SETUP, DEMO = "setup", "demo"  # the first-run choices
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("FirstRun", text)
 
 
-def ask_first_run(paths: DataPaths, parent: QWidget | None = None) -> bool:
-    """True when the clerk chooses 创建演示数据库, False for 退出."""
+def ask_first_run(paths: DataPaths, parent: QWidget | None = None) -> str | None:
+    """SETUP (设置正式服务站), DEMO (创建演示数据库), or None for 退出."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle(_tr("匠心 — 首次使用"))
     box.setText(_tr("数据目录 {path} 中还没有数据库。").format(path=paths.root))
     box.setInformativeText(
         _tr(
-            "正式服务站的首次设置向导将在后续版本提供，目前还不能在窗口中建立正式数据库。\n\n"
-            "现在可以创建一个演示数据库：其中有 {n} 名虚构的学员，演示数据不会上传到市级系统，"
-            "可用来熟悉登记和查找。\n\n演示用户：clerk（经办人）、reviewer（审核人）、admin（管理员），"
+            "服务站正式使用这台电脑时，请选择“设置正式服务站”：向导会建立加密数据库，"
+            "并设置服务站信息、第一个管理员账户和服务站签名密钥。\n\n"
+            "也可以先创建一个演示数据库：其中有 {n} 名虚构的学员，演示数据不会上传到市级系统，"
+            "可用来熟悉登记和查找。演示用户：clerk（经办人）、reviewer（审核人）、admin（管理员），"
             "密码均为 {password}"
         ).format(n=DEMO_TRAINEES, password=DEMO_PASSWORD)
     )
-    create = box.addButton(_tr("创建演示数据库"), QMessageBox.ButtonRole.AcceptRole)
+    setup = box.addButton(_tr("设置正式服务站"), QMessageBox.ButtonRole.AcceptRole)
+    demo = box.addButton(_tr("创建演示数据库"), QMessageBox.ButtonRole.ActionRole)
     box.addButton(_tr("退出"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(create)
+    box.setDefaultButton(setup)
     box.exec()
-    return box.clickedButton() is create
+    clicked = box.clickedButton()
+    return SETUP if clicked is setup else DEMO if clicked is demo else None
 
 
 def create_demo_database(

@@ -97,10 +97,18 @@ class QtPassphrasePrompt:
         self.problem = ""
         self.calls = 0
         self._bridge = MainThreadCall()
+        self._just_chosen: str | None = None
 
     def __call__(self, new: bool) -> str:
         self.calls += 1
-        return self._bridge(self._ask, new)
+        if not new and self._just_chosen is not None:
+            # The database was created a moment ago (wizard or demo): its passphrase opens it
+            # once more without asking again; a wrong one would simply be asked for.
+            chosen, self._just_chosen = self._just_chosen, None
+            return chosen
+        value = self._bridge(self._ask, new)
+        self._just_chosen = value if new else None
+        return value
 
     def _ask(self, new: bool) -> str:
         dialog = PassphraseDialog(new, self.problem)

@@ -87,7 +87,7 @@ def test_demo_add_find_status(tmp_path):
 
 
 def demo_with_one_trainee(data: str) -> None:
-    run("demo", "--trainees", "5", "--data-dir", data, check=True)
+    run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, check=True)
     add = [
         "trainee",
         "add",
@@ -146,7 +146,7 @@ def test_edit_show_deactivate_reactivate(tmp_path):
 
 def test_wrong_passphrase_is_a_message_not_a_traceback(tmp_path):
     data = str(tmp_path / "d")
-    run("demo", "--trainees", "5", "--data-dir", data, check=True)
+    run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, check=True)
     out = run("status", "--data-dir", data, env_extra={"JIANGXIN_PASSPHRASE": "wrong-passphrase"})
     assert out.returncode == 2
     assert "口令不正确" in out.stderr and "Traceback" not in out.stderr
@@ -186,7 +186,7 @@ def test_audit_verify_names_the_first_broken_link(tmp_path):
 
 def test_commands_on_personal_data_need_a_user_and_a_role(tmp_path):
     data = str(tmp_path / "d")
-    demo = json.loads(run("demo", "--trainees", "5", "--data-dir", data, "--json", check=True).stdout)
+    demo = json.loads(run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, "--json", check=True).stdout)
     assert demo["users"] == ["admin", "reviewer", "clerk"]
     nobody = subprocess.run(
         [sys.executable, "-m", "jiangxin_desktop", "trainee", "find", "王", "--data-dir", data],
@@ -210,7 +210,7 @@ def test_commands_on_personal_data_need_a_user_and_a_role(tmp_path):
 
 def test_accounts_from_the_command_line(tmp_path):
     data = ["--data-dir", str(tmp_path / "d")]
-    run("demo", "--trainees", "5", *data, check=True)
+    run("demo", "--trainees", "5", "--no-classes", *data, check=True)
 
     def as_admin(*args, new=None):
         return run(
@@ -257,3 +257,89 @@ def test_accounts_from_the_command_line(tmp_path):
     assert (listed["lisi"]["active"], listed["lisi"]["must_change_password"]) == (True, True)
     text = run("user", "list", *data, user="admin").stdout
     assert "lisi\t李四\t经办人\t需改密码" in text
+
+
+SETUP = ["setup", "--county", "320707", "--station-name", "青口镇人社服务站", "--station-code", "320707101"]
+
+
+def test_setup_makes_a_real_station_and_station_show_needs_no_login(tmp_path):
+    data = str(tmp_path / "d")
+    admin = {"JIANGXIN_NEW_PASSWORD": "Admin-pass-2025"}
+    made = run(
+        *SETUP, "--admin", "wangzz", "--admin-name", "王主任", "--data-dir", data, "--json", env_extra=admin
+    )
+    assert made.returncode == 0, made.stderr
+    result = json.loads(made.stdout)
+    assert result["station"]["county"] == "赣榆区" and result["admin"]["username"] == "wangzz"
+    key_id = result["signing_key"]["key_id"]
+    assert len(key_id) == 16 and result["signing_key"]["algorithm"] == "Ed25519"
+
+    env = {**os.environ, "JIANGXIN_PASSPHRASE": "cli-test-passphrase"}
+    env.update(PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env.pop("JIANGXIN_PASSWORD", None)
+    shown = subprocess.run(
+        [sys.executable, "-m", "jiangxin_desktop", "station", "show", "--data-dir", data, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert shown.returncode == 0, shown.stderr
+    station = json.loads(shown.stdout)
+    assert (station["code"], station["county"], station["demo"]) == ("320707101", "赣榆区", False)
+    assert station["signing_key"]["key_id"] == key_id
+    assert station["signing_key"]["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
+
+    users = run(
+        "user",
+        "list",
+        "--data-dir",
+        data,
+        "--json",
+        user="wangzz",
+        env_extra={"JIANGXIN_PASSWORD": "Admin-pass-2025"},
+    )
+    assert users.returncode == 0, users.stderr
+    assert [json.loads(x)["role"] for x in users.stdout.splitlines()] == ["admin"]
+    again = run(*SETUP, "--admin", "other", "--data-dir", data, env_extra=admin)
+    assert again.returncode == 2 and "已有数据库" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (["--county", "320799"], "320706 海州区"),  # lists the valid choices
+        (["--station-code", "32-07"], "6–20 位"),
+        (["--admin", "王"], "用户名"),
+    ],
+)
+def test_setup_refuses_bad_input_and_leaves_nothing(tmp_path, change, message):
+    args = [*SETUP, "--admin", "wangzz"]
+    flag = change[0]
+    args[args.index(flag) + 1] = change[1]
+    out = run(
+        *args, "--data-dir", str(tmp_path / "d"), env_extra={"JIANGXIN_NEW_PASSWORD": "Admin-pass-2025"}
+    )
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def test_weak_password_and_init_alias(tmp_path):
+    data = str(tmp_path / "d")
+    weak = run(
+        *SETUP, "--admin", "wangzz", "--data-dir", data, env_extra={"JIANGXIN_NEW_PASSWORD": "password"}
+    )
+    assert weak.returncode == 2 and "至少 3 类" in weak.stderr
+    assert not (tmp_path / "d" / "jiangxin.db").exists() and not (tmp_path / "d" / "key.json").exists()
+    # `init` is the older name; it also takes the password from JIANGXIN_PASSWORD as it used to.
+    init = ["init", *SETUP[1:], "--admin", "wangzz", "--data-dir", data, "--json"]
+    made = run(*init, env_extra={"JIANGXIN_PASSWORD": "Admin-pass-2025"})
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["station"]["code"] == "320707101"
+
+
+def test_demo_database_has_a_signing_key(tmp_path):
+    data = str(tmp_path / "d")
+    run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, check=True)
+    station = json.loads(run("station", "show", "--data-dir", data, "--json", check=True).stdout)
+    assert station["demo"] is True and len(station["signing_key"]["key_id"]) == 16

@@ -15,7 +15,7 @@ def out(result):
 def test_settings_scheduled_backup_and_retention(tmp_path):
     data = str(tmp_path / "d")
     usb = tmp_path / "usb" / "匠心备份"
-    out(run("demo", "--trainees", "5", "--data-dir", data, "--json"))
+    out(run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, "--json"))
 
     shown = out(run("settings", "show", "--data-dir", data, "--json"))
     assert shown["retention.inactive_years"] == 5 and shown["backup.key"] is False

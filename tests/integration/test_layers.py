@@ -19,9 +19,12 @@ CORE = [
     "jiangxin_desktop.services.demo",
     "jiangxin_desktop.services.security.keystore",
     "jiangxin_desktop.services.security.users",
+    "jiangxin_desktop.services.security.signing",
     "jiangxin_desktop.services.backup",
     "jiangxin_desktop.services.audit_trail",
     "jiangxin_desktop.context",
+    "jiangxin_desktop.first_setup",
+    "jiangxin_desktop.cli.station_commands",
     "jiangxin_desktop.cli.commands",
 ]
 

@@ -103,15 +103,18 @@ def test_first_run_builds_the_demo_database_behind_a_progress_window(qtbot, data
         ctx.close()
 
 
-def test_first_run_question_offers_demo_or_quit(qtbot, data_paths, answer_modal):
-    def quit_(box: QMessageBox) -> None:
-        texts = [b.text() for b in box.buttons()]
-        assert texts == ["创建演示数据库", "退出"]
-        assert "后续版本" in box.informativeText()
+def test_first_run_question_offers_setup_demo_or_quit(qtbot, data_paths, answer_modal):
+    seen: list[tuple[set[str], str]] = []
+
+    def quit_(box: QMessageBox) -> None:  # asserting here would leave the box open
+        seen.append(({b.text() for b in box.buttons()}, box.informativeText()))
         next(b for b in box.buttons() if b.text() == "退出").click()
 
     handled = answer_modal(quit_)
-    assert ask_first_run(data_paths) is False
+    assert ask_first_run(data_paths) is None
+    texts, info = seen[0]
+    assert texts == {"设置正式服务站", "创建演示数据库", "退出"}
+    assert "设置正式服务站" in info and "演示" in info
     assert len(handled) == 1
     assert not data_paths.database.exists()
 
