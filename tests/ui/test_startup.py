@@ -98,7 +98,7 @@ def test_first_run_builds_the_demo_database_behind_a_progress_window(qtbot, data
     assert create_demo_database(data_paths, lambda new: "unused-with-keyring", trainees=25)
     ctx = open_context(data_paths, lambda new: "unused-with-keyring")
     try:
-        assert ctx.demo and ctx.search.totals()["active"] == 25
+        assert ctx.demo and ctx.search.totals()["active"] == 26  # 25 and the demo classes' 李玥
     finally:
         ctx.close()
 
@@ -159,6 +159,6 @@ def test_first_run_without_keyring_asks_for_a_new_passphrase_from_the_worker(
     assert len(handled) == 1 and prompt.calls == 1
     ctx = open_context(data_paths, lambda new: "station-pass-1")
     try:
-        assert ctx.search.totals()["active"] == 10
+        assert ctx.search.totals()["active"] == 11  # 10 and the demo classes' 李玥
     finally:
         ctx.close()
