@@ -72,9 +72,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = audit.add_parser("verify", parents=[common], help="校验操作日志的哈希链，报告第一处断点")
     p.set_defaults(handler=cmd_audit_verify)
 
-    from jiangxin_desktop.cli import backup_commands, settings_commands, trainee_commands, user_commands
+    from jiangxin_desktop.cli import (
+        attendance_commands,
+        backup_commands,
+        class_commands,
+        enrollment_commands,
+        settings_commands,
+        trainee_commands,
+        user_commands,
+    )
 
     trainee_commands.register(sub, common)
+    class_commands.register(sub, common)
+    enrollment_commands.register(sub, common)
+    attendance_commands.register(sub, common)
     backup_commands.register(sub, common)
     user_commands.register(sub, common)
     settings_commands.register(sub, common)
