@@ -156,7 +156,7 @@ def class_input(ctx, args) -> ClassInput:
         certificate_type=_code(ctx.codes, "certificate_type", args.certificate or ""),
         institution_code=_lookup(args.institution or "", catalog.institutions),
         site=args.site or "",
-        start_date=start or date.today(),
+        start_date=start or end or date.today(),  # a missing date is reported above, once
         end_date=end or start or date.today(),
         class_hours=parse_count(args.hours, CLASS_LABELS["class_hours"], errors) if args.hours else 0,
         capacity=parse_count(args.capacity, CLASS_LABELS["capacity"], errors) if args.capacity else 0,
