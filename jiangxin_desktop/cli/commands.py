@@ -64,7 +64,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=cmd_audit_verify)
 
     from jiangxin_desktop.cli import (
+        attendance_commands,
         backup_commands,
+        class_commands,
+        enrollment_commands,
         settings_commands,
         station_commands,
         trainee_commands,
@@ -73,6 +76,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     station_commands.register(sub, common)
     trainee_commands.register(sub, common)
+    class_commands.register(sub, common)
+    enrollment_commands.register(sub, common)
+    attendance_commands.register(sub, common)
     backup_commands.register(sub, common)
     user_commands.register(sub, common)
     settings_commands.register(sub, common)
