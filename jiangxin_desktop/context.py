@@ -265,7 +265,7 @@ def ensure_demo_database(
             progress=progress,
         )
         demo_classes: list[str] = []
-        if users and classes:
+        if users and classes and user_password:
             from jiangxin_desktop.services.demo_classes import seed_demo_classes
 
             acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from jiangxin_desktop.services.security.roles import PermissionDenied, UserInfo, require_role
+from jiangxin_desktop.services.security.roles import UserInfo, require_role
 from jiangxin_desktop.services.security.sealing import seal
 from jiangxin_desktop.store.journal import record_change
 
@@ -28,10 +28,7 @@ class Acting:
 
     def require(self, *roles: str, action: str) -> UserInfo:
         """Permissions are enforced in the services, not only by hiding buttons."""
-        if self.user is None:
-            raise PermissionDenied(f"请先登录，然后才能{action}。", action=action, roles=roles)
-        require_role(self.user, *roles, action=action)
-        return self.user
+        return require_role(self.user, *roles, action=action)
 
     def record(
         self,

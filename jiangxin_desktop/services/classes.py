@@ -9,7 +9,9 @@ administrator. Money is kept in fen.
 
 from __future__ import annotations
 
+import builtins
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -299,7 +301,9 @@ class ClassService:
         with self.db.read() as session:
             return self._record(session, self._row(session, uuid_or_code))
 
-    def list(self, *, status: str | None = None, text: str = "", limit: int = 500) -> list[ClassRecord]:
+    def list(
+        self, *, status: str | None = None, text: str = "", limit: int = 500
+    ) -> builtins.list[ClassRecord]:
         with self.db.read() as session:
             query = select(TrainingClass).order_by(TrainingClass.start_date.desc(), TrainingClass.seq.desc())
             if status:
@@ -453,13 +457,16 @@ class ClassService:
             )
 
     def _replace_sessions(
-        self, session: Session, row: TrainingClass, sessions: list[SessionInput], now: str
+        self, session: Session, row: TrainingClass, sessions: builtins.list[SessionInput], now: str
     ) -> None:
-        existing = list(session.scalars(select(ClassSession).where(ClassSession.class_uuid == row.uuid)))
+        existing = builtins.list(
+            session.scalars(select(ClassSession).where(ClassSession.class_uuid == row.uuid))
+        )
         for old in existing:
             session.delete(old)
         session.flush()
-        for number, s in enumerate(sorted(sessions, key=lambda s: (s.day, s.start_time)), start=1):
+        ordered: builtins.list[SessionInput] = sorted(sessions, key=lambda item: (item.day, item.start_time))
+        for number, s in enumerate(ordered, start=1):
             session.add(
                 ClassSession(
                     uuid=uuid7(),
@@ -509,7 +516,7 @@ class ClassService:
     def _record(
         session: Session, row: TrainingClass, *, enrolled: int | None = None, sessions: bool = True
     ) -> ClassRecord:
-        session_rows = (
+        session_rows: Iterable[ClassSession] = (
             session.scalars(
                 select(ClassSession).where(ClassSession.class_uuid == row.uuid).order_by(ClassSession.number)
             )

@@ -23,7 +23,8 @@ RARE_NAME = "李玥"  # 玥 (U+73A5) is outside GB2312
 
 
 def _weekdays(start: date, count: int) -> list[date]:
-    days, day = [], start
+    days: list[date] = []
+    day = start
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)

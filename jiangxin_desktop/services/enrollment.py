@@ -8,6 +8,7 @@ a lower level after a higher one); warnings are shown and recorded with the enro
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -264,7 +265,7 @@ class EnrollmentService:
             )
             return record
 
-    def list(self, class_uuid: str, *, include_withdrawn: bool = False) -> list[EnrollmentRecord]:
+    def list(self, class_uuid: str, *, include_withdrawn: bool = False) -> builtins.list[EnrollmentRecord]:
         with self.db.read() as session:
             query = (
                 select(Enrollment, Trainee)
@@ -277,7 +278,9 @@ class EnrollmentService:
             return [self._record(e, t) for e, t in session.execute(query).all()]
 
     # --- helpers --------------------------------------------------------------------
-    def _group(self, trainee: Trainee, data: EnrollInput) -> tuple[str, list[str], str | None, str | None]:
+    def _group(
+        self, trainee: Trainee, data: EnrollInput
+    ) -> tuple[str, builtins.list[str], str | None, str | None]:
         codes = self.catalogs.codes
         group = data.target_group or trainee.target_group or ""
         entry = codes["target_group"].get(group)

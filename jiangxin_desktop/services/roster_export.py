@@ -108,7 +108,11 @@ def export_roster(ctx, class_code: str, out: Path) -> dict:
     results = ctx.attendance.assessments(klass.uuid)
     codes = ctx.codes
     details = {r.uuid: r for r in (ctx.registry.get(e.trainee_uuid) for e in enrolled)}
-    level = codes["skill_level"].label(klass.level) or codes["certificate_type"].label(klass.certificate_type) or ""
+    level = (
+        codes["skill_level"].label(klass.level)
+        or codes["certificate_type"].label(klass.certificate_type)
+        or ""
+    )
     rows = []
     for i, e in enumerate(enrolled, start=1):
         person = details[e.trainee_uuid]

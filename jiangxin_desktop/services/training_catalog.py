@@ -200,13 +200,15 @@ def _parse_rules(raw: dict, levels: set[str], problems: _Problems) -> Rules | No
         value = raw.get(key)
         if value is None and optional:
             return None
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
-        if ok and integer and not float(value).is_integer():
-            ok = False
-        if not ok:
-            problems.add(f"规则 {key}", f"应为 {low}–{high} 之间的{'整数' if integer else '数'}")
-            return low
-        return int(value) if integer else float(value)
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and low <= value <= high
+            and (not integer or float(value).is_integer())
+        ):
+            return int(value) if integer else float(value)
+        problems.add(f"规则 {key}", f"应为 {low}–{high} 之间的{'整数' if integer else '数'}")
+        return low
 
     hours = raw.get("min_class_hours")
     if not isinstance(hours, dict) or not all(isinstance(v, int) and v >= 0 for v in hours.values()):

@@ -122,12 +122,14 @@ class PermissionDenied(KnownError):
         self.roles = roles
 
 
-def require_role(user: UserInfo, *roles: str, action: str) -> None:
-    """Refuse ``action`` unless ``user`` is active, has changed a temporary password and
-    holds one of ``roles``. ``action`` is a Chinese phrase such as "新建用户"."""
+def require_role(user: UserInfo | None, *roles: str, action: str) -> UserInfo:
+    """Refuse ``action`` unless ``user`` is logged in, active, has changed a temporary password
+    and holds one of ``roles``; returns the user. ``action`` is a Chinese phrase such as "新建用户"."""
     if not roles or any(r not in ROLES for r in roles):
         raise ValueError(f"unknown roles {roles!r}")
     needed = "或".join(ROLE_LABELS[r] for r in roles)
+    if user is None:
+        raise PermissionDenied(f"请先登录，然后才能{action}。", action=action, roles=roles)
     if not user.active:
         raise PermissionDenied(f"账户 {user.username} 已停用，不能{action}。", action=action, roles=roles)
     if user.must_change_password:
@@ -139,6 +141,7 @@ def require_role(user: UserInfo, *roles: str, action: str) -> None:
             action=action,
             roles=roles,
         )
+    return user
 
 
 # --- the service -----------------------------------------------------------------------
