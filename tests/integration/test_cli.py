@@ -186,7 +186,9 @@ def test_audit_verify_names_the_first_broken_link(tmp_path):
 
 def test_commands_on_personal_data_need_a_user_and_a_role(tmp_path):
     data = str(tmp_path / "d")
-    demo = json.loads(run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, "--json", check=True).stdout)
+    demo = json.loads(
+        run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, "--json", check=True).stdout
+    )
     assert demo["users"] == ["admin", "reviewer", "clerk"]
     nobody = subprocess.run(
         [sys.executable, "-m", "jiangxin_desktop", "trainee", "find", "王", "--data-dir", data],

@@ -145,7 +145,17 @@ def test_kill_during_backup_leaves_the_previous_backup_valid(tmp_path):
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
     data, usb = tmp_path / "d", tmp_path / "usb"
-    demo = [sys.executable, "-m", "jiangxin_desktop", "demo", "--trainees", "20000", "--no-classes", "--data-dir", str(data)]
+    demo = [
+        sys.executable,
+        "-m",
+        "jiangxin_desktop",
+        "demo",
+        "--trainees",
+        "20000",
+        "--no-classes",
+        "--data-dir",
+        str(data),
+    ]
     subprocess.run(demo, env=env, check=True, capture_output=True, timeout=300)
     assert _run_backup(data, usb, env).wait(120) == 0
     (first,) = usb.glob("*.json")
