@@ -88,7 +88,7 @@ def age_on(birth: date, day: date) -> int:
 
 
 @dataclass(frozen=True)
-class _Other:
+class OtherEnrolment:
     """Another enrolment of the same person, with what the rules need of its class."""
 
     code: str
@@ -107,7 +107,7 @@ def judge(
     klass: TrainingClass,
     birth_date: date,
     subsidised: bool,
-    others: list[_Other],
+    others: list[OtherEnrolment],
     enrolled: int,
 ) -> Eligibility:
     """The catalog's rules applied to one person and one class (no database access)."""
@@ -316,7 +316,7 @@ class EnrollmentService:
             )
         ).all()
         others = [
-            _Other(
+            OtherEnrolment(
                 c.code, c.occupation_code, c.occupation_name, c.level, c.start_date, c.end_date, bool(paid)
             )
             for paid, c in rows
