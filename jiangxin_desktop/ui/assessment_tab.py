@@ -30,7 +30,7 @@ from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.record_table import RecordTableModel
 from jiangxin_desktop.ui.styles import ERROR_COLOR, ERROR_STYLE
 from jiangxin_desktop.ui.tables import make_read_only_list
-from jiangxin_desktop.ui.timetable_generator import date_edit
+from jiangxin_desktop.ui.timetable_generator import date_edit, to_date
 
 ASSESSING = ("training", "finished")
 NAME, ID, RATE, THEORY, PRACTICAL, RESULT, ATTEMPT, DAY = range(8)
@@ -80,16 +80,16 @@ class AssessmentTab(QWidget):
         metrics = self.fontMetrics()
         pad = 3 * metrics.averageCharWidth()
         for column, sample in (
-            (NAME, "阿依古丽·买买提"),
             (ID, "000000********0000"),
-            (RATE, "100%"),
+            (RATE, "出勤率"),
             (THEORY, "理论成绩"),
             (PRACTICAL, "实操成绩"),
             (RESULT, "不合格"),
             (ATTEMPT, "第 2 次（补考）"),
+            (DAY, "0000-00-00"),
         ):
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
-        self.table.horizontalHeader().setSectionResizeMode(DAY, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
 
         self.blocked_label = QLabel(self)
@@ -128,7 +128,7 @@ class AssessmentTab(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.retake_button)
         form.addRow("", buttons)
-        self.editor.setFixedWidth(metrics.horizontalAdvance("中") * 24)
+        self.editor.setFixedWidth(metrics.horizontalAdvance("中") * 20)
 
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
@@ -276,7 +276,7 @@ class AssessmentTab(QWidget):
                 row.enrolment.uuid,
                 theory=theory,
                 practical=practical,
-                assessed_on=self.day_edit.date().toPython(),
+                assessed_on=to_date(self.day_edit.date()),
                 result=choice if choice in RESULT_LABELS else None,
                 retake=retake,
             )

@@ -253,7 +253,7 @@ class AttendanceTab(QWidget):
             return
         QApplication.beep()
         action = self.tr("签退") if signing_out else self.tr("签到")
-        status = ATTENDANCE_LABELS.get(row.status, row.status)
+        status = ATTENDANCE_LABELS.get(row.status or "", row.status or "")
         self.feedback.setStyleSheet(OK_STYLE)
         self.feedback.setText(
             self.tr("{name} {action}成功（{status}）").format(

@@ -42,6 +42,7 @@ from jiangxin_desktop.ui.field_row import FieldRow
 from jiangxin_desktop.ui.screen_fit import fit_to_screen
 from jiangxin_desktop.ui.styles import BANNER_STYLE, ERROR_STYLE, WARNING_STYLE
 from jiangxin_desktop.ui.timetable_editor import TimetableEditor
+from jiangxin_desktop.ui.timetable_generator import to_date
 
 SESSIONS = CLASS_LABELS["sessions"]
 
@@ -123,10 +124,10 @@ class ClassDialog(QDialog):
                 + self.catalog_label.text()
             )
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.form)
+        self.form_scroll = QScrollArea(self)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll.setWidget(self.form)
         self.session_errors = QLabel(self)
         self.session_errors.setWordWrap(True)
         self.session_errors.setStyleSheet(ERROR_STYLE)
@@ -140,7 +141,7 @@ class ClassDialog(QDialog):
         right.addWidget(self.problems_label)
 
         columns = QHBoxLayout()
-        columns.addWidget(self.scroll, 5)
+        columns.addWidget(self.form_scroll, 5)
         columns.addWidget(sessions_box, 6)
         layout = QVBoxLayout(self)
         layout.addWidget(banner)
@@ -258,7 +259,7 @@ class ClassDialog(QDialog):
         if self.form.hours_spin.value() == 0:
             self.form.hours_spin.setValue(sum(s.hours for s in sessions))
         last = max(s.day for s in sessions)
-        if self.form.end_edit.date().toPython() < last:
+        if to_date(self.form.end_edit.date()) < last:
             self.form.set_end_date(last)
 
     # --- actions ----------------------------------------------------------------------------
@@ -268,7 +269,7 @@ class ClassDialog(QDialog):
             first = next((e.field for e in self.errors if e.field in self.form.editors), None)
             if first:
                 self.form.editors[first].setFocus()
-                self.scroll.ensureWidgetVisible(self.form.editors[first])
+                self.form_scroll.ensureWidgetVisible(self.form.editors[first])
             return
         data = self._input()
         try:
@@ -304,6 +305,14 @@ class ClassDialog(QDialog):
         box.setDefaultButton(box.addButton(self.tr("返回"), QMessageBox.ButtonRole.RejectRole))
         box.exec()
         return box.clickedButton() is yes
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab and Enter keep the field that gets focus in view when the form scrolls."""
+        moved = super().focusNextPrevChild(forward)
+        focus = self.focusWidget()
+        if moved and focus is not None and self.form.isAncestorOf(focus):
+            self.form_scroll.ensureWidgetVisible(focus)
+        return moved
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter moves to the next field; on a button it presses it."""

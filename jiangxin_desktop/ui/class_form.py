@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -21,7 +22,7 @@ from jiangxin_desktop.services.classes import CLASS_LABELS, ClassInput, ClassRec
 from jiangxin_desktop.services.training_catalog import TrainingCatalog
 from jiangxin_desktop.ui.code_combo import CodeCombo
 from jiangxin_desktop.ui.field_row import FieldRow
-from jiangxin_desktop.ui.timetable_generator import date_edit
+from jiangxin_desktop.ui.timetable_generator import date_edit, to_date
 
 MONEY = {
     "fee": "培训费",
@@ -96,10 +97,8 @@ class ClassForm(QWidget):
         layout.addWidget(box)
         box, form = self._group(self.tr("时间、地点和人员"))
         self._add(form, label["site"], self.site_edit)
-        self._add(form, label["start_date"], self.start_edit)
-        self._add(form, label["end_date"], self.end_edit)
-        self._add(form, label["class_hours"], self.hours_spin)
-        self._add(form, label["capacity"], self.capacity_spin)
+        self._add_pair(form, (label["start_date"], self.start_edit), (label["end_date"], self.end_edit))
+        self._add_pair(form, (label["class_hours"], self.hours_spin), (label["capacity"], self.capacity_spin))
         self._add(form, label["teachers"], self.teachers_edit)
         layout.addWidget(box)
         box, form = self._group(self.tr("费用（元）"))
@@ -149,6 +148,22 @@ class ClassForm(QWidget):
         self.editors[key] = editor
         form.addRow(self.tr(key), row)
 
+    def _add_pair(self, form: QFormLayout, first: tuple[str, QWidget], second: tuple[str, QWidget]) -> None:
+        """Two short fields on one line (dates; hours and people), each with its own message."""
+        line = QWidget(self)
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        for i, (key, editor) in enumerate((first, second)):
+            field = FieldRow(editor, self)
+            self.rows[key] = field
+            self.editors[key] = editor
+            if i:
+                caption = QLabel(self.tr(key), self)
+                caption.setMinimumHeight(editor.sizeHint().height())  # level with the field's text
+                row.addWidget(caption, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(field, 1)
+        form.addRow(self.tr(first[0]), line)
+
     # --- behaviour --------------------------------------------------------------------------
     def _changed(self, key: str) -> None:
         if not self._loading:
@@ -179,7 +194,7 @@ class ClassForm(QWidget):
         return [t for t in _TEACHER_SPLIT.split(self.teachers_edit.text()) if t]
 
     def start_date(self) -> date:
-        return self.start_edit.date().toPython()
+        return to_date(self.start_edit.date())
 
     def set_end_date(self, day: date) -> None:
         self.end_edit.setDate(QDate(day.year, day.month, day.day))
@@ -194,7 +209,7 @@ class ClassForm(QWidget):
             institution_code=self.institution_combo.value() or "",
             site=self.site_edit.text(),
             start_date=self.start_date(),
-            end_date=self.end_edit.date().toPython(),
+            end_date=to_date(self.end_edit.date()),
             class_hours=self.hours_spin.value(),
             capacity=self.capacity_spin.value(),
             teachers=self.teachers(),

@@ -49,8 +49,9 @@ class ClassTableModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self._rows) if r.uuid == uuid), None)
 
     def status_text(self, record: ClassRecord) -> str:
+        """A draft the reviewer returned reads 已退回 (still a draft: the clerk edits it)."""
         if record.status == "draft" and record.review_note:
-            return self.tr("草稿（已退回）")
+            return self.tr("已退回")
         return record.status_label
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature

@@ -42,6 +42,7 @@ class ClassesPage(QWidget):
         self.ctx = ctx
         self.dialog: QDialog | None = None  # the dialog open over this page, if any
         self.current: ClassRecord | None = None  # the selected class, with its sessions
+        self.problems: list[str] = []  # what stops the selected draft from opening
         self.model = ClassTableModel(ctx.codes["skill_level"], self)
 
         self.search_box = QLineEdit(self)
@@ -65,8 +66,8 @@ class ClassesPage(QWidget):
         self.table.setWordWrap(False)
         self._size_columns()
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(key), self.table)
+        for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(enter), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.open_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -103,7 +104,7 @@ class ClassesPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.summary.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 16)
-        splitter.setSizes([820, 300])
+        splitter.setSizes([900, 280])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(row)
@@ -116,7 +117,7 @@ class ClassesPage(QWidget):
         ClassTableModel.LEVEL: "五级/初级工",
         ClassTableModel.DATES: "0000-00-00—0000-00-00",
         ClassTableModel.COUNT: "000/000",
-        ClassTableModel.STATUS: "草稿（已退回）",
+        ClassTableModel.STATUS: "已结业",
     }
 
     def _size_columns(self) -> None:
@@ -164,12 +165,18 @@ class ClassesPage(QWidget):
 
     def _show(self, record: ClassRecord | None) -> None:
         self.current = record
-        problems = self.ctx.classes.opening_problems(record) if record and record.status == "draft" else []
-        self.summary.show_record(record, problems)
+        self.problems = (
+            self.ctx.classes.opening_problems(record) if record and record.status == "draft" else []
+        )
+        self.summary.show_record(record, self.problems)
         self.update_buttons()
 
     def update_buttons(self) -> None:
         blocks = class_action_blocks(self.ctx.user, self.current, self.ctx.acting.today())
+        if blocks.get("approve") is None and self.problems:
+            blocks["approve"] = self.tr("开班前还需解决 {n} 个问题（见右侧），请退回经办人修改").format(
+                n=len(self.problems)
+            )
         for key, button in self.buttons.items():
             why = blocks.get(key)
             button.setEnabled(why is None)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.services.classes import SessionInput
-from jiangxin_desktop.ui.timetable_generator import DATE_FORMAT, TIME_FORMAT, SessionGeneratorDialog
+from jiangxin_desktop.ui.timetable_generator import DATE_FORMAT, TIME_FORMAT, SessionGeneratorDialog, to_date
 
 DAY, START, END, HOURS, TEACHER, TOPIC = range(6)
 
@@ -33,7 +33,7 @@ DAY, START, END, HOURS, TEACHER, TOPIC = range(6)
 class _SessionDelegate(QStyledItemDelegate):
     """Dates as 2025-06-18 and times as 08:30, in the cells and in their editors."""
 
-    def displayText(self, value: Any, locale: QLocale) -> str:
+    def displayText(self, value: Any, locale: QLocale | QLocale.Language) -> str:
         if isinstance(value, QDate):
             return value.toString(DATE_FORMAT)
         if isinstance(value, QTime):
@@ -121,7 +121,7 @@ class TimetableEditor(QWidget):
             start, end = self._value(row, START), self._value(row, END)
             out.append(
                 SessionInput(
-                    day.toPython() if isinstance(day, QDate) else date.today(),
+                    to_date(day) if isinstance(day, QDate) else date.today(),
                     start.toString(TIME_FORMAT) if isinstance(start, QTime) else "",
                     end.toString(TIME_FORMAT) if isinstance(end, QTime) else "",
                     int(self._value(row, HOURS) or 0),

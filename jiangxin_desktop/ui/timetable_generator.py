@@ -46,6 +46,10 @@ def generate_sessions(
     return sessions
 
 
+def to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
 def date_edit(parent: QWidget | None = None) -> QDateEdit:
     edit = QDateEdit(parent)
     edit.setCalendarPopup(True)
@@ -120,7 +124,7 @@ class SessionGeneratorDialog(QDialog):
 
     def sessions(self) -> list[SessionInput]:
         return generate_sessions(
-            self.first_edit.date().toPython(),
+            to_date(self.first_edit.date()),
             self.count_spin.value(),
             self.start_edit.time().toString(TIME_FORMAT),
             self.end_edit.time().toString(TIME_FORMAT),

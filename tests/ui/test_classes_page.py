@@ -165,13 +165,15 @@ def test_a_returned_class_shows_the_reason(qtbot, classes_page, demo_context):
     page.reload()
     page.select_uuid(draft.uuid)
     assert "五级/初级工培训至少 40 课时" in page.summary.problems_label.text()
+    assert not page.buttons["approve"].isEnabled()
+    assert page.buttons["approve"].toolTip() == "开班前还需解决 1 个问题（见右侧），请退回经办人修改"
     click(qtbot, page.buttons["send_back"])
     dialog = page.dialog
     assert isinstance(dialog, ReasonDialog) and "养老护理员（初级）第一期" in dialog.question.text()
     assert not dialog.confirm_button.isEnabled()
     qtbot.keyClicks(dialog.reason_edit, "40")
     dialog.accept()
-    assert cell(page, 0, ClassTableModel.STATUS) == "草稿（已退回）"
+    assert cell(page, 0, ClassTableModel.STATUS) == "已退回"
     assert page.summary.note_frame.isVisible()
     assert page.summary.note_label.text() == "审核人退回意见：40"
 
