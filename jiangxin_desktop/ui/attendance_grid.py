@@ -30,7 +30,11 @@ WEEKDAYS = "一二三四五六日"
 
 
 def key_legend() -> str:
-    parts = [f"{i} 或 {_LETTERS[s]} {ATTENDANCE_LABELS[s]}" for i, s in enumerate(STATUS_KEYS, start=1)]
+    one = QCoreApplication.translate("AttendanceGrid", "{digit} 或 {letter} {status}")
+    parts = [
+        one.format(digit=i, letter=_LETTERS[s], status=ATTENDANCE_LABELS[s])
+        for i, s in enumerate(STATUS_KEYS, start=1)
+    ]
     return QCoreApplication.translate("AttendanceGrid", "键盘：{keys}；↑↓ 换人").format(
         keys=" · ".join(parts)
     )

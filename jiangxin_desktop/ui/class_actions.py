@@ -30,14 +30,14 @@ def _role_text(user: UserInfo | None) -> str:
 def _only(user: UserInfo | None, roles: tuple[str, ...], what: str) -> str | None:
     if user is not None and user.role in roles:
         return None
-    who = "或".join(ROLE_LABELS[r] for r in roles)
+    who = _tr("或").join(ROLE_LABELS[r] for r in roles)
     return _tr("{what}由{who}办理；{mine}").format(what=what, who=who, mine=_role_text(user))
 
 
 def _state(record: ClassRecord, allowed: tuple[str, ...], what: str) -> str | None:
     if record.status in allowed:
         return None
-    need = "或".join(f"“{STATUS_LABELS[s]}”" for s in allowed)
+    need = _tr("或").join(f"“{STATUS_LABELS[s]}”" for s in allowed)
     return _tr("只有{need}的培训班才能{what}，本班现在是“{now}”").format(
         need=need, what=what, now=record.status_label
     )

@@ -194,3 +194,11 @@ def test_a_draft_takes_no_attendance_and_a_reviewer_enters_nothing(qtbot, detail
     login(demo_context, "clerk")
     detail.reload()
     assert "培训开始后才能记录考核成绩" in detail.assessment_tab.blocked_label.text()
+
+
+def test_attendance_model_follows_qt_rules(qtmodeltester, detail, demo_context):
+    detail.enrolment_tab.picker.box.setText(person(demo_context).id_number)
+    detail.enrolment_tab.picker._entered()
+    detail.enrolment_tab.enrol()
+    detail.tabs.setCurrentIndex(ATTENDANCE)
+    qtmodeltester.check(detail.attendance_tab.model)

@@ -217,3 +217,20 @@ def test_timetable_rows_can_be_edited_and_removed(qtbot, classes_page):
     editor.table.selectRow(0)
     editor.remove_selected()
     assert editor.table.rowCount() == 1 and editor.sessions()[0].day.isoformat() == "2027-03-01"
+
+
+def test_models_follow_qt_rules(qtmodeltester, classes_page, demo_context):
+    demo_context.classes.create(class_input())
+    classes_page.reload()
+    qtmodeltester.check(classes_page.model)
+
+
+def test_generated_sessions_skip_the_weekend():
+    from datetime import date
+
+    from jiangxin_desktop.ui.timetable_generator import generate_sessions
+
+    days = [s.day for s in generate_sessions(date(2026, 12, 4), 3, "08:30", "11:30", 4)]  # a Friday
+    assert days == [date(2026, 12, 4), date(2026, 12, 7), date(2026, 12, 8)]
+    every_day = generate_sessions(date(2026, 12, 4), 3, "08:30", "11:30", 4, weekdays_only=False)
+    assert [s.day.day for s in every_day] == [4, 5, 6]
