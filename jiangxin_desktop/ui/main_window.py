@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.settings_page.trainees_changed.connect(self.refresh)
         self.settings_page.own_account_changed.connect(self._show_user)
         self._replace_area(self.tr("设置"), self.settings_page)
+        self._attach_classes(ctx)
         self.pages.setCurrentIndex(self.nav.currentRow())
         self._build_menu()
         station = ctx.station
@@ -101,6 +102,17 @@ class MainWindow(QMainWindow):
         self._show_user()
         self.trainee_page.search_box.setFocus()
         self._start_backup_scheduler(ctx)
+
+    def _attach_classes(self, ctx: AppContext) -> None:
+        from jiangxin_desktop.ui.attendance_area import AttendanceArea
+        from jiangxin_desktop.ui.classes_page import ClassesPage
+
+        self.classes_page = ClassesPage(ctx, self)
+        self.classes_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._replace_area(self.tr("培训班"), self.classes_page)
+        self.attendance_area = AttendanceArea(ctx, self)
+        self.attendance_area.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._replace_area(self.tr("考勤"), self.attendance_area)
 
     def _show_user(self) -> None:
         user = self.ctx.user if self.ctx else None
@@ -201,6 +213,9 @@ class MainWindow(QMainWindow):
         if self.trainee_page is None:
             return
         self.trainee_page.refresh()
+        for page in (getattr(self, "classes_page", None), getattr(self, "attendance_area", None)):
+            if page is not None:
+                page.refresh()
         self.refresh_status()
 
     def area_names(self) -> list[str]:
