@@ -53,8 +53,9 @@ class RateRow:
     enrollment_uuid: str
     trainee_name: str
     attended_hours: int
-    total_hours: int
+    total_hours: int  # hours of the sessions held so far
     threshold: float
+    planned_hours: int = 0  # the whole timetable
 
     @property
     def rate(self) -> float:
@@ -62,7 +63,7 @@ class RateRow:
 
     @property
     def meets_threshold(self) -> bool:
-        return self.rate >= self.threshold
+        return self.total_hours > 0 and self.rate >= self.threshold
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,15 @@ class AttendanceService:
             return self._write(s, sess, enrollment, status=status, note=note)
 
     def rates(self, class_uuid: str) -> list[RateRow]:
+        """Attendance so far: hours attended over the hours of the sessions held (up to today,
+        and any later one already recorded); ``planned_hours`` is the whole timetable."""
         threshold = self.catalogs.active().rules.attendance_threshold
+        today = self.acting.today()
         with self.db.read() as s:
             sessions = {
-                x.uuid: x.hours
+                x.uuid: (x.hours, x.day)
                 for x in s.scalars(select(ClassSession).where(ClassSession.class_uuid == class_uuid))
             }
-            total = sum(sessions.values())
             enrolled = s.execute(
                 select(Enrollment.uuid, Trainee.name)
                 .join(Trainee, Trainee.uuid == Enrollment.trainee_uuid)
@@ -157,10 +160,16 @@ class AttendanceService:
                 .order_by(Enrollment.seq)
             ).all()
             hours: dict[str, int] = {}
+            held = {uuid for uuid, (_h, day) in sessions.items() if day <= today}
             for a in s.scalars(select(Attendance).where(Attendance.session_uuid.in_(list(sessions)))):
+                held.add(a.session_uuid)
                 if a.status in ATTENDED:
-                    hours[a.enrollment_uuid] = hours.get(a.enrollment_uuid, 0) + sessions[a.session_uuid]
-            return [RateRow(uuid, name, hours.get(uuid, 0), total, threshold) for uuid, name in enrolled]
+                    hours[a.enrollment_uuid] = hours.get(a.enrollment_uuid, 0) + sessions[a.session_uuid][0]
+            total = sum(sessions[u][0] for u in held)
+            planned = sum(h for h, _day in sessions.values())
+            return [
+                RateRow(uuid, name, hours.get(uuid, 0), total, threshold, planned) for uuid, name in enrolled
+            ]
 
     # --- assessment -----------------------------------------------------------------
     def record_assessment(

@@ -152,8 +152,10 @@ class AttendanceTab(QWidget):
         if column == SIGN_OUT:
             return _local_time(r.sign_out_at)
         if column == RATE and rate is not None:
-            return self.tr("{pct:.0%}（{a}/{t} 课时）").format(
-                pct=rate.rate, a=rate.attended_hours, t=rate.total_hours
+            if not rate.total_hours:
+                return self.tr("尚未上课")
+            return self.tr("{pct:.0%}（{a}/{t} 课时，计划 {p}）").format(
+                pct=rate.rate, a=rate.attended_hours, t=rate.total_hours, p=rate.planned_hours
             )
         if column == MEETS and rate is not None:
             if rate.meets_threshold:

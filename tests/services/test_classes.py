@@ -166,9 +166,14 @@ def test_attendance_by_id_scan_and_rate_against_the_threshold(demo_context):
     demo_context.attendance.set_status(second.uuid, eb.uuid, "leave")
     sheet = {r.trainee_name: r.status for r in demo_context.attendance.sheet(second.uuid)}
     assert sheet == {a.name: None, b.name: "leave"}
+    demo_context.acting.today = lambda: date(2026, 12, 2)  # two sessions held so far
     rates = {r.trainee_name: r for r in demo_context.attendance.rates(klass.uuid)}
-    assert (rates[a.name].attended_hours, rates[a.name].total_hours) == (4, 40)
-    assert rates[b.name].rate == pytest.approx(0.1) and not rates[b.name].meets_threshold
+    assert (rates[a.name].attended_hours, rates[a.name].total_hours, rates[a.name].planned_hours) == (
+        4,
+        8,
+        40,
+    )
+    assert rates[b.name].rate == pytest.approx(0.5) and not rates[b.name].meets_threshold
 
 
 def test_assessment_result_and_retake(demo_context):

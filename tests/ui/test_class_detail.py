@@ -99,9 +99,10 @@ def test_enrol_check_in_by_scan_leave_by_key_rates_and_assessment(qtbot, detail,
     sheet.grid.setFocus()
     qtbot.keyClick(sheet.grid, Qt.Key.Key_4)
     assert sheet.model.index(second, STATUS).data() == "请假"
-    assert sheet.model.index(first, RATE).data() == "10%（4/40 课时）"
-    assert sheet.model.index(second, RATE).data() == "0%（0/40 课时）"
-    assert sheet.model.index(first, MEETS).data() == "尚未达到 80%"
+    assert sheet.model.index(first, RATE).data() == "100%（4/4 课时，计划 40）"  # of the sessions held so far
+    assert sheet.model.index(second, RATE).data() == "0%（0/4 课时，计划 40）"
+    assert sheet.model.index(first, MEETS).data() == "已达到 80%"
+    assert sheet.model.index(second, MEETS).data() == "尚未达到 80%"
     assert "须达到 80%（培训目录 2026.1-示例）" in sheet.threshold_label.text()
     sheet.grid.setCurrentIndex(sheet.model.index(second, 0))
     qtbot.keyClick(sheet.grid, Qt.Key.Key_Q)  # the letter for 缺勤
