@@ -200,7 +200,7 @@ class AttendanceTab(QWidget):
         catalog = self.ctx.catalogs.active()
         self.threshold_label.setText(
             self.tr(
-                "出勤率按已出勤（含迟到、早退）课次的课时占全部 {hours} 课时计算；"
+                "出勤率按已出勤（含迟到、早退）课次的课时占已上课时计算，计划共 {hours} 课时；"
                 "享受补贴须达到 {p:.0%}（培训目录 {version}）。"
             ).format(
                 hours=sum(s.hours for s in record.sessions),
