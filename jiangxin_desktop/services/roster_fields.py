@@ -135,8 +135,14 @@ class RowChecker:
             "phone": self._check_phone,
             "bank_card": self._check_card,
         }
+        # (field, column index, checker, may be empty)
         self.columns = [
-            (f, columns[f], handlers.get(f) or (self._check_code if f in self.lookups else self._check_text))
+            (
+                f,
+                columns[f],
+                handlers.get(f) or (self._check_code if f in self.lookups else self._check_text),
+                f not in _REQUIRED,
+            )
             for f in ROSTER_FIELDS
             if f in columns
         ]
@@ -153,11 +159,13 @@ class RowChecker:
     def check(self, cells: Sequence[object]) -> CheckedRow:
         out = CheckedRow(values=self.blank.copy())
         width = len(cells)
-        for name, index, handler in self.columns:
+        for name, index, handler, optional in self.columns:
             cell = cells[index] if index < width else ""
             if isinstance(cell, str):
+                if optional and (not cell or cell in PLACEHOLDERS):
+                    continue
                 text = cell.strip()
-                if not text and name not in _REQUIRED:
+                if not text and optional:
                     continue
             elif name in _TEXT_ONLY:
                 # Digits beyond the 15th are gone: never rebuild the number.
@@ -165,7 +173,7 @@ class RowChecker:
                 continue
             else:
                 text = cell_text(cell)
-            if text in PLACEHOLDERS and name not in _REQUIRED:
+            if optional and text in PLACEHOLDERS:
                 continue
             handler(name, text, out)
         if self.sex_column is not None:
