@@ -14,6 +14,11 @@ from jiangxin_desktop.domain.checks import (
 )
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # already normal: no cleaning needed
+_PLAIN_CARD = re.compile(r"[0-9]{16,19}")
+_LUHN_WARNING = "卡号校验未通过，请核对"
+# Luhn: a doubled digit's digit sum, as a byte translation "0123456789" → 0,2,4,6,8,1,3,5,7,9.
+_DOUBLED = bytes.maketrans(b"0123456789", bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))
 _DIGITS = re.compile(r"^[0-9]+$")
 _FLOAT_11 = re.compile(r"^1\d{10}\.0+$")
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, Z, S, V
@@ -25,6 +30,8 @@ def _clean_digits(raw: str, extra: str = "") -> str:
 
 def check_phone(raw: str, required: bool = True) -> FieldCheck:
     """Mainland mobile number; strips +86/0086/86 prefixes, spaces, dashes and brackets."""
+    if raw and _PLAIN_MOBILE.fullmatch(raw):
+        return FieldCheck(raw, True)
     value = _clean_digits(raw, "()")
     if _FLOAT_11.match(value):  # a spreadsheet number cell read as float keeps all 11 digits
         value = value.split(".")[0]
@@ -48,18 +55,16 @@ def check_phone(raw: str, required: bool = True) -> FieldCheck:
 
 
 def luhn_ok(digits: str) -> bool:
-    """Luhn (mod 10) check of a digit string."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    """Luhn (mod 10) check of a string of ASCII digits."""
+    data = digits.encode("ascii")
+    plain, doubled = data[-1::-2], data[-2::-2].translate(_DOUBLED)
+    return (sum(plain) + sum(doubled) - ord("0") * len(plain)) % 10 == 0
 
 
 def check_bank_card(raw: str, required: bool = False) -> FieldCheck:
     """社保卡/bank card number: 16-19 digits; a Luhn failure is only a warning."""
+    if raw and _PLAIN_CARD.fullmatch(raw):
+        return FieldCheck(raw, True) if luhn_ok(raw) else FieldCheck(raw, True, warning=_LUHN_WARNING)
     value = _clean_digits(raw)
     if not value:
         return FieldCheck("", True) if not required else FieldCheck("", False, "请输入社保卡或银行卡号")
@@ -70,7 +75,7 @@ def check_bank_card(raw: str, required: bool = False) -> FieldCheck:
     if not 16 <= len(value) <= 19:
         return FieldCheck(value, False, f"卡号应为16–19位，现在是{len(value)}位，请核对")
     if not luhn_ok(value):
-        return FieldCheck(value, True, warning="卡号校验未通过，请核对")
+        return FieldCheck(value, True, warning=_LUHN_WARNING)
     return FieldCheck(value, True)
 
 

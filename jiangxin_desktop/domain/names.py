@@ -30,6 +30,8 @@ _CJK_RANGES = (
     (0x30000, 0x323AF),  # Extensions G, H
 )
 _WHITESPACE = re.compile(r"\s+")
+# A name that is already normal and valid as typed (the common case): basic CJK, maybe "·".
+_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff]+(?:\u00b7[\u4e00-\u9fff]+)*")
 
 
 def is_cjk(ch: str) -> bool:
@@ -92,6 +94,8 @@ def _error(value: str) -> str | None:
 
 def check_name(raw: str) -> FieldCheck:
     """Validate a 姓名: required, 2-30 characters, CJK (incl. rare extensions), "·", Latin letters."""
+    if raw and MIN_LENGTH <= len(raw) <= MAX_LENGTH and _PLAIN_NAME.fullmatch(raw):
+        return FieldCheck(raw, True)
     value = _normalize(raw)
     error = _error(value)
     return FieldCheck(value, False, error) if error else FieldCheck(value, True)

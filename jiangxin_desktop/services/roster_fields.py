@@ -1,0 +1,261 @@
+"""Check and normalise the cells of one roster row (no I/O, no database).
+
+The same rules as the registration form (domain/names, domain/idnumber, domain/contact,
+the code lists), plus what only spreadsheets do: numbers where text was meant, codes
+written as labels or aliases, full-width digits, "-" or "/" for "nothing".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from jiangxin_desktop.domain.checks import FieldCheck, excel_number_message
+from jiangxin_desktop.domain.codes import CodeCatalog, CodeList
+from jiangxin_desktop.domain.contact import check_bank_card, check_phone
+from jiangxin_desktop.domain.idnumber import check_id
+from jiangxin_desktop.domain.names import check_name
+from jiangxin_desktop.services.spreadsheet_safety import cell_text, is_formula_like
+
+# Our fields, in the order of the import template (DOMAIN.md "Trainee fields").
+ROSTER_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "bank_card",
+    "employer",
+    "hukou",
+    "ethnicity",
+    "education",
+    "target_group",
+    "evidence_type",
+    "evidence_number",
+    "employment_status",
+    "address",
+    "note",
+)
+# Coded fields → the code list that holds their values (as services/registry.CODED_FIELDS).
+CODED_FIELDS: Mapping[str, str] = {
+    "hukou": "hukou",
+    "ethnicity": "ethnicity",
+    "education": "education",
+    "target_group": "target_group",
+    "employment_status": "employment_status",
+}
+# Free-text fields and their longest allowed length (as services/registry._TEXT_LIMITS).
+TEXT_LIMITS: Mapping[str, int] = {"evidence_number": 60, "address": 200, "employer": 200, "note": 2000}
+# What people type into a cell to mean "nothing here".
+PLACEHOLDERS = frozenset({"-", "--", "—", "——", "/", "\\"})
+# Fields that must be filled, and fields whose number cells lost digits (→ what to call them).
+_REQUIRED = frozenset({"name", "id_number"})
+_TEXT_ONLY = {"id_number": "身份证号", "bank_card": "卡号"}
+_SEXES = {"男": "男", "男性": "男", "女": "女", "女性": "女"}
+# Full-width digits and letters, and the ideographic space, to ASCII (punctuation is kept:
+# "江苏省，连云港市" must not get an ASCII comma).
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+    0x3000: 0x20,
+}
+_HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
+
+
+def text_key(text: str) -> str:
+    """Comparable form of a code cell: NFKC, no spaces at all."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def plain_text(text: str) -> str:
+    """Free text: full-width digits/letters to ASCII, spaces collapsed, trimmed."""
+    if not text.isascii() and _HAS_FULLWIDTH.search(text):
+        text = text.translate(_FULLWIDTH_ALNUM)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class _CodeLookup:
+    """Label, alias or code (in any width, with stray spaces) → code."""
+
+    code_list: CodeList
+    keys: Mapping[str, str]
+    width: int  # digits of the numeric codes, to restore "01" from a number cell 1
+
+    @classmethod
+    def build(cls, code_list: CodeList) -> _CodeLookup:
+        keys: dict[str, str] = {}
+        for entry in code_list:
+            for text in (entry.label, *entry.extra.get("aliases", ())):
+                keys.setdefault(text_key(text), entry.code)
+        for entry in code_list:
+            keys.setdefault(text_key(entry.code), entry.code)
+        widths = {len(e.code) for e in code_list if e.code.isdigit()}
+        return cls(code_list, keys, max(widths) if len(widths) == 1 else 0)
+
+    def resolve(self, text: str) -> str | None:
+        code = self.keys.get(text)
+        if code is not None:
+            return code
+        key = text_key(text)
+        code = self.keys.get(key)
+        if code is None and key.isdigit() and self.width:
+            code = self.keys.get(key.zfill(self.width))
+        return code
+
+    def hint(self) -> str:
+        labels = [e.label for e in self.code_list]
+        if len(labels) <= 12:
+            return "请填写其中之一：" + "、".join(labels)
+        return f"请填写{self.code_list.title}的全称，如“{labels[0]}”"
+
+
+@dataclass
+class CheckedRow:
+    """Normalised values of one row, its errors and warnings as (field, message)."""
+
+    values: dict[str, str]
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+class RowChecker:
+    """Checks rows of one sheet; built once per file so that per-row work stays small."""
+
+    def __init__(self, codes: CodeCatalog, columns: Mapping[str, int], today: date) -> None:
+        self.today = today
+        self.lookups = {
+            f: _CodeLookup.build(codes[name]) for f, name in CODED_FIELDS.items() if name in codes
+        }
+        handlers: dict[str, Callable[[str, str, CheckedRow], None]] = {
+            "name": self._check_name,
+            "id_number": self._check_id,
+            "phone": self._check_phone,
+            "bank_card": self._check_card,
+        }
+        # (field, column index, checker, may be empty)
+        self.columns = [
+            (
+                f,
+                columns[f],
+                handlers.get(f) or (self._check_code if f in self.lookups else self._check_text),
+                f not in _REQUIRED,
+            )
+            for f in ROSTER_FIELDS
+            if f in columns
+        ]
+        self.sex_column = columns.get("sex")
+        self.blank = dict.fromkeys(ROSTER_FIELDS, "")
+        self.evidence: dict[str, tuple[str, ...]] = {}
+        self.evidence_keys: dict[str, str] = {}
+        if "target_group" in codes:
+            for group in codes["target_group"]:
+                self.evidence[group.code] = tuple(group.extra.get("evidence", ()))
+                for label in self.evidence[group.code]:
+                    self.evidence_keys.setdefault(text_key(label), label)
+
+    def check(self, cells: Sequence[object]) -> CheckedRow:
+        out = CheckedRow(values=self.blank.copy())
+        width = len(cells)
+        for name, index, handler, optional in self.columns:
+            cell = cells[index] if index < width else ""
+            if isinstance(cell, str):
+                if optional and (not cell or cell in PLACEHOLDERS):
+                    continue
+                text = cell.strip()
+                if not text and optional:
+                    continue
+            elif name in _TEXT_ONLY:
+                # Digits beyond the 15th are gone: never rebuild the number.
+                out.errors.append((name, excel_number_message(_TEXT_ONLY[name])))
+                continue
+            else:
+                text = cell_text(cell)
+            if optional and text in PLACEHOLDERS:
+                continue
+            handler(name, text, out)
+        if self.sex_column is not None:
+            self._check_sex(cells, out)
+        if out.values["evidence_type"]:
+            self._check_evidence(out)
+        return out
+
+    @staticmethod
+    def _store(name: str, result: FieldCheck, out: CheckedRow) -> None:
+        out.values[name] = result.value
+        if not result.ok:
+            out.errors.append((name, result.message or "请核对"))
+        elif result.warning:
+            out.warnings.append((name, result.warning))
+
+    def _check_name(self, name: str, text: str, out: CheckedRow) -> None:
+        self._store(name, check_name(text), out)
+
+    def _check_phone(self, name: str, text: str, out: CheckedRow) -> None:
+        self._store(name, check_phone(text, required=False), out)
+
+    def _check_card(self, name: str, text: str, out: CheckedRow) -> None:
+        self._store(name, check_bank_card(text, required=False), out)
+
+    def _check_id(self, name: str, text: str, out: CheckedRow) -> None:
+        idc = check_id(text, today=self.today)
+        out.values[name] = idc.id_number
+        if not idc.valid:
+            out.errors.append((name, idc.message or "公民身份号码无效，请核对"))
+
+    def _check_code(self, name: str, text: str, out: CheckedRow) -> None:
+        lookup = self.lookups[name]
+        code = lookup.resolve(text)
+        if code is None:
+            out.errors.append((name, f"“{text}”不在{lookup.code_list.title}代码表中，{lookup.hint()}"))
+        else:
+            out.values[name] = code
+
+    def _check_text(self, name: str, text: str, out: CheckedRow) -> None:
+        value = plain_text(text)
+        if name == "evidence_type" and value:
+            label = self.evidence_keys.get(value) or self.evidence_keys.get(text_key(value))
+            if label is None:
+                known = "、".join(self.evidence_keys.values())
+                out.errors.append((name, f"“{value}”不是可用的证明材料类型，请填写其中之一：{known}"))
+                return
+            value = label
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            out.errors.append((name, f"不能超过{limit}个字，现在是{len(value)}个字，请删减"))
+        elif is_formula_like(value):
+            out.errors.append((name, "不能以 = + - @ 开头（会被表格软件当作公式），请删除开头的符号"))
+        out.values[name] = value
+
+    def _check_sex(self, cells: Sequence[object], out: CheckedRow) -> None:
+        index = self.sex_column
+        cell = cells[index] if index is not None and index < len(cells) else ""
+        sex = _SEXES.get(cell) if isinstance(cell, str) else None
+        if sex is None:
+            text = text_key(cell_text(cell))
+            if not text or text in PLACEHOLDERS:
+                return
+            sex = _SEXES.get(text)
+            if sex is None:
+                out.errors.append(
+                    ("sex", f"“{text}”不是性别，请填写“男”或“女”（也可以不填，性别按身份证号确定）")
+                )
+                return
+        number = out.values["id_number"]
+        if any(f == "id_number" for f, _ in out.errors) or len(number) != 18:
+            return
+        id_sex = "男" if int(number[16]) % 2 == 1 else "女"
+        if sex != id_sex:
+            out.errors.append(
+                ("sex", f"性别“{sex}”与公民身份号码不符（号码第17位表示{id_sex}），请核对号码或性别")
+            )
+
+    def _check_evidence(self, out: CheckedRow) -> None:
+        evidence, group = out.values["evidence_type"], out.values["target_group"]
+        allowed = self.evidence.get(group)
+        if evidence and allowed is not None and evidence not in allowed:
+            label = self.lookups["target_group"].code_list.label(group)
+            options = "、".join(allowed) or "无"
+            out.errors.append(("evidence_type", f"“{evidence}”不是{label}的证明材料，可选：{options}"))

@@ -1,0 +1,242 @@
+"""Read a trainee roster (.xlsx, .xls, .ods) into checked rows, independent of the database.
+
+Files come from Excel, WPS and LibreOffice: a title above the header, merged cells,
+header synonyms, blank rows, full-width digits, IDs that a spreadsheet turned into numbers.
+Every problem names the row as the spreadsheet shows it and the column as the file names it.
+A file that cannot be used at all raises :class:`KnownError` with a message for the clerk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import python_calamine as calamine
+
+from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.records import FIELD_LABELS
+from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS, RowChecker
+from jiangxin_desktop.services.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
+from jiangxin_desktop.services.roster_report import write_error_report
+
+__all__ = [
+    "ROSTER_FIELDS",
+    "ParsedRoster",
+    "RosterRow",
+    "RowProblem",
+    "read_roster",
+    "write_error_report",
+]
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also an encrypted .xlsx
+_ZIP_MAGIC = b"PK\x03\x04"
+COLUMN_LABELS = {**FIELD_LABELS, "sex": "性别"}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A row without problems. ``row`` is the row number the spreadsheet shows (1-based)."""
+
+    row: int
+    values: dict[str, str]  # every field of ROSTER_FIELDS, normalised; "" when empty
+    raw: tuple
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """``column`` is the header text as in the file (our label when the column is missing)."""
+
+    row: int
+    column: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        """The whole sentence for a list of problems: 第5行“身份证号”：…"""
+        return f"第{self.row}行“{self.column}”：{self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedRoster:
+    """The outcome of :func:`read_roster`.
+
+    ``header_row`` is the row number of the (last) header row: data begins below it.
+    ``rows`` holds only rows without problems; ``problems`` every blocking problem (a
+    duplicate ID is one too, and is also listed in ``duplicates`` as
+    ``(row, id_number, first_row)``); ``warnings`` do not keep a row out (e.g. a card
+    number failing the Luhn check). ``raw_rows`` holds the cells of every non-blank data row.
+    """
+
+    path: Path
+    sheet: str
+    header_row: int
+    columns: dict[str, str]
+    rows: list[RosterRow]
+    problems: list[RowProblem]
+    duplicates: list[tuple[int, str, int]]
+    data_rows: int
+    header: tuple
+    raw_rows: dict[int, tuple]
+    warnings: list[RowProblem] = field(default_factory=list)
+
+    def problems_by_row(self) -> dict[int, list[RowProblem]]:
+        grouped: dict[int, list[RowProblem]] = {}
+        for problem in self.problems:
+            grouped.setdefault(problem.row, []).append(problem)
+        return grouped
+
+
+def _unreadable(path: Path, why: str) -> KnownError:
+    return KnownError(f"无法读取文件“{path.name}”：{why}", detail=str(path))
+
+
+def _open(path: Path) -> calamine.CalamineWorkbook:
+    if not path.is_file():
+        raise _unreadable(path, "文件不存在或不是文件，请重新选择")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise _unreadable(
+            path, "只能导入Excel（.xlsx、.xls）或WPS/LibreOffice（.ods）表格，请另存为.xlsx后再导入"
+        )
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise _unreadable(path, f"文件打不开（{exc.strerror or exc}），请关闭正在使用它的程序后重试") from exc
+    if magic == _OLE2_MAGIC and path.suffix.lower() != ".xls":
+        raise _unreadable(path, "文件设置了打开密码（已加密），请在表格软件中取消密码、另存后再导入")
+    if magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # Web systems export HTML or "XML Spreadsheet 2003" and name it .xls.
+        raise _unreadable(
+            path,
+            "这是网页（HTML/XML）格式的导出文件，不是真正的表格文件。请用Excel或WPS打开后另存为.xlsx再导入",
+        )
+    if magic[:4] != _ZIP_MAGIC and magic != _OLE2_MAGIC:
+        raise _unreadable(path, "这不是表格文件，或文件已损坏，请用表格软件打开确认后另存为.xlsx")
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise _unreadable(path, "文件设置了打开密码，请在表格软件中取消密码、另存后再导入") from exc
+    except (calamine.CalamineError, OSError, ValueError) as exc:
+        raise _unreadable(path, "文件格式无法识别或已损坏，请用表格软件打开确认后另存为.xlsx") from exc
+
+
+def _sheet_rows(
+    workbook: calamine.CalamineWorkbook, path: Path, index: int, nrows: int | None = None
+) -> tuple[calamine.CalamineSheet, list]:
+    name = workbook.sheet_names[index]
+    try:
+        sheet = workbook.get_sheet_by_index(index)
+        # Keep the empty area above and left of the data so that indexes are row/column numbers.
+        return sheet, sheet.to_python(skip_empty_area=False, nrows=nrows)
+    except (calamine.CalamineError, ValueError) as exc:
+        raise _unreadable(path, f"工作表“{name}”已损坏，请用表格软件打开确认后另存为.xlsx") from exc
+
+
+def _locate(workbook: calamine.CalamineWorkbook, path: Path) -> tuple[int, HeaderLayout, list]:
+    """The first sheet whose header names every required column, and all its rows."""
+    partial: tuple[str, HeaderLayout] | None = None
+    for index, name in enumerate(workbook.sheet_names):
+        sheet, top = _sheet_rows(workbook, path, index, HEADER_SEARCH_ROWS + 1)
+        layout = find_header(top)
+        if layout is None:
+            continue
+        if not layout.missing():
+            try:
+                return index, layout, sheet.to_python(skip_empty_area=False)
+            except (calamine.CalamineError, ValueError) as exc:
+                raise _unreadable(path, f"工作表“{name}”已损坏，请用表格软件打开确认后另存为.xlsx") from exc
+        if partial is None or layout.score > partial[1].score:
+            partial = (name, layout)
+    if partial is None:
+        raise KnownError(
+            f"文件“{path.name}”中找不到表头：前几行里没有“姓名”“公民身份号码”等列名。"
+            "请使用导入模板，或在数据上方加一行列名后再导入",
+            detail=str(path),
+        )
+    name, layout = partial
+    missing = "、".join(f"“{COLUMN_LABELS[f]}”" for f in layout.missing())
+    found = "、".join(f"“{h}”" for h in layout.header if h) or "（无）"
+    raise KnownError(
+        f"文件“{path.name}”的工作表“{name}”缺少必需的列{missing}。"
+        f"找到的列名：{found}。请添加这些列（“公民身份号码”也可写作“身份证号”）后再导入",
+        detail=str(path),
+    )
+
+
+def _filled(cell: object) -> bool:
+    return not isinstance(cell, str) or bool(cell) and not cell.isspace()
+
+
+def _is_blank(cells: Sequence[object]) -> bool:
+    return all(isinstance(c, str) and not c.strip() for c in cells)
+
+
+def read_roster(path: Path, codes: CodeCatalog, *, today: date | None = None) -> ParsedRoster:
+    """Read and check a roster file. ``today`` (default: the current date) bounds birth dates.
+
+    Raises KnownError for a file that cannot be read, has no header or lacks the
+    姓名/公民身份号码 columns; problems in rows are returned, never raised.
+    """
+    path = Path(path)
+    with _open(path) as workbook:
+        index, layout, cells = _locate(workbook, path)
+        sheet = workbook.sheet_names[index]
+    header = layout.header
+    # Header texts for messages: as in the file, line breaks shown as spaces.
+    columns = {f: " ".join(header[i].split()) for f, i in layout.columns.items() if f != "seq"}
+    checker = RowChecker(codes, layout.columns, today or date.today())
+    rows: list[RosterRow] = []
+    problems: list[RowProblem] = []
+    warnings: list[RowProblem] = []
+    duplicates: list[tuple[int, str, int]] = []
+    raw_rows: dict[int, tuple] = {}
+    first_seen: dict[str, int] = {}
+    name_col, id_col = layout.columns["name"], layout.columns["id_number"]
+
+    def column(name: str) -> str:
+        return columns.get(name) or COLUMN_LABELS.get(name, name)
+
+    for number, line in enumerate(cells[layout.data_start :], start=layout.data_start + 1):
+        # Fast test first: a row with a name or an ID is not blank.
+        name_cell = line[name_col] if name_col < len(line) else ""
+        id_cell = line[id_col] if id_col < len(line) else ""
+        if not (_filled(name_cell) or _filled(id_cell)) and _is_blank(line):
+            continue
+        raw = tuple(line)
+        raw_rows[number] = raw
+        checked = checker.check(line)
+        row_problems = [RowProblem(number, column(f), m) for f, m in checked.errors]
+        id_number = checked.values["id_number"]
+        if not any(f == "id_number" for f, _ in checked.errors):
+            first = first_seen.setdefault(id_number, number)
+            if first != number:
+                duplicates.append((number, id_number, first))
+                row_problems.append(
+                    RowProblem(
+                        number,
+                        column("id_number"),
+                        f"与第{first}行的公民身份号码相同，同一人只能出现一次，请删除重复的行",
+                    )
+                )
+        warnings.extend(RowProblem(number, column(f), m) for f, m in checked.warnings)
+        if row_problems:
+            problems.extend(row_problems)
+        else:
+            rows.append(RosterRow(number, checked.values, raw))
+    return ParsedRoster(
+        path=path,
+        sheet=sheet,
+        header_row=layout.data_start,
+        columns=columns,
+        rows=rows,
+        problems=problems,
+        duplicates=duplicates,
+        data_rows=len(raw_rows),
+        header=header,
+        raw_rows=raw_rows,
+        warnings=warnings,
+    )
