@@ -1,0 +1,116 @@
+"""Filling a class from roster files written by LibreOffice: preview, import, import again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
+
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.roster_import import _plan, _write, import_roster
+from jiangxin_desktop.services.roster_reader import read_roster
+from jiangxin_desktop.services.security.roles import PermissionDenied
+from tests.services.classes_helpers import login, opened_class, person
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
+HEADER = ["姓名", "身份证号码", "手机号码", "人员类别", "证明材料类型", "证明材料编号"]
+
+
+def roster(tmp_path: Path, rows: list[list], name: str = "名册.xlsx") -> Path:
+    """A small roster as a clerk would type it (IDs as text), with a title row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["养老护理员培训班花名册"])
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=3, min_col=2, max_col=3):
+        for cell in cells:
+            cell.number_format = "@"
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def people(count: int, start: int = 1) -> list[list]:
+    from jiangxin_desktop.services.demo import id_with_check
+
+    return [
+        [
+            f"学员{chr(0x4E00 + i)}",
+            id_with_check(f"32070619900101{i:03d}"),
+            f"1381234{i:04d}",
+            "失业人员",
+            "失业登记证",
+            f"SY-{i:04d}",
+        ]
+        for i in range(start, start + count)
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_dry_run_names_every_problem_and_writes_nothing(demo_context, fmt, tmp_path):
+    klass = opened_class(demo_context)
+    result = import_roster(
+        demo_context, klass.code, FIXTURES / f"roster-lo.{fmt}", dry_run=True, report=tmp_path / "问题.xlsx"
+    )
+    assert result.data_rows == 14 and result.dry_run
+    assert result.duplicates == [{"row": 10, "id_number": "320706********9007"}]
+    rows = {e["row"] for e in result.errors}
+    assert rows == {4, 7, 8, 9, 11, 12, 13, 15, 16, 17, 18, 19}  # every data row but the duplicate and 5
+    assert {"row": 4, "column": "证件编号", "message": "请填写户口簿的编号"} in result.errors
+    assert result.imported == 1 and result.registered == 1
+    assert demo_context.enrollments.list(klass.uuid) == []  # a preview writes nothing
+    report = CalamineWorkbook.from_path(str(tmp_path / "问题.xlsx")).get_sheet_by_index(0).to_python()
+    assert any("请填写户口簿的编号" in str(cell) for row in report for cell in row)
+
+
+def test_import_registers_enrols_once_and_again_adds_nobody(demo_context, tmp_path):
+    klass = opened_class(demo_context)
+    # already registered: enrolled, not registered again
+    known = person(demo_context, birth="19900101", seq=50)
+    path = roster(tmp_path, people(5) + [["钱小满", known.id_number, "", "", "", ""]])
+    first = import_roster(demo_context, klass.code, path)
+    assert (first.imported, first.registered, first.errors, first.duplicates) == (6, 5, [], [])
+    listed = demo_context.enrollments.list(klass.uuid)
+    assert len(listed) == 6 and {e.evidence_type for e in listed} == {"失业登记证"}
+    assert demo_context.search.count("学员丁", include_inactive=True)[0] == 1  # indexed for search
+    again = import_roster(demo_context, klass.code, path)
+    assert (again.imported, again.registered) == (0, 0)
+    assert [d["row"] for d in again.duplicates] == [3, 4, 5, 6, 7, 8]
+    assert len(demo_context.enrollments.list(klass.uuid)) == 6
+
+
+def test_capacity_and_eligibility_refuse_rows_with_reasons(demo_context, tmp_path):
+    klass = opened_class(demo_context, capacity=3)
+    young = ["小明", "320706201201010011", "13812340000", "失业人员", "失业登记证", "SY-9"]
+    from jiangxin_desktop.services.demo import id_with_check
+
+    young[1] = id_with_check("32070620120101001")
+    result = import_roster(demo_context, klass.code, roster(tmp_path, [young] + people(4)))
+    reasons = {e["row"]: e["message"] for e in result.errors}
+    assert "须年满 16 岁" in reasons[3]
+    assert "培训班已满（计划 3 人）" in reasons[7]
+    assert result.imported == 3
+
+
+def test_only_clerks_and_admins_import(demo_context, tmp_path):
+    klass = opened_class(demo_context)
+    login(demo_context, "reviewer")
+    with pytest.raises(PermissionDenied):
+        import_roster(demo_context, klass.code, roster(tmp_path, people(1)), dry_run=True)
+
+
+def test_a_change_between_preview_and_write_imports_nothing(demo_context, tmp_path):
+    klass = opened_class(demo_context)
+    path = roster(tmp_path, people(3))
+    parsed = read_roster(path, demo_context.codes)
+    with demo_context.db.read() as session:
+        plan = _plan(demo_context, session, klass.uuid, parsed)
+    person(demo_context, birth="19900101", seq=2, name="学员丂")  # registered meanwhile by someone else
+    with pytest.raises(KnownError, match="名册未导入任何记录"):
+        _write(demo_context, klass.uuid, klass.code, plan, path, parsed)
+    assert demo_context.enrollments.list(klass.uuid) == []
+    assert demo_context.search.count("学员丁", include_inactive=True)[0] == 0
