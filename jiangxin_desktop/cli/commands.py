@@ -68,6 +68,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         backup_commands,
         class_commands,
         enrollment_commands,
+        roster_commands,
         settings_commands,
         station_commands,
         trainee_commands,
@@ -79,6 +80,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     class_commands.register(sub, common)
     enrollment_commands.register(sub, common)
     attendance_commands.register(sub, common)
+    roster_commands.register(sub, common)
     backup_commands.register(sub, common)
     user_commands.register(sub, common)
     settings_commands.register(sub, common)
