@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.classes import ENROLLING, STATUS_LABELS
-from jiangxin_desktop.services.enrollment import OtherEnrolment, judge
+from jiangxin_desktop.services.enrollment import OtherEnrolment, age_on, judge
 from jiangxin_desktop.services.name_grams import name_grams
 from jiangxin_desktop.services.roster_reader import ParsedRoster, RowProblem, read_roster
 from jiangxin_desktop.store.fts import deferred_trainee_index
-from jiangxin_desktop.store.ids import uuid7
+from jiangxin_desktop.store.ids import uuid7_batch
 from jiangxin_desktop.store.journal import audit, utc_now
 from jiangxin_desktop.store.models import Enrollment, Trainee, TrainingClass
 
@@ -226,6 +226,16 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
     )
     header = parsed.columns
     group_list = codes["target_group"]
+    rules = catalog.rules
+    allowed_groups = set(project.target_groups) if project is not None and project.target_groups else None
+    project_name = project.name if project is not None else ""
+    fresh_ids = iter(uuid7_batch(2 * len(parsed.rows)))
+
+    def refuse(row: int, fieldname: str, message: str) -> None:
+        plan.problems.append(
+            RowProblem(row, header.get(fieldname, _LABELS.get(fieldname, fieldname)), message)
+        )
+
     for r in parsed.rows:
         v = r.values
         number = v["id_number"]
@@ -233,55 +243,66 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
         if person is not None and person.uuid in in_class:
             plan.duplicates.append((r.row, number))
             continue
-
-        def refuse(fieldname: str, message: str, row: int = r.row) -> None:
-            plan.problems.append(
-                RowProblem(row, header.get(fieldname, _LABELS.get(fieldname, fieldname)), message)
-            )
-
         if person is not None and not person.active:
-            refuse("id_number", "该学员已注销，请先由审核人恢复后再导入")
+            refuse(r.row, "id_number", "该学员已注销，请先由审核人恢复后再导入")
             continue
+        same_group = person is not None and (
+            not v["target_group"] or v["target_group"] == person.target_group
+        )
         group = v["target_group"] or (person.target_group if person else "") or ""
-        same_group = person is not None and group == person.target_group
         evidence_type = v["evidence_type"] or (person.evidence_type if same_group and person else "") or ""
         evidence_number = (
             v["evidence_number"] or (person.evidence_number if same_group and person else "") or ""
         )
         entry = group_list.get(group)
         if entry is None:
-            refuse("target_group", "请填写人员类别")
+            refuse(r.row, "target_group", "请填写人员类别")
             continue
-        allowed = list(entry.extra.get("evidence", ()))
+        allowed = entry.extra.get("evidence", ())
         if allowed and evidence_type not in allowed:
-            refuse("evidence_type", f"{entry.label}须提供证明材料：{'、'.join(allowed)}")
+            refuse(r.row, "evidence_type", f"{entry.label}须提供证明材料：{'、'.join(allowed)}")
             continue
         if allowed and not evidence_number:
-            refuse("evidence_number", f"请填写{evidence_type}的编号")
+            refuse(r.row, "evidence_number", f"请填写{evidence_type}的编号")
             continue
         if person is None and not v["phone"]:
-            refuse("phone", "新登记的学员须填写手机号码")
+            refuse(r.row, "phone", "新登记的学员须填写手机号码")
             continue
-        birth = person.birth_date if person else _birth_and_sex(number)[0]
-        verdict = judge(
-            rules=catalog.rules,
-            codes=codes,
-            klass=klass,
-            birth_date=birth,
-            subsidised=True,
-            others=others.get(person.uuid, []) if person else [],
-            enrolled=enrolled,
-        )
-        if project is not None and project.target_groups and group not in project.target_groups:
-            verdict.problems.append(f"人员类别“{entry.label}”不在项目“{project.name}”的培训对象内")
-        if verdict.problems:
-            refuse("id_number", "；".join(verdict.problems))
+        history = others.get(person.uuid) if person else None
+        history_birth = person.birth_date if person else None
+        if (
+            history and history_birth
+        ):  # the full rules: earlier subsidised trainings, levels, overlapping dates
+            verdict = judge(
+                rules=rules,
+                codes=codes,
+                klass=klass,
+                birth_date=history_birth,
+                subsidised=True,
+                others=history,
+                enrolled=enrolled,
+            )
+            problems, warnings = verdict.problems, verdict.warnings
+        else:  # nobody else to compare with: age and capacity
+            birth = person.birth_date if person else _birth_and_sex(number)[0]
+            age = age_on(birth, klass.start_date)
+            problems, warnings = [], []
+            if age < rules.min_age:
+                problems.append(f"开班时（{klass.start_date}）只有 {age} 岁，须年满 {rules.min_age} 岁")
+            if rules.max_age is not None and age > rules.max_age:
+                problems.append(f"开班时 {age} 岁，超过 {rules.max_age} 岁的上限")
+            if enrolled >= klass.capacity:
+                problems.append(f"培训班已满（计划 {klass.capacity} 人）")
+        if allowed_groups is not None and group not in allowed_groups:
+            problems.append(f"人员类别“{entry.label}”不在项目“{project_name}”的培训对象内")
+        if problems:
+            refuse(r.row, "id_number", "；".join(problems))
             continue
         if person is not None and v["name"] and v["name"] != person.name:
             plan.warnings.append(
                 (r.row, f"名册姓名“{v['name']}”与已登记的“{person.name}”不同，以登记信息为准")
             )
-        trainee_uuid = person.uuid if person else uuid7()
+        trainee_uuid = person.uuid if person else next(fresh_ids)
         if person is None:
             plan.register.append(
                 {
@@ -294,17 +315,17 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
             )
         plan.enrol.append(
             {
-                "uuid": uuid7(),
+                "uuid": next(fresh_ids),
                 "trainee_uuid": trainee_uuid,
                 "target_group": group,
                 "evidence_type": evidence_type or None,
                 "evidence_number": evidence_number or None,
                 "target_flags": (person.target_flags or "[]") if same_group and person else "[]",
-                "warnings": json.dumps(verdict.warnings, ensure_ascii=False),
+                "warnings": json.dumps(warnings, ensure_ascii=False) if warnings else "[]",
                 "row": r.row,
             }
         )
-        plan.warnings.extend((r.row, w) for w in verdict.warnings)
+        plan.warnings.extend((r.row, w) for w in warnings)
         enrolled += 1
     return plan
 
@@ -407,15 +428,18 @@ def _insert(cursor, trainees: list[dict], enrolments: list[dict], travels: bool,
         raise KnownError("导入期间有学员被登记或报名，名册未导入任何记录。请重新预览后再导入。") from exc
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, 20,000 payloads
+
+
 def _outbox(trainees: list[dict], enrolments: list[dict], now: str):
     for t in trainees:
         payload = {k: t[k] for k in _TRAINEE_PAYLOAD}
         payload.update(version=1, created_at=now, updated_at=now, active=True, consent_at=now)
-        yield now, "trainee", t["uuid"], json.dumps(payload, ensure_ascii=False)
+        yield now, "trainee", t["uuid"], _encode(payload)
     for e in enrolments:
         payload = {k: e[k] for k in _ENROLMENT_PAYLOAD}
         payload.update(version=1, created_at=now, subsidised=True, status="enrolled")
-        yield now, "enrollment", e["uuid"], json.dumps(payload, ensure_ascii=False)
+        yield now, "enrollment", e["uuid"], _encode(payload)
 
 
 _TRAINEE_PAYLOAD = (

@@ -5,28 +5,45 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
 
 
+def _next() -> tuple[int, int]:
+    """(milliseconds, counter), strictly increasing; the caller holds the lock."""
+    global _last_ms, _counter
+    ms = time.time_ns() // 1_000_000
+    if ms <= _last_ms:
+        _counter += 1
+        if _counter > 0xFFF:  # counter exhausted: borrow the next millisecond
+            _last_ms += 1
+            _counter = 0
+        ms = _last_ms
+    else:
+        _last_ms = ms
+        _counter = 0
+    return ms, _counter
+
+
+def _format(ms: int, counter: int, random8: bytes) -> str:
+    rand_b = int.from_bytes(random8, "big") & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | counter << 64 | 0b10 << 62 | rand_b
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def uuid7() -> str:
     """A UUIDv7 string; monotonic within this process (12-bit counter in rand_a)."""
-    global _last_ms, _counter
     with _lock:
-        ms = time.time_ns() // 1_000_000
-        if ms <= _last_ms:
-            _counter += 1
-            if _counter > 0xFFF:  # counter exhausted: borrow the next millisecond
-                _last_ms += 1
-                _counter = 0
-            ms = _last_ms
-        else:
-            _last_ms = ms
-            _counter = 0
-        counter = _counter
-    rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
-    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | counter << 64 | 0b10 << 62 | rand_b
-    return str(uuid.UUID(int=value))
+        ms, counter = _next()
+    return _format(ms, counter, os.urandom(8))
+
+
+def uuid7_batch(count: int) -> list[str]:
+    """``count`` UUIDv7 strings in order (one lock, one read of the random source)."""
+    with _lock:
+        stamps = [_next() for _ in range(count)]
+    random = os.urandom(8 * count)
+    return [_format(ms, c, random[8 * i : 8 * i + 8]) for i, (ms, c) in enumerate(stamps)]

@@ -49,10 +49,10 @@ def make_id(rng: random.Random) -> tuple[str, str]:
     return body + check, "男" if int(body[16]) % 2 else "女"
 
 
-def make_file(path: Path, rows: int) -> None:
+def make_file(path: Path, rows: int, *, seed: int = 20250506, evidence_rate: float = 0.3) -> None:
     from openpyxl import Workbook
 
-    rng = random.Random(20250506)
+    rng = random.Random(seed)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
     sheet.append(["连云港市2025年职业技能培训学员花名册"])
@@ -71,7 +71,7 @@ def make_file(path: Path, rows: int) -> None:
             [
                 n, name, number, sex, rng.choice(["汉族", "汉族", "汉族", "回族", "汉"]),
                 rng.choice(["农业户口", "非农业", "居民户口"]), rng.choice(["初中", "高中", "大专", "本科"]),
-                group, evidence, f"ZM{rng.randrange(10**8):08d}" if rng.random() < 0.3 else "",
+                group, evidence, f"ZM{rng.randrange(10**8):08d}" if rng.random() < evidence_rate else "",
                 rng.choice(["未就业", "已就业", "灵活就业"]), phone, card,
                 f"连云港市海州区新浦路{rng.randrange(1, 300)}号",
                 "连云港某某有限公司" if group == "企业职工" else "", "",

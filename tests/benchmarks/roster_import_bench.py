@@ -1,0 +1,101 @@
+"""Roster import benchmark: a 10,000-row roster imported end to end, beside the raw parse.
+
+    JIANGXIN_PASSPHRASE=bench-passphrase .venv/bin/python tests/benchmarks/roster_import_bench.py \
+        [--rows 10000] [--runs 5]
+
+Each run imports a different generated file (new people: every row is registered and
+enrolled) into a new opened class of an encrypted database that already holds the demo
+trainees: parse, validate, deduplicate against the database, check eligibility, insert
+trainees, search index, enrolments, outbox entries and the audit event, in one
+transaction; as on a real station, every record also goes to the outbox for the city (the
+demo database's own rows never do). The raw python-calamine parse of the same file is timed
+interleaved with it. Prints medians and their ratio. Targets: ≤ 1.0 s and ≤ 5× the raw parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import python_calamine
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database, open_context  # noqa: E402
+from jiangxin_desktop.paths import DataPaths  # noqa: E402
+from jiangxin_desktop.services.roster_import import import_roster  # noqa: E402
+from tests.benchmarks.roster_bench import make_file  # noqa: E402
+from tests.services.classes_helpers import class_input  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--trainees", type=int, default=20_000, help="demo trainees already in the database")
+    args = parser.parse_args(argv)
+    passphrase = os.environ.get("JIANGXIN_PASSPHRASE", "bench-passphrase")
+    work = Path(tempfile.mkdtemp(prefix="jiangxin-import-bench-"))
+    paths = DataPaths(work / "data")
+    ensure_demo_database(
+        paths, lambda new: passphrase, args.trainees, user_password=DEMO_PASSWORD, classes=False
+    )
+    ctx = open_context(paths, lambda new: passphrase)
+    ctx.acting.travels = True  # a real station: imported records queue for the city
+    clerk = ctx.users.authenticate("clerk", DEMO_PASSWORD)
+    reviewer = ctx.users.authenticate("reviewer", DEMO_PASSWORD)
+    files = []
+    for run in range(args.runs + 1):  # one extra for the warm-up
+        path = work / f"roster-{run}.xlsx"
+        make_file(path, args.rows, seed=1000 + run, evidence_rate=1.0)
+        files.append(path)
+
+    def new_class() -> str:
+        ctx.act_as(clerk)
+        record = ctx.classes.create(
+            replace(class_input(), project_code="SZ01", occupation_code="4-04-05-05", capacity=args.rows)
+        )
+        ctx.act_as(reviewer)
+        ctx.classes.approve(record.uuid)
+        ctx.act_as(clerk)
+        return record.code
+
+    raw_times, import_times, results = [], [], []
+    for run, path in enumerate(files):
+        code = new_class()
+        started = time.perf_counter()
+        python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        raw = time.perf_counter() - started
+        started = time.perf_counter()
+        result = import_roster(ctx, code, path)
+        spent = time.perf_counter() - started
+        if run == 0:
+            continue  # warm-up: imports, caches
+        raw_times.append(raw)
+        import_times.append(spent)
+        results.append(result)
+    ctx.close()
+    raw_s, import_s = statistics.median(raw_times), statistics.median(import_times)
+    last = results[-1]
+    print(f"rows per file: {args.rows}; database already holding {args.trainees:,} demo trainees")
+    print(
+        f"imported per run: {last.imported} (registered {last.registered}), errors {len(last.errors)}, "
+        f"duplicates {len(last.duplicates)}"
+    )
+    print(f"raw calamine parse: median {raw_s * 1000:.0f} ms over {len(raw_times)} runs")
+    print(
+        f"full import:        median {import_s * 1000:.0f} ms over {len(import_times)} runs "
+        f"(min {min(import_times) * 1000:.0f}, max {max(import_times) * 1000:.0f})"
+    )
+    print(f"ratio import/raw:   {import_s / raw_s:.1f}×   (targets: ≤ 1000 ms and ≤ 5×)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
