@@ -53,7 +53,8 @@ def cmd_import(args) -> int:
     verb = "可导入" if result.dry_run else "已导入"
     lines = [
         f"{result.file}：数据 {result.data_rows} 行；{verb} {result.imported} 人"
-        f"（新登记 {result.registered} 人），重复 {len(result.duplicates)} 行，有问题 {len(result.errors)} 处。"
+        f"（新登记 {result.registered} 人），重复 {len(result.duplicates)} 行，"
+        f"有问题 {len(result.errors)} 处。"
     ]
     lines += [f"第{d['row']}行：{d['id_number']} 已在本班或在表中重复，未重复添加" for d in result.duplicates]
     lines += [f"第{e['row']}行“{e['column']}”：{e['message']}" for e in result.errors]
