@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -118,8 +121,17 @@ class EnrolmentTab(QWidget):
         self.withdraw_button.setAutoDefault(False)
         self.withdraw_button.clicked.connect(self.withdraw_selected)
 
+        self.import_button = QPushButton(self.tr("导入名册…"), self)
+        self.import_button.setAutoDefault(False)
+        self.import_button.clicked.connect(self.import_roster)
+        self.export_button = QPushButton(self.tr("导出花名册…"), self)
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self.export_roster)
+
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(self.export_button)
         bottom.addWidget(self.withdraw_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.blocked_label)
@@ -159,6 +171,10 @@ class EnrolmentTab(QWidget):
         self.blocked_label.setText(why or "")
         self.blocked_label.setVisible(bool(why))
         self.add_box.setEnabled(why is None)
+        self.import_button.setEnabled(why is None)
+        self.import_button.setToolTip(
+            why or self.tr("从 Excel、WPS 或 LibreOffice 表格导入学员，先预览再导入")
+        )
         self._check()
         self._update_buttons()
 
@@ -169,6 +185,38 @@ class EnrolmentTab(QWidget):
             why = self.tr("请先在列表中选择一位学员")
         self.withdraw_button.setEnabled(why is None)
         self.withdraw_button.setToolTip(why or "")
+
+    # --- rosters ------------------------------------------------------------------------------
+    def import_roster(self) -> None:
+        from jiangxin_desktop.ui.roster_import_dialog import RosterImportDialog
+
+        dialog = RosterImportDialog(self.ctx, self.record, self)
+        dialog.exec()
+        if dialog.done_result is not None and dialog.done_result.imported:
+            self._reload()
+            self.changed.emit()
+            self.message.emit(self.tr("已从名册导入 {n} 人。").format(n=dialog.done_result.imported))
+
+    def export_roster(self) -> Path | None:
+        suggested = f"{self.record.code} 花名册.xlsx"
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("导出花名册"), suggested, "Excel (*.xlsx)")
+        return self.export_to(Path(name)) if name else None
+
+    def export_to(self, out: Path) -> Path | None:
+        from jiangxin_desktop.services.roster_export import export_roster
+
+        try:
+            result = export_roster(self.ctx, self.record.code, out)
+        except KnownError as exc:
+            show_known_error(self, exc, title=self.tr("花名册没有导出"))
+            return None
+        note = (
+            self.tr("（证件号码和电话已脱敏）")
+            if result["masked"]
+            else self.tr("（完整号码，已记入操作日志）")
+        )
+        self.message.emit(self.tr("已导出花名册：{file}").format(file=out) + note)
+        return out
 
     # --- adding -------------------------------------------------------------------------------
     def choose(self, row: TraineeRow) -> None:
