@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -70,7 +71,7 @@ class RosterImportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
-        for column, sample in ((0, "00000"), (1, "已在本班"), (2, "身份证号码（18位）")):
+        for column, sample in ((0, "00000"), (1, "重复"), (2, "身份证号码（18位）")):
             self.table.setColumnWidth(
                 column, metrics.horizontalAdvance(sample) + 3 * metrics.averageCharWidth()
             )
@@ -186,7 +187,15 @@ class RosterImportDialog(QDialog):
         self.summary.setStyleSheet(ERROR_STYLE if result.errors and not result.imported else "")
         items = (
             [(e["row"], self.tr("问题"), e["column"], e["message"]) for e in result.errors]
-            + [(d["row"], self.tr("已在本班"), "", d["id_number"]) for d in result.duplicates]
+            + [
+                (
+                    d["row"],
+                    self.tr("重复"),
+                    "",
+                    self.tr("{id} 已在本班或在表中重复，不会重复添加").format(id=d["id_number"]),
+                )
+                for d in result.duplicates
+            ]
             + [(w["row"], self.tr("提示"), "", w["message"]) for w in result.warnings]
         )
         items.sort(key=lambda item: item[0])
@@ -199,6 +208,14 @@ class RosterImportDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         self._update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.table.resizeRowsToContents()  # long reasons wrap to the new width
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def _update(self) -> None:
         ready = self.preview is not None and self.preview.imported > 0
