@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from jiangxin_desktop.services.training_catalog import TrainingCatalog
 from jiangxin_desktop.ui.class_form import MONEY, ClassForm
 from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.field_row import FieldRow
+from jiangxin_desktop.ui.form_keys import FormKeysDialog
 from jiangxin_desktop.ui.screen_fit import fit_to_screen
 from jiangxin_desktop.ui.styles import BANNER_STYLE, ERROR_STYLE, WARNING_STYLE
 from jiangxin_desktop.ui.timetable_editor import TimetableEditor
@@ -87,7 +87,7 @@ def preview_record(values: dict, data: ClassInput) -> ClassRecord:
     )
 
 
-class ClassDialog(QDialog):
+class ClassDialog(FormKeysDialog):
     """New class when ``record`` is None, else editing that draft. ``saved_record`` after accept."""
 
     def __init__(
@@ -305,22 +305,3 @@ class ClassDialog(QDialog):
         box.setDefaultButton(box.addButton(self.tr("返回"), QMessageBox.ButtonRole.RejectRole))
         box.exec()
         return box.clickedButton() is yes
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        """Tab and Enter keep the field that gets focus in view when the form scrolls."""
-        moved = super().focusNextPrevChild(forward)
-        focus = self.focusWidget()
-        if moved and focus is not None and self.form.isAncestorOf(focus):
-            self.form_scroll.ensureWidgetVisible(focus)
-        return moved
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter moves to the next field; on a button it presses it."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            focus = self.focusWidget()
-            if isinstance(focus, QPushButton):
-                focus.click()
-            else:
-                self.focusNextChild()
-            return
-        super().keyPressEvent(event)

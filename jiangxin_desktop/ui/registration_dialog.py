@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -23,6 +21,7 @@ from jiangxin_desktop.services.records import TraineeRecord
 from jiangxin_desktop.services.registry import Checked, DuplicateTraineeError, TraineeInput
 from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.field_row import FieldRow
+from jiangxin_desktop.ui.form_keys import FormKeysDialog
 from jiangxin_desktop.ui.registration_form import RegistrationForm
 from jiangxin_desktop.ui.screen_fit import fit_to_screen
 from jiangxin_desktop.ui.styles import BANNER_STYLE, ERROR_STYLE
@@ -31,7 +30,7 @@ from jiangxin_desktop.ui.styles import BANNER_STYLE, ERROR_STYLE
 _COMPLETE_LENGTH = {"id_number": 18, "phone": 11}
 
 
-class RegistrationDialog(QDialog):
+class RegistrationDialog(FormKeysDialog):
     """New trainee when ``record`` is None, else editing that record. ``saved_record`` after accept."""
 
     def __init__(
@@ -50,7 +49,7 @@ class RegistrationDialog(QDialog):
         self.form = RegistrationForm(ctx.codes, ctx.consent, self)
         self.form.changed.connect(self._on_changed)
         self.form.touched.connect(self._on_touched)
-        self.scroll = scroll = QScrollArea(self)
+        self.form_scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.form)
@@ -216,7 +215,7 @@ class RegistrationDialog(QDialog):
             first = next((e.field for e in checked.errors if e.field in self.form.editors), None)
             if first:
                 self.form.editors[first].setFocus()
-                self.scroll.ensureWidgetVisible(self.form.editors[first])
+                self.form_scroll.ensureWidgetVisible(self.form.editors[first])
             return
         if self.duplicate is not None:
             self.open_existing_button.setFocus()
@@ -253,22 +252,3 @@ class RegistrationDialog(QDialog):
         box.setDefaultButton(no)
         box.exec()
         return box.clickedButton() is yes
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        """Tab and Enter keep the field that gets focus in view when the form scrolls (150 %)."""
-        moved = super().focusNextPrevChild(forward)
-        focus = self.focusWidget()
-        if moved and focus is not None and self.form.isAncestorOf(focus):
-            self.scroll.ensureWidgetVisible(focus)
-        return moved
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter moves to the next field (fields pass it up to here); on a button it presses it."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            focus = self.focusWidget()
-            if isinstance(focus, QPushButton):
-                focus.click()
-            else:
-                self.focusNextChild()
-            return
-        super().keyPressEvent(event)
