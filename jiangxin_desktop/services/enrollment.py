@@ -224,19 +224,7 @@ class EnrollmentService:
                 **values,
             )
             session.add(row)
-        session.flush()
-        record = self._record(row, trainee)
-        self.acting.record(
-            session,
-            action="enrollment.enroll",
-            entity="enrollment",
-            uuid=row.uuid,
-            version=row.version,
-            before=before,
-            after=record.to_json(),
-            subject=trainee.uuid,
-        )
-        return record
+        return self._recorded(session, row, trainee, before, "enrollment.enroll")
 
     def withdraw(self, enrollment_uuid: str, reason: str) -> EnrollmentRecord:
         self.acting.require("clerk", "admin", action="退学")
@@ -251,19 +239,25 @@ class EnrollmentService:
             row.status, row.withdrawn_at, row.withdrawn_reason = "withdrawn", utc_now(), reason.strip()
             row.version += 1
             row.updated_at = row.withdrawn_at
-            session.flush()
-            record = self._record(row, trainee)
-            self.acting.record(
-                session,
-                action="enrollment.withdraw",
-                entity="enrollment",
-                uuid=row.uuid,
-                version=row.version,
-                before=before,
-                after=record.to_json(),
-                subject=trainee.uuid,
-            )
-            return record
+            return self._recorded(session, row, trainee, before, "enrollment.withdraw")
+
+    def _recorded(
+        self, session: Session, row: Enrollment, trainee: Trainee, before: dict | None, action: str
+    ) -> EnrollmentRecord:
+        """Audit event (the person's fields sealed) and outbox entry for a changed enrolment."""
+        session.flush()
+        record = self._record(row, trainee)
+        self.acting.record(
+            session,
+            action=action,
+            entity="enrollment",
+            uuid=row.uuid,
+            version=row.version,
+            before=before,
+            after=record.to_json(),
+            subject=trainee.uuid,
+        )
+        return record
 
     def list(self, class_uuid: str, *, include_withdrawn: bool = False) -> builtins.list[EnrollmentRecord]:
         with self.db.read() as session:
