@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -93,10 +96,15 @@ class ClassesPage(QWidget):
                 row.addStretch(1)
             row.addWidget(button)
 
+        self.stats_button = QPushButton(self.tr("导出统计…"), self)
+        self.stats_button.setAutoDefault(False)
+        self.stats_button.setToolTip(self.tr("每个培训班的人数、出勤达标和考核结果，导出为 Excel"))
+        self.stats_button.clicked.connect(self.export_statistics)
         top = QHBoxLayout()
         top.addWidget(self.search_box, 3)
         top.addWidget(self.status_combo)
         top.addWidget(self.hint_label, 2)
+        top.addWidget(self.stats_button)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.summary)
@@ -198,6 +206,24 @@ class ClassesPage(QWidget):
             self.dialog = None
         dialog.deleteLater()
         self.reload()
+
+    def export_statistics(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出统计"), self.tr("培训班统计.xlsx"), "Excel (*.xlsx)"
+        )
+        if name:
+            self.export_statistics_to(Path(name))
+
+    def export_statistics_to(self, out: Path) -> bool:
+        from jiangxin_desktop.services.roster_export import export_statistics
+
+        try:
+            result = export_statistics(self.ctx, out)
+        except KnownError as exc:
+            show_known_error(self, exc, title=self.tr("统计没有导出"))
+            return False
+        self.message.emit(self.tr("已导出 {n} 个培训班的统计：{file}").format(n=result["classes"], file=out))
+        return True
 
     def new_class(self) -> None:
         if class_action_blocks(self.ctx.user, None)["new"] is not None:

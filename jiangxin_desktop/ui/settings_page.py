@@ -1,4 +1,4 @@
-"""设置: the audit trail, backups, and the protection of personal data."""
+"""设置: the audit trail, accounts, backups, the training catalog, and the protection of personal data."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from jiangxin_desktop.ui.audit_page import AuditPage
 from jiangxin_desktop.ui.backup_page import BackupPage
+from jiangxin_desktop.ui.catalog_page import CatalogPage
 from jiangxin_desktop.ui.privacy_page import PrivacyPage
 from jiangxin_desktop.ui.users_page import UsersPage
 
@@ -32,6 +33,9 @@ class SettingsPage(QWidget):
         self.backup_page = BackupPage(ctx, self)
         self.backup_page.message.connect(self.message)
         self.tabs.addTab(self.backup_page, self.tr("备份"))
+        self.catalog_page = CatalogPage(ctx, self)
+        self.catalog_page.message.connect(self.message)
+        self.tabs.addTab(self.catalog_page, self.tr("培训目录"))
         self.privacy_page = PrivacyPage(ctx, self)
         self.privacy_page.message.connect(self.message)
         self.privacy_page.trainees_changed.connect(self.trainees_changed)
