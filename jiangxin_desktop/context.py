@@ -141,6 +141,7 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
     users = UserService(db, policy=load_security_policy())
     acting = Acting(station.code, travels=not demo)
     catalogs = CatalogService(db, codes)
+    catalogs.active()  # a database without a training catalog gets the shipped one (audited, once)
     classes = ClassService(db, acting, catalogs)
     return AppContext(
         paths,

@@ -49,3 +49,26 @@ def test_verify_reports_a_tampered_trail(qtbot, window, demo_context, monkeypatc
     audit.verify_button.click()
     assert shown[0][0] == "ok" and "完整" in shown[0][1]
     assert shown[1][0] == "broken" and "第 1 条" in shown[1][1]
+
+
+def test_every_action_the_program_writes_has_a_chinese_label():
+    """An event type added without a label would show in English in 操作日志."""
+    import re
+    from pathlib import Path
+
+    from jiangxin_desktop.ui.audit_page import action_labels
+
+    prefixes = (
+        "trainee|user|login|class|enrollment|attendance|assessment|roster|print|backup|setting|retention|"
+        "catalog|signing_key|station|demo|certificate"
+    )
+    pattern = re.compile(rf'"((?:{prefixes})\.[a-z_]+)"')
+    from jiangxin_desktop.services.settings import VALIDATORS
+
+    source = Path(__file__).resolve().parents[2] / "jiangxin_desktop"
+    written = (
+        {m for path in source.rglob("*.py") for m in pattern.findall(path.read_text(encoding="utf-8"))}
+        - {"enrollment.uuid", "trainee.uuid"}
+        - set(VALIDATORS)
+    )  # columns and settings keys are no actions
+    assert written and written <= set(action_labels()), sorted(written - set(action_labels()))

@@ -98,3 +98,12 @@ def test_first_paint_is_signalled(qtbot, demo_context):
 def test_fits_a_1366_by_768_screen(window):
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 740
+
+
+def test_other_areas_are_built_after_the_list_is_on_screen(qtbot, window):
+    """Start-up pays for the trainee list only; the other areas follow a moment later."""
+    from jiangxin_desktop.ui.settings_page import SettingsPage
+
+    qtbot.waitUntil(lambda: window._settings_page is not None, timeout=5000)
+    assert isinstance(window.pages.widget(AREAS.index("设置")), SettingsPage)
+    assert window.pages.currentWidget() is window.trainee_page  # the clerk stays where they are
