@@ -100,6 +100,7 @@ def body_rows(table: TableElement, font: str, rows: Sequence[Mapping[str, Any]],
 
 
 LEADING = 1.25
+CARRIED_ROWS = 2  # rows a new last page takes along with the signatures
 
 
 def _height(cells: list[Cell], size: float, padding: float, minimum: float) -> float:
@@ -125,13 +126,10 @@ def paginate(table: TableElement, header: Row, rows: list[Row]) -> list[TablePag
         pages.append(chunk)
     last_top = table.y if len(pages) == 1 else table.y_continued
     if sum(r.height for r in pages[-1]) > room(last_top, table.bottom_last):
-        # The last page's rows leave no room for what follows the table: move the rows that
-        # do not fit to a new last page, keeping at least one on the page before.
+        # No room below the last rows for what follows the table (signatures): carry the last
+        # two rows over to a new last page, so that the signatures follow the table there.
         chunk = pages.pop()
-        tail_room = room(table.y_continued, table.bottom_last)
-        keep = max(1, len(chunk) - 1)
-        while keep > 1 and sum(r.height for r in chunk[keep - 1 :]) <= tail_room:
-            keep -= 1
+        keep = max(1, len(chunk) - CARRIED_ROWS)
         pages += [chunk[:keep], chunk[keep:]]
     tops = [table.y] + [table.y_continued] * (len(pages) - 1)
     return [

@@ -153,7 +153,7 @@ def _check_own_text(t: Template, top: Reader) -> None:
         missing = fonts.missing_characters(key, text)
         if missing:
             chars = "、".join(f"“{ch}”" for ch in missing)
-            top.fail_at(where, f"文字中的 {chars} 在字体“{fonts.font_spec(key).label}”中没有字形")
+            top.fail_at(where, f"的文字中的{chars}在字体“{fonts.font_spec(key).label}”中没有字形")
 
 
 __all__ = ["Column", "Template", "load_template", "shipped_template", "forms_dir"]
