@@ -98,11 +98,11 @@ def _build(path: Path, data: dict) -> Template:
     page = _page(top.section("page"))
     font_section = top.section("fonts")
     roles: dict[str, str] = {}
-    for name in font_section.names():
-        key = font_section.text(name)
+    for role_name in font_section.names():
+        key = font_section.text(role_name)
         if key not in fonts.SHIPPED_FONTS:
-            font_section.fail(name, f"不是程序带的字体，可用：{'、'.join(fonts.SHIPPED_FONTS)}")
-        roles[name] = key
+            font_section.fail(role_name, f"不是程序带的字体，可用：{'、'.join(fonts.SHIPPED_FONTS)}")
+        roles[role_name] = key
     if "body" not in roles:
         font_section.fail("body", "必须给出（正文字体）")
 
