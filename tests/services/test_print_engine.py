@@ -160,6 +160,14 @@ def test_certificate_pages_embed_both_fonts_and_call_the_drawer(tmp_path):
     assert area.bottom == pytest.approx((148 - 130) * mm)  # A5 landscape is 148 mm high
 
 
+def test_a_character_beyond_the_basic_plane_prints_and_reads_back(tmp_path):
+    """𠇔 (U+201D4) is in UMing: drawn, and pdftotext (copy, search) finds 𠇔, not "”"."""
+    template = load_template(write(tmp_path, CERTIFICATE))
+    context = {"trainee": {"name": "王𠇔", "id": "320706********0013"}}
+    result = render_document(template, [context], tmp_path / "c.pdf", drawers={"qr": lambda *_: None})
+    assert "王𠇔" in pdf_pages(result.file)[0]
+
+
 def test_table_continues_with_header_page_numbers_and_room_for_signatures(tmp_path):
     template = load_template(write(tmp_path, SHEET))
     names = [f"学员{i:03d}" for i in range(1, 71)] + ["李玥"]

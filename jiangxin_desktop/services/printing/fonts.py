@@ -8,11 +8,13 @@ renderer refuse such a document before anything is written.
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from jiangxin_desktop.errors import KnownError
@@ -47,6 +49,29 @@ _lock = threading.Lock()
 _loaded: dict[str, TTFont] = {}
 
 
+_WIDE_ENTRY = re.compile(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>")
+
+
+def _utf16_to_unicode(original: Callable[[str, list[int]], str]) -> Callable[[str, list[int]], str]:
+    """reportlab 5.1 writes a character beyond U+FFFF (𠇔, U+201D4) into the ToUnicode map as
+    ``<201D4>``, which readers take as U+201D "”": the glyph prints, but copying or searching
+    the PDF finds the wrong text. The map must hold UTF-16BE (a surrogate pair)."""
+
+    def fixed(fontname: str, subset: list[int]) -> str:
+        def pair(m: re.Match[str]) -> str:
+            return f"<{m[1]}> <{chr(int(m[2], 16)).encode('utf-16-be').hex().upper()}>"
+
+        return _WIDE_ENTRY.sub(pair, original(fontname, subset))
+
+    fixed.jiangxin_utf16 = True  # type: ignore[attr-defined]
+    return fixed
+
+
+def _fix_to_unicode() -> None:
+    if not getattr(ttfonts.makeToUnicodeCMap, "jiangxin_utf16", False):
+        ttfonts.makeToUnicodeCMap = _utf16_to_unicode(ttfonts.makeToUnicodeCMap)
+
+
 def font_spec(key: str) -> FontSpec:
     spec = SHIPPED_FONTS.get(key)
     if spec is None:
@@ -62,6 +87,7 @@ def load_font(key: str) -> str:
     """Register the font with reportlab once per process; returns its reportlab name."""
     spec = font_spec(key)
     with _lock:
+        _fix_to_unicode()
         if key not in _loaded:
             path = font_path(spec)
             if not path.is_file():
