@@ -37,3 +37,8 @@ def pdf_pngs(pdf: Path, folder: Path, dpi: int = 60) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     subprocess.run([_tool("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(folder / "page")], check=True)
     return sorted(folder.glob("page*.png"))
+
+
+def pdf_image_count(pdf: Path) -> int:
+    out = subprocess.run([_tool("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True)
+    return len(out.stdout.splitlines()) - 2  # two header lines

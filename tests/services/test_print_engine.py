@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.printing import DrawArea, load_template, render_document
 from jiangxin_desktop.services.printing.layout import wrap
-from tests.pdf_tools import pdf_fonts, pdf_pages
+from tests.pdf_tools import pdf_fonts, pdf_image_count, pdf_pages
 
 CERTIFICATE = """
 [template]
@@ -166,6 +166,22 @@ def test_a_character_beyond_the_basic_plane_prints_and_reads_back(tmp_path):
     context = {"trainee": {"name": "王𠇔", "id": "320706********0013"}}
     result = render_document(template, [context], tmp_path / "c.pdf", drawers={"qr": lambda *_: None})
     assert "王𠇔" in pdf_pages(result.file)[0]
+
+
+def test_an_image_prints_and_an_optional_absent_one_is_left_out(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(tmp_path / "logo.png")
+    image = '\n[[image]]\nfile = "{}"\nx = 10\ny = 10\nwidth = 20\nheight = 10\noptional = true\n'
+    with_logo = write(tmp_path, SHEET + image.format("logo.png"), "with.toml")
+    without = write(tmp_path, SHEET + image.format("absent.png"), "without.toml")
+    rows = {"rows": people(["李玥"])}
+    assert pdf_image_count(render_document(load_template(with_logo), [rows], tmp_path / "a.pdf").file) == 1
+    assert pdf_image_count(render_document(load_template(without), [rows], tmp_path / "b.pdf").file) == 0
+    with pytest.raises(KnownError, match="absent.png 不存在"):
+        load_template(
+            write(tmp_path, SHEET + image.format("absent.png").replace("optional = true", ""), "x.toml")
+        )
 
 
 def test_table_continues_with_header_page_numbers_and_room_for_signatures(tmp_path):

@@ -196,7 +196,10 @@ def _fill(t: Template, where: str, parts: tuple[Part, ...], scopes) -> str:
 
 def _stroke(canvas: Canvas, width: float, dash: bool, color: str | None) -> None:
     canvas.setLineWidth(width)
-    canvas.setDash(3, 2) if dash else canvas.setDash()
+    if dash:
+        canvas.setDash(3, 2)
+    else:
+        canvas.setDash()
     canvas.setStrokeColor(HexColor(color) if color else black)
 
 
