@@ -1,7 +1,8 @@
 """``jiangxin-desktop --self-test``: proves a build works on this machine, then exits.
 
 Opens a temporary SQLCipher database (random key, never stored), migrates it, registers
-and finds a trainee, then renders Chinese text offscreen with the embedded font. Used by
+and finds a trainee, prints a sign-in sheet from the shipped template (PDF with embedded fonts),
+then renders Chinese text offscreen with the embedded font. Used by
 the PyInstaller smoke test; exit code 0 means every step passed.
 """
 
@@ -49,12 +50,36 @@ def _check_database(folder: Path) -> str:
         db.dispose()
 
 
+def _check_printing(folder: Path) -> str:
+    from jiangxin_desktop.services.printing import load_template, render_document, shipped_template
+    from jiangxin_desktop.services.printing.fonts import SHIPPED_FONTS, load_font
+
+    template = load_template(shipped_template("signin"))
+    rows = [{"no": 1, "name": "李玥", "id_number": "320706********0021", "note": ""}]
+    session = {"number": 1, "date": "-", "weekday": "-", "start": "-", "end": "-", "hours": 4}
+    context = {
+        "class": {"name": "自检", "code": "-", "institution": "-", "site": "-"},
+        "session": {**session, "teacher": "-", "topic": "-"},
+        "rows": rows,
+        "count": 1,
+        "printed_at": "-",
+        "printed_by": "自检",
+    }
+    result = render_document(template, [context], folder / "selftest.pdf")
+    for key in SHIPPED_FONTS:
+        load_font(key)
+    if not result.file.read_bytes().startswith(b"%PDF"):
+        raise RuntimeError("the sign-in sheet is not a PDF")
+    return f"printing: {result.pages} page, fonts {', '.join(SHIPPED_FONTS)} ok"
+
+
 def run_self_test() -> int:
     steps: list[str] = []
     try:
         with tempfile.TemporaryDirectory(prefix="jiangxin-selftest-") as tmp:
             revision = _check_database(Path(tmp))
             steps.append(f"database: SQLCipher, schema {revision}, register + search ok")
+            steps.append(_check_printing(Path(tmp)))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from jiangxin_desktop.ui.selftest_render import render_chinese
 

@@ -68,6 +68,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         backup_commands,
         class_commands,
         enrollment_commands,
+        print_commands,
         roster_commands,
         settings_commands,
         station_commands,
@@ -81,6 +82,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     enrollment_commands.register(sub, common)
     attendance_commands.register(sub, common)
     roster_commands.register(sub, common)
+    print_commands.register(sub, common)
     backup_commands.register(sub, common)
     user_commands.register(sub, common)
     settings_commands.register(sub, common)

@@ -98,21 +98,44 @@ def _save(book: Workbook, out: Path) -> None:
         raise KnownError(f"无法写入 {out}：{exc.strerror or exc}。请换一个位置保存。") from exc
 
 
-def export_roster(ctx, class_code: str, out: Path) -> dict:
-    """The class's 花名册 as .xlsx; returns what was written."""
-    user = ctx.acting.require("clerk", "reviewer", "admin", action="导出花名册")
-    full = user.role in FULL_NUMBER_ROLES
-    klass = ctx.classes.get(class_code)
+ROSTER_FIELDS = (
+    "no",
+    "name",
+    "sex",
+    "id_number",
+    "hukou",
+    "target_group",
+    "phone",
+    "occupation_code",
+    "occupation_name",
+    "level",
+    "certificate_number",
+    "amount",
+    "payee",
+    "note",
+)  # the keys of a roster row, in ROSTER_COLUMNS order
+
+
+def level_label(ctx, klass) -> str:
+    codes = ctx.codes
+    return (
+        codes["skill_level"].label(klass.level)
+        or codes["certificate_type"].label(klass.certificate_type)
+        or ""
+    )
+
+
+def roster_rows(ctx, klass, *, full: bool) -> list[dict]:
+    """One dict per enrolled trainee (keys ROSTER_FIELDS), masked unless ``full``.
+
+    The Excel export and the printed 花名册 share it, so both show the same columns.
+    """
     catalog = ctx.catalogs.active()
     enrolled = ctx.enrollments.list(klass.uuid)
     results = ctx.attendance.assessments(klass.uuid)
     codes = ctx.codes
     details = {r.uuid: r for r in (ctx.registry.get(e.trainee_uuid) for e in enrolled)}
-    level = (
-        codes["skill_level"].label(klass.level)
-        or codes["certificate_type"].label(klass.certificate_type)
-        or ""
-    )
+    level = level_label(ctx, klass)
     rows = []
     for i, e in enumerate(enrolled, start=1):
         person = details[e.trainee_uuid]
@@ -122,24 +145,33 @@ def export_roster(ctx, class_code: str, out: Path) -> dict:
         if result is not None and not passed:
             notes.append("考核不合格")
         amount = subsidy_standard(catalog, klass, passed=passed, subsidised=e.subsidised)
-        rows.append(
-            [
-                i,
-                person.name,
-                person.sex,
-                person.id_number if full else mask_id(person.id_number),
-                codes["hukou"].label(person.hukou or "") or "",
-                codes["target_group"].label(e.target_group) or e.target_group,
-                person.phone if full else mask_phone(person.phone),
-                klass.occupation_code,
-                klass.occupation_name,
-                level,
-                "",  # certificate numbers come with printing certificates
-                amount if amount is not None else "",
-                "个人" if amount is not None else "",
-                "；".join(notes),
-            ]
+        values = (
+            i,
+            person.name,
+            person.sex,
+            person.id_number if full else mask_id(person.id_number),
+            codes["hukou"].label(person.hukou or "") or "",
+            codes["target_group"].label(e.target_group) or e.target_group,
+            person.phone if full else mask_phone(person.phone),
+            klass.occupation_code,
+            klass.occupation_name,
+            level,
+            "",  # certificate numbers come with printing certificates
+            amount if amount is not None else "",
+            "个人" if amount is not None else "",
+            "；".join(notes),
         )
+        rows.append(dict(zip(ROSTER_FIELDS, values, strict=True)))
+    return rows
+
+
+def export_roster(ctx, class_code: str, out: Path) -> dict:
+    """The class's 花名册 as .xlsx; returns what was written."""
+    user = ctx.acting.require("clerk", "reviewer", "admin", action="导出花名册")
+    full = user.role in FULL_NUMBER_ROLES
+    klass = ctx.classes.get(class_code)
+    catalog = ctx.catalogs.active()
+    rows = [[row[key] for key in ROSTER_FIELDS] for row in roster_rows(ctx, klass, full=full)]
     book = Workbook()
     sheet = book.active
     assert sheet is not None

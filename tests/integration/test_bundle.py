@@ -43,3 +43,5 @@ def test_bundle_builds_and_passes_self_test(tmp_path):
     size_mb = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
     print(f"\nbundle size: {size_mb:.0f} MB")
     assert (folder / "_internal" / "resources" / "fonts" / "wqy-microhei.ttc").exists()
+    assert (folder / "_internal" / "resources" / "fonts" / "uming.ttc").exists()
+    assert (folder / "_internal" / "forms" / "roster.toml").exists()

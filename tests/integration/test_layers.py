@@ -22,6 +22,8 @@ CORE = [
     "jiangxin_desktop.services.security.signing",
     "jiangxin_desktop.services.backup",
     "jiangxin_desktop.services.audit_trail",
+    "jiangxin_desktop.services.printing.class_documents",
+    "jiangxin_desktop.cli.print_commands",
     "jiangxin_desktop.context",
     "jiangxin_desktop.first_setup",
     "jiangxin_desktop.cli.station_commands",

@@ -1,0 +1,159 @@
+"""The class documents printed from a class's records: 花名册 and a session's 签到表.
+
+Both are filled from the same services the window uses, printed through a template in
+``forms/`` and audited (``print.roster``, ``print.signin``) with the class and the counts,
+never personal data. The roster shows full ID and phone numbers only to the roles that may
+see them (reviewer, administrator); the sign-in sheet, which lies on a table for everyone
+to sign, always masks them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jiangxin_desktop.domain.masking import mask_id
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.printing.render import RenderResult, render_document
+from jiangxin_desktop.services.printing.templates import Template, load_template, shipped_template
+from jiangxin_desktop.services.roster_export import FULL_NUMBER_ROLES, level_label, roster_rows
+from jiangxin_desktop.store.journal import audit
+
+PRINTING_ROLES = ("clerk", "reviewer", "admin")
+WEEKDAYS = "一二三四五六日"
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def class_fields(ctx, klass) -> dict[str, Any]:
+    """``{class.*}``: what a printed document says about the class."""
+    return {
+        "code": klass.code,
+        "name": klass.name,
+        "institution": klass.institution_name,
+        "institution_uscc": klass.institution_uscc,
+        "site": klass.site,
+        "start_date": _day(klass.start_date),
+        "end_date": _day(klass.end_date),
+        "hours": klass.class_hours,
+        "occupation_code": klass.occupation_code,
+        "occupation_name": klass.occupation_name,
+        "level": level_label(ctx, klass),
+        "project": klass.project_name,
+        "teachers": "、".join(klass.teachers),
+    }
+
+
+def _common(ctx, user) -> dict[str, Any]:
+    return {
+        "printed_at": f"{datetime.now():%Y-%m-%d %H:%M}",
+        "printed_by": user.display_name,
+        "station": ctx.station.name,
+    }
+
+
+def _template(name: str, template: Path | None) -> Template:
+    return load_template(template or shipped_template(name))
+
+
+def _audit(ctx, user, action: str, klass, result: RenderResult, **facts: Any) -> None:
+    with ctx.db.write() as session:
+        audit(
+            session,
+            actor=user.username,
+            action=action,
+            object_type="training_class",
+            object_id=klass.uuid,
+            after={"class": klass.code, "rows": result.rows, "pages": result.pages, **facts},
+        )
+
+
+def roster_context(ctx, klass, *, full: bool, user) -> dict[str, Any]:
+    rows = roster_rows(ctx, klass, full=full)
+    for row in rows:
+        row["_subject"] = f"学员 {row['name']}"
+    return {
+        "_subject": f"培训班 {klass.code}",
+        "class": class_fields(ctx, klass),
+        "rows": rows,
+        "count": len(rows),
+        "masking": "含完整证件号码和电话，请妥善保管" if full else "证件号码和电话已脱敏",
+        **_common(ctx, user),
+    }
+
+
+def print_roster(ctx, class_code: str, out: Path, *, template: Path | None = None) -> dict:
+    """The class's 花名册 as a PDF (landscape A4, as many pages as needed)."""
+    user = ctx.acting.require(*PRINTING_ROLES, action="打印花名册")
+    full = user.role in FULL_NUMBER_ROLES
+    klass = ctx.classes.get(class_code)
+    t = _template("roster", template)
+    result = render_document(
+        t, [roster_context(ctx, klass, full=full, user=user)], out, title=f"{klass.name} 花名册"
+    )
+    _audit(ctx, user, "print.roster", klass, result, full_numbers=full, template=t.name)
+    return {
+        "file": str(result.file),
+        "pages": result.pages,
+        "rows": result.rows,
+        "class": klass.code,
+        "masked": not full,
+    }
+
+
+def signin_context(ctx, klass, session_number: int, *, user) -> dict[str, Any]:
+    session = next((s for s in klass.sessions if s.number == session_number), None)
+    if session is None:
+        numbers = [s.number for s in klass.sessions]
+        have = f"本班共 {len(numbers)} 次课（第 1—{max(numbers)} 次）" if numbers else "本班还没有排课"
+        raise KnownError(f"培训班 {klass.code} 没有第 {session_number} 次课：{have}。请核对课次。")
+    sheet = ctx.attendance.sheet(session.uuid)
+    rows = [
+        {
+            "no": i,
+            "name": r.trainee_name,
+            "id_number": mask_id(r.id_number),
+            "note": "请假" if r.status == "leave" else "",
+            "_subject": f"学员 {r.trainee_name}",
+        }
+        for i, r in enumerate(sheet, start=1)
+    ]
+    return {
+        "_subject": f"培训班 {klass.code}",
+        "class": class_fields(ctx, klass),
+        "session": {
+            "number": session.number,
+            "date": _day(session.day),
+            "weekday": "星期" + WEEKDAYS[session.day.weekday()],
+            "start": session.start_time,
+            "end": session.end_time,
+            "hours": session.hours,
+            "teacher": session.teacher or "、".join(klass.teachers),
+            "topic": session.topic or "",
+        },
+        "rows": rows,
+        "count": len(rows),
+        **_common(ctx, user),
+    }
+
+
+def print_signin(
+    ctx, class_code: str, session_number: int, out: Path, *, template: Path | None = None
+) -> dict:
+    """One session's 签到表 as a PDF (portrait A4; masked ID numbers; signature columns)."""
+    user = ctx.acting.require(*PRINTING_ROLES, action="打印签到表")
+    klass = ctx.classes.get(class_code)
+    context = signin_context(ctx, klass, session_number, user=user)
+    t = _template("signin", template)
+    result = render_document(t, [context], out, title=f"{klass.name} 第{session_number}次课 签到表")
+    _audit(ctx, user, "print.signin", klass, result, session=session_number, template=t.name)
+    return {
+        "file": str(result.file),
+        "pages": result.pages,
+        "rows": result.rows,
+        "class": klass.code,
+        "session": session_number,
+    }

@@ -1,0 +1,312 @@
+"""Drawing a template into a PDF with reportlab's canvas.
+
+``render_document(template, contexts, out)`` makes one *sheet* per context: a single page, or
+as many pages as the template's table needs (header repeated, ``{page}``/``{pages}`` counted
+per sheet). Certificates pass one context per trainee; a roster passes one context whose
+``rows`` fill the table. ``drawers`` draw ``[[custom]]`` areas (a QR code, a photo).
+
+Nothing is written unless everything can be printed: fields and glyphs are checked first,
+the PDF goes to a temporary file beside ``out`` and replaces it only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.colors import HexColor, black
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.printing import fonts
+from jiangxin_desktop.services.printing.elements import BoxElement, TableElement, TextElement
+from jiangxin_desktop.services.printing.fields import Part, fields
+from jiangxin_desktop.services.printing.glyphs import check_printable, field_value
+from jiangxin_desktop.services.printing.layout import (
+    LEADING,
+    Row,
+    TablePage,
+    body_rows,
+    header_row,
+    paginate,
+    wrap,
+)
+from jiangxin_desktop.services.printing.templates import Template
+
+
+@dataclass(frozen=True)
+class DrawArea:
+    """A ``[[custom]]`` area in reportlab's units: points, origin at the page's bottom-left."""
+
+    left: float
+    bottom: float
+    width: float
+    height: float
+
+
+Drawer = Callable[[Canvas, DrawArea, Mapping[str, Any]], None]
+Progress = Callable[[int, int], None]  # (pages done, pages in all); may raise to cancel
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    file: Path
+    pages: int
+    rows: int  # table rows printed, over all sheets
+    sheets: int
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    context: Mapping[str, Any]
+    table_pages: list[TablePage]  # empty when the template has no table
+    rows: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, len(self.table_pages))
+
+
+def render_document(
+    template: Template,
+    contexts: Sequence[Mapping[str, Any]],
+    out: Path,
+    *,
+    drawers: Mapping[str, Drawer] | None = None,
+    title: str = "",
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Write ``out`` (PDF); raises KnownError with nothing written if anything cannot print."""
+    drawers = dict(drawers or {})
+    for custom in template.customs:
+        if custom.name not in drawers:
+            known = "、".join(drawers) or "无"
+            raise KnownError(
+                f"打印模板 {template.path} 中 {custom.where} 的 name = “{custom.name}”："
+                f"这份文书没有这种由程序绘制的内容（可用：{known}）。请改正模板。"
+            )
+    check_printable(template, contexts)
+    sheets = [_layout(template, c) for c in contexts]
+    total = sum(s.page_count for s in sheets)
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
+        os.close(fd)
+    except OSError as exc:
+        raise KnownError(
+            f"无法在 {out.parent} 中写入文件：{exc.strerror or exc}。请换一个位置保存。"
+        ) from exc
+    tmp = Path(tmp_name)
+    try:
+        page = template.page
+        canvas = Canvas(
+            str(tmp),
+            pagesize=(page.width * mm, page.height * mm),
+            pageCompression=1,
+            initialFontName=fonts.load_font(template.font_key("body")),  # no unembedded Helvetica
+        )
+        canvas.setTitle(title or template.name)
+        canvas.setCreator("jiangxin-desktop")
+        done = 0
+        for sheet in sheets:
+            for index in range(sheet.page_count):
+                _draw_page(canvas, template, sheet, index, drawers)
+                canvas.showPage()
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        canvas.save()
+        os.replace(tmp, out)
+    except PermissionError as exc:
+        raise KnownError(f"无法写入 {out}：文件可能正在 PDF 阅读器或 WPS 中打开，请关闭后重试。") from exc
+    except OSError as exc:
+        raise KnownError(f"无法写入 {out}：{exc.strerror or exc}。请换一个位置保存。") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return RenderResult(out, total, sum(s.rows for s in sheets), len(sheets))
+
+
+def _layout(template: Template, context: Mapping[str, Any]) -> _Sheet:
+    table = template.table
+    if table is None:
+        return _Sheet(context, [], 0)
+    rows = context[table.rows]
+    header = header_row(table, template.font_key(table.header_font))
+    body = body_rows(table, template.font_key(table.font), rows, context)
+    return _Sheet(context, paginate(table, header, body), len(rows))
+
+
+def _shown(which: str, index: int, count: int) -> bool:
+    return (
+        which == "all"
+        or (which == "first" and index == 0)
+        or (which == "rest" and index > 0)
+        or (which == "last" and index == count - 1)
+    )
+
+
+def _draw_page(canvas: Canvas, t: Template, sheet: _Sheet, index: int, drawers: Mapping[str, Drawer]) -> None:
+    count = sheet.page_count
+    scopes = ({"page": index + 1, "pages": count}, sheet.context)
+    height = t.page.height * mm
+    for image in t.images:
+        if image.file is not None and _shown(image.pages, index, count):
+            canvas.drawImage(
+                str(image.file),
+                image.x * mm,
+                height - (image.y + image.height) * mm,
+                image.width * mm,
+                image.height * mm,
+                preserveAspectRatio=True,
+                anchor="c",
+                mask="auto",
+            )
+    for box in t.boxes:
+        if _shown(box.pages, index, count):
+            _draw_box(canvas, t, box, height)
+    for line in t.lines:
+        if _shown(line.pages, index, count):
+            _stroke(canvas, line.width, line.dash, line.color)
+            canvas.line(line.x1 * mm, height - line.y1 * mm, line.x2 * mm, height - line.y2 * mm)
+    if t.table is not None:
+        _draw_table(canvas, t, t.table, sheet.table_pages[index], height)
+    for custom in t.customs:
+        if _shown(custom.pages, index, count):
+            area = DrawArea(
+                custom.x * mm, height - (custom.y + custom.height) * mm, custom.width * mm, custom.height * mm
+            )
+            canvas.saveState()
+            drawers[custom.name](canvas, area, sheet.context)
+            canvas.restoreState()
+    for text in t.texts:
+        if _shown(text.pages, index, count):
+            _draw_text(canvas, t, text, _fill(t, text.where, text.parts, scopes), height)
+
+
+def _fill(t: Template, where: str, parts: tuple[Part, ...], scopes) -> str:
+    values = {f.path: field_value(t, where, f.path, scopes) for f in fields(parts)}
+    return "".join(p if isinstance(p, str) else values[p.path] for p in parts)
+
+
+def _stroke(canvas: Canvas, width: float, dash: bool, color: str | None) -> None:
+    canvas.setLineWidth(width)
+    if dash:
+        canvas.setDash(3, 2)
+    else:
+        canvas.setDash()
+    canvas.setStrokeColor(HexColor(color) if color else black)
+
+
+def _lines_at(
+    canvas: Canvas,
+    key: str,
+    size: float,
+    lines: list[str],
+    left: float,
+    right: float,
+    top: float,
+    align: str,
+    leading: float,
+) -> None:
+    """Draw ``lines`` from ``top`` (points) between ``left`` and ``right``."""
+    canvas.setFont(fonts.load_font(key), size)
+    baseline = top - size * (leading - 1) / 2 - fonts.ascent(key) * size
+    for line in lines:
+        if align == "center":
+            canvas.drawCentredString((left + right) / 2, baseline, line)
+        elif align == "right":
+            canvas.drawRightString(right, baseline, line)
+        else:
+            canvas.drawString(left, baseline, line)
+        baseline -= size * leading
+
+
+def _draw_text(canvas: Canvas, t: Template, e: TextElement, text: str, height: float) -> None:
+    key = t.font_key(e.font)
+    size = e.size
+    if e.width is None:  # anchored at x: left edge, centre or right edge
+        left = right = e.x * mm
+        lines = text.split("\n")
+    else:
+        left, right = e.x * mm, (e.x + e.width) * mm
+        if e.fit == "shrink":
+            lines = text.split("\n")
+            widest = max(fonts.string_width(key, line, size) for line in lines)
+            if widest > right - left:
+                size = size * (right - left) / widest
+        else:
+            lines = wrap(text, key, size, right - left)
+    canvas.setFillColor(HexColor(e.color) if e.color else black)
+    _lines_at(canvas, key, size, lines, left, right, height - e.y * mm, e.align, e.leading)
+    canvas.setFillColor(black)
+
+
+def _draw_box(canvas: Canvas, t: Template, box: BoxElement, height: float) -> None:
+    left, top = box.x * mm, height - box.y * mm
+    width, box_height = box.width * mm, box.height * mm
+    if box.line_width > 0:
+        _stroke(canvas, box.line_width, box.dash, box.color)
+        canvas.rect(left, top - box_height, width, box_height, stroke=1, fill=0)
+    if not box.label:
+        return
+    key = t.font_key(box.label_font)
+    inset = 1.5 * mm
+    lines = wrap(box.label, key, box.label_size, width - 2 * inset)
+    block = len(lines) * box.label_size * LEADING
+    align = {"top-left": "left", "bottom-right": "right"}.get(box.label_align, "center")
+    if box.label_align in ("top-left", "top"):
+        text_top = top - inset
+    elif box.label_align == "center":
+        text_top = top - (box_height - block) / 2
+    else:
+        text_top = top - box_height + inset + block
+    _lines_at(
+        canvas, key, box.label_size, lines, left + inset, left + width - inset, text_top, align, LEADING
+    )
+
+
+def _draw_table(canvas: Canvas, t: Template, table: TableElement, page: TablePage, height: float) -> None:
+    top = height - page.top * mm
+    if page.header:
+        header = header_row(table, t.font_key(table.header_font))
+        _draw_row(
+            canvas,
+            table,
+            header,
+            t.font_key(table.header_font),
+            table.header_size,
+            top,
+            fill=table.header_fill,
+        )
+        top -= header.height
+    for row in page.rows:
+        _draw_row(canvas, table, row, t.font_key(table.font), table.size, top)
+        top -= row.height
+
+
+def _draw_row(
+    canvas: Canvas, table: TableElement, row: Row, key: str, size: float, top: float, fill: str | None = None
+) -> None:
+    left = table.x * mm
+    pad = table.padding * mm
+    for column, cell in zip(table.columns, row.cells, strict=True):
+        width = column.width * mm
+        if fill:
+            canvas.setFillColor(HexColor(fill))
+            canvas.rect(left, top - row.height, width, row.height, stroke=0, fill=1)
+            canvas.setFillColor(black)
+        if table.line_width > 0:
+            _stroke(canvas, table.line_width, False, None)
+            canvas.rect(left, top - row.height, width, row.height, stroke=1, fill=0)
+        block = len(cell.lines) * size * LEADING
+        text_top = top - (row.height - block) / 2
+        _lines_at(
+            canvas, key, size, cell.lines, left + pad, left + width - pad, text_top, cell.align, LEADING
+        )
+        left += width
