@@ -66,6 +66,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     from jiangxin_desktop.cli import (
         attendance_commands,
         backup_commands,
+        certificate_commands,
         class_commands,
         enrollment_commands,
         roster_commands,
@@ -80,6 +81,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     class_commands.register(sub, common)
     enrollment_commands.register(sub, common)
     attendance_commands.register(sub, common)
+    certificate_commands.register(sub, common)
     roster_commands.register(sub, common)
     backup_commands.register(sub, common)
     user_commands.register(sub, common)
