@@ -15,22 +15,26 @@ Lower case and surrounding white space are accepted when verifying.
     serial        3 bytes  the serial of the certificate number
     issue_day     2 bytes  issue date as days since 2000-01-01
     reissue       1 byte   0 for the original, n for the n-th 补发 (reprint)
+    occupation    3 bytes  a national-classification code's 7 digits as a number
+                           (4-10-01-05 → 4100105), or 0 when the code has another shape
     then strings, each a 1-byte length and UTF-8:
-    station_code, certificate_type (code), level (code, may be empty), occupation_code,
-    occupation_name, masked_name (李*), id_visible (first 6 + last 4 of the ID number)
+    station_code, certificate_type (code), level (code, may be empty),
+    [occupation_code, only when ``occupation`` is 0], occupation_name,
+    masked_name (李*), id_visible (first 6 + last 4 of the ID number)
 
     signature     64 bytes Ed25519 over b"JX1:" ‖ body (the prefix separates certificate
                            signatures from the station's other signatures, e.g. sync batches)
 
 The certificate number is not carried whole: it is ``{station_code}-{year of issue_day}-
-{serial:06d}`` (certificates.format_number). A typical payload is 130–140 bytes, about
-220 characters: QR version 7 at error correction M.
+{serial:06d}`` (format_number). A typical payload is 124–135 bytes, 200–220 characters:
+QR version 8 (49 × 49 modules) at error correction M.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -44,7 +48,8 @@ PREFIX = "JX1:"
 EPOCH = date(2000, 1, 1)
 KEY_ID_BYTES = 8
 SIGNATURE_BYTES = 64
-_HEAD = struct.Struct(">8s3sHB")  # key_id, serial (24 bits), issue_day, reissue
+_HEAD = struct.Struct(">8s3sHB3s")  # key_id, serial (24 bits), issue_day, reissue, occupation
+_OCCUPATION = re.compile(r"^([1-8])-(\d{2})-(\d{2})-(\d{2})$")
 _HIDDEN_ID = 8  # characters of an 18-character ID number hidden by mask_id
 
 
@@ -114,16 +119,18 @@ def encode_body(claims: CertificateClaims, key_id: str) -> bytes:
     day = (claims.issue_date - EPOCH).days
     if not 0 <= day < 1 << 16:
         raise ValueError(f"issue date {claims.issue_date} out of range")
-    head = _HEAD.pack(bytes.fromhex(key_id), claims.serial.to_bytes(3, "big"), day, min(claims.reissue, 255))
-    strings = (
-        claims.station_code,
-        claims.certificate_type,
-        claims.level,
-        claims.occupation_code,
-        claims.occupation_name,
-        claims.masked_name,
-        _id_visible(claims.masked_id),
+    packed = _OCCUPATION.match(claims.occupation_code)
+    occupation = int("".join(packed.groups())) if packed else 0
+    head = _HEAD.pack(
+        bytes.fromhex(key_id),
+        claims.serial.to_bytes(3, "big"),
+        day,
+        min(claims.reissue, 255),
+        occupation.to_bytes(3, "big"),
     )
+    strings = [claims.station_code, claims.certificate_type, claims.level]
+    strings += [] if packed else [claims.occupation_code]
+    strings += [claims.occupation_name, claims.masked_name, _id_visible(claims.masked_id)]
     return head + b"".join(_string(s) for s in strings)
 
 
@@ -136,10 +143,11 @@ def sign_payload(signer: StationSigner, claims: CertificateClaims) -> str:
 
 def decode_body(body: bytes) -> tuple[str, CertificateClaims]:
     """(key id, claims); ValueError when the bytes do not have the format's shape."""
-    key_raw, serial, day, reissue = _HEAD.unpack_from(body)
+    key_raw, serial, day, reissue, occupation_raw = _HEAD.unpack_from(body)
+    occupation = int.from_bytes(occupation_raw, "big")
     pos = _HEAD.size
     strings = []
-    for _ in range(7):
+    for _ in range(6 if occupation else 7):
         length = body[pos]
         strings.append(body[pos + 1 : pos + 1 + length].decode("utf-8"))
         pos += 1 + length
@@ -147,6 +155,9 @@ def decode_body(body: bytes) -> tuple[str, CertificateClaims]:
             raise ValueError("truncated")
     if pos != len(body):
         raise ValueError("trailing bytes")
+    if occupation:
+        digits = f"{occupation:07d}"
+        strings.insert(3, f"{digits[0]}-{digits[1:3]}-{digits[3:5]}-{digits[5:]}")
     station, kind, level, occupation_code, occupation_name, masked_name, visible = strings
     if len(visible) != 10:
         raise ValueError("id_visible must have 10 characters")
@@ -233,7 +244,7 @@ def _unframe(text: str) -> bytes | VerifyResult:
         data = base64.b32decode(encoded + "=" * (-len(encoded) % 8))
     except (binascii.Error, ValueError):
         data = b""
-    if len(data) < _HEAD.size + 7 + SIGNATURE_BYTES:
+    if len(data) < _HEAD.size + 6 + SIGNATURE_BYTES:
         return VerifyResult(
             VerifyStatus.MALFORMED,
             "二维码内容不完整或已损坏，无法读取。请重新扫描；若仍失败，请向签发服务站核实。",

@@ -69,10 +69,17 @@ def test_the_payload_is_small_enough_for_a_20_mm_qr_code():
             masked_id="320706********002X",
         ),
     )
-    assert len(typical) <= 224 and len(longest) <= 262
-    assert qr_symbol(typical).version <= 8  # 49 × 49 modules: 0.38 mm a module at 20 mm with margins
-    assert qr_symbol(longest).version <= 9
-    assert qr_symbol(typical).mode == "alphanumeric"
+    assert len(typical) <= 210 and len(longest) <= 262
+    # 49 × 49 modules, 57 with the quiet zone: 0.35 mm a module in a 20 mm square
+    assert qr_symbol(typical).version == 8 and qr_symbol(typical).mode == "alphanumeric"
+    assert qr_symbol(longest).version <= 9  # a 10-character occupation name
+
+
+def test_an_occupation_code_of_another_shape_is_carried_as_text():
+    signer = new_signer()
+    special = replace(CLAIMS, certificate_type="2", level="", occupation_code="S-320700-0012")
+    result = verify_payload(sign_payload(signer, special), [signer.public_key_pem()])
+    assert result.valid and result.claims == special
 
 
 def test_a_changed_payload_fails_as_tampered():

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from jiangxin_desktop.services.certificate_payload import CertificateClaims, sign_payload, verify_payload
-from jiangxin_desktop.services.certificate_qr import draw_qr
+from jiangxin_desktop.services.certificate_qr import MASK, draw_qr
 from jiangxin_desktop.services.security.signing import StationSigner, key_id_for
 
 TOOLS = [shutil.which("pdftoppm"), shutil.which("zbarimg")]
@@ -42,12 +42,12 @@ def scan(pdf, tmp_path) -> list[str]:
 
 
 @needs_tools
-@pytest.mark.parametrize("size_mm", [20, 25])
-def test_a_qr_code_drawn_on_a_pdf_reads_back_and_verifies(tmp_path, size_mm):
+@pytest.mark.parametrize("size_mm, mask", [(20, MASK), (25, None)])  # None: segno picks the mask
+def test_a_qr_code_drawn_on_a_pdf_reads_back_and_verifies(tmp_path, size_mm, mask):
     payload, pem = payload_and_key()
     pdf = tmp_path / "certificate.pdf"
     canvas = Canvas(str(pdf), pagesize=(60 * mm, 60 * mm))
-    symbol = draw_qr(canvas, payload, 20, 20, size_mm)
+    symbol = draw_qr(canvas, payload, 20, 20, size_mm, mask=mask)
     canvas.showPage()
     canvas.save()
     assert symbol.mode == "alphanumeric" and symbol.version <= 9
