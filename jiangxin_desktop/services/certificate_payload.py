@@ -219,7 +219,7 @@ def verify_payload(
     if revoked and claims.number in revoked:
         return VerifyResult(
             VerifyStatus.REVOKED,
-            f"证书 {claims.number} 已撤销（{revoked[claims.number]}），不再有效。",
+            f"证书 {claims.number} 已撤销（{revoked[claims.number]}），不再有效。请勿采信。",
             key_id,
             claims,
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -276,7 +276,7 @@ class CertificateService:
         keys = [k.public_key for k in all_public_keys(self.db)]
         with self.db.read() as s:
             revoked = {
-                n: f"{(at or '')[:10]} 撤销"
+                n: f"撤销于 {_local_day(at)}"
                 for n, at in s.execute(
                     select(Certificate.number, Certificate.revoked_at).where(Certificate.status == "revoked")
                 )
@@ -375,3 +375,9 @@ class CertificateService:
             version=row.version,
             created_at=row.created_at,
         )
+
+
+def _local_day(iso: str | None) -> str:
+    if not iso:
+        return "日期不详"
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().date().isoformat()
