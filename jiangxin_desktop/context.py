@@ -20,6 +20,7 @@ from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.acting import Acting
 from jiangxin_desktop.services.attendance import AttendanceService
 from jiangxin_desktop.services.catalog import load_codes
+from jiangxin_desktop.services.certificates import CertificateService
 from jiangxin_desktop.services.classes import ClassService
 from jiangxin_desktop.services.enrollment import EnrollmentService
 from jiangxin_desktop.services.registry import TraineeRegistry
@@ -94,6 +95,7 @@ class AppContext:
     classes: ClassService
     enrollments: EnrollmentService
     attendance: AttendanceService
+    certificates: CertificateService
     user: UserInfo | None = None
 
     def login(self, username: str, password: str) -> UserInfo:
@@ -160,6 +162,7 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         classes,
         EnrollmentService(db, acting, catalogs),
         AttendanceService(db, acting, catalogs, classes),
+        CertificateService(db, acting, codes, station.name),
     )
 
 

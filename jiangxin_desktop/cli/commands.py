@@ -66,6 +66,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     from jiangxin_desktop.cli import (
         attendance_commands,
         backup_commands,
+        certificate_commands,
         class_commands,
         enrollment_commands,
         print_commands,
@@ -81,6 +82,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     class_commands.register(sub, common)
     enrollment_commands.register(sub, common)
     attendance_commands.register(sub, common)
+    certificate_commands.register(sub, common)
     roster_commands.register(sub, common)
     print_commands.register(sub, common)
     backup_commands.register(sub, common)

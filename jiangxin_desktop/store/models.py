@@ -320,3 +320,36 @@ class Assessment(Travelling, Base):
     assessed_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(60))
+
+
+class Certificate(Travelling, Base):
+    """A certificate issued to a trainee who passed a finished class.
+
+    ``number`` is ``{station_code}-{year}-{serial:06d}``; the serial is allocated inside the
+    write transaction and rows are never deleted (a revoked certificate stays), so a number
+    is never given twice. What the class said is copied in, so the certificate reads the same
+    after the catalog changes. A 补发 (reprint) keeps the number and counts up ``reissue_count``.
+    """
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("station_code", "year", "serial"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[int] = mapped_column(Integer)
+    class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"), index=True)
+    enrollment_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("enrollment.uuid"), index=True)
+    trainee_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("trainee.uuid"), index=True)
+    certificate_type: Mapped[str] = mapped_column(String(8))
+    occupation_code: Mapped[str] = mapped_column(String(12))
+    occupation_name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(8))
+    issue_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))  # valid | revoked
+    reissue_count: Mapped[int] = mapped_column(Integer, default=0)
+    reissued_on: Mapped[date | None] = mapped_column(Date)
+    reissue_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[str | None] = mapped_column(String(32))
+    revoked_by: Mapped[str | None] = mapped_column(String(60))
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    issued_by: Mapped[str] = mapped_column(String(60))

@@ -24,10 +24,13 @@ CORE = [
     "jiangxin_desktop.services.audit_trail",
     "jiangxin_desktop.services.printing.class_documents",
     "jiangxin_desktop.cli.print_commands",
+    "jiangxin_desktop.services.certificates",
+    "jiangxin_desktop.services.certificate_qr",
     "jiangxin_desktop.context",
     "jiangxin_desktop.first_setup",
     "jiangxin_desktop.cli.station_commands",
     "jiangxin_desktop.cli.commands",
+    "jiangxin_desktop.cli.certificate_commands",
 ]
 
 

@@ -88,8 +88,8 @@ def stored_hash(ctx, username: str) -> str:
 
 
 def test_migration_head_is_current(demo_context):
-    assert migrate.HEAD == "0005"
-    assert migrate.current_revision(demo_context.db) == "0005"
+    assert migrate.HEAD == "0006"
+    assert migrate.current_revision(demo_context.db) == "0006"
 
 
 # --- hashing -----------------------------------------------------------------------------

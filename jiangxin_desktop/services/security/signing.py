@@ -202,6 +202,22 @@ def verify(public_key: str | bytes, data: bytes, signature: bytes) -> bool:
     return True
 
 
+def raw_public_key(public_key: str | bytes) -> bytes:
+    """The raw 32 bytes of a public key given as PEM text, base64 or raw bytes."""
+    try:
+        key = _load_public_key(public_key)
+    except ValueError as exc:
+        raise KnownError("服务站公钥格式无法识别：应为 PEM 文本或 32 字节公钥的 Base64。") from exc
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def all_public_keys(db: Database) -> list[PublicKeyInfo]:
+    """Every key this station has had, retired ones too: old certificates stay verifiable."""
+    with db.read() as session:
+        rows = session.scalars(select(SigningKey).order_by(SigningKey.seq))
+        return [PublicKeyInfo(r.key_id, r.algorithm, r.public_key, r.created_at, r.created_by) for r in rows]
+
+
 def _load_public_key(public_key: str | bytes) -> Ed25519PublicKey:
     if isinstance(public_key, bytes) and not public_key.lstrip().startswith(b"-----BEGIN"):
         return Ed25519PublicKey.from_public_bytes(public_key)

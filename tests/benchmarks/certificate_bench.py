@@ -1,0 +1,157 @@
+"""Certificate QR benchmark: 1,000 unique signed QR codes drawn into one PDF.
+
+    PYTHONPATH=. .venv/bin/python tests/benchmarks/certificate_bench.py [--count 1000] [--runs 5] [--check]
+
+Each page is simple (number, name, QR code 22 mm). Prints medians over several runs of:
+signing the payloads; building the QR symbols alone (segno); the PDF with text only (the
+baseline); the same PDF with certificate_qr.draw_qr; and with reportlab's own
+QrCodeWidget drawing the same payloads (slow: one run unless --widget-runs says more).
+Target: the full certificate PDF (template engine included) in ≤ 3 s for 1,000
+certificates, so the QR part should stay well below that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from jiangxin_desktop.domain.masking import mask_id, mask_name
+from jiangxin_desktop.paths import resources_dir
+from jiangxin_desktop.services.certificate_payload import CertificateClaims, sign_payload
+from jiangxin_desktop.services.certificate_qr import draw_qr, qr_symbol
+from jiangxin_desktop.services.security.signing import StationSigner, key_id_for
+
+FONT = "WenQuanYi"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国玉兰志红玥"
+OCCUPATIONS = [("4-10-01-05", "养老护理员"), ("4-01-02-07", "互联网营销师"), ("6-31-01-03", "电工")]
+QR_MM = 22
+
+
+def people(count: int, rng: random.Random) -> list[tuple[str, CertificateClaims]]:
+    out = []
+    for serial in range(1, count + 1):
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        id_number = f"320706{1960 + rng.randrange(45)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+        id_number += f"{rng.randrange(1000):03d}" + rng.choice("0123456789X")
+        code, occupation = rng.choice(OCCUPATIONS)
+        claims = CertificateClaims(
+            "320706001", serial, date(2026, 12, 20), 0, "1", "5", code, occupation,
+            mask_name(name), mask_id(id_number),
+        )  # fmt: skip
+        out.append((name, claims))
+    return out
+
+
+def build_pdf(pages: list[tuple[str, str, str]], qr: Callable[[Canvas, str], None] | None) -> bytes:
+    """pages: (number, name, payload). ``qr`` draws the code, or None for text only."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A5)
+    for number, name, payload in pages:
+        canvas.setFont(FONT, 14)
+        canvas.drawString(20 * mm, 180 * mm, f"证书编号：{number}")
+        canvas.drawString(20 * mm, 170 * mm, f"姓名：{name}")
+        if qr is not None:
+            qr(canvas, payload)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def ours(canvas: Canvas, payload: str) -> None:
+    draw_qr(canvas, payload, 110, 20, QR_MM)
+
+
+def reportlab_widget(canvas: Canvas, payload: str) -> None:
+    widget = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    size = QR_MM * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, 110 * mm, 20 * mm)
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def check(pdf: bytes, payload: str) -> str:
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        return "skipped (pdftoppm/zbarimg missing)"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.pdf"
+        path.write_bytes(pdf)
+        command = ["pdftoppm", "-r", "300", "-gray", "-png", "-f", "1", "-l", "1", path, Path(tmp) / "p"]
+        subprocess.run(command, check=True)
+        png = next(Path(tmp).glob("p*.png"))
+        decoded = subprocess.run(["zbarimg", "--raw", "-q", png], capture_output=True, text=True).stdout
+    return "ok" if decoded.strip() == payload else f"FAILED: read {decoded.strip()[:40]!r}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--widget-runs", type=int, default=1)
+    parser.add_argument("--check", action="store_true", help="read page 1's code back (pdftoppm, zbarimg)")
+    args = parser.parse_args()
+
+    pdfmetrics.registerFont(TTFont(FONT, str(resources_dir() / "fonts" / "wqy-microhei.ttc"), subfontIndex=0))
+    key = Ed25519PrivateKey.generate()
+    signer = StationSigner(key_id_for(key.public_key().public_bytes_raw()), key)
+    data = people(args.count, random.Random(2026))
+
+    sign_s, payloads = timed(lambda: [sign_payload(signer, c) for _, c in data], args.runs)
+    assert isinstance(payloads, list) and len(set(payloads)) == args.count
+    pages = [(c.number, name, p) for (name, c), p in zip(data, payloads, strict=True)]
+    symbols_s, _ = timed(lambda: [qr_symbol(p) for p in payloads], args.runs)
+    text_s, _ = timed(lambda: build_pdf(pages, None), args.runs)
+    ours_s, ours_pdf = timed(lambda: build_pdf(pages, ours), args.runs)
+    rl_s, rl_pdf = timed(lambda: build_pdf(pages, reportlab_widget), args.widget_runs)
+    assert isinstance(ours_pdf, bytes) and isinstance(rl_pdf, bytes)
+
+    lengths = [len(p) for p in payloads]
+    versions = sorted({qr_symbol(p).version for p in payloads[:200]})
+    print(f"{args.count} certificates, medians of {args.runs} runs (QR {QR_MM} mm, error correction M)")
+    print(f"payload: {min(lengths)}–{max(lengths)} characters, QR versions {versions} (first 200)")
+    print(f"sign payloads:                 {sign_s:6.3f} s")
+    print(f"QR symbols alone (segno):      {symbols_s:6.3f} s")
+    print(f"PDF, text only:                {text_s:6.3f} s")
+    print(f"PDF + draw_qr (segno paths):   {ours_s:6.3f} s  ({len(ours_pdf) / 1e6:.1f} MB)")
+    print(f"PDF + reportlab QrCodeWidget:  {rl_s:6.3f} s  ({len(rl_pdf) / 1e6:.1f} MB)")
+    ours_qr, rl_qr = ours_s - text_s, rl_s - text_s
+    print(f"QR drawing alone: draw_qr {ours_qr:.3f} s, QrCodeWidget {rl_qr:.3f} s")
+    print(f"ratio draw_qr / QrCodeWidget: whole PDF {ours_s / rl_s:.2f}, QR part {ours_qr / rl_qr:.2f}")
+    print(f"signed QR part in all (sign + draw): {sign_s + ours_qr:.3f} s")
+    if args.check:
+        print(f"page 1 read back at 300 dpi: {check(ours_pdf, payloads[0])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
