@@ -228,6 +228,21 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q))
         self.quit_action.triggered.connect(self.close)
         menu.addAction(self.quit_action)
+        self.certificate_menu = self.menuBar().addMenu(self.tr("证书(&C)"))
+        self.verify_action = QAction(self.tr("核验证书…"), self)
+        self.verify_action.setToolTip(self.tr("扫描证书上的二维码，核对证书真伪"))
+        self.verify_action.triggered.connect(self.open_verify)
+        self.certificate_menu.addAction(self.verify_action)
+
+    def open_verify(self) -> None:
+        from jiangxin_desktop.ui.verify_dialog import VerifyDialog
+
+        if self.ctx is None:
+            return
+        dialog = VerifyDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.verify_dialog = dialog
+        dialog.open()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -112,3 +112,45 @@ def answer_modal(qtbot):
     yield arm
     for timer in timers:
         timer.stop()
+
+
+@pytest.fixture(scope="session")
+def seeded_classes_db(tmp_path_factory):
+    """A demo database with the demo classes (finished, training, opened, draft), made once;
+    ``classes_context`` gives each test its own copy."""
+    import keyring
+
+    from jiangxin_desktop.context import ensure_demo_database
+    from jiangxin_desktop.paths import DataPaths
+    from tests.conftest import DEMO_PASSWORD, MemoryKeyring, no_passphrase
+
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        paths = DataPaths(tmp_path_factory.mktemp("classes") / "data")
+        ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD)
+    finally:
+        keyring.set_keyring(previous)
+    return paths, backend
+
+
+@pytest.fixture
+def classes_context(seeded_classes_db, tmp_path):
+    """A copy of the seeded database, opened and logged in as the clerk."""
+    import shutil
+
+    import keyring
+
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.paths import DataPaths
+    from tests.conftest import DEMO_PASSWORD, no_passphrase
+
+    paths, backend = seeded_classes_db
+    copy = DataPaths(tmp_path / "classes-data")
+    shutil.copytree(paths.root, copy.root)
+    keyring.set_keyring(backend)  # the autouse memory keyring is put back afterwards
+    ctx = open_context(copy, no_passphrase)
+    ctx.login("clerk", DEMO_PASSWORD)
+    yield ctx
+    ctx.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.printing.render import RenderResult, render_document
+from jiangxin_desktop.services.printing.render import Progress, RenderResult, render_document
 from jiangxin_desktop.services.printing.templates import Template, load_template, shipped_template
 from jiangxin_desktop.services.roster_export import FULL_NUMBER_ROLES, level_label, roster_rows
 from jiangxin_desktop.store.journal import audit
@@ -85,14 +85,20 @@ def roster_context(ctx, klass, *, full: bool, user) -> dict[str, Any]:
     }
 
 
-def print_roster(ctx, class_code: str, out: Path, *, template: Path | None = None) -> dict:
+def print_roster(
+    ctx, class_code: str, out: Path, *, template: Path | None = None, progress: Progress | None = None
+) -> dict:
     """The class's 花名册 as a PDF (landscape A4, as many pages as needed)."""
     user = ctx.acting.require(*PRINTING_ROLES, action="打印花名册")
     full = user.role in FULL_NUMBER_ROLES
     klass = ctx.classes.get(class_code)
     t = _template("roster", template)
     result = render_document(
-        t, [roster_context(ctx, klass, full=full, user=user)], out, title=f"{klass.name} 花名册"
+        t,
+        [roster_context(ctx, klass, full=full, user=user)],
+        out,
+        title=f"{klass.name} 花名册",
+        progress=progress,
     )
     _audit(ctx, user, "print.roster", klass, result, full_numbers=full, template=t.name)
     return {
@@ -141,14 +147,21 @@ def signin_context(ctx, klass, session_number: int, *, user) -> dict[str, Any]:
 
 
 def print_signin(
-    ctx, class_code: str, session_number: int, out: Path, *, template: Path | None = None
+    ctx,
+    class_code: str,
+    session_number: int,
+    out: Path,
+    *,
+    template: Path | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """One session's 签到表 as a PDF (portrait A4; masked ID numbers; signature columns)."""
     user = ctx.acting.require(*PRINTING_ROLES, action="打印签到表")
     klass = ctx.classes.get(class_code)
     context = signin_context(ctx, klass, session_number, user=user)
     t = _template("signin", template)
-    result = render_document(t, [context], out, title=f"{klass.name} 第{session_number}次课 签到表")
+    title = f"{klass.name} 第{session_number}次课 签到表"
+    result = render_document(t, [context], out, title=title, progress=progress)
     _audit(ctx, user, "print.signin", klass, result, session=session_number, template=t.name)
     return {
         "file": str(result.file),
