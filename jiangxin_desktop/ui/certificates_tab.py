@@ -136,7 +136,12 @@ class CertificatesTab(QWidget):
             rows = []
             self.blocked_label.setText(exc.message)
         else:
-            self.blocked_label.setText("" if record.status == "finished" or rows else self._not_finished())
+            if rows:
+                self.blocked_label.setText("")
+            elif record.status == "finished":
+                self.blocked_label.setText(self.tr("本班尚未发证：点“发证”为考核合格的学员发放证书。"))
+            else:
+                self.blocked_label.setText(self._not_finished())
         self.blocked_label.setVisible(bool(self.blocked_label.text()))
         self.model.set_rows(rows)
         valid = sum(1 for r in rows if r.status == "valid")

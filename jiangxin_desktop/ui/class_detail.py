@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.context import AppContext
+from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.classes import ClassRecord
 from jiangxin_desktop.ui import class_printing
 from jiangxin_desktop.ui.assessment_tab import AssessmentTab
@@ -113,9 +114,21 @@ class ClassDetailDialog(QDialog):
     def _update_print_menu(self) -> None:
         user = self.ctx.user
         self.signin_action.setEnabled(bool(self.record.sessions))
-        allowed = user is not None and user.role in CERTIFICATE_PRINTING
-        self.certificates_action.setEnabled(allowed)
-        self.certificates_action.setToolTip("" if allowed else self.tr("证书由经办人或管理员打印"))
+        why = (
+            None
+            if user is not None and user.role in CERTIFICATE_PRINTING
+            else self.tr("证书由经办人或管理员打印")
+        )
+        if why is None and not self._has_valid_certificates():
+            why = self.tr("本班还没有有效证书")
+        self.certificates_action.setEnabled(why is None)
+        self.certificates_action.setToolTip(why or "")
+
+    def _has_valid_certificates(self) -> bool:
+        try:
+            return any(c.status == "valid" for c in self.ctx.certificates.list(self.record.code))
+        except KnownError:
+            return False
 
     def _opened(self, preview: PrintPreviewDialog | None) -> PrintPreviewDialog | None:
         if preview is not None:

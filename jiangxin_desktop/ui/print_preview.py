@@ -88,7 +88,7 @@ class PrintPreviewDialog(QDialog):
             QShortcut(QKeySequence(keys), self, slot)
         self._show_zoom()
         self._show_position()
-        fit_to_screen(self, 1000, 760)
+        fit_to_screen(self, 1200, 900)  # a landscape roster wants the width
 
     def _button(self, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)

@@ -144,3 +144,6 @@ class VerifyDialog(QDialog):
                 self.tr("第 {n} 次补发").format(n=c.reissue) if c.reissue else self.tr("否（原证）")
             )
         self.result_frame.show()
+        self.layout().activate()
+        if self.height() < self.sizeHint().height():  # the details appeared: grow, never clip them
+            self.resize(self.width(), self.sizeHint().height())

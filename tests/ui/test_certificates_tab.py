@@ -57,6 +57,8 @@ def issued(qtbot, classes_context, answer_modal):
     """The finished demo class's tab after the clerk pressed 发证 (and 以后再打印)."""
     dialog = open_tab(qtbot, classes_context)
     tab = dialog.certificates_tab
+    assert tab.blocked_label.text() == "本班尚未发证：点“发证”为考核合格的学员发放证书。"
+    assert not dialog.certificates_action.isEnabled()
     seen: list[str] = []
     answer_modal(
         click("发证", seen, then=lambda: answer_modal(click("以后再打印", seen), QMessageBox)), QMessageBox
@@ -82,6 +84,7 @@ def test_clerk_issues_and_is_told_who_was_left_out(qtbot, issued):
     assert not tab.revoke_button.isEnabled()
     assert tab.revoke_button.toolTip() == "撤销证书由审核人或管理员办理；您的角色是经办人"
     assert tab.print_button.text() == "打印证书" and tab.print_button.isEnabled()
+    assert dialog.certificates_action.isEnabled()  # the 打印 menu knows there is something to print
 
 
 def test_clerk_reprints_with_a_reason_and_may_print_it_at_once(qtbot, issued, answer_modal, ime):

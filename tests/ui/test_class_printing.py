@@ -59,7 +59,9 @@ def test_the_print_menu_offers_the_class_documents(detail):
     texts = [a.text() for a in detail.print_menu.actions()]
     assert texts == ["花名册…", "签到表…", "证书（全部有效证书）…"]
     assert detail.print_button.menu() is detail.print_menu
-    assert detail.signin_action.isEnabled() and detail.certificates_action.isEnabled()
+    assert detail.signin_action.isEnabled()
+    assert not detail.certificates_action.isEnabled()  # a class in training has no certificates yet
+    assert detail.certificates_action.toolTip() == "本班还没有有效证书"
 
 
 def test_signin_sheet_for_the_session_chosen(qtbot, detail, answer_modal):
