@@ -125,3 +125,20 @@ def test_closing_releases_the_file(qtbot, preview):
     qtbot.mouseClick(preview.close_button, Qt.MouseButton.LeftButton)
     assert not preview.isVisible() and preview.pages.closed
     preview.pdf_path.unlink()  # Windows refuses while pdfium holds the file
+
+
+def test_print_asks_for_the_printer_first_and_nothing_is_sent_when_cancelled(qtbot, preview, answer_modal):
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    asked: list[QPrintDialog] = []
+
+    def cancel(dialog: QPrintDialog) -> None:
+        asked.append(dialog)
+        assert (dialog.minPage(), dialog.maxPage()) == (1, 40)
+        dialog.reject()
+
+    answer_modal(cancel, QPrintDialog)
+    sent: list[int] = []
+    preview.printed.connect(sent.append)
+    assert preview.print_document() == 0
+    assert asked and asked[0].windowTitle() == "打印" and sent == []
