@@ -214,6 +214,7 @@ class PrintPreviewDialog(QDialog):
 
     # --- closing ----------------------------------------------------------------------------
     def done(self, result: int) -> None:
-        super().done(result)
+        # before ``finished``, whose receivers delete the file (Windows refuses while it is open)
         self.view.hide()  # nothing paints from a closed document
-        self.pages.close()  # the file can now be deleted (Windows keeps open files)
+        self.pages.close()
+        super().done(result)

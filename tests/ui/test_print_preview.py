@@ -122,7 +122,10 @@ def test_save_as_copies_the_file(qtbot, preview, tmp_path):
 
 
 def test_closing_releases_the_file(qtbot, preview):
+    closed_when_finished: list[bool] = []
+    preview.finished.connect(lambda _r: closed_when_finished.append(preview.pages.closed))
     qtbot.mouseClick(preview.close_button, Qt.MouseButton.LeftButton)
+    assert closed_when_finished == [True]  # whoever deletes the file on ``finished`` can
     assert not preview.isVisible() and preview.pages.closed
     preview.pdf_path.unlink()  # Windows refuses while pdfium holds the file
 
