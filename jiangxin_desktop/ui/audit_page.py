@@ -139,6 +139,10 @@ def action_labels() -> dict[str, str]:
         "roster.export": tr("导出花名册"),
         "print.roster": tr("打印花名册"),
         "print.signin": tr("打印签到表"),
+        "print.certificates": tr("打印证书"),
+        "certificate.issue": tr("发放证书"),
+        "certificate.reprint": tr("补发证书"),
+        "certificate.revoke": tr("撤销证书"),
         "user.create": tr("新建用户"),
         "user.password_change": tr("修改密码"),
         "user.password_reset": tr("重置密码"),
@@ -168,6 +172,7 @@ def object_labels() -> dict[str, str]:
         "assessment": tr("考核"),
         "signing_key": tr("签名密钥"),
         "retention": tr("保存期限"),
+        "certificate": tr("证书"),
     }
 
 

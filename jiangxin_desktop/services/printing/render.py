@@ -213,23 +213,28 @@ def _lines_at(
     top: float,
     align: str,
     leading: float,
+    spacing: float = 0.0,
 ) -> None:
     """Draw ``lines`` from ``top`` (points) between ``left`` and ``right``."""
     canvas.setFont(fonts.load_font(key), size)
     baseline = top - size * (leading - 1) / 2 - fonts.ascent(key) * size
     for line in lines:
-        if align == "center":
-            canvas.drawCentredString((left + right) / 2, baseline, line)
+        if not line:  # an empty line takes its place but draws nothing
+            pass
+        elif align == "center":
+            canvas.drawCentredString((left + right) / 2, baseline, line, charSpace=spacing)
         elif align == "right":
-            canvas.drawRightString(right, baseline, line)
+            canvas.drawRightString(right, baseline, line, charSpace=spacing)
         else:
-            canvas.drawString(left, baseline, line)
+            canvas.drawString(left, baseline, line, charSpace=spacing)
         baseline -= size * leading
 
 
 def _draw_text(canvas: Canvas, t: Template, e: TextElement, text: str, height: float) -> None:
+    if not text:
+        return  # an empty field (a certificate's 补发 mark when it is not reissued)
     key = t.font_key(e.font)
-    size = e.size
+    size, spacing = e.size, e.letter_spacing
     if e.width is None:  # anchored at x: left edge, centre or right edge
         left = right = e.x * mm
         lines = text.split("\n")
@@ -237,13 +242,13 @@ def _draw_text(canvas: Canvas, t: Template, e: TextElement, text: str, height: f
         left, right = e.x * mm, (e.x + e.width) * mm
         if e.fit == "shrink":
             lines = text.split("\n")
-            widest = max(fonts.string_width(key, line, size) for line in lines)
+            widest = max(fonts.string_width(key, line, size) + spacing * (len(line) - 1) for line in lines)
             if widest > right - left:
-                size = size * (right - left) / widest
+                size, spacing = size * (right - left) / widest, spacing * (right - left) / widest
         else:
-            lines = wrap(text, key, size, right - left)
+            lines = wrap(text, key, size, right - left, spacing)
     canvas.setFillColor(HexColor(e.color) if e.color else black)
-    _lines_at(canvas, key, size, lines, left, right, height - e.y * mm, e.align, e.leading)
+    _lines_at(canvas, key, size, lines, left, right, height - e.y * mm, e.align, e.leading, spacing)
     canvas.setFillColor(black)
 
 
