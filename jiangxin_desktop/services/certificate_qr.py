@@ -9,6 +9,9 @@ of segno's time (about 13 of 16 ms a code). A certificate payload is Base32 of s
 bytes, close to random, so the masks hardly differ: on 120 payloads the fixed mask's
 ISO/IEC 18004 penalty score was on average 4 % (at most 27 %) above the best mask's.
 Pass ``mask=None`` for segno's own choice.
+
+With a fixed mask the matrix comes from ``qr_matrix`` (the same symbol segno makes, prepared
+per version and computed with whole-integer operations: ~0.4 ms instead of ~4.5 ms a code).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 
 import segno
 from reportlab.lib.units import mm
+
+from jiangxin_desktop.services.qr_matrix import QrMatrix, qr_matrix
 
 QUIET_ZONE = 4  # modules of blank margin around the symbol (ISO/IEC 18004 minimum)
 ERROR_LEVEL = "m"  # recovers ~15 % damage; segno raises it when that costs no larger version
@@ -39,14 +44,14 @@ def draw_qr(
     *,
     quiet_zone: int = QUIET_ZONE,
     mask: int | None = MASK,
-) -> segno.QRCode:
+) -> QrMatrix:
     """Draw ``payload`` as a QR code in the square whose lower-left corner is (x_mm, y_mm).
 
     ``size_mm`` includes the quiet zone (blank, ``quiet_zone`` modules wide): the template
     reserves the whole square and prints nothing else in it. Returns the symbol (its
     ``version`` and ``symbol_size()`` tell the module size: size_mm / (modules + 2·zone)).
     """
-    symbol = qr_symbol(payload, mask=mask)
+    symbol = qr_matrix(payload, error=ERROR_LEVEL, mask=mask)
     matrix = symbol.matrix
     count = len(matrix)
     module = size_mm * mm / (count + 2 * quiet_zone)
