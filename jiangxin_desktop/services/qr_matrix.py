@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 
 import segno
 from segno import consts, encoder
@@ -60,6 +62,7 @@ class _Layout:
     error: int
     base: bytes  # the whole matrix, row after row, every data module light
     positions: tuple[int, ...]  # flat index of each data module, in placement order
+    gather: Callable[[bytes], tuple[int, ...]]  # (data bits + base) → the matrix, row after row
     mask_bits: int  # the mask over the data modules, as one integer (first module = top bit)
     blocks: tuple[tuple[int, int], ...]  # (data codewords, error codewords) of each block
     data_bits: int  # capacity of the data codewords in bits
@@ -67,6 +70,7 @@ class _Layout:
     side: int
 
 
+_BITS = bytes.maketrans(b"01", b"\x00\x01")
 _lock = threading.Lock()
 _versions: dict[tuple[int, int, int], tuple[int, int]] = {}  # (length, error, mask) → (version, error)
 
@@ -141,11 +145,8 @@ def _encode(payload: str, layout: _Layout, mask: int) -> QrMatrix:
         message.extend(b[column] for b in error_blocks if column < len(b))
     count = len(layout.positions)
     stream = int.from_bytes(message, "big") << (count - 8 * len(message))  # remainder bits are 0
-    masked = format(stream ^ layout.mask_bits, f"0{count}b").encode("ascii")
-    flat = bytearray(layout.base)
-    for position, bit in zip(layout.positions, masked, strict=True):
-        if bit == 49:  # "1"
-            flat[position] = 1
+    masked = format(stream ^ layout.mask_bits, f"0{count}b").encode("ascii").translate(_BITS)
+    flat = bytes(layout.gather(masked + layout.base))  # every module in one C-level step
     side = layout.side
     rows = tuple(bytes(flat[r * side : (r + 1) * side]) for r in range(side))
     return QrMatrix(rows, layout.version, _ERROR_NAMES[layout.error], mask, "alphanumeric")
@@ -204,11 +205,18 @@ def _layout(version: int, error: int, mask: int) -> _Layout:
         (info.num_data, info.num_total - info.num_data) for info in ecc for _ in range(info.num_blocks)
     )
     count_bits = consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_ALPHANUMERIC][encoder.version_range(version)]
+    positions = tuple(i * side + j for i, j in cells)
+    # Module f of the matrix comes from data bit k where f is the k-th data module, otherwise
+    # from the base matrix (which follows the data bits in the gathered bytes).
+    source = [len(positions) + f for f in range(side * side)]
+    for k, f in enumerate(positions):
+        source[f] = k
     return _Layout(
         version=version,
         error=error,
         base=b"".join(bytes(row) for row in matrix),
-        positions=tuple(i * side + j for i, j in cells),
+        positions=positions,
+        gather=itemgetter(*source),
         mask_bits=mask_bits,
         blocks=blocks,
         data_bits=8 * sum(size for size, _ in blocks),

@@ -35,14 +35,16 @@ def _wrap_paragraph(text: str, font: str, size: float, width: float, spacing: fl
     def measure(s: str) -> float:
         return fonts.string_width(font, s, size) + spacing * len(s)
 
-    if measure(text) <= width + spacing:  # the last character's spacing is not drawn
+    # TrueType widths add up (reportlab applies no kerning): a line is measured by its tokens
+    # (single Chinese characters, Latin words and numbers), whose widths the font module keeps.
+    tokens = _TOKENS.findall(text)
+    widths = [measure(token) for token in tokens]
+    if sum(widths) <= width + spacing:  # the last character's spacing is not drawn
         return [text]
-    # TrueType widths add up (reportlab applies no kerning): the line is measured by its tokens.
     width += spacing
     lines: list[str] = []
     line, line_width = "", 0.0
-    for token in _TOKENS.findall(text):
-        token_width = measure(token)
+    for token, token_width in zip(tokens, widths, strict=True):
         if line_width + token_width <= width:
             line, line_width = line + token, line_width + token_width
         elif line and token[0] in _NO_LINE_START:
