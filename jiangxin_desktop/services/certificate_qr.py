@@ -1,8 +1,9 @@
 """A certificate's QR code drawn on a reportlab canvas as vector paths (no raster image).
 
-segno builds the symbol; each row's runs of dark modules become one rectangle of a single
-filled path, written in module units under one scale transformation (integers only, so no
-float formatting per rectangle), and the code prints sharp at any size.
+Each row's runs of dark modules become rectangles of one filled path per row, written in
+module units under one scale transformation (integers only, so no float formatting per
+rectangle; a run is the same string in every row of every code), and the code prints sharp
+at any size.
 
 The mask is fixed (``MASK``) rather than chosen by trying all eight: that search is most
 of segno's time (about 13 of 16 ms a code). A certificate payload is Base32 of signed
@@ -28,6 +29,12 @@ QUIET_ZONE = 4  # modules of blank margin around the symbol (ISO/IEC 18004 minim
 ERROR_LEVEL = "m"  # recovers ~15 % damage; segno raises it when that costs no larger version
 MASK = 4
 _DARK_RUN = re.compile(rb"\x01+")
+_RUNS: dict[tuple[int, int], str] = {}  # (start, end) of a run → its rectangle at y = 0
+
+
+def _run(span: tuple[int, int]) -> str:
+    text = _RUNS[span] = f"{span[0]} 0 {span[1] - span[0]} 1 re"
+    return text
 
 
 def qr_symbol(payload: str, *, mask: int | None = MASK) -> segno.QRCode:
@@ -55,15 +62,17 @@ def draw_qr(
     matrix = symbol.matrix
     count = len(matrix)
     module = size_mm * mm / (count + 2 * quiet_zone)
-    ops = [
-        f"{run.start()} {count - 1 - row_index} {run.end() - run.start()} 1 re"  # y axis points up
-        for row_index, row in enumerate(matrix)
-        for run in _DARK_RUN.finditer(row)
-    ]
+    # One filled path per row at y = 0 (a rectangle per run of dark modules), the origin moved
+    # down a module between rows: the strings depend on the runs only and are reused.
+    rows = []
+    for row in matrix:
+        spans = [_RUNS.get(m.span()) or _run(m.span()) for m in _DARK_RUN.finditer(row)]
+        rows.append(" ".join(spans) + " f 1 0 0 1 0 -1 cm" if spans else "1 0 0 1 0 -1 cm")
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
     canvas.translate(x_mm * mm + quiet_zone * module, y_mm * mm + quiet_zone * module)
     canvas.scale(module, module)
-    canvas.addLiteral("\n".join(ops) + "\nf")
+    canvas.translate(0, count - 1)  # the top row first (the y axis points up)
+    canvas.addLiteral("\n".join(rows))
     canvas.restoreState()
     return symbol

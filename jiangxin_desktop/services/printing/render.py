@@ -26,8 +26,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.printing import fonts
-from jiangxin_desktop.services.printing.elements import BoxElement, TableElement, TextElement
-from jiangxin_desktop.services.printing.fields import Part, fields
+from jiangxin_desktop.services.printing.elements import (
+    BoxElement,
+    ImageElement,
+    LineElement,
+    TableElement,
+    TextElement,
+)
+from jiangxin_desktop.services.printing.fields import Part, fields, literal_text
 from jiangxin_desktop.services.printing.glyphs import check_printable, field_value
 from jiangxin_desktop.services.printing.layout import (
     LEADING,
@@ -119,10 +125,11 @@ def render_document(
         )
         canvas.setTitle(title or template.name)
         canvas.setCreator("jiangxin-desktop")
+        shared = _shared_forms(canvas, template)
         done = 0
         for sheet in sheets:
             for index in range(sheet.page_count):
-                _draw_page(canvas, template, sheet, index, drawers)
+                _draw_page(canvas, template, sheet, index, drawers, shared)
                 canvas.showPage()
                 done += 1
                 if progress is not None:
@@ -158,29 +165,59 @@ def _shown(which: str, index: int, count: int) -> bool:
     )
 
 
-def _draw_page(canvas: Canvas, t: Template, sheet: _Sheet, index: int, drawers: Mapping[str, Drawer]) -> None:
+@dataclass(frozen=True)
+class _Shared:
+    """Elements on every page with nothing to fill in (borders, seal boxes, fixed words) are
+    drawn once into two PDF form XObjects that every page references: a thousand
+    certificates do not format the same border a thousand times, and the file is smaller."""
+
+    back: frozenset[int]  # id() of the images, boxes and lines in the background form
+    front: frozenset[int]  # id() of the texts in the foreground form
+
+
+BACKGROUND, FOREGROUND = "JXSharedBackground", "JXSharedForeground"
+
+
+def _shared_forms(canvas: Canvas, t: Template) -> _Shared:
+    height = t.page.height * mm
+    elements: tuple[ImageElement | BoxElement | LineElement, ...] = (*t.images, *t.boxes, *t.lines)
+    back = [e for e in elements if e.pages == "all" and not (isinstance(e, ImageElement) and e.file is None)]
+    front = [e for e in t.texts if e.pages == "all" and not fields(e.parts)]
+    if back:
+        canvas.beginForm(BACKGROUND)
+        for e in back:
+            if isinstance(e, ImageElement):
+                _draw_image(canvas, e, height)
+            elif isinstance(e, BoxElement):
+                _draw_box(canvas, t, e, height)
+            elif isinstance(e, LineElement):
+                _draw_line(canvas, e, height)
+        canvas.endForm()
+    if front:
+        canvas.beginForm(FOREGROUND)
+        for text in front:
+            _draw_text(canvas, t, text, literal_text(text.parts), height)
+        canvas.endForm()
+    return _Shared(frozenset(map(id, back)), frozenset(map(id, front)))
+
+
+def _draw_page(
+    canvas: Canvas, t: Template, sheet: _Sheet, index: int, drawers: Mapping[str, Drawer], shared: _Shared
+) -> None:
     count = sheet.page_count
     scopes = ({"page": index + 1, "pages": count}, sheet.context)
     height = t.page.height * mm
+    if shared.back:
+        canvas.doForm(BACKGROUND)
     for image in t.images:
-        if image.file is not None and _shown(image.pages, index, count):
-            canvas.drawImage(
-                str(image.file),
-                image.x * mm,
-                height - (image.y + image.height) * mm,
-                image.width * mm,
-                image.height * mm,
-                preserveAspectRatio=True,
-                anchor="c",
-                mask="auto",
-            )
+        if id(image) not in shared.back and image.file is not None and _shown(image.pages, index, count):
+            _draw_image(canvas, image, height)
     for box in t.boxes:
-        if _shown(box.pages, index, count):
+        if id(box) not in shared.back and _shown(box.pages, index, count):
             _draw_box(canvas, t, box, height)
     for line in t.lines:
-        if _shown(line.pages, index, count):
-            _stroke(canvas, line.width, line.dash, line.color)
-            canvas.line(line.x1 * mm, height - line.y1 * mm, line.x2 * mm, height - line.y2 * mm)
+        if id(line) not in shared.back and _shown(line.pages, index, count):
+            _draw_line(canvas, line, height)
     if t.table is not None:
         _draw_table(canvas, t, t.table, sheet.table_pages[index], height)
     for custom in t.customs:
@@ -191,9 +228,29 @@ def _draw_page(canvas: Canvas, t: Template, sheet: _Sheet, index: int, drawers: 
             canvas.saveState()
             drawers[custom.name](canvas, area, sheet.context)
             canvas.restoreState()
+    if shared.front:
+        canvas.doForm(FOREGROUND)
     for text in t.texts:
-        if _shown(text.pages, index, count):
+        if id(text) not in shared.front and _shown(text.pages, index, count):
             _draw_text(canvas, t, text, _fill(t, text.where, text.parts, scopes), height)
+
+
+def _draw_image(canvas: Canvas, image: ImageElement, height: float) -> None:
+    canvas.drawImage(
+        str(image.file),
+        image.x * mm,
+        height - (image.y + image.height) * mm,
+        image.width * mm,
+        image.height * mm,
+        preserveAspectRatio=True,
+        anchor="c",
+        mask="auto",
+    )
+
+
+def _draw_line(canvas: Canvas, line: LineElement, height: float) -> None:
+    _stroke(canvas, line.width, line.dash, line.color)
+    canvas.line(line.x1 * mm, height - line.y1 * mm, line.x2 * mm, height - line.y2 * mm)
 
 
 @lru_cache(maxsize=64)
