@@ -1,4 +1,4 @@
-"""``jiangxin-desktop print roster|signin``: class documents as PDF files."""
+"""``jiangxin-desktop print roster|signin|certificates``: class documents and certificates as PDF files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from jiangxin_desktop.cli.output import emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    printing = sub.add_parser("print", help="打印文书（PDF）：花名册、签到表").add_subparsers(
+    printing = sub.add_parser("print", help="打印文书（PDF）：花名册、签到表、证书").add_subparsers(
         dest="print_command", required=True
     )
     p = printing.add_parser("roster", parents=[common], help="培训班花名册（A4 横向，按角色脱敏）")
@@ -24,6 +24,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--out", required=True, help="PDF 文件")
     p.add_argument("--template", help="用另一个模板文件（默认 forms/signin.toml）")
     p.set_defaults(handler=cmd_signin)
+    p = printing.add_parser(
+        "certificates", parents=[common], help="培训班的证书（A4 横向，一人一页，带核验二维码）"
+    )
+    p.add_argument("--class", dest="class_code", required=True, help="培训班编号")
+    p.add_argument(
+        "--number",
+        dest="numbers",
+        action="extend",
+        nargs="+",
+        metavar="NUMBER",
+        help="只打印这些证书编号（可写多个；默认打印本班全部有效证书）",
+    )
+    p.add_argument("--out", required=True, help="PDF 文件")
+    p.add_argument("--template", help="用另一个模板文件（默认 forms/certificate.toml）")
+    p.set_defaults(handler=cmd_certificates)
 
 
 def _template(args) -> Path | None:
@@ -57,4 +72,23 @@ def cmd_signin(args) -> int:
         f"{result['file']}"
     )
     emit({k: result[k] for k in ("file", "pages", "rows")}, as_json=args.json, text=text)
+    return 0
+
+
+def cmd_certificates(args) -> int:
+    from jiangxin_desktop.services.printing.certificate_documents import print_certificates
+
+    ctx = open_cli_context(args)
+    try:
+        result = print_certificates(
+            ctx, args.class_code, Path(args.out), numbers=args.numbers, template=_template(args)
+        )
+    finally:
+        ctx.close()
+    reissued = f"（其中补发 {result['reissued']} 份）" if result["reissued"] else ""
+    text = (
+        f"已打印培训班 {result['class']} 的证书 {result['certificates']} 份{reissued}，"
+        f"共 {result['pages']} 页：{result['file']}"
+    )
+    emit(result, as_json=args.json, text=text)
     return 0

@@ -139,6 +139,7 @@ def action_labels() -> dict[str, str]:
         "roster.export": tr("导出花名册"),
         "print.roster": tr("打印花名册"),
         "print.signin": tr("打印签到表"),
+        "print.certificates": tr("打印证书"),
         "certificate.issue": tr("发放证书"),
         "certificate.reprint": tr("补发证书"),
         "certificate.revoke": tr("撤销证书"),
@@ -171,6 +172,7 @@ def object_labels() -> dict[str, str]:
         "assessment": tr("考核"),
         "signing_key": tr("签名密钥"),
         "retention": tr("保存期限"),
+        "certificate": tr("证书"),
     }
 
 

@@ -1,6 +1,12 @@
 """Certificate QR benchmark: 1,000 unique signed QR codes drawn into one PDF.
 
     PYTHONPATH=. .venv/bin/python tests/benchmarks/certificate_bench.py [--count 1000] [--runs 5] [--check]
+    PYTHONPATH=. .venv/bin/python tests/benchmarks/certificate_bench.py --template [--runs 5] [--check]
+
+``--template`` measures the real thing instead: 1,000 certificates (CertificatePage objects
+built in memory with unique signed payloads, no database) printed through forms/certificate.toml
+by render_document with the ``qr`` drawer of certificate_documents (certificate_qr.draw_qr),
+beside the same template with a drawer using reportlab's QrCodeWidget, and without QR codes.
 
 Each page is simple (number, name, QR code 22 mm). Prints medians over several runs of:
 signing the payloads; building the QR symbols alone (segno); the PDF with text only (the
@@ -37,8 +43,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from jiangxin_desktop.domain.masking import mask_id, mask_name
 from jiangxin_desktop.paths import resources_dir
+from jiangxin_desktop.services.certificate_pages import CertificatePage
 from jiangxin_desktop.services.certificate_payload import CertificateClaims, sign_payload
-from jiangxin_desktop.services.certificate_qr import draw_qr, qr_symbol
+from jiangxin_desktop.services.certificate_qr import MASK, draw_qr, qr_symbol
+from jiangxin_desktop.services.printing import DrawArea, load_template, render_document, shipped_template
+from jiangxin_desktop.services.printing.certificate_documents import (
+    DRAWERS,
+    QR_PAYLOAD,
+    certificate_contexts,
+)
+from jiangxin_desktop.services.qr_matrix import qr_matrix
 from jiangxin_desktop.services.security.signing import StationSigner, key_id_for
 
 FONT = "WenQuanYi"
@@ -113,12 +127,88 @@ def check(pdf: bytes, payload: str) -> str:
     return "ok" if decoded.strip() == payload else f"FAILED: read {decoded.strip()[:40]!r}"
 
 
+def certificate_pages(
+    data: list[tuple[str, CertificateClaims]], payloads: list[str]
+) -> list[CertificatePage]:
+    rng = random.Random(7)
+    return [
+        CertificatePage(
+            number=c.number,
+            certificate_type="职业技能等级证书",
+            name=name,
+            sex=rng.choice("男女"),
+            masked_id=c.masked_id,
+            project_name="康养服务技能培训",
+            occupation_code=c.occupation_code,
+            occupation_name=c.occupation_name,
+            level="五级/初级工",
+            class_code="320706001-2026-001",
+            class_name="养老护理员（初级）2026年第1期",
+            start_date=date(2026, 9, 8),
+            end_date=date(2026, 9, 21),
+            class_hours=40,
+            institution_name="海州区示例职业技能培训中心",
+            station_code="320706001",
+            station_name="海州区新南街道人社服务站",
+            issue_date=c.issue_date,
+            reissued=i % 50 == 0,
+            reissue_count=int(i % 50 == 0),
+            reissued_on=date(2027, 1, 6) if i % 50 == 0 else None,
+            qr_payload=payload,
+        )  # fmt: skip
+        for i, ((name, c), payload) in enumerate(zip(data, payloads, strict=True))
+    ]
+
+
+def widget_area(canvas: Canvas, area: DrawArea, context) -> None:
+    """The ``qr`` drawer with reportlab's QrCodeWidget instead of certificate_qr.draw_qr."""
+    widget = QrCodeWidget(context[QR_PAYLOAD], barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    size = min(area.width, area.height)
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, area.left, area.bottom)
+
+
+def template_main(args, data: list[tuple[str, CertificateClaims]], payloads: list[str]) -> int:
+    template = load_template(shipped_template("certificate"))
+    contexts = certificate_contexts(certificate_pages(data, payloads))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "证书.pdf"
+
+        def render(drawer) -> int:
+            render_document(template, contexts, out, drawers={"qr": drawer})
+            return out.stat().st_size
+
+        render(DRAWERS["qr"])  # warm up: fonts loaded, subset tables built once per process
+        plain_s, plain_size = timed(lambda: render(lambda *_: None), args.runs)
+        ours_s, ours_size = timed(lambda: render(DRAWERS["qr"]), args.runs)
+        if args.check:
+            render(DRAWERS["qr"])
+            checked = check(out.read_bytes(), payloads[0])
+        rl_s, rl_size = timed(lambda: render(widget_area), args.widget_runs) if args.widget_runs else (0, 0)
+    assert isinstance(ours_size, int) and isinstance(rl_size, int) and isinstance(plain_size, int)
+    print(
+        f"{args.count} certificates through forms/certificate.toml + render_document (A4 landscape, QR 30 mm)"
+    )
+    print(f"medians of {args.runs} runs ({args.widget_runs} for QrCodeWidget)")
+    print(f"template, no QR code:             {plain_s:6.3f} s  ({plain_size / 1e6:.1f} MB)")
+    print(f"template + draw_qr (the program):  {ours_s:6.3f} s  ({ours_size / 1e6:.1f} MB)  target ≤ 3 s")
+    if rl_s:
+        print(f"template + QrCodeWidget:           {rl_s:6.3f} s  ({rl_size / 1e6:.1f} MB)")
+        print(f"ratio draw_qr / QrCodeWidget: {ours_s / rl_s:.2f} (QrCodeWidget {rl_s / ours_s:.1f}× slower)")
+    if args.check:
+        print(f"page 1 read back at 300 dpi: {checked}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--widget-runs", type=int, default=1)
     parser.add_argument("--check", action="store_true", help="read page 1's code back (pdftoppm, zbarimg)")
+    parser.add_argument("--template", action="store_true", help="whole certificates: template + engine")
     args = parser.parse_args()
 
     pdfmetrics.registerFont(TTFont(FONT, str(resources_dir() / "fonts" / "wqy-microhei.ttc"), subfontIndex=0))
@@ -128,8 +218,11 @@ def main() -> int:
 
     sign_s, payloads = timed(lambda: [sign_payload(signer, c) for _, c in data], args.runs)
     assert isinstance(payloads, list) and len(set(payloads)) == args.count
+    if args.template:
+        return template_main(args, data, payloads)
     pages = [(c.number, name, p) for (name, c), p in zip(data, payloads, strict=True)]
     symbols_s, _ = timed(lambda: [qr_symbol(p) for p in payloads], args.runs)
+    matrices_s, _ = timed(lambda: [qr_matrix(p, error="m", mask=MASK) for p in payloads], args.runs)
     text_s, _ = timed(lambda: build_pdf(pages, None), args.runs)
     ours_s, ours_pdf = timed(lambda: build_pdf(pages, ours), args.runs)
     rl_s, rl_pdf = timed(lambda: build_pdf(pages, reportlab_widget), args.widget_runs)
@@ -141,8 +234,9 @@ def main() -> int:
     print(f"payload: {min(lengths)}–{max(lengths)} characters, QR versions {versions} (first 200)")
     print(f"sign payloads:                 {sign_s:6.3f} s")
     print(f"QR symbols alone (segno):      {symbols_s:6.3f} s")
+    print(f"same symbols with qr_matrix:   {matrices_s:6.3f} s  (what draw_qr uses)")
     print(f"PDF, text only:                {text_s:6.3f} s")
-    print(f"PDF + draw_qr (segno paths):   {ours_s:6.3f} s  ({len(ours_pdf) / 1e6:.1f} MB)")
+    print(f"PDF + draw_qr (vector paths):  {ours_s:6.3f} s  ({len(ours_pdf) / 1e6:.1f} MB)")
     print(f"PDF + reportlab QrCodeWidget:  {rl_s:6.3f} s  ({len(rl_pdf) / 1e6:.1f} MB)")
     ours_qr, rl_qr = ours_s - text_s, rl_s - text_s
     print(f"QR drawing alone: draw_qr {ours_qr:.3f} s, QrCodeWidget {rl_qr:.3f} s")

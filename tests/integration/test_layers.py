@@ -23,6 +23,7 @@ CORE = [
     "jiangxin_desktop.services.backup",
     "jiangxin_desktop.services.audit_trail",
     "jiangxin_desktop.services.printing.class_documents",
+    "jiangxin_desktop.services.printing.certificate_documents",
     "jiangxin_desktop.cli.print_commands",
     "jiangxin_desktop.services.certificates",
     "jiangxin_desktop.services.certificate_qr",

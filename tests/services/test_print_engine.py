@@ -285,3 +285,30 @@ def test_wrap_keeps_numbers_whole_and_punctuation_off_the_line_start():
     assert "".join(lines) == "离校未就业高校毕业生，失业人员"
     assert wrap("编号 320706199803150021", "wqy-microhei", 9, 100)[-1] == "320706199803150021"
     assert "".join(wrap("320706199803150021", "wqy-microhei", 9, 40)) == "320706199803150021"
+
+
+def test_letter_spacing_widens_lines_and_wrapping_counts_it():
+    from jiangxin_desktop.services.printing import fonts
+
+    text = "培训合格证书培训合格证书"
+    plain = fonts.string_width("uming", text, 20)
+    assert wrap(text, "uming", 20, plain + 1) == [text]
+    spaced = wrap(text, "uming", 20, plain + 1, spacing=10)  # 11 gaps of 10 pt do not fit
+    assert len(spaced) == 2 and "".join(spaced) == text
+    assert wrap(text, "uming", 20, plain + 110 + 1, spacing=10) == [text]  # the last gap is not drawn
+
+
+def test_fixed_elements_are_one_shared_form_and_empty_texts_print_nothing(tmp_path):
+    spaced = CERTIFICATE.replace('text = "培训合格证书"', 'text = "培训合格证书"\nletter_spacing = 8')
+    spaced += '\n[[text]]\ntext = "{mark}"\nx = 150\ny = 20\nsize = 14\n'
+    template = load_template(write(tmp_path, spaced))
+    contexts = [
+        {"trainee": {"name": f"学员{i}", "id": "320706********0021"}, "mark": "补发" if i == 2 else ""}
+        for i in range(3)
+    ]
+    result = render_document(template, contexts, tmp_path / "c.pdf", drawers={"qr": lambda *_: None})
+    pages = pdf_pages(result.file)
+    assert len(pages) == 3 and all("（盖章）" in p for p in pages)
+    assert ["补发" in p for p in pages] == [False, False, True]
+    data = result.file.read_bytes()
+    assert data.count(b"/Subtype /Form") == 2  # the seal box and the fixed title, once for all pages

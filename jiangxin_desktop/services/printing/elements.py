@@ -15,7 +15,7 @@ ALIGN = ("left", "center", "right")
 RoleReader = Callable[[Reader, str, str], str]
 TEXT_KEYS = (
     *("name", "text", "x", "y", "width", "size", "font", "align", "leading", "fit", "pages"),
-    *("label", "color"),
+    *("label", "color", "letter_spacing"),
 )
 
 
@@ -82,6 +82,7 @@ class TextElement:
     pages: str
     label: str
     color: str | None
+    letter_spacing: float  # pt of extra space after each character (a certificate's title)
 
     @classmethod
     def read(cls, r: Reader, page: Page, role: RoleReader) -> TextElement:
@@ -110,6 +111,7 @@ class TextElement:
             pages=r.choice("pages", PAGES, "all"),
             label=r.text("label", ""),
             color=r.color("color"),
+            letter_spacing=r.number("letter_spacing", 0.0, low=0, high=72),
         )
 
 

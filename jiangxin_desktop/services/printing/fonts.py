@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -86,6 +87,8 @@ def font_path(spec: FontSpec) -> Path:
 def load_font(key: str) -> str:
     """Register the font with reportlab once per process; returns its reportlab name."""
     spec = font_spec(key)
+    if key in _loaded:  # called for every string drawn or measured: no lock once loaded
+        return spec.pdf_name
     with _lock:
         _fix_to_unicode()
         if key not in _loaded:
@@ -127,4 +130,11 @@ def ascent(key: str) -> float:
 
 
 def string_width(key: str, text: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, load_font(key), size)
+    return _unit_width(key, text) * size
+
+
+@lru_cache(maxsize=16384)
+def _unit_width(key: str, text: str) -> float:
+    """Width at 1 pt. Line breaking measures the same characters and words again and again
+    (a thousand certificates share most of their text), so widths are kept by string."""
+    return pdfmetrics.stringWidth(text, load_font(key), 1.0)

@@ -62,10 +62,11 @@ def find_missing(template: Template, contexts: Sequence[Mapping[str, Any]]) -> l
         for f in fields(parts):
             value = field_value(template, where, f.path, scopes)
             for ch in fonts.missing_characters(key, value):
-                found[MissingGlyph(subject, label or f.path, ch, key)] = None
+                found[MissingGlyph(subject, label or labels.get(f.path, f.path), ch, key)] = None
 
     for context in contexts:
         subject = as_text(context.get("_subject"))
+        labels: Mapping[str, str] = context.get("_labels") or {}  # field → its name in messages
         scopes = (PAGE_SCOPE, context)
         for e in template.texts:
             check(e.parts, e.font, e.label, e.where, scopes, subject)

@@ -21,39 +21,50 @@ _TOKENS = re.compile(r"[A-Za-z0-9*.,:/@_+\-]+|\s|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』】”’,.;:?!)%")
 
 
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` points (explicit newlines kept)."""
+def wrap(text: str, font: str, size: float, width: float, spacing: float = 0.0) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` points (explicit newlines kept).
+
+    ``spacing`` is extra space after each character (letter spacing, points)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, font, size, width))
+        lines.extend(_wrap_paragraph(paragraph, font, size, width, spacing))
     return lines
 
 
-def _wrap_paragraph(text: str, font: str, size: float, width: float) -> list[str]:
-    if fonts.string_width(font, text, size) <= width:
+def _wrap_paragraph(text: str, font: str, size: float, width: float, spacing: float) -> list[str]:
+    def measure(s: str) -> float:
+        return fonts.string_width(font, s, size) + spacing * len(s)
+
+    # TrueType widths add up (reportlab applies no kerning): a line is measured by its tokens
+    # (single Chinese characters, Latin words and numbers), whose widths the font module keeps.
+    tokens = _TOKENS.findall(text)
+    widths = [measure(token) for token in tokens]
+    if sum(widths) <= width + spacing:  # the last character's spacing is not drawn
         return [text]
+    width += spacing
     lines: list[str] = []
-    line = ""
-    for token in _TOKENS.findall(text):
-        candidate = line + token
-        if fonts.string_width(font, candidate, size) <= width:
-            line = candidate
+    line, line_width = "", 0.0
+    for token, token_width in zip(tokens, widths, strict=True):
+        if line_width + token_width <= width:
+            line, line_width = line + token, line_width + token_width
         elif line and token[0] in _NO_LINE_START:
-            line = candidate  # a little over the edge rather than "，" at the start of a line
+            # a little over the edge rather than "，" at the start of a line
+            line, line_width = line + token, line_width + token_width
         elif token.isspace():
             lines.append(line)
-            line = ""
+            line, line_width = "", 0.0
         else:
             if line:
                 lines.append(line.rstrip())
             line = token
-            while fonts.string_width(font, line, size) > width and len(line) > 1:
+            while measure(line) > width and len(line) > 1:
                 # a token wider than the line (a long number): break it by characters
                 cut = len(line) - 1
-                while cut > 1 and fonts.string_width(font, line[:cut], size) > width:
+                while cut > 1 and measure(line[:cut]) > width:
                     cut -= 1
                 lines.append(line[:cut])
                 line = line[cut:]
+            line_width = measure(line)
     lines.append(line)
     return lines
 

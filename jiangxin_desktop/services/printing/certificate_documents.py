@@ -1,0 +1,171 @@
+"""Certificates (证书) printed through ``forms/certificate.toml``: one page per certificate.
+
+The pages come from ``CertificateService.pages`` (which enforces who may print and refuses a
+revoked certificate); each becomes a template context (:func:`certificate_context`) and its
+signed payload is drawn as a vector QR code in the template's ``[[custom]] name = "qr"`` area.
+A print is audited (``print.certificates``) with the class, the count and the certificate
+numbers, never names or ID numbers. A cancelled print (``progress`` raising) leaves neither a
+file nor an audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.certificate_pages import CertificatePage
+from jiangxin_desktop.services.certificate_qr import draw_qr
+from jiangxin_desktop.services.printing.render import DrawArea, Drawer, render_document
+from jiangxin_desktop.services.printing.templates import load_template, shipped_template
+from jiangxin_desktop.store.journal import audit
+
+REISSUE_MARK = "补发"
+QR_PAYLOAD = "_qr_payload"  # the context key the ``qr`` drawer reads (not a printable field)
+_DIGITS = "〇一二三四五六七八九"
+
+# What each field is called when a font cannot draw one of its characters.
+FIELD_LABELS = {
+    "name": "姓名",
+    "sex": "性别",
+    "id_number": "身份证号",
+    "certificate_type": "证书类型",
+    "project": "培训项目",
+    "course": "职业（工种）和等级",
+    "occupation_name": "职业（工种）",
+    "level": "等级",
+    "institution": "承训机构",
+    "station": "发证机构",
+    "class_name": "培训班名称",
+}
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _number_cn(n: int) -> str:
+    """1–31 as a certificate writes it: 一, 十, 十二, 二十, 二十一."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+
+
+def chinese_date(d: date) -> str:
+    """``2026-12-20`` → 二〇二六年十二月二十日 (the issue date of a formal certificate)."""
+    year = "".join(_DIGITS[int(c)] for c in str(d.year))
+    return f"{year}年{_number_cn(d.month)}月{_number_cn(d.day)}日"
+
+
+def certificate_context(page: CertificatePage) -> dict[str, Any]:
+    """The fields ``forms/certificate.toml`` can use (forms/README.md lists them)."""
+    course = f"{page.occupation_name}（{page.level}）" if page.level else page.occupation_name
+    return {
+        "_subject": f"学员 {page.name}",
+        "_labels": FIELD_LABELS,
+        QR_PAYLOAD: page.qr_payload,
+        "number": page.number,
+        "certificate_type": page.certificate_type,
+        "name": page.name,
+        "sex": page.sex,
+        "id_number": page.masked_id,
+        "project": page.project_name,
+        "occupation_code": page.occupation_code,
+        "occupation_name": page.occupation_name,
+        "level": page.level,
+        "course": course,
+        "class_code": page.class_code,
+        "class_name": page.class_name,
+        "start_date": _day(page.start_date),
+        "end_date": _day(page.end_date),
+        "hours": page.class_hours,
+        "institution": page.institution_name,
+        "station": page.station_name,
+        "station_code": page.station_code,
+        "issue_date": _day(page.issue_date),
+        "issue_date_cn": chinese_date(page.issue_date),
+        "reissue_mark": REISSUE_MARK if page.reissued else "",
+        "reissue_note": f"补发日期：{_day(page.reissued_on)}" if page.reissued and page.reissued_on else "",
+    }
+
+
+def certificate_contexts(pages: Sequence[CertificatePage]) -> list[dict[str, Any]]:
+    return [certificate_context(p) for p in pages]
+
+
+def draw_qr_area(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) -> None:
+    """The ``qr`` drawer: the payload's QR code, the largest square centred in the area."""
+    side = min(area.width, area.height)
+    left = area.left + (area.width - side) / 2
+    bottom = area.bottom + (area.height - side) / 2
+    draw_qr(canvas, context[QR_PAYLOAD], left / mm, bottom / mm, side / mm)
+
+
+DRAWERS: dict[str, Drawer] = {"qr": draw_qr_area}
+
+
+def _wanted(numbers: Sequence[str] | None) -> list[str] | None:
+    if numbers is None:
+        return None
+    wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
+    if not wanted:
+        raise KnownError("没有选择要打印的证书。请选择一份或多份证书后再打印。")
+    return wanted
+
+
+def print_certificates(
+    ctx,
+    class_code: str,
+    out: Path,
+    *,
+    numbers: Sequence[str] | None = None,
+    template: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Print the class's valid certificates (or only ``numbers``) into one PDF, a page each.
+
+    Returns ``{"file", "pages", "certificates", "class", "reissued"}``. ``progress(done, total)``
+    is called after each page and may raise to cancel: then nothing is written or audited."""
+    user = ctx.acting.require("clerk", "admin", action="打印证书")
+    klass = ctx.classes.get(class_code)
+    wanted = _wanted(numbers)
+    pages = ctx.certificates.pages(klass.code, wanted)
+    if not pages:
+        if ctx.certificates.list(klass.code):
+            raise KnownError(f"培训班 {klass.code} 的证书都已撤销，没有可打印的证书。")
+        raise KnownError(
+            f"培训班 {klass.code} 还没有发放证书。请先发证（已结业的班，为考核合格的学员发放证书），再打印。"
+        )
+    t = load_template(template or shipped_template("certificate"))
+    title = f"{klass.name} 证书" if wanted is None else f"{klass.name} 证书（{len(pages)} 份）"
+    result = render_document(
+        t, certificate_contexts(pages), out, drawers=DRAWERS, title=title, progress=progress
+    )
+    reissued = sum(1 for p in pages if p.reissued)
+    with ctx.db.write() as session:
+        audit(
+            session,
+            actor=user.username,
+            action="print.certificates",
+            object_type="training_class",
+            object_id=klass.uuid,
+            after={
+                "class": klass.code,
+                "certificates": len(pages),
+                "reissued": reissued,
+                "pages": result.pages,
+                "numbers": [p.number for p in pages],
+                "template": t.name,
+            },
+        )
+    return {
+        "file": str(result.file),
+        "pages": result.pages,
+        "certificates": len(pages),
+        "class": klass.code,
+        "reissued": reissued,
+    }
