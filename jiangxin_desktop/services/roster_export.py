@@ -14,11 +14,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
 
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.spreadsheet_safety import safe_cell_text
 from jiangxin_desktop.store.journal import audit
+from jiangxin_desktop.store.models import Certificate
 
 ROSTER_COLUMNS = (
     ("序号", 6),
@@ -136,6 +138,7 @@ def roster_rows(ctx, klass, *, full: bool) -> list[dict]:
     codes = ctx.codes
     details = {r.uuid: r for r in (ctx.registry.get(e.trainee_uuid) for e in enrolled)}
     level = level_label(ctx, klass)
+    certificates = _valid_certificates(ctx, klass.uuid)
     rows = []
     for i, e in enumerate(enrolled, start=1):
         person = details[e.trainee_uuid]
@@ -156,13 +159,24 @@ def roster_rows(ctx, klass, *, full: bool) -> list[dict]:
             klass.occupation_code,
             klass.occupation_name,
             level,
-            "",  # certificate numbers come with printing certificates
+            certificates.get(e.uuid, ""),
             amount if amount is not None else "",
             "个人" if amount is not None else "",
             "；".join(notes),
         )
         rows.append(dict(zip(ROSTER_FIELDS, values, strict=True)))
     return rows
+
+
+def _valid_certificates(ctx, class_uuid: str) -> dict[str, str]:
+    """Enrolment uuid → number of its valid certificate (a revoked one is not shown)."""
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Certificate.enrollment_uuid, Certificate.number).where(
+                Certificate.class_uuid == class_uuid, Certificate.status == "valid"
+            )
+        ).all()
+    return {enrollment: number for enrollment, number in rows}
 
 
 def export_roster(ctx, class_code: str, out: Path) -> dict:

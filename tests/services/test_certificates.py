@@ -199,3 +199,15 @@ def test_demo_data_issues_certificates_for_the_finished_class(demo_context):
     assert checked.valid and checked.claims is not None
     assert (checked.claims.masked_name, checked.claims.number) == ("李*", rare.number)
     assert rare.to_json()["issue_date"] == date.today().isoformat()
+
+
+def test_the_roster_shows_valid_certificate_numbers_only(demo_context):
+    from jiangxin_desktop.services.roster_export import roster_rows
+
+    ctx = demo_context
+    klass = finished_class(ctx, ("pass", "pass", "fail"), first_seq=131)
+    issued = ctx.certificates.issue(klass.code, issue_date=AFTER).issued
+    login(ctx, "reviewer")
+    ctx.certificates.revoke(issued[1].number, "考核材料不实")
+    rows = roster_rows(ctx, ctx.classes.get(klass.code), full=False)
+    assert [r["certificate_number"] for r in rows] == [issued[0].number, "", ""]
