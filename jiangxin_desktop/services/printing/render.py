@@ -46,6 +46,12 @@ from jiangxin_desktop.services.printing.layout import (
 )
 from jiangxin_desktop.services.printing.templates import Template
 
+# Page streams compressed but not also ASCII85-encoded: the pure-Python encoder was a third of
+# the time of 1,000 certificates, and a binary PDF is 20 % smaller. reportlab reads this global
+# while it writes; it is set once for the whole program (no other PDF here wants ASCII85), so
+# renders in a worker thread and in the window cannot switch it under each other.
+rl_config.useA85 = 0
+
 
 @dataclass(frozen=True)
 class DrawArea:
@@ -111,10 +117,6 @@ def render_document(
             f"无法在 {out.parent} 中写入文件：{exc.strerror or exc}。请换一个位置保存。"
         ) from exc
     tmp = Path(tmp_name)
-    # Page streams compressed but not also ASCII85-encoded: the pure-Python encoder was a third
-    # of the time of 1,000 certificates, and a binary PDF is 20 % smaller. reportlab reads the
-    # setting while it writes, so it is set for this document and put back afterwards.
-    a85, rl_config.useA85 = rl_config.useA85, 0
     try:
         page = template.page
         canvas = Canvas(
@@ -141,7 +143,6 @@ def render_document(
     except OSError as exc:
         raise KnownError(f"无法写入 {out}：{exc.strerror or exc}。请换一个位置保存。") from exc
     finally:
-        rl_config.useA85 = a85
         tmp.unlink(missing_ok=True)
     return RenderResult(out, total, sum(s.rows for s in sheets), len(sheets))
 
