@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
+from sqlalchemy import func, select
 
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.records import TraineeRecord
 from jiangxin_desktop.services.roster_import import _plan, _write, import_roster
 from jiangxin_desktop.services.roster_reader import read_roster
 from jiangxin_desktop.services.security.roles import PermissionDenied
+from jiangxin_desktop.store.models import OutboxEntry, Trainee
 from tests.services.classes_helpers import login, opened_class, person
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
@@ -114,3 +118,33 @@ def test_a_change_between_preview_and_write_imports_nothing(demo_context, tmp_pa
         _write(demo_context, klass.uuid, klass.code, plan, path, parsed)
     assert demo_context.enrollments.list(klass.uuid) == []
     assert demo_context.search.count("学员丁", include_inactive=True)[0] == 0
+
+
+def test_outbox_carries_each_imported_record_as_the_single_record_path_does(demo_context, tmp_path):
+    """The bulk outbox entries (built in SQL) hold what TraineeRecord/EnrollmentRecord.to_json send."""
+    klass = opened_class(demo_context)
+    known = person(demo_context, birth="19900101", seq=50)
+    with demo_context.db.read() as s:
+        before = s.scalar(select(func.coalesce(func.max(OutboxEntry.seq), 0)))
+    demo_context.acting.travels = True  # as at a real station
+    rows = people(3)
+    rows[1][5] = 'SY-"引号"\\反斜杠'  # JSON escaping done by SQLite
+    path = roster(tmp_path, rows + [["钱小满", known.id_number, "", "", "", ""]])
+    result = import_roster(demo_context, klass.code, path)
+    assert (result.imported, result.registered) == (4, 3)
+    with demo_context.db.read() as s:
+        entries = s.execute(
+            select(OutboxEntry.entity, OutboxEntry.entity_uuid, OutboxEntry.version, OutboxEntry.payload_json)
+            .where(OutboxEntry.seq > before)
+            .order_by(OutboxEntry.seq)
+        ).all()
+        trainees = {
+            t.uuid: TraineeRecord.from_row(t).to_json()
+            for t in s.scalars(select(Trainee).where(Trainee.id_number.in_([r[1] for r in rows])))
+        }
+    enrolments = {e.uuid: e.to_json() for e in demo_context.enrollments.list(klass.uuid)}
+    assert [e.entity for e in entries] == ["trainee"] * 3 + ["enrollment"] * 4  # the known person: no
+    assert all(e.version == 1 for e in entries)
+    sent = {e.entity_uuid: json.loads(e.payload_json) for e in entries}
+    assert sent == trainees | enrolments
+    assert {p["evidence_number"] for p in trainees.values()} >= {'SY-"引号"\\反斜杠'}
