@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import time
 
 import pytest
 from sqlalchemy import text
@@ -90,3 +91,27 @@ def test_deferred_index_indexes_bulk_rows_and_restores_trigger(db):
             text("SELECT name FROM trainee_fts WHERE trainee_fts MATCH '\"3800000\"' ORDER BY rowid")
         )
         assert hits.scalars().all() == ["赵钱孙", "赵钱李"]
+
+
+def test_commits_do_not_checkpoint_a_thread_folds_the_log_in(db):
+    """The writer's COMMIT never runs the checkpoint; the background thread does, after writes."""
+    with db.write() as s:
+        assert s.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
+        s.execute(text("CREATE TABLE filler (x TEXT)"))
+        s.execute(
+            text(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                "INSERT INTO filler SELECT randomblob(1500) FROM n"
+            )
+        )  # ~1,200 log pages: more than SQLite's own threshold of 1,000
+    checkpointer = db._checkpointer
+    assert checkpointer is not None
+    deadline = time.monotonic() + 20
+    while checkpointer.runs == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert checkpointer.runs >= 1 and checkpointer.last_error is None
+    with db.read() as s:  # every frame of the log is already in the main file
+        busy, frames, done = s.execute(text("PRAGMA wal_checkpoint(PASSIVE)")).one()
+    assert busy == 0 and frames >= 1000 and done == frames
+    db.dispose()  # stops the thread
+    assert not checkpointer._thread.is_alive()
