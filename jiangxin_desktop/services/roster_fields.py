@@ -61,6 +61,7 @@ _FULLWIDTH_ALNUM = {
     **{0xFF41 + i: 0x61 + i for i in range(26)},
     0x3000: 0x20,
 }
+_NO_CODES: Mapping[str, str] = {}
 _HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 
 
@@ -135,13 +136,14 @@ class RowChecker:
             "phone": self._check_phone,
             "bank_card": self._check_card,
         }
-        # (field, column index, checker, may be empty)
+        # (field, column index, checker, may be empty, cell text → code for the usual spellings)
         self.columns = [
             (
                 f,
                 columns[f],
                 handlers.get(f) or (self._check_code if f in self.lookups else self._check_text),
                 f not in _REQUIRED,
+                self.lookups[f].keys if f in self.lookups else _NO_CODES,
             )
             for f in ROSTER_FIELDS
             if f in columns
@@ -159,9 +161,14 @@ class RowChecker:
     def check(self, cells: Sequence[object]) -> CheckedRow:
         out = CheckedRow(values=self.blank.copy())
         width = len(cells)
-        for name, index, handler, optional in self.columns:
+        values = out.values
+        for name, index, handler, optional, codes in self.columns:
             cell = cells[index] if index < width else ""
             if isinstance(cell, str):
+                code = codes.get(cell)
+                if code is not None:  # a coded cell spelled as usual ("汉族", "初中"): nothing to check
+                    values[name] = code
+                    continue
                 if optional and (not cell or cell in PLACEHOLDERS):
                     continue
                 text = cell.strip()

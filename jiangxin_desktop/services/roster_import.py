@@ -219,7 +219,8 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
         or 0
     )
     header = parsed.columns
-    group_list = codes["target_group"]
+    groups = {entry.code: entry for entry in codes["target_group"]}
+    capacity, start_date = klass.capacity, klass.start_date  # ORM attributes, read once
     rules = catalog.rules
     allowed_groups = set(project.target_groups) if project is not None and project.target_groups else None
     project_name = project.name if project is not None else ""
@@ -248,7 +249,7 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
         evidence_number = (
             v["evidence_number"] or (person.evidence_number if same_group and person else "") or ""
         )
-        entry = group_list.get(group)
+        entry = groups.get(group)
         if entry is None:
             refuse(r.row, "target_group", "请填写人员类别")
             continue
@@ -264,6 +265,7 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
             continue
         history = others.get(person.uuid) if person else None
         history_birth = person.birth_date if person else None
+        birth_and_sex = None if person else _birth_and_sex(number)
         if (
             history and history_birth
         ):  # the full rules: earlier subsidised trainings, levels, overlapping dates
@@ -278,15 +280,19 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
             )
             problems, warnings = verdict.problems, verdict.warnings
         else:  # nobody else to compare with: age and capacity
-            birth = person.birth_date if person else _birth_and_sex(number)[0]
-            age = age_on(birth, klass.start_date)
+            if birth_and_sex is not None:
+                birth = birth_and_sex[0]
+            else:
+                assert person is not None
+                birth = person.birth_date
+            age = age_on(birth, start_date)
             problems, warnings = [], []
             if age < rules.min_age:
-                problems.append(f"开班时（{klass.start_date}）只有 {age} 岁，须年满 {rules.min_age} 岁")
+                problems.append(f"开班时（{start_date}）只有 {age} 岁，须年满 {rules.min_age} 岁")
             if rules.max_age is not None and age > rules.max_age:
                 problems.append(f"开班时 {age} 岁，超过 {rules.max_age} 岁的上限")
-            if enrolled >= klass.capacity:
-                problems.append(f"培训班已满（计划 {klass.capacity} 人）")
+            if enrolled >= capacity:
+                problems.append(f"培训班已满（计划 {capacity} 人）")
         if allowed_groups is not None and group not in allowed_groups:
             problems.append(f"人员类别“{entry.label}”不在项目“{project_name}”的培训对象内")
         if problems:
@@ -297,10 +303,11 @@ def _plan(ctx, session: Session, class_uuid: str, parsed: ParsedRoster) -> _Plan
                 (r.row, f"名册姓名“{v['name']}”与已登记的“{person.name}”不同，以登记信息为准")
             )
         trainee_uuid = person.uuid if person else next(fresh_ids)
-        if person is None:
+        if birth_and_sex is not None:  # a new person
             plan.register.append(
                 {
                     **v,
+                    "birth_and_sex": birth_and_sex,
                     "uuid": trainee_uuid,
                     "target_group": group,
                     "evidence_type": evidence_type or None,
@@ -362,8 +369,7 @@ def _write(ctx, class_uuid: str, class_code: str, plan: _Plan, path: Path, parse
         # Positional rows in _TRAINEE_COLUMNS order: binding by name costs a lookup per value.
         trainees = []
         for seq, v in enumerate(plan.register, start=trainee_start + 1):
-            number = v["id_number"]
-            birth, sex = _birth_and_sex(number)
+            birth, sex = v["birth_and_sex"]
             trainees.append(
                 (
                     seq,
@@ -372,7 +378,7 @@ def _write(ctx, class_uuid: str, class_code: str, plan: _Plan, path: Path, parse
                     now,
                     now,
                     v["name"],
-                    number,
+                    v["id_number"],
                     birth.isoformat(),
                     sex,
                     v["phone"],

@@ -209,9 +209,10 @@ def read_roster(path: Path, codes: CodeCatalog, *, today: date | None = None) ->
         raw = tuple(line)
         raw_rows[number] = raw
         checked = checker.check(line)
-        row_problems = [RowProblem(number, column(f), m) for f, m in checked.errors]
+        errors = checked.errors  # usually empty: no per-row lists or generators then
+        row_problems = [RowProblem(number, column(f), m) for f, m in errors] if errors else []
         id_number = checked.values["id_number"]
-        if not any(f == "id_number" for f, _ in checked.errors):
+        if not errors or all(f != "id_number" for f, _ in errors):
             first = first_seen.setdefault(id_number, number)
             if first != number:
                 duplicates.append((number, id_number, first))
@@ -222,7 +223,8 @@ def read_roster(path: Path, codes: CodeCatalog, *, today: date | None = None) ->
                         f"与第{first}行的公民身份号码相同，同一人只能出现一次，请删除重复的行",
                     )
                 )
-        warnings.extend(RowProblem(number, column(f), m) for f, m in checked.warnings)
+        if checked.warnings:
+            warnings.extend(RowProblem(number, column(f), m) for f, m in checked.warnings)
         if row_problems:
             problems.extend(row_problems)
         else:

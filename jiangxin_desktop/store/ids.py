@@ -42,8 +42,23 @@ def uuid7() -> str:
 
 
 def uuid7_batch(count: int) -> list[str]:
-    """``count`` UUIDv7 strings in order (one lock, one read of the random source)."""
+    """``count`` UUIDv7 strings in order (one lock, one read of the random source).
+
+    Same layout as :func:`uuid7`, assembled from hex text: a 10,000-row import needs 20,000.
+    """
     with _lock:
         stamps = [_next() for _ in range(count)]
-    random = os.urandom(8 * count)
-    return [_format(ms, c, random[8 * i : 8 * i + 8]) for i, (ms, c) in enumerate(stamps)]
+    random = os.urandom(8 * count).hex()  # 16 hex digits per UUID: variant nibble + 60 bits
+    out = []
+    last_ms, head = -1, ""
+    for i, (ms, counter) in enumerate(stamps):
+        if ms != last_ms:
+            last_ms, stamp = ms, f"{ms & ((1 << 48) - 1):012x}"
+            head = f"{stamp[:8]}-{stamp[8:]}-7"
+        r = random[16 * i : 16 * i + 16]
+        out.append(f"{head}{counter:03x}-{_VARIANT[r[0]]}{r[1:4]}-{r[4:]}")
+    return out
+
+
+# The first hex digit of the last 64 bits: its top two bits are the variant, 0b10.
+_VARIANT = {f"{n:x}": f"{0b1000 | (n & 0b11):x}" for n in range(16)}

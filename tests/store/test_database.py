@@ -6,6 +6,7 @@ import os
 import secrets
 import stat
 import time
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +14,7 @@ from sqlalchemy import text
 from jiangxin_desktop.errors import WrongKeyError
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
-from jiangxin_desktop.store.ids import uuid7
+from jiangxin_desktop.store.ids import uuid7, uuid7_batch
 
 
 @pytest.fixture
@@ -70,6 +71,19 @@ def test_uuid7_is_time_ordered_and_version_7():
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
     assert all(u[14] == "7" and u[19] in "89ab" for u in ids)
+
+
+def test_uuid7_batch_is_valid_ordered_random_and_continues_the_sequence():
+    before, batch, after = uuid7(), uuid7_batch(5000), uuid7()
+    assert before < batch[0] and batch == sorted(batch) and batch[-1] < after
+    assert len(set(batch)) == len(batch)
+    for u in batch:
+        parsed = uuid.UUID(u)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, u)
+    assert abs((uuid.UUID(batch[0]).int >> 80) - time.time() * 1000) < 60_000  # milliseconds now
+    random_bits = [uuid.UUID(u).int & ((1 << 62) - 1) for u in batch]
+    for bit in range(62):  # every one of the 62 random bits takes both values
+        assert {(value >> bit) & 1 for value in random_bits} == {0, 1}
 
 
 def test_deferred_index_indexes_bulk_rows_and_restores_trigger(db):
