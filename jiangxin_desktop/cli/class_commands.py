@@ -99,7 +99,7 @@ def yuan(fen: int) -> str:
 
 
 def status_code(raw: str | None) -> str | None:
-    from jiangxin_desktop.services.classes import STATUS_LABELS
+    from jiangxin_desktop.services.class_records import STATUS_LABELS
 
     if not raw:
         return None

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.idnumber import normalize_id
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.acting import Acting
-from jiangxin_desktop.services.classes import STATUS_LABELS, ClassService
+from jiangxin_desktop.services.class_records import STATUS_LABELS
+from jiangxin_desktop.services.classes import ClassService
 from jiangxin_desktop.services.training_catalog import CatalogService
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

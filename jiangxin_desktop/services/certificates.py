@@ -32,7 +32,7 @@ from jiangxin_desktop.services.certificate_payload import (
     sign_payload,
     verify_payload,
 )
-from jiangxin_desktop.services.classes import STATUS_LABELS
+from jiangxin_desktop.services.class_records import STATUS_LABELS
 from jiangxin_desktop.services.security.signing import StationSigner, all_public_keys
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from jiangxin_desktop.services.attendance import AttendanceService
-from jiangxin_desktop.services.classes import ClassInput, SessionInput
+from jiangxin_desktop.services.class_records import ClassInput, SessionInput
 from jiangxin_desktop.services.enrollment import EnrollInput, NeedsConfirmation, NotEligible
 from jiangxin_desktop.services.registry import TraineeInput
 from jiangxin_desktop.store.models import Trainee

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.acting import Acting
-from jiangxin_desktop.services.classes import ENROLLING, STATUS_LABELS
+from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.services.training_catalog import CatalogService, Rules
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services import bulk_outbox
-from jiangxin_desktop.services.classes import ENROLLING, STATUS_LABELS
+from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.services.enrollment import OtherEnrolment, age_on, judge
 from jiangxin_desktop.services.name_grams import name_grams
 from jiangxin_desktop.services.roster_reader import ParsedRoster, RowProblem, read_roster

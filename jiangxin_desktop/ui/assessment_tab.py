@@ -22,7 +22,7 @@ from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.attendance import RESULT_LABELS, AssessmentRecord, RateRow
-from jiangxin_desktop.services.classes import STATUS_LABELS, ClassRecord
+from jiangxin_desktop.services.class_records import STATUS_LABELS, ClassRecord
 from jiangxin_desktop.services.enrollment import EnrollmentRecord
 from jiangxin_desktop.ui.class_actions import may_enter
 from jiangxin_desktop.ui.code_combo import CodeCombo

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.services.attendance import RECORDING
-from jiangxin_desktop.services.classes import ClassRecord
+from jiangxin_desktop.services.class_records import ClassRecord
 from jiangxin_desktop.ui.attendance_tab import AttendanceTab
 from jiangxin_desktop.ui.class_detail import ENROLMENT, ClassDetailDialog
 from jiangxin_desktop.ui.record_table import RecordTableModel

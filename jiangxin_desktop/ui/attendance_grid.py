@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QTableView, QWidget
 
 from jiangxin_desktop.services.attendance import ATTENDANCE_LABELS
-from jiangxin_desktop.services.classes import SessionRecord
+from jiangxin_desktop.services.class_records import SessionRecord
 from jiangxin_desktop.ui.tables import make_read_only_list
 
 # status → (digit key, letter key)

@@ -22,7 +22,7 @@ from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.attendance import ATTENDANCE_LABELS, RECORDING, AttendanceRow, RateRow
-from jiangxin_desktop.services.classes import STATUS_LABELS, ClassRecord
+from jiangxin_desktop.services.class_records import STATUS_LABELS, ClassRecord
 from jiangxin_desktop.ui.attendance_grid import AttendanceGrid, default_session, key_legend, session_label
 from jiangxin_desktop.ui.class_actions import may_enter
 from jiangxin_desktop.ui.code_combo import CodeCombo

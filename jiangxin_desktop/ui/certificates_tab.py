@@ -23,7 +23,7 @@ from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.certificates import CertificateRecord, IssueResult
-from jiangxin_desktop.services.classes import ClassRecord
+from jiangxin_desktop.services.class_records import ClassRecord
 from jiangxin_desktop.services.security.roles import ROLE_LABELS
 from jiangxin_desktop.ui.error_dialogs import confirm, show_known_error
 from jiangxin_desktop.ui.reason_dialog import ReasonDialog

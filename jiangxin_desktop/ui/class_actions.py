@@ -10,7 +10,7 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 
-from jiangxin_desktop.services.classes import STATUS_LABELS, ClassRecord
+from jiangxin_desktop.services.class_records import STATUS_LABELS, ClassRecord
 from jiangxin_desktop.services.security.roles import ROLE_LABELS, UserInfo
 
 ENTERING = ("clerk", "admin")  # 经办人 and 管理员 enter classes, enrolments, attendance

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.classes import ClassRecord
+from jiangxin_desktop.services.class_records import ClassRecord
 from jiangxin_desktop.ui import class_printing
 from jiangxin_desktop.ui.assessment_tab import AssessmentTab
 from jiangxin_desktop.ui.attendance_tab import AttendanceTab

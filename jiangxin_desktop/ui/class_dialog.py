@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
 
 from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.errors import FieldError, KnownError, ValidationError
-from jiangxin_desktop.services.classes import (
+from jiangxin_desktop.services.class_records import (
     CLASS_LABELS,
     ClassInput,
     ClassRecord,
     SessionInput,
     SessionRecord,
-    fen,
 )
+from jiangxin_desktop.services.classes import fen
 from jiangxin_desktop.services.training_catalog import TrainingCatalog
 from jiangxin_desktop.ui.class_form import MONEY, ClassForm
 from jiangxin_desktop.ui.error_dialogs import show_known_error

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.domain.codes import CodeCatalog
-from jiangxin_desktop.services.classes import CLASS_LABELS, ClassInput, ClassRecord
+from jiangxin_desktop.services.class_records import CLASS_LABELS, ClassInput, ClassRecord
 from jiangxin_desktop.services.training_catalog import TrainingCatalog
 from jiangxin_desktop.ui.code_combo import CodeCombo
 from jiangxin_desktop.ui.field_row import FieldRow

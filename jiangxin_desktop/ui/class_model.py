@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from jiangxin_desktop.domain.codes import CodeList
-from jiangxin_desktop.services.classes import ClassRecord
+from jiangxin_desktop.services.class_records import ClassRecord
 from jiangxin_desktop.ui.styles import INACTIVE_COLOR, WARNING_COLOR
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBo
 
 from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.classes import ClassRecord, SessionRecord
+from jiangxin_desktop.services.class_records import ClassRecord, SessionRecord
 from jiangxin_desktop.ui.attendance_grid import session_label
 from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.print_preview import PrintPreviewDialog

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from jiangxin_desktop.domain.codes import CodeCatalog
-from jiangxin_desktop.services.classes import ClassRecord
+from jiangxin_desktop.services.class_records import ClassRecord
 from jiangxin_desktop.ui.class_dialog import money
 from jiangxin_desktop.ui.class_model import date_range
 from jiangxin_desktop.ui.styles import BANNER_STYLE, WARNING_STYLE

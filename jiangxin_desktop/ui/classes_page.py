@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.classes import STATUS_LABELS, ClassRecord
+from jiangxin_desktop.services.class_records import STATUS_LABELS, ClassRecord
 from jiangxin_desktop.ui.class_actions import class_action_blocks
 from jiangxin_desktop.ui.class_detail import ClassDetailDialog
 from jiangxin_desktop.ui.class_dialog import ClassDialog

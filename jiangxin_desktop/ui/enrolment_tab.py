@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.domain.masking import mask_card, mask_id
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.classes import ENROLLING, STATUS_LABELS, ClassRecord
+from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS, ClassRecord
 from jiangxin_desktop.services.enrollment import (
     Eligibility,
     EnrollInput,

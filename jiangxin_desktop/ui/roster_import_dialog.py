@@ -35,7 +35,7 @@ from jiangxin_desktop.ui.workers import BackgroundTask, ProgressCallback
 
 if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
-    from jiangxin_desktop.services.classes import ClassRecord
+    from jiangxin_desktop.services.class_records import ClassRecord
 
 SPREADSHEETS = "表格文件 (*.xlsx *.xls *.ods)"
 

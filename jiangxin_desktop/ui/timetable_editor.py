@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jiangxin_desktop.services.classes import SessionInput
+from jiangxin_desktop.services.class_records import SessionInput
 from jiangxin_desktop.ui.timetable_generator import DATE_FORMAT, TIME_FORMAT, SessionGeneratorDialog, to_date
 
 DAY, START, END, HOURS, TEACHER, TOPIC = range(6)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jiangxin_desktop.services.classes import SessionInput
+from jiangxin_desktop.services.class_records import SessionInput
 
 DATE_FORMAT = "yyyy-MM-dd"
 TIME_FORMAT = "HH:mm"

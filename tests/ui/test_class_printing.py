@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.services.classes import SessionRecord
+from jiangxin_desktop.services.class_records import SessionRecord
 from jiangxin_desktop.services.demo import id_with_check
 from jiangxin_desktop.services.enrollment import EnrollInput
 from jiangxin_desktop.services.printing.class_documents import print_roster
