@@ -225,5 +225,6 @@ class RosterImportDialog(QDialog):
         else:
             self.import_button.setText(self.tr("导入"))
         self.import_button.setToolTip("" if ready else self.tr("请先选择名册；没有可导入的行时不能导入"))
-        has_problems = self.preview is not None and bool(self.preview.errors)
+        shown = self.preview or self.done_result  # after an import the clerk still needs the list to fix
+        has_problems = shown is not None and bool(shown.errors)
         self.report_button.setEnabled(has_problems)

@@ -34,6 +34,9 @@ def test_preview_lists_every_row_then_import_and_again_nothing(qtbot, demo_conte
     done = dialog.run_import()
     assert done is not None and done.imported == 1 and not done.dry_run
     assert "已导入 1 人" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    assert dialog.report_button.isEnabled()  # the rows left out, to fix and import again
+    after = dialog.write_report(tmp_path / "导入后问题清单.xlsx")
+    assert after is not None and after.exists()
     assert len(demo_context.enrollments.list(klass.uuid)) == 1
     again = dialog.load(FIXTURES / "roster-lo.ods")
     assert again is not None and again.imported == 0 and not dialog.import_button.isEnabled()
