@@ -6,6 +6,8 @@ why when they are disabled; the service checks the same rules again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -244,24 +246,16 @@ class CertificatesTab(QWidget):
         row = self.current()
         if row is None:
             return None
-        dialog = ReasonDialog(
+        done = self._with_reason(
+            self.ctx.certificates.reprint,
+            row,
             self.tr("补发证书"),
-            self.tr(
-                "为 {name}（{id}）补发证书 {number} 吗？编号不变，新证书上注明“补发”，原证仍可核验。"
-            ).format(name=row.trainee_name, id=mask_id(row.trainee_id_number), number=row.number),
-            self.tr("补发原因"),
-            self.tr("必填，例如：原证遗失、污损"),
-            self.tr("补发"),
-            self,
+            self.tr("为 {name}（{id}）补发证书 {number} 吗？编号不变，新证书上注明“补发”，原证仍可核验。"),
+            (self.tr("补发原因"), self.tr("必填，例如：原证遗失、污损"), self.tr("补发")),
+            self.tr("没有补发"),
         )
-        if dialog.exec() != ReasonDialog.DialogCode.Accepted:
+        if done is None:
             return None
-        try:
-            done = self.ctx.certificates.reprint(row.number, dialog.reason())
-        except KnownError as exc:
-            show_known_error(self, exc, title=self.tr("没有补发"))
-            return None
-        self._reload()
         self.message.emit(
             self.tr("证书 {number} 已登记第 {n} 次补发").format(number=done.number, n=done.reissue_count)
         )
@@ -280,26 +274,44 @@ class CertificatesTab(QWidget):
         row = self.current()
         if row is None:
             return None
-        dialog = ReasonDialog(
+        done = self._with_reason(
+            self.ctx.certificates.revoke,
+            row,
             self.tr("撤销证书"),
             self.tr(
                 "确定撤销 {name}（{id}）的证书 {number} 吗？\n"
                 "撤销后证书不再有效、不能恢复，核验时显示已撤销；此操作记入操作日志。"
-            ).format(name=row.trainee_name, id=mask_id(row.trainee_id_number), number=row.number),
-            self.tr("撤销原因"),
-            self.tr("必填，例如：考核材料不实"),
-            self.tr("撤销证书"),
-            self,
+            ),
+            (self.tr("撤销原因"), self.tr("必填，例如：考核材料不实"), self.tr("撤销证书")),
+            self.tr("没有撤销"),
         )
+        if done is not None:
+            self.message.emit(self.tr("证书 {number} 已撤销").format(number=done.number))
+        return done
+
+    def _with_reason(
+        self,
+        action: Callable[[str, str], CertificateRecord],
+        row: CertificateRecord,
+        title: str,
+        question: str,
+        reason_texts: tuple[str, str, str],
+        failed_title: str,
+    ) -> CertificateRecord | None:
+        """Ask for a reason (``question`` filled with the row), run ``action``, reload the list."""
+        label, hint, ok = reason_texts
+        question = question.format(
+            name=row.trainee_name, id=mask_id(row.trainee_id_number), number=row.number
+        )
+        dialog = ReasonDialog(title, question, label, hint, ok, self)
         if dialog.exec() != ReasonDialog.DialogCode.Accepted:
             return None
         try:
-            done = self.ctx.certificates.revoke(row.number, dialog.reason())
+            done = action(row.number, dialog.reason())
         except KnownError as exc:
-            show_known_error(self, exc, title=self.tr("没有撤销"))
+            show_known_error(self, exc, title=failed_title)
             return None
         self._reload()
-        self.message.emit(self.tr("证书 {number} 已撤销").format(number=done.number))
         return done
 
     def print_chosen(self) -> None:
