@@ -38,14 +38,14 @@ def _json_object(record_type: type, alias: str, columns: Mapping[str, str]) -> s
 
 _COLUMNS = "created_at, entity, entity_uuid, version, operation, payload_json"
 
-# Trainees with ``seq > :after`` (the ones this transaction inserted), in insertion order.
+# Trainees with ``:after < seq <= :upto`` (ones this transaction inserted), in insertion order.
 TRAINEES_SQL = (
     f"INSERT INTO outbox ({_COLUMNS}) "
     f"SELECT :now, 'trainee', t.uuid, t.version, 'upsert', {_json_object(TraineeRecord, 't', {})} "
-    "FROM trainee t WHERE t.seq > :after ORDER BY t.seq"
+    "FROM trainee t WHERE t.seq > :after AND t.seq <= :upto ORDER BY t.seq"
 )
 
-# Enrolments of class ``:class_uuid`` with ``seq > :after``, in insertion order.
+# Enrolments of class ``:class_uuid`` with ``:after < seq <= :upto``, in insertion order.
 ENROLMENTS_SQL = (
     f"INSERT INTO outbox ({_COLUMNS}) "
     "SELECT :now, 'enrollment', e.uuid, e.version, 'upsert', "
@@ -55,5 +55,5 @@ ENROLMENTS_SQL = (
         {"trainee_name": "t.name", "trainee_id_number": "t.id_number", "warnings": "e.warnings_json"},
     )
     + " FROM enrollment e JOIN trainee t ON t.uuid = e.trainee_uuid "
-    "WHERE e.class_uuid = :class_uuid AND e.seq > :after ORDER BY e.seq"
+    "WHERE e.class_uuid = :class_uuid AND e.seq > :after AND e.seq <= :upto ORDER BY e.seq"
 )

@@ -26,6 +26,7 @@ __all__ = [
     "ROSTER_FIELDS",
     "ParsedRoster",
     "RosterRow",
+    "RosterSheet",
     "RowProblem",
     "read_roster",
     "write_error_report",
@@ -175,70 +176,103 @@ def _is_blank(cells: Sequence[object]) -> bool:
     return all(isinstance(c, str) and not c.strip() for c in cells)
 
 
+class RosterSheet:
+    """A roster file opened and its header found; rows are checked in chunks by :meth:`check`.
+
+    A roster import checks a chunk, hands its rows on (to the database writer) and checks
+    the next, so that checking and writing overlap; :func:`read_roster` checks them all.
+    Problems, duplicates and warnings accumulate here; :meth:`result` gathers them.
+    """
+
+    def __init__(self, path: Path, codes: CodeCatalog, *, today: date | None = None) -> None:
+        self.path = Path(path)
+        with _open(self.path) as workbook:
+            index, layout, self._cells = _locate(workbook, self.path)
+            self.sheet = workbook.sheet_names[index]
+        self.layout = layout
+        # Header texts for messages: as in the file, line breaks shown as spaces.
+        header = layout.header
+        self.columns = {f: " ".join(header[i].split()) for f, i in layout.columns.items() if f != "seq"}
+        self._checker = RowChecker(codes, layout.columns, today or date.today())
+        self._next = layout.data_start  # index into the cells of the next row to check
+        self.rows: list[RosterRow] = []
+        self.problems: list[RowProblem] = []
+        self.warnings: list[RowProblem] = []
+        self.duplicates: list[tuple[int, str, int]] = []
+        self.raw_rows: dict[int, tuple] = {}
+        self._first_seen: dict[str, int] = {}
+
+    @property
+    def remaining(self) -> int:
+        return len(self._cells) - self._next
+
+    def column(self, name: str) -> str:
+        return self.columns.get(name) or COLUMN_LABELS.get(name, name)
+
+    def check(self, count: int) -> list[RosterRow]:
+        """Check the next ``count`` rows of the sheet; returns those without problems."""
+        layout, checker, column = self.layout, self._checker, self.column
+        problems, warnings, duplicates = self.problems, self.warnings, self.duplicates
+        raw_rows, first_seen = self.raw_rows, self._first_seen
+        name_col, id_col = layout.columns["name"], layout.columns["id_number"]
+        start = self._next
+        stop = self._next = min(len(self._cells), start + count)
+        good: list[RosterRow] = []
+        for number, line in enumerate(self._cells[start:stop], start=start + 1):
+            # Fast test first: a row with a name or an ID is not blank.
+            name_cell = line[name_col] if name_col < len(line) else ""
+            id_cell = line[id_col] if id_col < len(line) else ""
+            if not (_filled(name_cell) or _filled(id_cell)) and _is_blank(line):
+                continue
+            raw = tuple(line)
+            raw_rows[number] = raw
+            checked = checker.check(line)
+            errors = checked.errors  # usually empty: no per-row lists or generators then
+            row_problems = [RowProblem(number, column(f), m) for f, m in errors] if errors else []
+            id_number = checked.values["id_number"]
+            if not errors or all(f != "id_number" for f, _ in errors):
+                first = first_seen.setdefault(id_number, number)
+                if first != number:
+                    duplicates.append((number, id_number, first))
+                    row_problems.append(
+                        RowProblem(
+                            number,
+                            column("id_number"),
+                            f"与第{first}行的公民身份号码相同，同一人只能出现一次，请删除重复的行",
+                        )
+                    )
+            if checked.warnings:
+                warnings.extend(RowProblem(number, column(f), m) for f, m in checked.warnings)
+            if row_problems:
+                problems.extend(row_problems)
+            else:
+                good.append(RosterRow(number, checked.values, raw))
+        self.rows.extend(good)
+        return good
+
+    def result(self) -> ParsedRoster:
+        """Everything checked so far (all of the sheet once :attr:`remaining` is 0)."""
+        return ParsedRoster(
+            path=self.path,
+            sheet=self.sheet,
+            header_row=self.layout.data_start,
+            columns=self.columns,
+            rows=self.rows,
+            problems=self.problems,
+            duplicates=self.duplicates,
+            data_rows=len(self.raw_rows),
+            header=self.layout.header,
+            raw_rows=self.raw_rows,
+            warnings=self.warnings,
+        )
+
+
 def read_roster(path: Path, codes: CodeCatalog, *, today: date | None = None) -> ParsedRoster:
     """Read and check a roster file. ``today`` (default: the current date) bounds birth dates.
 
     Raises KnownError for a file that cannot be read, has no header or lacks the
     姓名/公民身份号码 columns; problems in rows are returned, never raised.
     """
-    path = Path(path)
-    with _open(path) as workbook:
-        index, layout, cells = _locate(workbook, path)
-        sheet = workbook.sheet_names[index]
-    header = layout.header
-    # Header texts for messages: as in the file, line breaks shown as spaces.
-    columns = {f: " ".join(header[i].split()) for f, i in layout.columns.items() if f != "seq"}
-    checker = RowChecker(codes, layout.columns, today or date.today())
-    rows: list[RosterRow] = []
-    problems: list[RowProblem] = []
-    warnings: list[RowProblem] = []
-    duplicates: list[tuple[int, str, int]] = []
-    raw_rows: dict[int, tuple] = {}
-    first_seen: dict[str, int] = {}
-    name_col, id_col = layout.columns["name"], layout.columns["id_number"]
-
-    def column(name: str) -> str:
-        return columns.get(name) or COLUMN_LABELS.get(name, name)
-
-    for number, line in enumerate(cells[layout.data_start :], start=layout.data_start + 1):
-        # Fast test first: a row with a name or an ID is not blank.
-        name_cell = line[name_col] if name_col < len(line) else ""
-        id_cell = line[id_col] if id_col < len(line) else ""
-        if not (_filled(name_cell) or _filled(id_cell)) and _is_blank(line):
-            continue
-        raw = tuple(line)
-        raw_rows[number] = raw
-        checked = checker.check(line)
-        errors = checked.errors  # usually empty: no per-row lists or generators then
-        row_problems = [RowProblem(number, column(f), m) for f, m in errors] if errors else []
-        id_number = checked.values["id_number"]
-        if not errors or all(f != "id_number" for f, _ in errors):
-            first = first_seen.setdefault(id_number, number)
-            if first != number:
-                duplicates.append((number, id_number, first))
-                row_problems.append(
-                    RowProblem(
-                        number,
-                        column("id_number"),
-                        f"与第{first}行的公民身份号码相同，同一人只能出现一次，请删除重复的行",
-                    )
-                )
-        if checked.warnings:
-            warnings.extend(RowProblem(number, column(f), m) for f, m in checked.warnings)
-        if row_problems:
-            problems.extend(row_problems)
-        else:
-            rows.append(RosterRow(number, checked.values, raw))
-    return ParsedRoster(
-        path=path,
-        sheet=sheet,
-        header_row=layout.data_start,
-        columns=columns,
-        rows=rows,
-        problems=problems,
-        duplicates=duplicates,
-        data_rows=len(raw_rows),
-        header=header,
-        raw_rows=raw_rows,
-        warnings=warnings,
-    )
+    sheet = RosterSheet(path, codes, today=today)
+    sheet.check(sheet.remaining)
+    return sheet.result()

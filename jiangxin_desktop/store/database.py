@@ -26,6 +26,8 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from jiangxin_desktop.errors import KnownError, StorageError, WrongKeyError
 
 KEY_BYTES = 32
+WRITER_CACHE_KIB = 64 * 1024  # page cache of the single writer connection
+READER_CACHE_KIB = 16 * 1024  # of each pooled reader
 
 
 def translate_db_error(exc: BaseException, path: Path) -> KnownError | None:
@@ -108,6 +110,7 @@ class Database:
         self._key_hex = key.hex()
         self._busy_timeout_ms = busy_timeout_ms
         self._write_lock = threading.RLock()
+        self._background_for: int | None = None  # see write()
         if not self.path.exists():
             _create_private_file(self.path)
         self.read_engine = self._make_engine(immediate=False)
@@ -136,6 +139,10 @@ class Database:
                 cur.execute("PRAGMA foreign_keys = ON")
                 cur.execute("PRAGMA journal_mode = WAL")  # also proves the key: reads page 1
                 cur.execute("PRAGMA synchronous = NORMAL")
+                # Decrypted pages kept in memory (SQLite's default is 2 MiB): a roster import
+                # touches ~30 MiB, and reading a page again costs its decryption and MAC check.
+                # The cache grows only as pages are used.
+                cur.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB if immediate else READER_CACHE_KIB}")
                 if immediate:  # the writer: checkpoints run on _Checkpointer's thread
                     cur.execute("PRAGMA wal_autocheckpoint = 0")
             finally:
@@ -160,11 +167,22 @@ class Database:
             yield session
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """One transaction on the single writer; commits on success, rolls back on error."""
+    def write(self, *, background_for: int | None = None) -> Iterator[Session]:
+        """One transaction on the single writer; commits on success, rolls back on error.
+
+        ``background_for`` is the thread that feeds this transaction from another thread
+        (store/background_write.py): a write from that thread meanwhile would wait forever
+        for this one, so it raises instead.
+        """
+        if self._background_for == threading.get_ident():
+            raise RuntimeError("this thread feeds a background write; it cannot write itself meanwhile")
         with self._write_lock:
-            with self._translated(), self._write_sessions() as session, session.begin():
-                yield session
+            self._background_for = background_for
+            try:
+                with self._translated(), self._write_sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._background_for = None
             if self._checkpointer is None:
                 self._checkpointer = _Checkpointer(self.read_engine.raw_connection)
             self._checkpointer.poke()

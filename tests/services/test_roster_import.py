@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.records import TraineeRecord
-from jiangxin_desktop.services.roster_import import _plan, _write, import_roster
-from jiangxin_desktop.services.roster_reader import read_roster
+from jiangxin_desktop.services import roster_import
+from jiangxin_desktop.services.roster_import import import_roster
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.models import OutboxEntry, Trainee
 from tests.services.classes_helpers import login, opened_class, person
@@ -107,17 +107,47 @@ def test_only_clerks_and_admins_import(demo_context, tmp_path):
         import_roster(demo_context, klass.code, roster(tmp_path, people(1)), dry_run=True)
 
 
-def test_a_change_between_preview_and_write_imports_nothing(demo_context, tmp_path):
+def test_a_failure_in_a_later_chunk_imports_nothing(demo_context, tmp_path, monkeypatch):
+    """Rows are written chunk by chunk on the writer's thread; one failing row undoes them all."""
+    monkeypatch.setattr(roster_import, "_CHUNKS", (1,))
+    monkeypatch.setattr(roster_import, "_CHUNK", 1)  # one row a chunk: the third fails
     klass = opened_class(demo_context)
     path = roster(tmp_path, people(3))
-    parsed = read_roster(path, demo_context.codes)
-    with demo_context.db.read() as session:
-        plan = _plan(demo_context, session, klass.uuid, parsed)
-    person(demo_context, birth="19900101", seq=2, name="学员丂")  # registered meanwhile by someone else
+    with demo_context.db.write() as s:  # a real failure inside SQLite, on the third enrolment
+        s.execute(
+            text(
+                "CREATE TRIGGER refuse_third BEFORE INSERT ON enrollment "
+                "WHEN (SELECT name FROM trainee WHERE uuid = NEW.trainee_uuid) = '学员七' "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        )
     with pytest.raises(KnownError, match="名册未导入任何记录"):
-        _write(demo_context, klass.uuid, klass.code, plan, path, parsed)
+        import_roster(demo_context, klass.code, path)
     assert demo_context.enrollments.list(klass.uuid) == []
-    assert demo_context.search.count("学员丁", include_inactive=True)[0] == 0
+    with demo_context.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Trainee).where(Trainee.name.like("学员%"))) == 0
+        # the search index's trigger, dropped for the bulk load, is back
+        assert s.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'trainee_fts_ai'")) == 1
+    with demo_context.db.write() as s:
+        s.execute(text("DROP TRIGGER refuse_third"))
+    result = import_roster(demo_context, klass.code, path)  # the database is free again
+    assert (result.imported, result.registered) == (3, 3)
+    assert demo_context.search.count("学员七", include_inactive=True)[0] == 1
+
+
+def test_chunks_meet_the_database_as_one_file(demo_context, tmp_path, monkeypatch):
+    """Small chunks give the same result as one: duplicates across chunks, capacity, counts."""
+    monkeypatch.setattr(roster_import, "_CHUNKS", (2,))
+    monkeypatch.setattr(roster_import, "_CHUNK", 3)
+    klass = opened_class(demo_context)
+    rows = people(8)
+    rows.insert(6, list(rows[1]))  # row 9 repeats row 4, two chunks later
+    result = import_roster(demo_context, klass.code, roster(tmp_path, rows))
+    assert (result.data_rows, result.imported, result.registered) == (9, 8, 8)
+    assert [d["row"] for d in result.duplicates] == [9]
+    assert len(demo_context.enrollments.list(klass.uuid)) == 8
+    again = import_roster(demo_context, klass.code, roster(tmp_path, rows, "again.xlsx"))
+    assert again.imported == 0 and len(again.duplicates) == 9
 
 
 def test_outbox_carries_each_imported_record_as_the_single_record_path_does(demo_context, tmp_path):

@@ -1,0 +1,243 @@
+"""Writing a roster import: chunk by chunk, in one transaction run beside the checking.
+
+The import checks a chunk of rows (roster_reader), meets it with the database
+(roster_import) and hands it here; while the next chunk is checked, a background
+transaction (store/background_write.py) writes this one: trainees, their name index and
+search index, enrolments, outbox entries. Each kind of row goes in with one
+``INSERT … SELECT … FROM jsonb_each(?)`` per chunk, so that SQLite does the work without
+Python's lock. The audit event naming every record comes last, then the commit: all
+rows or none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import sqlcipher3
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services import bulk_outbox
+from jiangxin_desktop.services.name_grams import name_grams
+from jiangxin_desktop.store.background_write import BackgroundWrite
+from jiangxin_desktop.store.fts import index_trainees, resume_trainee_index, suspend_trainee_index
+from jiangxin_desktop.store.journal import audit, utc_now
+
+
+def _insert_from_json(table: str, columns: Sequence[str], values: Sequence[str]) -> str:
+    """``INSERT INTO table (columns) SELECT … FROM jsonb_each(:rows)``; each "?" of
+    ``values`` takes the next element of a row (a JSON array), other values are SQL."""
+    assert len(columns) == len(values)
+    picked, position = [], 0
+    for value in values:
+        if value == "?":
+            picked.append(f"value->>{position}")
+            position += 1
+        else:
+            picked.append(value)
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(picked)} FROM jsonb_each(:rows)"
+
+
+# (column, value): "?" is taken from the row the import builds, in this order.
+_TRAINEE = (
+    ("seq", "?"),
+    ("uuid", "?"),
+    ("station_code", "?"),
+    ("version", "1"),
+    ("created_at", "?"),
+    ("updated_at", "?"),
+    ("name", "?"),
+    ("id_number", "?"),
+    ("birth_date", "?"),
+    ("sex", "?"),
+    ("phone", "?"),
+    ("hukou", "?"),
+    ("ethnicity", "?"),
+    ("education", "?"),
+    ("target_group", "?"),
+    ("target_flags", "'[]'"),
+    ("evidence_type", "?"),
+    ("evidence_number", "?"),
+    ("employment_status", "?"),
+    ("bank_card", "?"),
+    ("address", "?"),
+    ("employer", "?"),
+    ("note", "?"),
+    ("consent_at", "?"),
+    ("consent_version", "?"),
+    ("photo_consent", "0"),
+    ("active", "1"),
+    ("created_by", "?"),
+)
+_ENROLMENT = (
+    ("seq", "?"),
+    ("uuid", "?"),
+    ("station_code", "?"),
+    ("version", "1"),
+    ("created_at", "?"),
+    ("updated_at", "?"),
+    ("class_uuid", "?"),
+    ("trainee_uuid", "?"),
+    ("target_group", "?"),
+    ("target_flags", "?"),
+    ("evidence_type", "?"),
+    ("evidence_number", "?"),
+    ("subsidised", "1"),
+    ("status", "'enrolled'"),
+    ("warnings_json", "?"),
+    ("created_by", "?"),
+)
+INSERT_TRAINEES = _insert_from_json("trainee", *zip(*_TRAINEE, strict=True))
+INSERT_ENROLMENTS = _insert_from_json("enrollment", *zip(*_ENROLMENT, strict=True))
+INSERT_NAME_GRAMS = _insert_from_json("trainee_name_grams", ("rowid", "grams"), ("?", "?"))
+
+_CONFLICT = "导入期间有学员被登记或报名，名册未导入任何记录。请重新预览后再导入。"
+
+
+def _dump(rows: list) -> str:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+class RosterWriter:
+    """Starts the import's write transaction; :meth:`add` chunks; :meth:`commit` or :meth:`rollback`.
+
+    The transaction holds the database's single writer from here on: the import's reads
+    meanwhile see the database as it stands, and nobody can change it under them.
+    """
+
+    def __init__(self, ctx, class_uuid: str) -> None:
+        acting = ctx.acting
+        self._now = utc_now()
+        self._station, self._actor = acting.station_code, acting.actor
+        self._consent = ctx.consent.version
+        self._travels = acting.travels
+        self._class_uuid = class_uuid
+        self.registered: list[str] = []
+        self.enrolled: list[str] = []
+        self._write = BackgroundWrite(ctx.db, self._begin, name="roster-import")
+        self._trainee_seq, self._enrolment_seq = self._write.began
+
+    @staticmethod
+    def _begin(session: Session) -> tuple[int, int]:
+        suspend_trainee_index(session)
+        trainees, enrolments = session.execute(
+            text(
+                "SELECT (SELECT coalesce(max(seq), 0) FROM trainee), "
+                "(SELECT coalesce(max(seq), 0) FROM enrollment)"
+            )
+        ).one()
+        return int(trainees), int(enrolments)
+
+    @property
+    def failed(self) -> bool:
+        return self._write.failed
+
+    def add(self, register: list[dict], enrol: list[dict]) -> None:
+        """Queue one chunk: new people (``register``) and everyone's enrolment (``enrol``)."""
+        now, station, actor = self._now, self._station, self._actor
+        trainee_from, enrolment_from = self._trainee_seq, self._enrolment_seq
+        trainees, grams = [], []
+        for seq, v in enumerate(register, start=trainee_from + 1):
+            birth, sex = v["birth_and_sex"]
+            trainees.append(
+                [
+                    seq,
+                    v["uuid"],
+                    station,
+                    now,
+                    now,
+                    v["name"],
+                    v["id_number"],
+                    birth.isoformat(),
+                    sex,
+                    v["phone"],
+                    v["hukou"] or None,
+                    v["ethnicity"] or None,
+                    v["education"] or None,
+                    v["target_group"],
+                    v["evidence_type"],
+                    v["evidence_number"],
+                    v["employment_status"] or None,
+                    v["bank_card"] or None,
+                    v["address"] or None,
+                    v["employer"] or None,
+                    v["note"] or None,
+                    now,
+                    self._consent,
+                    actor,
+                ]
+            )
+            grams.append([seq, name_grams(v["name"])])
+            self.registered.append(v["uuid"])
+        enrolments = []
+        for seq, e in enumerate(enrol, start=enrolment_from + 1):
+            enrolments.append(
+                [
+                    seq,
+                    e["uuid"],
+                    station,
+                    now,
+                    now,
+                    self._class_uuid,
+                    e["trainee_uuid"],
+                    e["target_group"],
+                    e["target_flags"],
+                    e["evidence_type"],
+                    e["evidence_number"],
+                    e["warnings"],
+                    actor,
+                ]
+            )
+            self.enrolled.append(e["uuid"])
+        self._trainee_seq += len(trainees)
+        self._enrolment_seq += len(enrolments)
+        trainee_upto, enrolment_upto = self._trainee_seq, self._enrolment_seq
+        trainees_json, grams_json, enrolments_json = _dump(trainees), _dump(grams), _dump(enrolments)
+        travels, class_uuid = self._travels, self._class_uuid
+
+        def write(session: Session) -> None:
+            raw = session.connection().connection.driver_connection
+            assert raw is not None
+            cursor = raw.cursor()
+            try:
+                if trainees:
+                    cursor.execute(INSERT_TRAINEES, {"rows": trainees_json})
+                    cursor.execute(INSERT_NAME_GRAMS, {"rows": grams_json})
+                    index_trainees(cursor, trainee_from, trainee_upto)
+                cursor.execute(INSERT_ENROLMENTS, {"rows": enrolments_json})
+                if travels:  # the outbox entries, built by SQLite from the rows just written
+                    if trainees:
+                        span = {"now": now, "after": trainee_from, "upto": trainee_upto}
+                        cursor.execute(bulk_outbox.TRAINEES_SQL, span)
+                    span = {"now": now, "after": enrolment_from, "upto": enrolment_upto}
+                    cursor.execute(bulk_outbox.ENROLMENTS_SQL, {**span, "class_uuid": class_uuid})
+            finally:
+                cursor.close()
+
+        self._write.submit(write)
+
+    def commit(self, audit_after: dict) -> None:
+        """Write the audit event naming every record, and commit. Raises the writer's failure."""
+        actor, class_uuid = self._actor, self._class_uuid
+        after = {**audit_after, "registered": self.registered, "enrolled": self.enrolled}
+
+        def last(session: Session) -> None:
+            resume_trainee_index(session)
+            audit(
+                session,
+                actor=actor,
+                action="roster.import",
+                object_type="training_class",
+                object_id=class_uuid,
+                after=after,
+            )
+
+        try:
+            self._write.commit(last)
+        except sqlcipher3.dbapi2.IntegrityError as exc:  # not expected: the writer held the database
+            raise KnownError(_CONFLICT) from exc
+
+    def rollback(self) -> None:
+        self._write.rollback()
