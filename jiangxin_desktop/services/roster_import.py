@@ -132,9 +132,10 @@ def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None)
     try:
         with ctx.db.read() as session:
             planner.start(session)
-            for size in _chunk_sizes():
-                if not sheet.remaining:
-                    break
+            done = 0
+            while sheet.remaining:
+                size = _chunk_size(done, sheet.remaining)
+                done += size
                 register, enrol = planner.plan(sheet.check(size))
                 if writer is not None and enrol:
                     writer.add(register, enrol)
@@ -202,10 +203,12 @@ def _audit_after(ctx, class_code: str, path: Path, data_rows: int) -> dict:
     }
 
 
-def _chunk_sizes() -> Iterator[int]:
-    yield from _CHUNKS
-    while True:
-        yield _CHUNK
+def _chunk_size(done: int, remaining: int) -> int:
+    """Rows to check next. Small at first, so that writing starts early; small at the end,
+    so that little writing is left once the last row is checked; 1,500 in between."""
+    if done < sum(_CHUNKS):
+        return _CHUNKS[0] if done == 0 else _CHUNKS[1]
+    return min(_CHUNK, max(_CHUNKS[0], remaining // 2))
 
 
 _History = dict[str, list[OtherEnrolment]]  # trainee uuid → enrolments in other classes

@@ -19,7 +19,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services import bulk_outbox
 from jiangxin_desktop.services.name_grams import name_grams
 from jiangxin_desktop.store.background_write import BackgroundWrite
 from jiangxin_desktop.store.fts import index_trainees, resume_trainee_index, suspend_trainee_index
@@ -92,6 +91,17 @@ _ENROLMENT = (
 INSERT_TRAINEES = _insert_from_json("trainee", *zip(*_TRAINEE, strict=True))
 INSERT_ENROLMENTS = _insert_from_json("enrollment", *zip(*_ENROLMENT, strict=True))
 INSERT_NAME_GRAMS = _insert_from_json("trainee_name_grams", ("rowid", "grams"), ("?", "?"))
+
+# Outbox entries (references, as journal.enqueue writes them) for the rows of one chunk.
+_OUTBOX = "INSERT INTO outbox (created_at, entity, entity_uuid, version, operation) "
+OUTBOX_TRAINEES = (
+    _OUTBOX + "SELECT :now, 'trainee', uuid, version, 'upsert' FROM trainee "
+    "WHERE seq > :after AND seq <= :upto ORDER BY seq"
+)
+OUTBOX_ENROLMENTS = (
+    _OUTBOX + "SELECT :now, 'enrollment', uuid, version, 'upsert' FROM enrollment "
+    "WHERE seq > :after AND seq <= :upto ORDER BY seq"
+)
 
 _CONFLICT = "导入期间有学员被登记或报名，名册未导入任何记录。请重新预览后再导入。"
 
@@ -195,7 +205,7 @@ class RosterWriter:
         self._enrolment_seq += len(enrolments)
         trainee_upto, enrolment_upto = self._trainee_seq, self._enrolment_seq
         trainees_json, grams_json, enrolments_json = _dump(trainees), _dump(grams), _dump(enrolments)
-        travels, class_uuid = self._travels, self._class_uuid
+        travels = self._travels
 
         def write(session: Session) -> None:
             raw = session.connection().connection.driver_connection
@@ -207,12 +217,12 @@ class RosterWriter:
                     cursor.execute(INSERT_NAME_GRAMS, {"rows": grams_json})
                     index_trainees(cursor, trainee_from, trainee_upto)
                 cursor.execute(INSERT_ENROLMENTS, {"rows": enrolments_json})
-                if travels:  # the outbox entries, built by SQLite from the rows just written
+                if travels:  # an outbox entry for each row just written
                     if trainees:
                         span = {"now": now, "after": trainee_from, "upto": trainee_upto}
-                        cursor.execute(bulk_outbox.TRAINEES_SQL, span)
+                        cursor.execute(OUTBOX_TRAINEES, span)
                     span = {"now": now, "after": enrolment_from, "upto": enrolment_upto}
-                    cursor.execute(bulk_outbox.ENROLMENTS_SQL, {**span, "class_uuid": class_uuid})
+                    cursor.execute(OUTBOX_ENROLMENTS, span)
             finally:
                 cursor.close()
 

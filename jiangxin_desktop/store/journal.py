@@ -67,16 +67,14 @@ def audit(
     return event
 
 
-def enqueue(
-    session: Session, *, entity: str, entity_uuid: str, version: int, operation: str, payload: dict
-) -> OutboxEntry:
+def enqueue(session: Session, *, entity: str, entity_uuid: str, version: int, operation: str) -> OutboxEntry:
+    """Queue a changed row for the city (a reference: the batch serialises the row)."""
     entry = OutboxEntry(
         created_at=utc_now(),
         entity=entity,
         entity_uuid=entity_uuid,
         version=version,
         operation=operation,
-        payload_json=_dump(payload) or "{}",
     )
     session.add(entry)
     return entry
@@ -99,7 +97,7 @@ def record_change(
     """A change to a travelling row: one audit event and, unless demo data, one outbox entry.
 
     ``seal`` rewrites the records for the audit event (identifying fields sealed under the
-    row's own key); the outbox carries the record as it is, for the city.
+    row's own key); the outbox entry names the row and its version, for the city.
     """
     audit(
         session,
@@ -117,5 +115,4 @@ def record_change(
             entity_uuid=entity_uuid,
             version=version,
             operation=operation,
-            payload=after,
         )

@@ -113,7 +113,12 @@ class AuditEvent(Base):
 
 
 class OutboxEntry(Base):
-    """A change waiting to travel to the city (written in the same transaction)."""
+    """A change waiting to travel to the city, written in the same transaction as the change.
+
+    It names the row (``entity``, ``entity_uuid``) and the version the change made; the
+    batch serialises the row as it stands when the batch is made, so the outbox holds no
+    second copy of anyone's data. ``operation`` is upsert | deactivate.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (UniqueConstraint("entity", "entity_uuid", "version"),)
@@ -122,8 +127,7 @@ class OutboxEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_uuid: Mapped[str] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
-    operation: Mapped[str] = mapped_column(String(16))  # upsert | deactivate
-    payload_json: Mapped[str] = mapped_column(Text)
+    operation: Mapped[str] = mapped_column(String(16))
 
 
 class AppUser(Base):

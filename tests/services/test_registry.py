@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import text
 
@@ -37,9 +35,11 @@ def test_register_derives_birth_and_sex_and_journals(demo_context):
     assert rec.version == 1 and rec.station_code == "320706001" and len(rec.uuid) == 36
     assert count(demo_context, "SELECT count(*) FROM outbox") == outbox + 1
     assert count(demo_context, "SELECT count(*) FROM audit_event") == audit + 1
-    with demo_context.db.read() as s:
-        payload = json.loads(s.execute(text("SELECT payload_json FROM outbox ORDER BY seq DESC")).scalar())
-    assert payload["id_number"] == ID and payload["version"] == 1
+    with demo_context.db.read() as s:  # the entry names the row; the batch serialises it
+        entry = s.execute(
+            text("SELECT entity, entity_uuid, version, operation FROM outbox ORDER BY seq DESC")
+        ).first()
+    assert tuple(entry) == ("trainee", rec.uuid, 1, "upsert")
 
 
 def test_demo_database_never_fills_the_outbox(demo_context):

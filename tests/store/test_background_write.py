@@ -74,9 +74,8 @@ def test_a_failing_piece_of_work_undoes_all_and_is_raised_by_commit(db):
 
 def test_the_feeding_thread_cannot_write_meanwhile_but_others_wait(db):
     write = BackgroundWrite(db, _begin)
-    with pytest.raises(RuntimeError, match="background write"):
-        with db.write() as s:
-            _put("bg-own")(s)
+    with pytest.raises(RuntimeError, match="background write"), db.write() as s:
+        _put("bg-own")(s)
     done = threading.Event()
 
     def other() -> None:
