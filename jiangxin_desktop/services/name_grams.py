@@ -6,17 +6,23 @@ The trigram index cannot match queries shorter than 3 characters, and Chinese na
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 _SEPARATORS = {"·", " "}
+_SPLITS = re.compile(r"[\s·]")  # where a name splits into parts (as str.split does, and ·)
 
 
 def name_grams(name: str) -> str:
-    grams: list[str] = []
-    for part in "".join(" " if ch in _SEPARATORS else ch for ch in name).split():
-        grams.extend(part)
-        grams.extend(part[i : i + 2] for i in range(len(part) - 1))
+    if _SPLITS.search(name) is None:  # the usual name: one part
+        grams = [*name, *(name[i : i + 2] for i in range(len(name) - 1))]
+    else:
+        grams = []
+        for part in "".join(" " if ch in _SEPARATORS else ch for ch in name).split():
+            grams.extend(part)
+            grams.extend(part[i : i + 2] for i in range(len(part) - 1))
     return " ".join(dict.fromkeys(grams))
 
 

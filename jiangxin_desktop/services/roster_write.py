@@ -25,59 +25,65 @@ from jiangxin_desktop.store.fts import index_trainees, resume_trainee_index, sus
 from jiangxin_desktop.store.journal import audit, utc_now
 
 
-def _insert_from_json(table: str, columns: Sequence[str], values: Sequence[str]) -> str:
-    """``INSERT INTO table (columns) SELECT … FROM jsonb_each(:rows)``; each "?" of
-    ``values`` takes the next element of a row (a JSON array), other values are SQL."""
-    assert len(columns) == len(values)
+def _insert_from_json(table: str, spec: Sequence[tuple[str, str]]) -> str:
+    """``INSERT INTO table (…) SELECT … FROM jsonb_each(:rows)`` for ``(column, value)`` pairs.
+
+    Each row is a JSON array. A value "?" takes the row's next element; "?blank" does too,
+    with an empty text stored as NULL; any other value is SQL (a literal or a :parameter
+    that is the same for every row, so that it is not repeated in each row's JSON).
+    """
     picked, position = [], 0
-    for value in values:
-        if value == "?":
-            picked.append(f"value->>{position}")
+    for _column, value in spec:
+        if value in ("?", "?blank"):
+            element = f"value->>{position}"
+            picked.append(element if value == "?" else f"nullif({element}, '')")
             position += 1
         else:
             picked.append(value)
-    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(picked)} FROM jsonb_each(:rows)"
+    columns = ", ".join(column for column, _value in spec)
+    return f"INSERT INTO {table} ({columns}) SELECT {', '.join(picked)} FROM jsonb_each(:rows)"
 
 
-# (column, value): "?" is taken from the row the import builds, in this order.
+# Rows built by RosterWriter.add, in this order of "?"; :now, :station, :actor, :consent
+# and :class_uuid are bound once per statement.
 _TRAINEE = (
     ("seq", "?"),
     ("uuid", "?"),
-    ("station_code", "?"),
+    ("station_code", ":station"),
     ("version", "1"),
-    ("created_at", "?"),
-    ("updated_at", "?"),
+    ("created_at", ":now"),
+    ("updated_at", ":now"),
     ("name", "?"),
     ("id_number", "?"),
     ("birth_date", "?"),
     ("sex", "?"),
     ("phone", "?"),
-    ("hukou", "?"),
-    ("ethnicity", "?"),
-    ("education", "?"),
+    ("hukou", "?blank"),
+    ("ethnicity", "?blank"),
+    ("education", "?blank"),
     ("target_group", "?"),
     ("target_flags", "'[]'"),
     ("evidence_type", "?"),
     ("evidence_number", "?"),
-    ("employment_status", "?"),
-    ("bank_card", "?"),
-    ("address", "?"),
-    ("employer", "?"),
-    ("note", "?"),
-    ("consent_at", "?"),
-    ("consent_version", "?"),
+    ("employment_status", "?blank"),
+    ("bank_card", "?blank"),
+    ("address", "?blank"),
+    ("employer", "?blank"),
+    ("note", "?blank"),
+    ("consent_at", ":now"),
+    ("consent_version", ":consent"),
     ("photo_consent", "0"),
     ("active", "1"),
-    ("created_by", "?"),
+    ("created_by", ":actor"),
 )
 _ENROLMENT = (
     ("seq", "?"),
     ("uuid", "?"),
-    ("station_code", "?"),
+    ("station_code", ":station"),
     ("version", "1"),
-    ("created_at", "?"),
-    ("updated_at", "?"),
-    ("class_uuid", "?"),
+    ("created_at", ":now"),
+    ("updated_at", ":now"),
+    ("class_uuid", ":class_uuid"),
     ("trainee_uuid", "?"),
     ("target_group", "?"),
     ("target_flags", "?"),
@@ -86,11 +92,11 @@ _ENROLMENT = (
     ("subsidised", "1"),
     ("status", "'enrolled'"),
     ("warnings_json", "?"),
-    ("created_by", "?"),
+    ("created_by", ":actor"),
 )
-INSERT_TRAINEES = _insert_from_json("trainee", *zip(*_TRAINEE, strict=True))
-INSERT_ENROLMENTS = _insert_from_json("enrollment", *zip(*_ENROLMENT, strict=True))
-INSERT_NAME_GRAMS = _insert_from_json("trainee_name_grams", ("rowid", "grams"), ("?", "?"))
+INSERT_TRAINEES = _insert_from_json("trainee", _TRAINEE)
+INSERT_ENROLMENTS = _insert_from_json("enrollment", _ENROLMENT)
+INSERT_NAME_GRAMS = _insert_from_json("trainee_name_grams", (("rowid", "?"), ("grams", "?")))
 
 # Outbox entries (references, as journal.enqueue writes them) for the rows of one chunk.
 _OUTBOX = "INSERT INTO outbox (created_at, entity, entity_uuid, version, operation) "
@@ -146,7 +152,7 @@ class RosterWriter:
 
     def add(self, register: list[dict], enrol: list[dict]) -> None:
         """Queue one chunk: new people (``register``) and everyone's enrolment (``enrol``)."""
-        now, station, actor = self._now, self._station, self._actor
+        now = self._now
         trainee_from, enrolment_from = self._trainee_seq, self._enrolment_seq
         trainees, grams = [], []
         for seq, v in enumerate(register, start=trainee_from + 1):
@@ -155,57 +161,52 @@ class RosterWriter:
                 [
                     seq,
                     v["uuid"],
-                    station,
-                    now,
-                    now,
                     v["name"],
                     v["id_number"],
                     birth.isoformat(),
                     sex,
                     v["phone"],
-                    v["hukou"] or None,
-                    v["ethnicity"] or None,
-                    v["education"] or None,
+                    v["hukou"],
+                    v["ethnicity"],
+                    v["education"],
                     v["target_group"],
                     v["evidence_type"],
                     v["evidence_number"],
-                    v["employment_status"] or None,
-                    v["bank_card"] or None,
-                    v["address"] or None,
-                    v["employer"] or None,
-                    v["note"] or None,
-                    now,
-                    self._consent,
-                    actor,
+                    v["employment_status"],
+                    v["bank_card"],
+                    v["address"],
+                    v["employer"],
+                    v["note"],
                 ]
             )
             grams.append([seq, name_grams(v["name"])])
-            self.registered.append(v["uuid"])
-        enrolments = []
-        for seq, e in enumerate(enrol, start=enrolment_from + 1):
-            enrolments.append(
-                [
-                    seq,
-                    e["uuid"],
-                    station,
-                    now,
-                    now,
-                    self._class_uuid,
-                    e["trainee_uuid"],
-                    e["target_group"],
-                    e["target_flags"],
-                    e["evidence_type"],
-                    e["evidence_number"],
-                    e["warnings"],
-                    actor,
-                ]
-            )
-            self.enrolled.append(e["uuid"])
+        enrolments = [
+            [
+                seq,
+                e["uuid"],
+                e["trainee_uuid"],
+                e["target_group"],
+                e["target_flags"],
+                e["evidence_type"],
+                e["evidence_number"],
+                e["warnings"],
+            ]
+            for seq, e in enumerate(enrol, start=enrolment_from + 1)
+        ]
+        self.registered.extend(v["uuid"] for v in register)
+        self.enrolled.extend(e["uuid"] for e in enrol)
         self._trainee_seq += len(trainees)
         self._enrolment_seq += len(enrolments)
         trainee_upto, enrolment_upto = self._trainee_seq, self._enrolment_seq
         trainees_json, grams_json, enrolments_json = _dump(trainees), _dump(grams), _dump(enrolments)
         travels = self._travels
+        same = {
+            "now": now,
+            "station": self._station,
+            "actor": self._actor,
+            "consent": self._consent,
+            "class_uuid": self._class_uuid,
+        }
 
         def write(session: Session) -> None:
             raw = session.connection().connection.driver_connection
@@ -213,10 +214,10 @@ class RosterWriter:
             cursor = raw.cursor()
             try:
                 if trainees:
-                    cursor.execute(INSERT_TRAINEES, {"rows": trainees_json})
+                    cursor.execute(INSERT_TRAINEES, {**same, "rows": trainees_json})
                     cursor.execute(INSERT_NAME_GRAMS, {"rows": grams_json})
                     index_trainees(cursor, trainee_from, trainee_upto)
-                cursor.execute(INSERT_ENROLMENTS, {"rows": enrolments_json})
+                cursor.execute(INSERT_ENROLMENTS, {**same, "rows": enrolments_json})
                 if travels:  # an outbox entry for each row just written
                     if trainees:
                         span = {"now": now, "after": trainee_from, "upto": trainee_upto}
