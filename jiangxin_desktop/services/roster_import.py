@@ -259,21 +259,25 @@ class _Planner:
         session, class_uuid = self._session, self._class_uuid
         assert session is not None
         people: dict[str, _Person] = {}
-        for chunk in _chunks([r.values["id_number"] for r in rows]):
-            for row in session.execute(
-                select(
-                    Trainee.id_number,
-                    Trainee.name,
-                    Trainee.uuid,
-                    Trainee.active,
-                    Trainee.birth_date,
-                    Trainee.target_group,
-                    Trainee.evidence_type,
-                    Trainee.evidence_number,
-                    Trainee.target_flags,
-                ).where(Trainee.id_number.in_(chunk))
-            ):
-                people[row[0]] = _Person(*row[1:])
+        numbers = json.dumps([r.values["id_number"] for r in rows])  # one query, not one per 900
+        for row in session.execute(
+            select(
+                Trainee.id_number,
+                Trainee.name,
+                Trainee.uuid,
+                Trainee.active,
+                Trainee.birth_date,
+                Trainee.target_group,
+                Trainee.evidence_type,
+                Trainee.evidence_number,
+                Trainee.target_flags,
+            ).where(
+                Trainee.id_number.in_(
+                    text("SELECT value FROM json_each(:numbers)").bindparams(numbers=numbers)
+                )
+            )
+        ):
+            people[row[0]] = _Person(*row[1:])
         in_class: set[str] = set()
         others: dict[str, list[OtherEnrolment]] = {}
         for chunk in _chunks([p.uuid for p in people.values()]):
