@@ -32,6 +32,26 @@ Work = Callable[[Session], None]
 # every 5 ms: the writer needs it for a moment between two statements, and a long wait
 # for it would leave SQLite idle while the caller's thread runs Python.
 _SWITCH_INTERVAL = 0.0005
+_switch_lock = threading.Lock()
+_switch_users = 0  # background writes running (each waits for the single writer in turn)
+_switch_saved = 0.005
+
+
+def _shorten_switch_interval() -> None:
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_saved, _SWITCH_INTERVAL))
+        _switch_users += 1
+
+
+def _restore_switch_interval() -> None:
+    global _switch_users
+    with _switch_lock:
+        _switch_users -= 1
+        if _switch_users == 0:
+            sys.setswitchinterval(_switch_saved)
 
 
 class _Stop:
@@ -60,9 +80,9 @@ class BackgroundWrite(Generic[T]):
         self._started = threading.Event()
         self._error: BaseException | None = None
         self._began: T | None = None
+        self._ended = False
         self._caller = threading.get_ident()
-        self._switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch, _SWITCH_INTERVAL))
+        _shorten_switch_interval()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
         self._started.wait()
@@ -101,7 +121,9 @@ class BackgroundWrite(Generic[T]):
 
     def _end(self) -> None:
         self._thread.join()
-        sys.setswitchinterval(self._switch)
+        if not self._ended:  # commit() or rollback() may both be called; restore once
+            self._ended = True
+            _restore_switch_interval()
 
     def _run(self) -> None:
         try:

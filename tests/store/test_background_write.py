@@ -104,3 +104,18 @@ def test_a_failure_to_begin_is_raised_at_once(db):
     with db.write() as s:
         _put("bg-after")(s)
     assert _keys(db) == {"bg-after"}
+
+
+def test_two_writes_in_turn_leave_the_switch_interval_as_it_was(db):
+    switch = sys.getswitchinterval()
+    first = BackgroundWrite(db, _begin)
+    second: list[BackgroundWrite] = []
+    starter = threading.Thread(target=lambda: second.append(BackgroundWrite(db, _begin)))
+    starter.start()  # waits for the single writer
+    first.commit(_put("bg-1"))
+    starter.join(5)
+    assert sys.getswitchinterval() < switch  # the second still runs
+    second[0].commit(_put("bg-2"))
+    second[0].rollback()  # after commit: nothing more happens
+    assert sys.getswitchinterval() == switch
+    assert _keys(db) == {"bg-1", "bg-2"}
