@@ -283,3 +283,33 @@ def test_number_cells_and_space_only_rows(tmp_path: Path, codes) -> None:
     ]
     assert [(p.row, p.column) for p in parsed.problems] == [(4, "社保卡号")]
     assert "末几位已丢失" in parsed.problems[0].message
+
+
+def test_repeated_texts_give_each_row_the_same_outcome(tmp_path: Path, codes) -> None:
+    """Outcomes of repeated cells are remembered within a file: every row still gets its own."""
+    from openpyxl import Workbook
+
+    from jiangxin_desktop.services.demo import id_with_check
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "身份证号", "工作单位", "家庭住址", "民族"])
+    bad_employer, long_address = "@某某公司", "新浦路" * 70  # formula-looking; 210 > 200 characters
+    for n in range(1, 5):
+        number = id_with_check(f"32070619900101{n:03d}")
+        sheet.append(
+            [
+                "王芳",
+                number,
+                bad_employer if n % 2 else "某某公司",
+                long_address if n > 2 else "新浦路1号",
+                "汉",
+            ]
+        )
+    workbook.save(tmp_path / "repeats.xlsx")
+    parsed = read_roster(tmp_path / "repeats.xlsx", codes, today=TODAY)
+    problems = sorted((p.row, p.column) for p in parsed.problems)
+    assert problems == sorted([(2, "工作单位"), (4, "工作单位"), (4, "家庭住址"), (5, "家庭住址")])
+    assert [(r.row, r.values["name"], r.values["employer"], r.values["ethnicity"]) for r in parsed.rows] == [
+        (3, "王芳", "某某公司", "01")
+    ]
