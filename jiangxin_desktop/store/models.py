@@ -279,9 +279,10 @@ class Enrollment(Travelling, Base):
     """A trainee in a class, with the target group and evidence at enrolment."""
 
     __tablename__ = "enrollment"
+    # The unique (class, trainee) index also finds a class's enrolments: no index of its own.
     __table_args__ = (UniqueConstraint("class_uuid", "trainee_uuid"),)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"), index=True)
+    class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"))
     trainee_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("trainee.uuid"), index=True)
     target_group: Mapped[str] = mapped_column(String(40))
     target_flags: Mapped[str] = mapped_column(Text, default="[]")

@@ -1,7 +1,7 @@
 """Roster import benchmark: a 10,000-row roster imported end to end, beside the raw parse.
 
     JIANGXIN_PASSPHRASE=bench-passphrase .venv/bin/python tests/benchmarks/roster_import_bench.py \
-        [--rows 10000] [--runs 5]
+        [--rows 10000] [--runs 9]
 
 Each run imports a different generated file (new people: every row is registered and
 enrolled) into a new opened class of an encrypted database that already holds the demo
@@ -9,7 +9,9 @@ trainees: parse, validate, deduplicate against the database, check eligibility, 
 trainees, search index, enrolments, outbox entries and the audit event, in one
 transaction; as on a real station, every record also goes to the outbox for the city (the
 demo database's own rows never do). The raw python-calamine parse of the same file is timed
-interleaved with it. Prints medians and their ratio. Targets: ≤ 1.0 s and ≤ 5× the raw parse.
+interleaved with it. Prints medians and their ratio, and the median of each run's own ratio
+(the parse and the import of one run see the machine at the same speed; this 2-core VM's
+speed swings by half from minute to minute). Targets: ≤ 1.0 s and ≤ 5× the raw parse.
 The write-ahead-log checkpoint that follows a large write runs on the database's own
 background thread in the program; the benchmark runs it between runs and prints its time.
 """
@@ -105,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         f"WAL checkpoint after it: median {statistics.median(checkpoint_times) * 1000:.0f} ms "
         "(in the program: on a background thread, after the import has returned)"
     )
-    print(f"ratio import/raw:   {import_s / raw_s:.1f}×   (targets: ≤ 1000 ms and ≤ 5×)")
+    paired = statistics.median(i / r for i, r in zip(import_times, raw_times, strict=True))
+    print(f"ratio import/raw:   {import_s / raw_s:.1f}× of the medians; {paired:.1f}× median of each run's")
+    print("targets: ≤ 1000 ms and ≤ 5×")
     return 0
 
 
