@@ -46,13 +46,16 @@ def _insert_from_json(table: str, spec: Sequence[tuple[str, str]]) -> str:
 
 # Rows built by RosterWriter.add, in this order of "?"; :now, :station, :actor, :consent
 # and :class_uuid are bound once per statement.
-_TRAINEE = (
+_NEW_TRAVELLING_ROW = (  # the columns every travelling row has (models.Travelling), version 1
     ("seq", "?"),
     ("uuid", "?"),
     ("station_code", ":station"),
     ("version", "1"),
     ("created_at", ":now"),
     ("updated_at", ":now"),
+)
+_TRAINEE = (
+    *_NEW_TRAVELLING_ROW,
     ("name", "?"),
     ("id_number", "?"),
     ("birth_date", "?"),
@@ -77,12 +80,7 @@ _TRAINEE = (
     ("created_by", ":actor"),
 )
 _ENROLMENT = (
-    ("seq", "?"),
-    ("uuid", "?"),
-    ("station_code", ":station"),
-    ("version", "1"),
-    ("created_at", ":now"),
-    ("updated_at", ":now"),
+    *_NEW_TRAVELLING_ROW,
     ("class_uuid", ":class_uuid"),
     ("trainee_uuid", "?"),
     ("target_group", "?"),

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 import threading
 
 import pytest
 from sqlalchemy import text
 
-from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.background_write import BackgroundWrite
-from jiangxin_desktop.store.database import Database
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = Database(tmp_path / "t.db", secrets.token_bytes(32))
-    migrate.upgrade(database)
-    yield database
-    database.dispose()
 
 
 def _put(key: str):

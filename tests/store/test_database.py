@@ -12,17 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from jiangxin_desktop.errors import WrongKeyError
-from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7, uuid7_batch
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = Database(tmp_path / "t.db", secrets.token_bytes(32))
-    migrate.upgrade(database)
-    yield database
-    database.dispose()
 
 
 def test_file_is_encrypted_and_owner_only(db):
