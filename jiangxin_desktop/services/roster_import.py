@@ -139,8 +139,7 @@ def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None)
                 register, enrol = planner.plan(sheet.check(size))
                 if writer is not None and enrol:
                     writer.add(register, enrol)
-                    if writer.failed:
-                        break  # commit() below raises what went wrong
+                    writer.raise_if_failed()  # an earlier chunk failed: stop, nothing is written
         parsed = sheet.result()
         problems = parsed.problems + planner.problems
         result = _result(ctx, user, klass.code, path, dry_run, parsed, planner, problems)

@@ -12,7 +12,7 @@ rows or none.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlcipher3
 from sqlalchemy import text
@@ -144,10 +144,6 @@ class RosterWriter:
         ).one()
         return int(trainees), int(enrolments)
 
-    @property
-    def failed(self) -> bool:
-        return self._write.failed
-
     def add(self, register: list[dict], enrol: list[dict]) -> None:
         """Queue one chunk: new people (``register``) and everyone's enrolment (``enrol``)."""
         now = self._now
@@ -243,6 +239,14 @@ class RosterWriter:
                 after=after,
             )
 
+        self._finish(last)
+
+    def raise_if_failed(self) -> None:
+        """Raise what went wrong on the writer's thread, if anything did (it wrote nothing)."""
+        if self._write.failed:
+            self._finish(None)
+
+    def _finish(self, last: Callable[[Session], None] | None) -> None:
         try:
             self._write.commit(last)
         except sqlcipher3.dbapi2.IntegrityError as exc:  # not expected: the writer held the database
