@@ -52,5 +52,6 @@ def deferred_trainee_index(session: Session) -> Iterator[None]:
     start = session.execute(text("SELECT coalesce(max(seq), 0) FROM trainee")).scalar_one()
     suspend_trainee_index(session)
     yield
-    session.execute(text(_INDEX_SQL), {"after": start, "upto": 2**62})
+    upto = session.execute(text("SELECT coalesce(max(seq), 0) FROM trainee")).scalar_one()
+    session.execute(text(_INDEX_SQL), {"after": start, "upto": upto})
     resume_trainee_index(session)
