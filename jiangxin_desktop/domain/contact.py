@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from jiangxin_desktop.domain.checks import (
     DASHES,
@@ -16,7 +17,7 @@ from jiangxin_desktop.domain.checks import (
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # already normal: no cleaning needed
 _PLAIN_CARD = re.compile(r"[0-9]{16,19}")
-_LUHN_WARNING = "卡号校验未通过，请核对"
+LUHN_WARNING = "卡号校验未通过，请核对"
 # Luhn: a doubled digit's digit sum, as a byte translation "0123456789" → 0,2,4,6,8,1,3,5,7,9.
 _DOUBLED = bytes.maketrans(b"0123456789", bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))
 _DIGITS = re.compile(r"^[0-9]+$")
@@ -61,10 +62,25 @@ def luhn_ok(digits: str) -> bool:
     return (sum(plain) + sum(doubled) - ord("0") * len(plain)) % 10 == 0
 
 
+def phones_as_typed(cells: Iterable[object]) -> list[str | None]:
+    """For many cells at once: each that :func:`check_phone` accepts unchanged, else None."""
+    plain = _PLAIN_MOBILE.fullmatch
+    return [cell if cell.__class__ is str and plain(cell) else None for cell in cells]
+
+
+def cards_as_typed(cells: Iterable[object]) -> list[str | None]:
+    """For many cells at once: each that :func:`check_bank_card` accepts unchanged, else None.
+
+    Its Luhn check is the caller's (a failure is a warning, :data:`LUHN_WARNING`).
+    """
+    plain = _PLAIN_CARD.fullmatch
+    return [cell if cell.__class__ is str and plain(cell) else None for cell in cells]
+
+
 def check_bank_card(raw: str, required: bool = False) -> FieldCheck:
     """社保卡/bank card number: 16-19 digits; a Luhn failure is only a warning."""
     if raw and _PLAIN_CARD.fullmatch(raw):
-        return FieldCheck(raw, True) if luhn_ok(raw) else FieldCheck(raw, True, warning=_LUHN_WARNING)
+        return FieldCheck(raw, True) if luhn_ok(raw) else FieldCheck(raw, True, warning=LUHN_WARNING)
     value = _clean_digits(raw)
     if not value:
         return FieldCheck("", True) if not required else FieldCheck("", False, "请输入社保卡或银行卡号")
@@ -75,7 +91,7 @@ def check_bank_card(raw: str, required: bool = False) -> FieldCheck:
     if not 16 <= len(value) <= 19:
         return FieldCheck(value, False, f"卡号应为16–19位，现在是{len(value)}位，请核对")
     if not luhn_ok(value):
-        return FieldCheck(value, True, warning=_LUHN_WARNING)
+        return FieldCheck(value, True, warning=LUHN_WARNING)
     return FieldCheck(value, True)
 
 

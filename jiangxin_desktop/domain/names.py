@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from jiangxin_desktop.domain.checks import FieldCheck, fullwidth_to_ascii
 
@@ -31,7 +32,9 @@ _CJK_RANGES = (
 )
 _WHITESPACE = re.compile(r"\s+")
 # A name that is already normal and valid as typed (the common case): basic CJK, maybe "·".
-_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff]+(?:\u00b7[\u4e00-\u9fff]+)*")
+_PLAIN_NAME = re.compile(
+    rf"(?=.{{{MIN_LENGTH},{MAX_LENGTH}}}\Z)[\u4e00-\u9fff]+(?:\u00b7[\u4e00-\u9fff]+)*", re.DOTALL
+)
 
 
 def is_cjk(ch: str) -> bool:
@@ -92,9 +95,15 @@ def _error(value: str) -> str | None:
     return None
 
 
+def names_as_typed(cells: Iterable[object]) -> list[str | None]:
+    """For many cells at once: each that :func:`check_name` accepts unchanged, else None."""
+    plain = _PLAIN_NAME.fullmatch
+    return [cell if cell.__class__ is str and plain(cell) else None for cell in cells]
+
+
 def check_name(raw: str) -> FieldCheck:
     """Validate a 姓名: required, 2-30 characters, CJK (incl. rare extensions), "·", Latin letters."""
-    if raw and MIN_LENGTH <= len(raw) <= MAX_LENGTH and _PLAIN_NAME.fullmatch(raw):
+    if raw and _PLAIN_NAME.fullmatch(raw):
         return FieldCheck(raw, True)
     value = _normalize(raw)
     error = _error(value)

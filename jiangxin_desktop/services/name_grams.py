@@ -17,7 +17,7 @@ _SPLITS = re.compile(r"[\s·]")  # where a name splits into parts (as str.split 
 
 def name_grams(name: str) -> str:
     if _SPLITS.search(name) is None:  # the usual name: one part
-        grams = [*name, *(name[i : i + 2] for i in range(len(name) - 1))]
+        grams = [*name, *map(str.__add__, name, name[1:])]  # characters, then neighbouring pairs
     else:
         grams = []
         for part in "".join(" " if ch in _SEPARATORS else ch for ch in name).split():

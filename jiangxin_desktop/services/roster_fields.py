@@ -12,12 +12,22 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from operator import itemgetter
+from typing import Any
 
 from jiangxin_desktop.domain.checks import FieldCheck, excel_number_message
 from jiangxin_desktop.domain.codes import CodeCatalog, CodeList
-from jiangxin_desktop.domain.contact import check_bank_card, check_phone
-from jiangxin_desktop.domain.idnumber import check_id
-from jiangxin_desktop.domain.names import check_name
+from jiangxin_desktop.domain.contact import (
+    LUHN_WARNING,
+    cards_as_typed,
+    check_bank_card,
+    check_phone,
+    luhn_ok,
+    phones_as_typed,
+)
+from jiangxin_desktop.domain.idnumber import check_id, valid_as_typed
+from jiangxin_desktop.domain.names import check_name, names_as_typed
 from jiangxin_desktop.services.spreadsheet_safety import cell_text, is_formula_like
 
 # Our fields, in the order of the import template (DOMAIN.md "Trainee fields").
@@ -52,7 +62,7 @@ PLACEHOLDERS = frozenset({"-", "--", "—", "——", "/", "\\"})
 # Fields that must be filled, and fields whose number cells lost digits (→ what to call them).
 _REQUIRED = frozenset({"name", "id_number"})
 _TEXT_ONLY = {"id_number": "身份证号", "bank_card": "卡号"}
-_SEXES = {"男": "男", "男性": "男", "女": "女", "女性": "女"}
+_SEXES: Mapping[Any, str] = {"男": "男", "男性": "男", "女": "女", "女性": "女"}
 # Full-width digits and letters, and the ideographic space, to ASCII (punctuation is kept:
 # "江苏省，连云港市" must not get an ASCII comma).
 _FULLWIDTH_ALNUM = {
@@ -62,7 +72,35 @@ _FULLWIDTH_ALNUM = {
     0x3000: 0x20,
 }
 _NO_CODES: Mapping[str, str] = {}
-_HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
+_ID_SEX = {digit: "男" if int(digit) % 2 else "女" for digit in "0123456789"}  # 17th digit of an ID
+_FULLWIDTH = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000"
+_HAS_FULLWIDTH = re.compile(f"[{_FULLWIDTH}]")
+# Cells meaning "nothing here" → "" (for the many-cells checks of RowChecker.check_many).
+_EMPTY_CELLS: Mapping[Any, str] = dict.fromkeys(("", *PLACEHOLDERS), "")
+# Free text that plain_text leaves as it is and that does not look like a formula.
+_PLAIN_TEXT = rf"[^\s=+\-@{_FULLWIDTH}][^\s{_FULLWIDTH}]*(?: [^\s{_FULLWIDTH}]+)*"
+
+
+def _looked_up(known: Mapping[Any, str], cells: list[object]) -> list[str | None]:
+    return list(map(known.get, cells))
+
+
+def _or_empty(as_typed: Callable[[list[object]], list[str | None]], cells: list[object]) -> list[str | None]:
+    """``as_typed`` of the cells, with "" for the cells meaning "nothing here" ("—" too)."""
+    nothing = _EMPTY_CELLS.get
+    return [
+        typed if (empty := nothing(cell)) is None else empty
+        for cell, typed in zip(cells, as_typed(cells), strict=True)
+    ]
+
+
+def _plain_texts(fullmatch: Callable[[str], object], cells: list[object]) -> list[str | None]:
+    return [cell if cell.__class__ is str and fullmatch(cell) else None for cell in cells]
+
+
+def _plain_text_pattern(limit: int | None) -> re.Pattern[str]:
+    bound = f"(?=.{{1,{limit}}}\\Z)" if limit else ""
+    return re.compile(bound + _PLAIN_TEXT, re.DOTALL)
 
 
 def text_key(text: str) -> str:
@@ -157,6 +195,79 @@ class RowChecker:
                 self.evidence[group.code] = tuple(group.extra.get("evidence", ()))
                 for label in self.evidence[group.code]:
                     self.evidence_keys.setdefault(text_key(label), label)
+        self._evidence_pairs = {(group, label) for group, labels in self.evidence.items() for label in labels}
+        self._indexes = {f: columns[f] for f in ROSTER_FIELDS if f in columns}
+        self._as_typed = {f: self._as_typed_check(f) for f in self._indexes}
+
+    def _as_typed_check(self, name: str) -> Callable[[list[object]], list[str | None]]:
+        """For ``check_many``: a column's cells → each cell's value when :meth:`check` would
+        take the cell as it is (or as "nothing") without a remark, else None."""
+        if name == "name":
+            return names_as_typed
+        if name == "id_number":
+            return partial(valid_as_typed, today=self.today)
+        if name in self.lookups:
+            return partial(_looked_up, {**_EMPTY_CELLS, **self.lookups[name].keys})
+        if name == "evidence_type":
+            labels = {label: label for label in self.evidence_keys.values() if not is_formula_like(label)}
+            return partial(_looked_up, {**_EMPTY_CELLS, **labels})
+        if name == "phone":
+            return partial(_or_empty, phones_as_typed)
+        if name == "bank_card":
+            return partial(_or_empty, cards_as_typed)
+        return partial(_or_empty, partial(_plain_texts, _plain_text_pattern(TEXT_LIMITS.get(name)).fullmatch))
+
+    def check_many(
+        self, lines: Sequence[Sequence[object]]
+    ) -> tuple[list[dict[str, str]], dict[int, CheckedRow]]:
+        """Check many rows: each row's values, and the :meth:`check` of every row that needed one.
+
+        Most cells of a roster are valid and already in their normal form; such cells are
+        recognised a column at a time. A row with any other cell (to normalise, or with a
+        problem) gets :meth:`check`, which is in the second item under the row's index with
+        its errors and warnings. The values are those :meth:`check` gives, row by row.
+        """
+        count = len(lines)
+        width = min(map(len, lines), default=0)
+
+        def column(index: int) -> list[object]:
+            if index < width:
+                return list(map(itemgetter(index), lines))
+            return [line[index] if index < len(line) else "" for line in lines]
+
+        indexes, as_typed = self._indexes, self._as_typed
+        values = [
+            as_typed[name](column(indexes[name])) if name in indexes else [""] * count
+            for name in ROSTER_FIELDS
+        ]
+        full: set[int] = set()
+        for cells in values:
+            if None in cells:
+                full.update(i for i, value in enumerate(cells) if value is None)
+        by_name = dict(zip(ROSTER_FIELDS, values, strict=True))
+        numbers, groups, evidences = by_name["id_number"], by_name["target_group"], by_name["evidence_type"]
+        if self.sex_column is not None:
+            full.update(
+                i
+                for i, (cell, number) in enumerate(zip(column(self.sex_column), numbers, strict=True))
+                if number is not None and cell not in _EMPTY_CELLS and _SEXES.get(cell) != _ID_SEX[number[16]]
+            )
+        ruled, pairs = self.evidence, self._evidence_pairs
+        full.update(
+            i
+            for i, (group, evidence) in enumerate(zip(groups, evidences, strict=True))
+            if evidence and group in ruled and (group, evidence) not in pairs
+        )
+        rows: list[dict] = [dict(zip(ROSTER_FIELDS, row, strict=True)) for row in zip(*values, strict=True)]
+        checked: dict[int, CheckedRow] = {}
+        for i in sorted(full):
+            checked[i] = self.check(lines[i])
+            rows[i] = checked[i].values
+        # A card number failing the Luhn check is kept, with a warning (as check_bank_card does).
+        for i, card in enumerate(by_name["bank_card"]):
+            if card and i not in checked and not luhn_ok(card):
+                checked[i] = CheckedRow(rows[i], warnings=[("bank_card", LUHN_WARNING)])
+        return rows, checked
 
     def check(self, cells: Sequence[object]) -> CheckedRow:
         out = CheckedRow(values=self.blank.copy())

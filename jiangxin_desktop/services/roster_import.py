@@ -36,8 +36,9 @@ from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.services.enrollment import OtherEnrolment, age_on, judge
+from jiangxin_desktop.services.name_grams import name_grams
 from jiangxin_desktop.services.roster_reader import RosterRow, RosterSheet, RowProblem
-from jiangxin_desktop.services.roster_write import RosterWriter
+from jiangxin_desktop.services.roster_write import RosterChunk, RosterWriter, trainee_values
 from jiangxin_desktop.store.ids import uuid7_batch
 from jiangxin_desktop.store.models import Enrollment, Trainee, TrainingClass
 
@@ -87,9 +88,8 @@ class _Person:
     target_flags: str
 
 
-def _birth_and_sex(id_number: str) -> tuple[date, str]:
-    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    return birth, "男" if int(id_number[16]) % 2 else "女"
+def _birth(id_number: str) -> date:
+    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
 def _chunks(items: list, size: int = 900):
@@ -136,9 +136,9 @@ def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None)
             while sheet.remaining:
                 size = _chunk_size(done, sheet.remaining)
                 done += size
-                register, enrol = planner.plan(sheet.check(size))
-                if writer is not None and enrol:
-                    writer.add(register, enrol)
+                chunk = planner.plan(sheet.check(size))
+                if writer is not None and chunk.enrolments:
+                    writer.add(chunk)
                     writer.raise_if_failed()  # an earlier chunk failed: stop, nothing is written
         parsed = sheet.result()
         problems = parsed.problems + planner.problems
@@ -149,7 +149,7 @@ def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None)
             write_error_report(parsed, problems, report)
             result.report = str(report)
         if writer is not None:
-            if planner.enrol:
+            if planner.imported:
                 writer.commit(_audit_after(ctx, klass.code, path, parsed.data_rows))
             else:
                 writer.rollback()
@@ -168,8 +168,8 @@ def _result(ctx, user, class_code, path, dry_run, parsed, planner: _Planner, pro
         class_code=class_code,
         dry_run=dry_run,
         data_rows=parsed.data_rows,
-        imported=len(planner.enrol),
-        registered=len(planner.register),
+        imported=planner.imported,
+        registered=planner.registered,
         duplicates=sorted(
             [{"row": row, "id_number": shown(number)} for row, number, _first in parsed.duplicates]
             + [{"row": row, "id_number": shown(number)} for row, number in planner.duplicates],
@@ -221,8 +221,8 @@ class _Planner:
     """
 
     def __init__(self, ctx, class_uuid: str, columns: dict[str, str]) -> None:
-        self.register: list[dict] = []
-        self.enrol: list[dict] = []
+        self.registered = 0  # new people planned to be registered
+        self.imported = 0  # enrolments planned
         self.problems: list[RowProblem] = []
         self.duplicates: list[tuple[int, str]] = []
         self.warnings: list[tuple[int, str]] = []
@@ -308,15 +308,39 @@ class _Planner:
             RowProblem(row, self._columns.get(fieldname, _LABELS.get(fieldname, fieldname)), message)
         )
 
-    def plan(self, rows: list[RosterRow]) -> tuple[list[dict], list[dict]]:
-        """Plan ``rows``: returns the people to register and the enrolments, of these rows."""
+    def _age_and_capacity(self, birth: date, enrolled: int) -> list[str]:
+        """The eligibility problems of someone without other enrolments: age, a full class."""
+        rules, start_date, capacity = self._catalog.rules, self._start_date, self._capacity
+        age = age_on(birth, start_date)
+        problems = []
+        if age < rules.min_age:
+            problems.append(f"开班时（{start_date}）只有 {age} 岁，须年满 {rules.min_age} 岁")
+        if rules.max_age is not None and age > rules.max_age:
+            problems.append(f"开班时 {age} 岁，超过 {rules.max_age} 岁的上限")
+        if enrolled >= capacity:
+            problems.append(f"培训班已满（计划 {capacity} 人）")
+        return problems
+
+    def _birth_bounds(self) -> tuple[str, str]:
+        """Birth dates as in an ID ("YYYYMMDD") of the right age on the start day: (after, up to).
+
+        Someone born on (y, m, d) is n or older on (Y, M, D) exactly when (y + n, m, d) is not
+        after (Y, M, D), that is when "yyyymmdd" ≤ the start day n years earlier, as text.
+        """
+        rules, start = self._catalog.rules, self._start_date
+        youngest = f"{start.year - rules.min_age:04d}{start.month:02d}{start.day:02d}"
+        too_old = "" if rules.max_age is None else f"{start.year - rules.max_age - 1:04d}{start:%m%d}"
+        return too_old, youngest
+
+    def plan(self, rows: list[RosterRow]) -> RosterChunk:
+        """Plan ``rows``: the rows to write for them (new people and everyone's enrolment)."""
         people, in_class, others = self._known(rows)
-        register: list[dict] = []
-        enrol: list[dict] = []
+        chunk = RosterChunk()
+        trainees, grams, enrolments = chunk.trainees, chunk.grams, chunk.enrolments
         refuse, groups = self._refuse, self._groups
         rules, codes, klass = self._catalog.rules, self._codes, self._klass
-        capacity, start_date = self._capacity, self._start_date
-        allowed_groups, enrolled = self._allowed_groups, self._enrolled
+        capacity, allowed_groups, enrolled = self._capacity, self._allowed_groups, self._enrolled
+        too_old, youngest = self._birth_bounds()
         fresh_ids = iter(uuid7_batch(2 * len(rows)))
         for r in rows:
             v = r.values
@@ -346,81 +370,66 @@ class _Planner:
             if allowed and not evidence_number:
                 refuse(r.row, "evidence_number", f"请填写{evidence_type}的编号")
                 continue
-            if person is None and not v["phone"]:
-                refuse(r.row, "phone", "新登记的学员须填写手机号码")
-                continue
-            history = others.get(person.uuid) if person else None
-            history_birth = person.birth_date if person else None
-            birth_and_sex = None if person else _birth_and_sex(number)
-            if (
-                history and history_birth
-            ):  # the full rules: earlier subsidised trainings, levels, overlapping dates
+            warnings: list[str] = []
+            if person is None:
+                if not v["phone"]:
+                    refuse(r.row, "phone", "新登记的学员须填写手机号码")
+                    continue
+                birth = number[6:14]
+                ok = too_old < birth <= youngest and enrolled < capacity  # the usual case, as text
+                problems = [] if ok else self._age_and_capacity(_birth(number), enrolled)
+            elif person.birth_date and (history := others.get(person.uuid)):
+                # The full rules: earlier subsidised trainings, levels, overlapping dates.
                 verdict = judge(
                     rules=rules,
                     codes=codes,
                     klass=klass,
-                    birth_date=history_birth,
+                    birth_date=person.birth_date,
                     subsidised=True,
                     others=history,
                     enrolled=enrolled,
                 )
                 problems, warnings = verdict.problems, verdict.warnings
             else:  # nobody else to compare with: age and capacity
-                if birth_and_sex is not None:
-                    birth = birth_and_sex[0]
-                else:
-                    assert person is not None
-                    birth = person.birth_date
-                age = age_on(birth, start_date)
-                problems, warnings = [], []
-                if age < rules.min_age:
-                    problems.append(f"开班时（{start_date}）只有 {age} 岁，须年满 {rules.min_age} 岁")
-                if rules.max_age is not None and age > rules.max_age:
-                    problems.append(f"开班时 {age} 岁，超过 {rules.max_age} 岁的上限")
-                if enrolled >= capacity:
-                    problems.append(f"培训班已满（计划 {capacity} 人）")
+                problems = self._age_and_capacity(person.birth_date, enrolled)
             if allowed_groups is not None and group not in allowed_groups:
-                problems.append(f"人员类别“{entry.label}”不在项目“{self._project_name}”的培训对象内")
+                problems = [*problems, f"人员类别“{entry.label}”不在项目“{self._project_name}”的培训对象内"]
             if problems:
                 refuse(r.row, "id_number", "；".join(problems))
                 continue
-            if person is not None and v["name"] and v["name"] != person.name:
-                self.warnings.append(
-                    (r.row, f"名册姓名“{v['name']}”与已登记的“{person.name}”不同，以登记信息为准")
+            if person is None:
+                trainee_uuid = next(fresh_ids)
+                birth_date = f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"
+                sex = "男" if number[16] in _ODD else "女"
+                trainees.append((trainee_uuid, birth_date, sex, *trainee_values(v)))
+                grams.append(name_grams(v["name"]))
+            else:
+                trainee_uuid = person.uuid
+                if v["name"] and v["name"] != person.name:
+                    self.warnings.append(
+                        (r.row, f"名册姓名“{v['name']}”与已登记的“{person.name}”不同，以登记信息为准")
+                    )
+            enrolments.append(
+                (
+                    next(fresh_ids),
+                    trainee_uuid,
+                    group,
+                    (earlier.target_flags or "[]") if earlier else "[]",
+                    evidence_type,
+                    evidence_number,
+                    json.dumps(warnings, ensure_ascii=False) if warnings else "[]",
                 )
-            trainee_uuid = person.uuid if person else next(fresh_ids)
-            if birth_and_sex is not None:  # a new person
-                register.append(
-                    {
-                        **v,
-                        "birth_and_sex": birth_and_sex,
-                        "uuid": trainee_uuid,
-                        "target_group": group,
-                        "evidence_type": evidence_type or None,
-                        "evidence_number": evidence_number or None,
-                    }
-                )
-            enrol.append(
-                {
-                    "uuid": next(fresh_ids),
-                    "trainee_uuid": trainee_uuid,
-                    "target_group": group,
-                    "evidence_type": evidence_type or None,
-                    "evidence_number": evidence_number or None,
-                    "target_flags": (earlier.target_flags or "[]") if earlier else "[]",
-                    "warnings": json.dumps(warnings, ensure_ascii=False) if warnings else "[]",
-                    "row": r.row,
-                }
             )
             if warnings:
                 self.warnings.extend((r.row, w) for w in warnings)
             enrolled += 1
         self._enrolled = enrolled
-        self.register.extend(register)
-        self.enrol.extend(enrol)
-        return register, enrol
+        self.registered += len(trainees)
+        self.imported += len(enrolments)
+        return chunk
 
 
+_ODD = frozenset("13579")
 _LABELS = {
     "name": "姓名",
     "id_number": "公民身份号码",

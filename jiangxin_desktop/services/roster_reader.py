@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import python_calamine as calamine
 
@@ -38,13 +39,12 @@ _ZIP_MAGIC = b"PK\x03\x04"
 COLUMN_LABELS = {**FIELD_LABELS, "sex": "性别"}
 
 
-@dataclass(frozen=True)
-class RosterRow:
+class RosterRow(NamedTuple):
     """A row without problems. ``row`` is the row number the spreadsheet shows (1-based)."""
 
     row: int
     values: dict[str, str]  # every field of ROSTER_FIELDS, normalised; "" when empty
-    raw: tuple
+    raw: Sequence[object]  # the cells as read
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class ParsedRoster:
     duplicates: list[tuple[int, str, int]]
     data_rows: int
     header: tuple
-    raw_rows: dict[int, tuple]
+    raw_rows: dict[int, Sequence[object]]
     warnings: list[RowProblem] = field(default_factory=list)
 
     def problems_by_row(self) -> dict[int, list[RowProblem]]:
@@ -199,7 +199,7 @@ class RosterSheet:
         self.problems: list[RowProblem] = []
         self.warnings: list[RowProblem] = []
         self.duplicates: list[tuple[int, str, int]] = []
-        self.raw_rows: dict[int, tuple] = {}
+        self.raw_rows: dict[int, Sequence[object]] = {}
         self._first_seen: dict[str, int] = {}
 
     @property
@@ -211,25 +211,28 @@ class RosterSheet:
 
     def check(self, count: int) -> list[RosterRow]:
         """Check the next ``count`` rows of the sheet; returns those without problems."""
-        layout, checker, column = self.layout, self._checker, self.column
+        layout, column = self.layout, self.column
         problems, warnings, duplicates = self.problems, self.warnings, self.duplicates
         raw_rows, first_seen = self.raw_rows, self._first_seen
         name_col, id_col = layout.columns["name"], layout.columns["id_number"]
         start = self._next
         stop = self._next = min(len(self._cells), start + count)
-        good: list[RosterRow] = []
+        numbers, lines = [], []
         for number, line in enumerate(self._cells[start:stop], start=start + 1):
             # Fast test first: a row with a name or an ID is not blank.
             name_cell = line[name_col] if name_col < len(line) else ""
             id_cell = line[id_col] if id_col < len(line) else ""
-            if not (_filled(name_cell) or _filled(id_cell)) and _is_blank(line):
-                continue
-            raw = tuple(line)
-            raw_rows[number] = raw
-            checked = checker.check(line)
-            errors = checked.errors  # usually empty: no per-row lists or generators then
+            if (_filled(name_cell) or _filled(id_cell)) or not _is_blank(line):
+                numbers.append(number)
+                lines.append(line)
+        raw_rows.update(zip(numbers, lines, strict=True))
+        values, checked = self._checker.check_many(lines)
+        good: list[RosterRow] = []
+        for i, (number, line, row_values) in enumerate(zip(numbers, lines, values, strict=True)):
+            row_check = checked.get(i)
+            errors = row_check.errors if row_check is not None else None
             row_problems = [RowProblem(number, column(f), m) for f, m in errors] if errors else []
-            id_number = checked.values["id_number"]
+            id_number = row_values["id_number"]
             if not errors or all(f != "id_number" for f, _ in errors):
                 first = first_seen.setdefault(id_number, number)
                 if first != number:
@@ -241,12 +244,12 @@ class RosterSheet:
                             f"与第{first}行的公民身份号码相同，同一人只能出现一次，请删除重复的行",
                         )
                     )
-            if checked.warnings:
-                warnings.extend(RowProblem(number, column(f), m) for f, m in checked.warnings)
+            if row_check is not None and row_check.warnings:
+                warnings.extend(RowProblem(number, column(f), m) for f, m in row_check.warnings)
             if row_problems:
                 problems.extend(row_problems)
             else:
-                good.append(RosterRow(number, checked.values, raw))
+                good.append(RosterRow(number, row_values, line))
         self.rows.extend(good)
         return good
 

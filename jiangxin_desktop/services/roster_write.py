@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
 
 import sqlcipher3
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.name_grams import name_grams
+from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS
 from jiangxin_desktop.store.background_write import BackgroundWrite
 from jiangxin_desktop.store.fts import index_trainees, resume_trainee_index, suspend_trainee_index
 from jiangxin_desktop.store.journal import audit, utc_now
@@ -29,8 +31,9 @@ def _insert_from_json(table: str, spec: Sequence[tuple[str, str]]) -> str:
     """``INSERT INTO table (…) SELECT … FROM jsonb_each(:rows)`` for ``(column, value)`` pairs.
 
     Each row is a JSON array. A value "?" takes the row's next element; "?blank" does too,
-    with an empty text stored as NULL; any other value is SQL (a literal or a :parameter
-    that is the same for every row, so that it is not repeated in each row's JSON).
+    with an empty text stored as NULL; any other value is SQL (a literal, a :parameter
+    that is the same for every row, so that it is not repeated in each row's JSON, or an
+    expression of ``key``, the row's position in the chunk).
     """
     picked, position = [], 0
     for _column, value in spec:
@@ -44,35 +47,27 @@ def _insert_from_json(table: str, spec: Sequence[tuple[str, str]]) -> str:
     return f"INSERT INTO {table} ({columns}) SELECT {', '.join(picked)} FROM jsonb_each(:rows)"
 
 
-# Rows built by RosterWriter.add, in this order of "?"; :now, :station, :actor, :consent
-# and :class_uuid are bound once per statement.
+# Rows of a RosterChunk, in this order of "?"; :now, :station, :actor, :consent, :class_uuid
+# and :first_seq (the chunk's first seq) are bound once per statement.
 _NEW_TRAVELLING_ROW = (  # the columns every travelling row has (models.Travelling), version 1
-    ("seq", "?"),
+    ("seq", "key + :first_seq"),
     ("uuid", "?"),
     ("station_code", ":station"),
     ("version", "1"),
     ("created_at", ":now"),
     ("updated_at", ":now"),
 )
+# A new trainee's row: uuid, birth date and sex, then every roster value (each stored in
+# the trainee column of the same name).
+TRAINEE_VALUES = ROSTER_FIELDS
+_REQUIRED_VALUES = frozenset({"name", "id_number", "phone", "target_group"})
+trainee_values = itemgetter(*TRAINEE_VALUES)  # roster values → those of TRAINEE_VALUES, in order
 _TRAINEE = (
     *_NEW_TRAVELLING_ROW,
-    ("name", "?"),
-    ("id_number", "?"),
     ("birth_date", "?"),
     ("sex", "?"),
-    ("phone", "?"),
-    ("hukou", "?blank"),
-    ("ethnicity", "?blank"),
-    ("education", "?blank"),
-    ("target_group", "?"),
+    *((name, "?" if name in _REQUIRED_VALUES else "?blank") for name in TRAINEE_VALUES),
     ("target_flags", "'[]'"),
-    ("evidence_type", "?"),
-    ("evidence_number", "?"),
-    ("employment_status", "?blank"),
-    ("bank_card", "?blank"),
-    ("address", "?blank"),
-    ("employer", "?blank"),
-    ("note", "?blank"),
     ("consent_at", ":now"),
     ("consent_version", ":consent"),
     ("photo_consent", "0"),
@@ -85,8 +80,8 @@ _ENROLMENT = (
     ("trainee_uuid", "?"),
     ("target_group", "?"),
     ("target_flags", "?"),
-    ("evidence_type", "?"),
-    ("evidence_number", "?"),
+    ("evidence_type", "?blank"),
+    ("evidence_number", "?blank"),
     ("subsidised", "1"),
     ("status", "'enrolled'"),
     ("warnings_json", "?"),
@@ -94,7 +89,9 @@ _ENROLMENT = (
 )
 INSERT_TRAINEES = _insert_from_json("trainee", _TRAINEE)
 INSERT_ENROLMENTS = _insert_from_json("enrollment", _ENROLMENT)
-INSERT_NAME_GRAMS = _insert_from_json("trainee_name_grams", (("rowid", "?"), ("grams", "?")))
+INSERT_NAME_GRAMS = _insert_from_json(
+    "trainee_name_grams", (("rowid", "key + :first_seq"), ("grams", "value"))
+)
 
 # Outbox entries (references, as journal.enqueue writes them) for the rows of one chunk.
 _OUTBOX = "INSERT INTO outbox (created_at, entity, entity_uuid, version, operation) "
@@ -107,11 +104,26 @@ OUTBOX_ENROLMENTS = (
     "WHERE seq > :after AND seq <= :upto ORDER BY seq"
 )
 
+_first = itemgetter(0)
 _CONFLICT = "导入期间有学员被登记或报名，名册未导入任何记录。请重新预览后再导入。"
 
 
 def _dump(rows: list) -> str:
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class RosterChunk:
+    """Rows of one chunk, as the import planned them and the writer's statements take them.
+
+    ``trainees``: new people, (uuid, birth date, sex, *TRAINEE_VALUES); ``grams``: each new
+    person's name grams, in the same order; ``enrolments``: (uuid, trainee uuid, target
+    group, target flags, evidence type, evidence number, warnings), "" for nothing.
+    """
+
+    trainees: list[tuple] = field(default_factory=list)
+    grams: list[str] = field(default_factory=list)
+    enrolments: list[tuple] = field(default_factory=list)
 
 
 class RosterWriter:
@@ -144,55 +156,18 @@ class RosterWriter:
         ).one()
         return int(trainees), int(enrolments)
 
-    def add(self, register: list[dict], enrol: list[dict]) -> None:
-        """Queue one chunk: new people (``register``) and everyone's enrolment (``enrol``)."""
+    def add(self, chunk: RosterChunk) -> None:
+        """Queue one chunk of rows to be written."""
         now = self._now
         trainee_from, enrolment_from = self._trainee_seq, self._enrolment_seq
-        trainees, grams = [], []
-        for seq, v in enumerate(register, start=trainee_from + 1):
-            birth, sex = v["birth_and_sex"]
-            trainees.append(
-                [
-                    seq,
-                    v["uuid"],
-                    v["name"],
-                    v["id_number"],
-                    birth.isoformat(),
-                    sex,
-                    v["phone"],
-                    v["hukou"],
-                    v["ethnicity"],
-                    v["education"],
-                    v["target_group"],
-                    v["evidence_type"],
-                    v["evidence_number"],
-                    v["employment_status"],
-                    v["bank_card"],
-                    v["address"],
-                    v["employer"],
-                    v["note"],
-                ]
-            )
-            grams.append([seq, name_grams(v["name"])])
-        enrolments = [
-            [
-                seq,
-                e["uuid"],
-                e["trainee_uuid"],
-                e["target_group"],
-                e["target_flags"],
-                e["evidence_type"],
-                e["evidence_number"],
-                e["warnings"],
-            ]
-            for seq, e in enumerate(enrol, start=enrolment_from + 1)
-        ]
-        self.registered.extend(v["uuid"] for v in register)
-        self.enrolled.extend(e["uuid"] for e in enrol)
+        trainees, enrolments = chunk.trainees, chunk.enrolments
+        self.registered.extend(map(_first, trainees))
+        self.enrolled.extend(map(_first, enrolments))
         self._trainee_seq += len(trainees)
         self._enrolment_seq += len(enrolments)
         trainee_upto, enrolment_upto = self._trainee_seq, self._enrolment_seq
-        trainees_json, grams_json, enrolments_json = _dump(trainees), _dump(grams), _dump(enrolments)
+        trainees_json, grams_json = _dump(trainees), _dump(chunk.grams)
+        enrolments_json = _dump(enrolments)
         travels = self._travels
         same = {
             "now": now,
@@ -208,10 +183,12 @@ class RosterWriter:
             cursor = raw.cursor()
             try:
                 if trainees:
-                    cursor.execute(INSERT_TRAINEES, {**same, "rows": trainees_json})
-                    cursor.execute(INSERT_NAME_GRAMS, {"rows": grams_json})
+                    first = trainee_from + 1
+                    cursor.execute(INSERT_TRAINEES, {**same, "first_seq": first, "rows": trainees_json})
+                    cursor.execute(INSERT_NAME_GRAMS, {"first_seq": first, "rows": grams_json})
                     index_trainees(cursor, trainee_from, trainee_upto)
-                cursor.execute(INSERT_ENROLMENTS, {**same, "rows": enrolments_json})
+                first = enrolment_from + 1
+                cursor.execute(INSERT_ENROLMENTS, {**same, "first_seq": first, "rows": enrolments_json})
                 if travels:  # an outbox entry for each row just written
                     if trainees:
                         span = {"now": now, "after": trainee_from, "upto": trainee_upto}

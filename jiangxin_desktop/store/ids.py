@@ -42,22 +42,31 @@ def uuid7() -> str:
 
 
 def uuid7_batch(count: int) -> list[str]:
-    """``count`` UUIDv7 strings in order (one lock, one read of the random source).
+    """``count`` UUIDv7 strings in order (one lock, one read of the clock and the random source).
 
-    Same layout as :func:`uuid7`, assembled from hex text: a 10,000-row import needs 20,000.
+    Same layout as :func:`uuid7`: the batch takes the next ``count`` (millisecond, counter)
+    pairs, a millisecond ahead whenever the 12-bit counter runs out (RFC 9562's counter
+    method), so later UUIDs still sort after it. A 10,000-row import needs 20,000.
     """
+    global _last_ms, _counter
+    if count <= 0:
+        return []
     with _lock:
-        stamps = [_next() for _ in range(count)]
+        ms, counter = _next()
+        first = ms << 12 | counter  # (ms, counter) as one number: counter in the low 12 bits
+        _last_ms, _counter = divmod(first + count - 1, 1 << 12)
     random = os.urandom(8 * count).hex()  # 16 hex digits per UUID: variant nibble + 60 bits
-    out = []
-    last_ms, head = -1, ""
-    for i, (ms, counter) in enumerate(stamps):
-        if ms != last_ms:
-            last_ms, stamp = ms, f"{ms & ((1 << 48) - 1):012x}"
-            head = f"{stamp[:8]}-{stamp[8:]}-7"
-        r = random[16 * i : 16 * i + 16]
-        out.append(f"{head}{counter:03x}-{_VARIANT[r[0]]}{r[1:4]}-{r[4:]}")
-    return out
+    out: list[str] = []
+    for block in range(first >> 12, ((first + count - 1) >> 12) + 1):  # each millisecond
+        stamp = f"{block & ((1 << 48) - 1):012x}"
+        head = f"{stamp[:8]}-{stamp[8:]}-7"
+        low, high = max(first, block << 12), min(first + count, (block + 1) << 12)
+        out.extend(f"{head}{value & 0xFFF:03x}-" for value in range(low, high))
+    variant = _VARIANT
+    return [
+        f"{start}{variant[random[i]]}{random[i + 1 : i + 4]}-{random[i + 4 : i + 16]}"
+        for start, i in zip(out, range(0, 16 * count, 16), strict=True)
+    ]
 
 
 # The first hex digit of the last 64 bits: its top two bits are the variant, 0b10.

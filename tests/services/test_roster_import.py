@@ -174,3 +174,82 @@ def test_outbox_names_each_record_the_import_created(demo_context, tmp_path, mon
     assert {e.entity_uuid for e in entries if e.entity == "enrollment"} == enrolments
     assert known.uuid not in {e.entity_uuid for e in entries}
     assert {(e.version, e.operation) for e in entries} == {(1, "upsert")}
+
+
+def test_imported_people_are_stored_field_by_field(demo_context, tmp_path):
+    """Every roster column lands in its own field, codes as codes, empty cells as nothing."""
+    from datetime import date
+
+    from jiangxin_desktop.services.demo import id_with_check
+    from jiangxin_desktop.store.models import Enrollment
+
+    klass = opened_class(demo_context)
+    full, sparse = id_with_check("32070619851231002"), id_with_check("32070620000229001")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "姓名",
+            "身份证号",
+            "性别",
+            "手机号码",
+            "民族",
+            "户口性质",
+            "文化程度",
+            "人员类别",
+            "证明材料类型",
+            "证明材料编号",
+            "就业状态",
+            "社保卡号",
+            "联系地址",
+            "工作单位",
+            "备注",
+        ]
+    )
+    sheet.append(
+        [
+            "欧阳娜娜",
+            full,
+            "女",
+            "13812345678",
+            "汉",
+            "农业",
+            "本科",
+            "失业人员",
+            "失业登记证",
+            "SY-1",
+            "未就业",
+            "6214830512345678909",
+            "海州区新浦路1号",
+            "某某公司",
+            "夜班",
+        ]
+    )
+    sheet.append(["钱满", sparse, "", "13812345679", "", "", "", "失业人员", "失业登记证", "SY-2"])
+    path = tmp_path / "名册.xlsx"
+    book.save(path)
+    result = import_roster(demo_context, klass.code, path)
+    assert (result.imported, result.registered, result.errors) == (2, 2, [])
+    with demo_context.db.read() as s:
+        a, b = (s.scalars(select(Trainee).where(Trainee.id_number == n)).one() for n in (full, sparse))
+        assert (a.name, a.birth_date, a.sex, a.phone) == ("欧阳娜娜", date(1985, 12, 31), "女", "13812345678")
+        assert (a.ethnicity, a.hukou, a.education, a.employment_status) == ("01", "1", "20", "2")
+        assert (a.target_group, a.evidence_type, a.evidence_number) == ("31", "失业登记证", "SY-1")
+        assert (a.bank_card, a.address, a.employer, a.note) == (
+            "6214830512345678909",
+            "海州区新浦路1号",
+            "某某公司",
+            "夜班",
+        )
+        assert (b.birth_date, b.sex) == (date(2000, 2, 29), "男")
+        assert (b.ethnicity, b.hukou, b.education, b.employment_status) == (None, None, None, None)
+        assert (b.bank_card, b.address, b.employer, b.note) == (None, None, None, None)
+        assert (a.version, a.active, a.target_flags, a.created_by) == (1, True, "[]", "clerk")
+        assert b.seq == a.seq + 1
+        enrolments = s.scalars(select(Enrollment).where(Enrollment.class_uuid == klass.uuid)).all()
+        assert sorted((e.trainee_uuid, e.evidence_number, e.status) for e in enrolments) == sorted(
+            [(a.uuid, "SY-1", "enrolled"), (b.uuid, "SY-2", "enrolled")]
+        )
+    # two-character names are found by one or two of their characters
+    assert demo_context.search.count("钱满", include_inactive=True)[0] == 1
+    assert demo_context.search.count("娜娜", include_inactive=True)[0] >= 1

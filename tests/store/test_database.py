@@ -72,6 +72,11 @@ def test_uuid7_batch_is_valid_ordered_random_and_continues_the_sequence():
         parsed = uuid.UUID(u)
         assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, u)
     assert abs((uuid.UUID(batch[0]).int >> 80) - time.time() * 1000) < 60_000  # milliseconds now
+    # one after another: (millisecond, 12-bit counter) counts up by one, into the next
+    # millisecond when the counter runs out
+    stamps = [uuid.UUID(u).int >> 64 for u in uuid7_batch(10_000)]  # ms, version, counter
+    counted = [(b >> 16) << 12 | (b & 0xFFF) for b in stamps]  # millisecond and counter as one
+    assert counted == list(range(counted[0], counted[0] + 10_000))
     random_bits = [uuid.UUID(u).int & ((1 << 62) - 1) for u in batch]
     for bit in range(62):  # every one of the 62 random bits takes both values
         assert {(value >> bit) & 1 for value in random_bits} == {0, 1}

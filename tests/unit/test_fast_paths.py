@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from jiangxin_desktop.domain.contact import check_bank_card, check_phone, luhn_ok
-from jiangxin_desktop.domain.idnumber import check_id
-from jiangxin_desktop.domain.names import check_name
+from jiangxin_desktop.domain.checks import FieldCheck
+from jiangxin_desktop.domain.contact import (
+    cards_as_typed,
+    check_bank_card,
+    check_phone,
+    luhn_ok,
+    phones_as_typed,
+)
+from jiangxin_desktop.domain.idnumber import check_id, valid_as_typed
+from jiangxin_desktop.domain.names import check_name, names_as_typed
 
 TODAY = date(2025, 6, 1)
 
@@ -73,3 +80,62 @@ def test_luhn_matches_the_textbook_algorithm() -> None:
     for _ in range(2000):
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randrange(1, 20)))
         assert luhn_ok(digits) == _luhn_reference(digits)
+
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _with_check_char(body: str) -> str:
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
+
+
+def test_check_character_follows_gb11643_weights() -> None:
+    rng = random.Random(3)
+    for _ in range(2000):
+        birth = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
+        body = f"320706{birth:%Y%m%d}{rng.randrange(1000):03d}"
+        number = _with_check_char(body)
+        assert check_id(number, TODAY).valid, number
+        wrong = number[:17] + ("0" if number[17] != "0" else "1")
+        assert not check_id(wrong, TODAY).valid
+
+
+# 29 February in leap and common years (1900 was not a leap year, 2000 was); today; tomorrow.
+EDGE_DATES = [
+    _with_check_char(f"320706{birth}123")
+    for birth in ("20000229", "19000229", "20240229", "20230229", "19040229", "19000101", "18991231")
+    + (f"{TODAY:%Y%m%d}", f"{TODAY + timedelta(days=1):%Y%m%d}")
+]
+
+
+@pytest.mark.parametrize("numbers", [_ids(400), EDGE_DATES])
+def test_ids_as_typed_are_those_the_full_check_keeps(numbers: list[str]) -> None:
+    cells: list[object] = [*numbers, " " + numbers[0], numbers[0].lower(), 3.20706e17, "", None]
+    expected = [
+        cell
+        if isinstance(cell, str) and check_id(cell, TODAY).valid and check_id(cell, TODAY).id_number == cell
+        else None
+        for cell in cells
+    ]
+    assert valid_as_typed(cells, TODAY) == expected
+    assert any(expected)
+
+
+def test_names_and_numbers_as_typed_are_those_the_full_checks_keep() -> None:
+    names: list[object] = [*NAMES, " 张三", "Zhang San", "", 12.0]
+    fast = names_as_typed(names)
+    # None sends a cell to the full check: the fast path may leave out a valid rare name (〇一)
+    assert all(value is None or check_name(value) == FieldCheck(value, True) for value in fast)
+    assert fast[:3] == NAMES[:3]
+    assert [n for n, value in zip(names, fast, strict=True) if value is None] == [
+        "王", "张" * 31, "张·", "·张三", "张··三", "〇一", " 张三", "Zhang San", "", 12.0
+    ]  # fmt: skip
+    phones: list[object] = ["13812345678", "12812345678", "138 1234 5678", 13812345678.0, ""]
+    assert phones_as_typed(phones) == ["13812345678", None, None, None, None]
+    rng = random.Random(5)
+    cards: list[object] = ["".join(rng.choice("0123456789") for _ in range(18)) for _ in range(200)]
+    cards += ["6214 8305 1234 5678", 6.2148305e18, ""]
+    assert cards_as_typed(cards) == [
+        c if c and isinstance(c, str) and check_bank_card(c).value == c and check_bank_card(c).ok else None
+        for c in cards
+    ]
