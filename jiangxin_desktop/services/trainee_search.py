@@ -86,9 +86,16 @@ def _phrase(term: str) -> str:
 _FTS_TABLE = {"trigram": "trainee_fts", "grams": "trainee_name_grams"}
 
 
-def _source(plan: SearchPlan, include_inactive: bool, *, fts_order: bool) -> tuple[str, dict]:
-    """FROM/WHERE for a plan. With ``fts_order`` the FTS table drives (rows in rowid order)."""
-    active = "" if include_inactive else " AND t.active = 1"
+def _source(
+    plan: SearchPlan, include_inactive: bool, *, fts_order: bool, by_active_index: bool = True
+) -> tuple[str, dict]:
+    """FROM/WHERE for a plan. With ``fts_order`` the FTS table drives (rows in rowid order).
+
+    ``by_active_index``: the (active, name) index may serve the ``active`` filter (for
+    counts and the list by name); otherwise ``+t.active`` keeps the planner from using it,
+    so that the table (in seq order) or the ID index gives the order without a sort.
+    """
+    active = "" if include_inactive else f" AND {'' if by_active_index else '+'}t.active = 1"
     if plan.kind == "exact":
         return f"trainee t WHERE t.id_number = :term{active}", {"term": plan.term}
     if plan.kind == "id_prefix":
@@ -123,7 +130,7 @@ class TraineeSearch:
         # Newest first over an FTS match: FTS5 walks its doclist in rowid order and stops
         # at LIMIT, so there is no sort step however many rows match.
         fts_order = sort == "recent" and plan.kind in _FTS_TABLE
-        source, params = _source(plan, include_inactive, fts_order=fts_order)
+        source, params = _source(plan, include_inactive, fts_order=fts_order, by_active_index=sort == "name")
         if fts_order:
             order = f"f.rowid {direction}"
         elif plan.kind == "id_prefix" and sort == "recent":
@@ -156,7 +163,7 @@ class TraineeSearch:
 
     def totals(self) -> dict[str, int]:
         with self.db.read() as session:
-            # Each count is answered from the (active, seq) index, not a table scan.
+            # Each count is answered from the (active, name) index, not a table scan.
             active, inactive, pending = session.execute(
                 text(
                     "SELECT (SELECT count(*) FROM trainee WHERE active = 1), "

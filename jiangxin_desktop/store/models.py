@@ -60,10 +60,9 @@ class CodeEntry(Base):
 class Trainee(Travelling, Base):
     __tablename__ = "trainee"
     __table_args__ = (
-        # The list shows active trainees sorted by one of these; each index serves one order.
-        Index("ix_trainee_active_seq", "active", "seq"),
+        # The list of active trainees by name, and the counts of (in)active ones. By seq (the
+        # table's own order) or ID (its unique index) the list filters ``active`` row by row.
         Index("ix_trainee_active_name", "active", "name"),
-        Index("ix_trainee_active_id_number", "active", "id_number"),
     )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(60))
