@@ -8,9 +8,10 @@ A file that cannot be used at all raises :class:`KnownError` with a message for 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -137,8 +138,10 @@ def _sheet_rows(
         raise _unreadable(path, f"工作表“{name}”已损坏，请用表格软件打开确认后另存为.xlsx") from exc
 
 
-def _locate(workbook: calamine.CalamineWorkbook, path: Path) -> tuple[int, HeaderLayout, list]:
-    """The first sheet whose header names every required column, and all its rows."""
+def _locate(
+    workbook: calamine.CalamineWorkbook, path: Path
+) -> tuple[int, HeaderLayout, calamine.CalamineSheet]:
+    """The first sheet whose header names every required column."""
     partial: tuple[str, HeaderLayout] | None = None
     for index, name in enumerate(workbook.sheet_names):
         sheet, top = _sheet_rows(workbook, path, index, HEADER_SEARCH_ROWS + 1)
@@ -146,10 +149,7 @@ def _locate(workbook: calamine.CalamineWorkbook, path: Path) -> tuple[int, Heade
         if layout is None:
             continue
         if not layout.missing():
-            try:
-                return index, layout, sheet.to_python(skip_empty_area=False)
-            except (calamine.CalamineError, ValueError) as exc:
-                raise _unreadable(path, f"工作表“{name}”已损坏，请用表格软件打开确认后另存为.xlsx") from exc
+            return index, layout, sheet
         if partial is None or layout.score > partial[1].score:
             partial = (name, layout)
     if partial is None:
@@ -166,6 +166,22 @@ def _locate(workbook: calamine.CalamineWorkbook, path: Path) -> tuple[int, Heade
         f"找到的列名：{found}。请添加这些列（“公民身份号码”也可写作“身份证号”）后再导入",
         detail=str(path),
     )
+
+
+def _data_lines(sheet: calamine.CalamineSheet, data_start: int) -> tuple[Iterator[list], int]:
+    """The rows below the header (index ``data_start`` on), converted to Python values as
+    they are taken, and the index after the last row.
+
+    Rows and columns are numbered from A1, as ``to_python(skip_empty_area=False)`` gives
+    them: ``iter_rows`` already yields the empty rows above the data, not the empty columns
+    left of it (python-calamine 0.9; tests/services/test_roster_reader.py holds it to that).
+    """
+    first_row, first_column = sheet.start or (0, 0)
+    lines: Iterator[list] = iter(sheet.iter_rows())
+    if first_column:
+        padding = [""] * first_column
+        lines = (padding + line for line in lines)
+    return islice(lines, data_start, None), first_row + sheet.height
 
 
 def _filled(cell: object) -> bool:
@@ -187,9 +203,10 @@ class RosterSheet:
     def __init__(self, path: Path, codes: CodeCatalog, *, today: date | None = None) -> None:
         self.path = Path(path)
         with _open(self.path) as workbook:
-            index, layout, self._cells = _locate(workbook, self.path)
+            index, layout, sheet = _locate(workbook, self.path)
             self.sheet = workbook.sheet_names[index]
         self.layout = layout
+        self._lines, self._end = _data_lines(sheet, layout.data_start)
         # Header texts for messages: as in the file, line breaks shown as spaces.
         header = layout.header
         self.columns = {f: " ".join(header[i].split()) for f, i in layout.columns.items() if f != "seq"}
@@ -204,7 +221,7 @@ class RosterSheet:
 
     @property
     def remaining(self) -> int:
-        return len(self._cells) - self._next
+        return self._end - self._next
 
     def column(self, name: str) -> str:
         return self.columns.get(name) or COLUMN_LABELS.get(name, name)
@@ -216,9 +233,14 @@ class RosterSheet:
         raw_rows, first_seen = self.raw_rows, self._first_seen
         name_col, id_col = layout.columns["name"], layout.columns["id_number"]
         start = self._next
-        stop = self._next = min(len(self._cells), start + count)
+        try:
+            chunk = list(islice(self._lines, count))  # converted to Python values only now
+        except (calamine.CalamineError, ValueError) as exc:
+            why = f"工作表“{self.sheet}”第{start + 1}行附近已损坏，请用表格软件打开确认后另存为.xlsx"
+            raise _unreadable(self.path, why) from exc
+        self._next += len(chunk)
         numbers, lines = [], []
-        for number, line in enumerate(self._cells[start:stop], start=start + 1):
+        for number, line in enumerate(chunk, start=start + 1):
             # Fast test first: a row with a name or an ID is not blank.
             name_cell = line[name_col] if name_col < len(line) else ""
             id_cell = line[id_col] if id_col < len(line) else ""

@@ -313,3 +313,27 @@ def test_repeated_texts_give_each_row_the_same_outcome(tmp_path: Path, codes) ->
     assert [(r.row, r.values["name"], r.values["employer"], r.values["ethnicity"]) for r in parsed.rows] == [
         (3, "王芳", "某某公司", "01")
     ]
+
+
+def test_a_table_that_starts_below_and_right_of_a1(tmp_path: Path, codes) -> None:
+    """Rows and columns are counted from A1 even when the first rows and columns are empty."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["C3"] = "姓名"
+    sheet["D3"] = "身份证号"
+    sheet["C4"], sheet["D4"] = "王芳", WANG
+    sheet["C6"], sheet["D6"] = "李雷", "12345"
+    workbook.save(tmp_path / "offset.xlsx")
+    calamine_sheet = CalamineWorkbook.from_path(str(tmp_path / "offset.xlsx")).get_sheet_by_index(0)
+    assert calamine_sheet.start == (2, 2)
+    # what the reader relies on: iter_rows has the empty rows above, not the columns left
+    assert list(calamine_sheet.iter_rows()) == [
+        r[2:] for r in calamine_sheet.to_python(skip_empty_area=False)
+    ]
+    parsed = read_roster(tmp_path / "offset.xlsx", codes, today=TODAY)
+    assert (parsed.header_row, parsed.data_rows) == (3, 2)
+    assert [(r.row, r.values["name"], r.raw[2]) for r in parsed.rows] == [(4, "王芳", "王芳")]
+    assert [(p.row, p.column) for p in parsed.problems] == [(6, "身份证号")]
+    assert parsed.raw_rows[6][:4] == ["", "", "李雷", "12345"]

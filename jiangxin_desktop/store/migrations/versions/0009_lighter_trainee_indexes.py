@@ -8,7 +8,8 @@
   one- or two-character token, so it needs neither a copy of the grams nor their positions.
   It is refilled from the names.
 
-A 10,000-row roster import wrote ~1 MB less and spent ~70 ms less in SQLite.
+A 10,000-row roster import wrote 18.3 instead of 19.9 MB to the write-ahead log, and its
+statements took about a fifth less time in SQLite.
 
 Revision ID: 0009
 Revises: 0008
