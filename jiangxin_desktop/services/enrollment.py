@@ -87,6 +87,18 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def eligible_births(start: date, min_age: int, max_age: int | None) -> tuple[str, str]:
+    """Birth dates of the ages the rules allow on ``start``, as in an ID ("YYYYMMDD"): those
+    after the first and up to the second, compared as text.
+
+    Someone born on (y, m, d) is n or older on (Y, M, D) exactly when (y + n, m, d) is not
+    after (Y, M, D): when "yyyymmdd" is not after the start day's date n years earlier.
+    """
+    youngest = f"{start.year - min_age:04d}{start:%m%d}"
+    too_old = "" if max_age is None else f"{start.year - max_age - 1:04d}{start:%m%d}"
+    return too_old, youngest
+
+
 @dataclass(frozen=True)
 class OtherEnrolment:
     """Another enrolment of the same person, with what the rules need of its class."""

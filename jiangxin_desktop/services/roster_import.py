@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
-from jiangxin_desktop.services.enrollment import OtherEnrolment, age_on, judge
+from jiangxin_desktop.services.enrollment import OtherEnrolment, eligible_births, judge
 from jiangxin_desktop.services.name_grams import name_grams
 from jiangxin_desktop.services.roster_reader import RosterRow, RosterSheet, RowProblem
 from jiangxin_desktop.services.roster_write import RosterChunk, RosterWriter, trainee_values
@@ -86,6 +86,9 @@ class _Person:
     evidence_type: str | None
     evidence_number: str | None
     target_flags: str
+
+
+_ODD = frozenset("13579")  # the 17th digit of a man's ID
 
 
 def _birth(id_number: str) -> date:
@@ -308,30 +311,6 @@ class _Planner:
             RowProblem(row, self._columns.get(fieldname, _LABELS.get(fieldname, fieldname)), message)
         )
 
-    def _age_and_capacity(self, birth: date, enrolled: int) -> list[str]:
-        """The eligibility problems of someone without other enrolments: age, a full class."""
-        rules, start_date, capacity = self._catalog.rules, self._start_date, self._capacity
-        age = age_on(birth, start_date)
-        problems = []
-        if age < rules.min_age:
-            problems.append(f"开班时（{start_date}）只有 {age} 岁，须年满 {rules.min_age} 岁")
-        if rules.max_age is not None and age > rules.max_age:
-            problems.append(f"开班时 {age} 岁，超过 {rules.max_age} 岁的上限")
-        if enrolled >= capacity:
-            problems.append(f"培训班已满（计划 {capacity} 人）")
-        return problems
-
-    def _birth_bounds(self) -> tuple[str, str]:
-        """Birth dates as in an ID ("YYYYMMDD") of the right age on the start day: (after, up to).
-
-        Someone born on (y, m, d) is n or older on (Y, M, D) exactly when (y + n, m, d) is not
-        after (Y, M, D), that is when "yyyymmdd" ≤ the start day n years earlier, as text.
-        """
-        rules, start = self._catalog.rules, self._start_date
-        youngest = f"{start.year - rules.min_age:04d}{start.month:02d}{start.day:02d}"
-        too_old = "" if rules.max_age is None else f"{start.year - rules.max_age - 1:04d}{start:%m%d}"
-        return too_old, youngest
-
     def plan(self, rows: list[RosterRow]) -> RosterChunk:
         """Plan ``rows``: the rows to write for them (new people and everyone's enrolment)."""
         people, in_class, others = self._known(rows)
@@ -340,7 +319,7 @@ class _Planner:
         refuse, groups = self._refuse, self._groups
         rules, codes, klass = self._catalog.rules, self._codes, self._klass
         capacity, allowed_groups, enrolled = self._capacity, self._allowed_groups, self._enrolled
-        too_old, youngest = self._birth_bounds()
+        too_old, youngest = eligible_births(self._start_date, rules.min_age, rules.max_age)
         fresh_ids = iter(uuid7_batch(2 * len(rows)))
         for r in rows:
             v = r.values
@@ -370,28 +349,23 @@ class _Planner:
             if allowed and not evidence_number:
                 refuse(r.row, "evidence_number", f"请填写{evidence_type}的编号")
                 continue
-            warnings: list[str] = []
-            if person is None:
-                if not v["phone"]:
-                    refuse(r.row, "phone", "新登记的学员须填写手机号码")
-                    continue
-                birth = number[6:14]
-                ok = too_old < birth <= youngest and enrolled < capacity  # the usual case, as text
-                problems = [] if ok else self._age_and_capacity(_birth(number), enrolled)
-            elif person.birth_date and (history := others.get(person.uuid)):
-                # The full rules: earlier subsidised trainings, levels, overlapping dates.
+            if person is None and not v["phone"]:
+                refuse(r.row, "phone", "新登记的学员须填写手机号码")
+                continue
+            birth = number[6:14]
+            if person is None and too_old < birth <= youngest and enrolled < capacity:
+                problems, warnings = [], []  # a new person of an allowed age: nothing else to judge
+            else:  # the catalog's rules: age, a full class, earlier trainings, overlapping dates
                 verdict = judge(
                     rules=rules,
                     codes=codes,
                     klass=klass,
-                    birth_date=person.birth_date,
+                    birth_date=_birth(number) if person is None else person.birth_date,
                     subsidised=True,
-                    others=history,
+                    others=[] if person is None else others.get(person.uuid, []),
                     enrolled=enrolled,
                 )
                 problems, warnings = verdict.problems, verdict.warnings
-            else:  # nobody else to compare with: age and capacity
-                problems = self._age_and_capacity(person.birth_date, enrolled)
             if allowed_groups is not None and group not in allowed_groups:
                 problems = [*problems, f"人员类别“{entry.label}”不在项目“{self._project_name}”的培训对象内"]
             if problems:
@@ -429,7 +403,6 @@ class _Planner:
         return chunk
 
 
-_ODD = frozenset("13579")
 _LABELS = {
     "name": "姓名",
     "id_number": "公民身份号码",

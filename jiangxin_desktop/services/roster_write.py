@@ -57,16 +57,15 @@ _NEW_TRAVELLING_ROW = (  # the columns every travelling row has (models.Travelli
     ("created_at", ":now"),
     ("updated_at", ":now"),
 )
-# A new trainee's row: uuid, birth date and sex, then every roster value (each stored in
-# the trainee column of the same name).
-TRAINEE_VALUES = ROSTER_FIELDS
+# A new trainee's row: uuid, birth date and sex, then the roster values in the order of
+# ROSTER_FIELDS, each stored in the trainee column of the same name.
+trainee_values = itemgetter(*ROSTER_FIELDS)  # a row's roster values → that order
 _REQUIRED_VALUES = frozenset({"name", "id_number", "phone", "target_group"})
-trainee_values = itemgetter(*TRAINEE_VALUES)  # roster values → those of TRAINEE_VALUES, in order
 _TRAINEE = (
     *_NEW_TRAVELLING_ROW,
     ("birth_date", "?"),
     ("sex", "?"),
-    *((name, "?" if name in _REQUIRED_VALUES else "?blank") for name in TRAINEE_VALUES),
+    *((name, "?" if name in _REQUIRED_VALUES else "?blank") for name in ROSTER_FIELDS),
     ("target_flags", "'[]'"),
     ("consent_at", ":now"),
     ("consent_version", ":consent"),
@@ -116,7 +115,7 @@ def _dump(rows: list) -> str:
 class RosterChunk:
     """Rows of one chunk, as the import planned them and the writer's statements take them.
 
-    ``trainees``: new people, (uuid, birth date, sex, *TRAINEE_VALUES); ``grams``: each new
+    ``trainees``: new people, (uuid, birth date, sex, *the roster values); ``grams``: each new
     person's name grams, in the same order; ``enrolments``: (uuid, trainee uuid, target
     group, target flags, evidence type, evidence number, warnings), "" for nothing.
     """

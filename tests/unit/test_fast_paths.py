@@ -22,6 +22,7 @@ from jiangxin_desktop.domain.contact import (
 )
 from jiangxin_desktop.domain.idnumber import check_id, valid_as_typed
 from jiangxin_desktop.domain.names import check_name, names_as_typed
+from jiangxin_desktop.services.enrollment import age_on, eligible_births
 
 TODAY = date(2025, 6, 1)
 
@@ -139,3 +140,19 @@ def test_names_and_numbers_as_typed_are_those_the_full_checks_keep() -> None:
         c if c and isinstance(c, str) and check_bank_card(c).value == c and check_bank_card(c).ok else None
         for c in cards
     ]
+
+
+@pytest.mark.parametrize(
+    "start", [date(2025, 3, 1), date(2024, 2, 29), date(2025, 2, 28), date(2025, 12, 31)]
+)
+@pytest.mark.parametrize(("min_age", "max_age"), [(16, 60), (16, None), (18, 45)])
+def test_eligible_births_as_text_agree_with_age_on(start: date, min_age: int, max_age: int | None) -> None:
+    """The import compares an ID's birth digits with two texts instead of computing each age."""
+    too_old, youngest = eligible_births(start, min_age, max_age)
+    for year in (start.year - min_age - 1, start.year - min_age, start.year - (max_age or 70) - 1):
+        birth = date(year, 1, 1)
+        while birth.year == year:
+            age = age_on(birth, start)
+            allowed = age >= min_age and (max_age is None or age <= max_age)
+            assert (too_old < f"{birth:%Y%m%d}" <= youngest) == allowed, (birth, age)
+            birth += timedelta(days=1)
