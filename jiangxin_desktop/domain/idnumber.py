@@ -68,6 +68,8 @@ PROVINCES: Mapping[str, str] = MappingProxyType(
 _CHECK_BASE = 13
 _CHECK_CHARS = "10X98765432"
 _ASCII_DIGITS = "0123456789"
+# The 17th digit: odd for a man, even for a woman.
+SEX_BY_DIGIT: Mapping[str, str] = MappingProxyType({d: "男" if int(d) % 2 else "女" for d in _ASCII_DIGITS})
 _MIN_BIRTH_YEAR = 1900
 # An ID already in its normal form (the usual case when importing thousands of rows):
 # no normalising, no character-by-character structure check.
@@ -127,10 +129,20 @@ def _structure_error(number: str) -> str | None:
     return None
 
 
+def birth_of(number: str) -> date:
+    """The birth date in digits 7–14 of an 18-digit number (ValueError: no such day)."""
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def sex_of(number: str) -> str:
+    """男 or 女, from the 17th digit of an 18-digit number."""
+    return SEX_BY_DIGIT[number[16]]
+
+
 def _birth_error(number: str, today: date) -> tuple[date | None, str | None]:
     digits = number[6:14]
     try:
-        birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+        birth = birth_of(number)
     except ValueError:
         return None, f"第7–14位出生日期“{digits}”不存在，请核对"
     if birth.year < _MIN_BIRTH_YEAR:
@@ -165,7 +177,7 @@ def check_id(raw: str, today: date | None = None) -> IdCheck:
     if number[17] != _check_char(number[:17]):
         # Never reveal the expected character: it would make fabricating numbers easy.
         return _fail(raw, number, "校验位错误，请逐位核对号码（含第18位）")
-    sex = "男" if int(number[16]) % 2 == 1 else "女"
+    sex = sex_of(number)
     return IdCheck(input=raw, valid=True, id_number=number, birth_date=birth, sex=sex, message=None)
 
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import text
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.domain.idnumber import sex_of
 from jiangxin_desktop.services.name_grams import name_grams
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.fts import deferred_trainee_index
@@ -91,7 +92,7 @@ def demo_trainees(count: int, codes: CodeCatalog, *, seed: int = 2025, today: da
             "name": name,
             "id_number": number,
             "birth_date": birth.isoformat(),
-            "sex": "男" if int(number[16]) % 2 else "女",
+            "sex": sex_of(number),
             "phone": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
             "hukou": rng.choice(lists["hukou"]),
             "ethnicity": rng.choice(ethnic[1:]) if "·" in name else ethnic[0],

@@ -26,7 +26,7 @@ from jiangxin_desktop.domain.contact import (
     luhn_ok,
     phones_as_typed,
 )
-from jiangxin_desktop.domain.idnumber import check_id, valid_as_typed
+from jiangxin_desktop.domain.idnumber import check_id, sex_of, valid_as_typed
 from jiangxin_desktop.domain.names import check_name, names_as_typed
 from jiangxin_desktop.services.spreadsheet_safety import cell_text, is_formula_like
 
@@ -72,7 +72,6 @@ _FULLWIDTH_ALNUM = {
     0x3000: 0x20,
 }
 _NO_CODES: Mapping[str, str] = {}
-_ID_SEX = {digit: "男" if int(digit) % 2 else "女" for digit in "0123456789"}  # 17th digit of an ID
 _FULLWIDTH = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000"
 _HAS_FULLWIDTH = re.compile(f"[{_FULLWIDTH}]")
 # Cells meaning "nothing here" → "" (for the many-cells checks of RowChecker.check_many).
@@ -250,7 +249,7 @@ class RowChecker:
             full.update(
                 i
                 for i, (cell, number) in enumerate(zip(column(self.sex_column), numbers, strict=True))
-                if number is not None and cell not in _EMPTY_CELLS and _SEXES.get(cell) != _ID_SEX[number[16]]
+                if number is not None and cell not in _EMPTY_CELLS and _SEXES.get(cell) != sex_of(number)
             )
         ruled, pairs = self.evidence, self._evidence_pairs
         full.update(
@@ -364,7 +363,7 @@ class RowChecker:
         number = out.values["id_number"]
         if any(f == "id_number" for f, _ in out.errors) or len(number) != 18:
             return
-        id_sex = "男" if int(number[16]) % 2 == 1 else "女"
+        id_sex = sex_of(number)
         if sex != id_sex:
             out.errors.append(
                 ("sex", f"性别“{sex}”与公民身份号码不符（号码第17位表示{id_sex}），请核对号码或性别")

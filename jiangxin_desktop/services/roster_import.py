@@ -24,7 +24,7 @@ import contextlib
 import gc
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.domain.idnumber import birth_of, sex_of
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
@@ -88,13 +89,6 @@ class _Person:
     target_flags: str
 
 
-_ODD = frozenset("13579")  # the 17th digit of a man's ID
-
-
-def _birth(id_number: str) -> date:
-    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-
-
 def _chunks(items: list, size: int = 900):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -130,7 +124,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None) -> ImportResult:
     sheet = RosterSheet(path, ctx.codes)  # a file that cannot be used stops here, before any write
-    planner = _Planner(ctx, klass.uuid, sheet.columns)
+    planner = _Planner(ctx, klass.uuid, sheet.column)
     writer = None if dry_run else RosterWriter(ctx, klass.uuid)
     try:
         with ctx.db.read() as session:
@@ -223,14 +217,14 @@ class _Planner:
     already in the class to ``duplicates``, notes that do not keep a row out to ``warnings``.
     """
 
-    def __init__(self, ctx, class_uuid: str, columns: dict[str, str]) -> None:
+    def __init__(self, ctx, class_uuid: str, column: Callable[[str], str]) -> None:
         self.registered = 0  # new people planned to be registered
         self.imported = 0  # enrolments planned
         self.problems: list[RowProblem] = []
         self.duplicates: list[tuple[int, str]] = []
         self.warnings: list[tuple[int, str]] = []
         self._class_uuid = class_uuid
-        self._columns = columns
+        self._column = column  # a field → its column as the file names it
         self._catalog = ctx.catalogs.active()  # read now: it may install the shipped one
         self._codes = ctx.codes
         self._groups = {entry.code: entry for entry in self._codes["target_group"]}
@@ -307,9 +301,7 @@ class _Planner:
         return people, in_class, others
 
     def _refuse(self, row: int, fieldname: str, message: str) -> None:
-        self.problems.append(
-            RowProblem(row, self._columns.get(fieldname, _LABELS.get(fieldname, fieldname)), message)
-        )
+        self.problems.append(RowProblem(row, self._column(fieldname), message))
 
     def plan(self, rows: list[RosterRow]) -> RosterChunk:
         """Plan ``rows``: the rows to write for them (new people and everyone's enrolment)."""
@@ -360,7 +352,7 @@ class _Planner:
                     rules=rules,
                     codes=codes,
                     klass=klass,
-                    birth_date=_birth(number) if person is None else person.birth_date,
+                    birth_date=birth_of(number) if person is None else person.birth_date,
                     subsidised=True,
                     others=[] if person is None else others.get(person.uuid, []),
                     enrolled=enrolled,
@@ -374,8 +366,7 @@ class _Planner:
             if person is None:
                 trainee_uuid = next(fresh_ids)
                 birth_date = f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"
-                sex = "男" if number[16] in _ODD else "女"
-                trainees.append((trainee_uuid, birth_date, sex, *trainee_values(v)))
+                trainees.append((trainee_uuid, birth_date, sex_of(number), *trainee_values(v)))
                 grams.append(name_grams(v["name"]))
             else:
                 trainee_uuid = person.uuid
@@ -401,13 +392,3 @@ class _Planner:
         self.registered += len(trainees)
         self.imported += len(enrolments)
         return chunk
-
-
-_LABELS = {
-    "name": "姓名",
-    "id_number": "公民身份号码",
-    "phone": "手机号码",
-    "target_group": "人员类别",
-    "evidence_type": "证明材料类型",
-    "evidence_number": "证明材料编号",
-}
