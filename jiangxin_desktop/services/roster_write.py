@@ -6,7 +6,8 @@ transaction (store/background_write.py) writes this one: trainees, their name in
 search index, enrolments, outbox entries. Each kind of row goes in with one
 ``INSERT … SELECT … FROM jsonb_each(?)`` per chunk, so that SQLite does the work without
 Python's lock. The audit event naming every record comes last, then the commit: all
-rows or none.
+rows or none. The search indexes' segments, one per chunk, are merged afterwards on the
+database's upkeep thread (store/fts.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS
 from jiangxin_desktop.store.background_write import BackgroundWrite
-from jiangxin_desktop.store.fts import index_trainees, resume_trainee_index, suspend_trainee_index
+from jiangxin_desktop.store.fts import (
+    index_trainees,
+    merge_index_step,
+    pause_index_merging,
+    resume_index_merging,
+    resume_trainee_index,
+    suspend_trainee_index,
+)
 from jiangxin_desktop.store.journal import audit, utc_now
 
 
@@ -141,12 +149,14 @@ class RosterWriter:
         self._class_uuid = class_uuid
         self.registered: list[str] = []
         self.enrolled: list[str] = []
+        self._db = ctx.db
         self._write = BackgroundWrite(ctx.db, self._begin, name="roster-import")
         self._trainee_seq, self._enrolment_seq = self._write.began
 
     @staticmethod
     def _begin(session: Session) -> tuple[int, int]:
         suspend_trainee_index(session)
+        pause_index_merging(session)  # each chunk adds a segment; merged after the commit
         trainees, enrolments = session.execute(
             text(
                 "SELECT (SELECT coalesce(max(seq), 0) FROM trainee), "
@@ -206,6 +216,7 @@ class RosterWriter:
 
         def last(session: Session) -> None:
             resume_trainee_index(session)
+            resume_index_merging(session)
             audit(
                 session,
                 actor=actor,
@@ -216,6 +227,8 @@ class RosterWriter:
             )
 
         self._finish(last)
+        db = self._db
+        db.when_quiet(lambda: merge_index_step(db))
 
     def raise_if_failed(self) -> None:
         """Raise what went wrong on the writer's thread, if anything did (it wrote nothing)."""

@@ -4,17 +4,20 @@ Readers use a pooled engine with deferred transactions; every write goes through
 :meth:`Database.write`, which holds a process-wide lock and opens ``BEGIN IMMEDIATE`` on a
 single dedicated connection, so writes are serialised and never upgrade a read lock.
 
-The write-ahead log is folded into the main file on a thread of its own (``_Checkpointer``),
+The write-ahead log is folded into the main file on a thread of its own (``_Upkeep``),
 not inside a writer's COMMIT: SQLite's automatic checkpoint makes whichever write crosses
-1,000 log pages pay for everyone's (a 10,000-row roster import waited ~250 ms for it).
+1,000 log pages pay for everyone's (a 10,000-row roster import waited ~250 ms for it). The
+same thread runs other upkeep a write leaves behind (:meth:`Database.when_quiet`), such as
+merging the search index's segments after a bulk load.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlcipher3
@@ -54,23 +57,31 @@ def translate_db_error(exc: BaseException, path: Path) -> KnownError | None:
     return None
 
 
-class _Checkpointer:
-    """Runs ``PRAGMA wal_checkpoint(PASSIVE)`` once writes have been quiet for ``delay`` s.
+UpkeepStep = Callable[[], bool]  # a bounded piece of upkeep; True while more is left
 
-    PASSIVE never waits for or blocks readers and the writer; what it cannot fold in now is
-    folded in after a later write, or by SQLite when the last connection closes. A failed
-    checkpoint loses nothing (the log stays valid) and is retried after the next write.
+
+class _Upkeep:
+    """Once writes have been quiet for ``delay`` s: queued upkeep steps, then a checkpoint.
+
+    The steps (:meth:`Database.when_quiet`) are run one at a time, each in its own short
+    write, so that a user's write waits for one step at most. The checkpoint is ``PRAGMA
+    wal_checkpoint(PASSIVE)``, which never waits for or blocks readers and the writer; what
+    it cannot fold in now is folded in after a later write, or by SQLite when the last
+    connection closes. A failed step or checkpoint loses nothing (upkeep only tidies what
+    is already committed, the log stays valid): the step is dropped, the checkpoint retried
+    after the next write, and the last such error kept in ``last_error``.
     """
 
-    def __init__(self, connect, delay: float = 0.5) -> None:
+    def __init__(self, connect, run_step: Callable[[], bool], delay: float = 0.5) -> None:
         self._connect = connect
+        self._run_step = run_step
         self._delay = delay
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self.runs = 0
         self.last_error: str | None = None
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
-        self._thread.start()
+        self.thread = threading.Thread(target=self._run, name="database-upkeep", daemon=True)
+        self.thread.start()
 
     def poke(self) -> None:
         self._wake.set()
@@ -78,16 +89,28 @@ class _Checkpointer:
     def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
-        self._thread.join()
+        self.thread.join()
+
+    def _quiet(self) -> bool:
+        """Wait until nothing was written for ``delay`` s; False when stopping."""
+        while self._wake.is_set() and not self._stopping.is_set():
+            self._wake.clear()
+            self._stopping.wait(self._delay)  # a write meanwhile sets _wake: wait again
+        return not self._stopping.is_set()
 
     def _run(self) -> None:
         while True:
             self._wake.wait()
-            while self._wake.is_set() and not self._stopping.is_set():
-                self._wake.clear()
-                self._stopping.wait(self._delay)  # a write meanwhile sets _wake: wait again
-            if self._stopping.is_set():
+            if not self._quiet():
                 return
+            while not self._wake.is_set():  # steps until none is left or someone else writes
+                try:
+                    if not self._run_step():
+                        break
+                except Exception as exc:  # noqa: BLE001 - a thread must not die; see the docstring
+                    self.last_error = str(exc)
+            if self._wake.is_set():
+                continue  # quiet again first
             try:
                 raw = self._connect()
                 try:
@@ -95,7 +118,6 @@ class _Checkpointer:
                 finally:
                     raw.close()
                 self.runs += 1
-                self.last_error = None
             except Exception as exc:  # noqa: BLE001 - a thread must not die; see the docstring
                 self.last_error = str(exc)
 
@@ -117,7 +139,10 @@ class Database:
         self.write_engine = self._make_engine(immediate=True)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
-        self._checkpointer: _Checkpointer | None = None  # started by the first write
+        self._upkeep: _Upkeep | None = None  # started by the first write
+        self._upkeep_steps: collections.deque[UpkeepStep] = collections.deque()
+        self._upkeep_lock = threading.Lock()  # guards _upkeep
+        self._step_lock = threading.Lock()  # one upkeep step at a time
 
     def _make_engine(self, *, immediate: bool) -> Engine:
         pool = dict(poolclass=StaticPool) if immediate else dict(poolclass=QueuePool, pool_size=4)
@@ -143,7 +168,7 @@ class Database:
                 # touches ~30 MiB, and reading a page again costs its decryption and MAC check.
                 # The cache grows only as pages are used.
                 cur.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB if immediate else READER_CACHE_KIB}")
-                if immediate:  # the writer: checkpoints run on _Checkpointer's thread
+                if immediate:  # the writer: checkpoints run on _Upkeep's thread
                     cur.execute("PRAGMA wal_autocheckpoint = 0")
             finally:
                 cur.close()
@@ -183,9 +208,42 @@ class Database:
                     yield session
             finally:
                 self._background_for = None
-            if self._checkpointer is None:
-                self._checkpointer = _Checkpointer(self.read_engine.raw_connection)
-            self._checkpointer.poke()
+            upkeep = self._started_upkeep()
+            if threading.current_thread() is not upkeep.thread:  # its own writes are not news
+                upkeep.poke()
+
+    def _started_upkeep(self) -> _Upkeep:
+        with self._upkeep_lock:
+            if self._upkeep is None:
+                self._upkeep = _Upkeep(self.read_engine.raw_connection, self.run_upkeep_step)
+            return self._upkeep
+
+    def when_quiet(self, step: UpkeepStep) -> None:
+        """Queue upkeep for when writes have been quiet for a moment, on the upkeep thread.
+
+        ``step()`` does a bounded piece of work in its own write transaction(s) and returns
+        True while more is left; it is called again until it returns False (or raises: then
+        it is dropped, its error kept). What is still queued when the database closes runs
+        then, on the closing thread.
+        """
+        self._upkeep_steps.append(step)
+        self._started_upkeep().poke()
+
+    def run_upkeep_step(self) -> bool:
+        """Run one queued upkeep step now; False when none was queued."""
+        with self._step_lock:
+            try:
+                step = self._upkeep_steps.popleft()
+            except IndexError:
+                return False
+            if step():
+                self._upkeep_steps.appendleft(step)
+            return True
+
+    def finish_upkeep(self) -> None:
+        """Run every queued upkeep step to its end now, on this thread."""
+        while self.run_upkeep_step():
+            pass
 
     @contextlib.contextmanager
     def _translated(self) -> Iterator[None]:
@@ -247,10 +305,15 @@ class Database:
                 raw.close()
 
     def dispose(self) -> None:
-        with self._write_lock:
-            checkpointer, self._checkpointer = self._checkpointer, None
-        if checkpointer is not None:
-            checkpointer.stop()
+        try:
+            self.finish_upkeep()
+        except Exception as exc:  # noqa: BLE001 - upkeep only tidies what is committed
+            if self._upkeep is not None:
+                self._upkeep.last_error = str(exc)
+        with self._upkeep_lock:
+            upkeep, self._upkeep = self._upkeep, None
+        if upkeep is not None:
+            upkeep.stop()
         self.read_engine.dispose()
         self.write_engine.dispose()
 

@@ -13,6 +13,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services import roster_import
 from jiangxin_desktop.services.roster_import import import_roster
 from jiangxin_desktop.services.security.roles import PermissionDenied
+from jiangxin_desktop.store.fts import SEARCH_INDEXES, merge_index_step
 from jiangxin_desktop.store.models import OutboxEntry, Trainee
 from tests.services.classes_helpers import login, opened_class, person
 
@@ -124,8 +125,9 @@ def test_a_failure_in_a_later_chunk_imports_nothing(demo_context, tmp_path, monk
     assert demo_context.enrollments.list(klass.uuid) == []
     with demo_context.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Trainee).where(Trainee.name.like("学员%"))) == 0
-        # the search index's trigger, dropped for the bulk load, is back
+        # the search index's trigger, dropped for the bulk load, is back; merging was never off
         assert s.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'trainee_fts_ai'")) == 1
+        assert _automerge(s) == {"trainee_fts": None, "trainee_name_grams": None}
     with demo_context.db.write() as s:
         s.execute(text("DROP TRIGGER refuse_third"))
     result = import_roster(demo_context, klass.code, path)  # the database is free again
@@ -146,6 +148,36 @@ def test_chunks_meet_the_database_as_one_file(demo_context, tmp_path, monkeypatc
     assert len(demo_context.enrollments.list(klass.uuid)) == 8
     again = import_roster(demo_context, klass.code, roster(tmp_path, rows, "again.xlsx"))
     assert again.imported == 0 and len(again.duplicates) == 9
+
+
+def _automerge(session) -> dict:
+    """The search indexes' automerge setting as stored (None: FTS5's default, 4)."""
+    return {
+        table: session.scalar(text(f"SELECT v FROM {table}_config WHERE k = 'automerge'"))
+        for table in SEARCH_INDEXES
+    }
+
+
+def test_index_segments_of_a_chunked_import_are_merged_afterwards(demo_context, tmp_path, monkeypatch):
+    """Each chunk adds a segment to the search indexes unmerged; upkeep merges them later."""
+    monkeypatch.setattr(roster_import, "_CHUNKS", (2,))
+    monkeypatch.setattr(roster_import, "_CHUNK", 2)  # 12 people: 6 chunks
+    klass = opened_class(demo_context)
+    db = demo_context.db
+    result = import_roster(demo_context, klass.code, roster(tmp_path, people(12)))
+    assert result.registered == 12
+    with db.read() as s:
+        assert _automerge(s) == {"trainee_fts": 4, "trainee_name_grams": 4}  # on again for later writes
+    db.finish_upkeep()  # what the upkeep thread does once writes are quiet, or the program closes
+    assert not merge_index_step(db)  # nothing is left to merge
+    with db.read() as s:
+        for table in SEARCH_INDEXES:
+            segments = s.scalar(text(f"SELECT count(DISTINCT segid) FROM {table}_idx"))
+            assert segments < 6, table
+    for name, id_number, phone, *_ in people(12):
+        assert demo_context.search.count(name[-2:], include_inactive=True)[0] >= 1
+        assert demo_context.search.page(id_number[-6:], include_inactive=True)[0].name == name
+        assert demo_context.search.count(phone[-4:], include_inactive=True)[0] >= 1
 
 
 def test_outbox_names_each_record_the_import_created(demo_context, tmp_path, monkeypatch):
