@@ -21,12 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from jiangxin_desktop.services.name_grams import replace_name_grams
 from jiangxin_desktop.services.security.roles import UserInfo, iso_utc, require_role
 from jiangxin_desktop.services.security.sealing import shred
 from jiangxin_desktop.store.database import Database
+from jiangxin_desktop.store.fts import optimize_search_indexes
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import Enrollment, OutboxEntry, Trainee, TrainingClass
 
@@ -122,8 +123,7 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
             )
         shred(session, list(chosen.due))
         if chosen.due:  # merge the index segments so the removed name pieces are really gone
-            session.execute(text("INSERT INTO trainee_fts(trainee_fts) VALUES ('optimize')"))
-            session.execute(text("INSERT INTO trainee_name_grams(trainee_name_grams) VALUES ('optimize')"))
+            optimize_search_indexes(session)
         audit(
             session,
             actor=user.username,

@@ -86,7 +86,13 @@ def resume_index_merging(session: Session) -> None:
 
 def _set_automerge(session: Session, value: int) -> None:
     for table in SEARCH_INDEXES:
-        session.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', {int(value)})"))
+        _command(session, table, "automerge", value)
+
+
+def optimize_search_indexes(session: Session) -> None:
+    """Merge every segment of both search indexes into one, so deleted entries are really gone."""
+    for table in SEARCH_INDEXES:
+        _command(session, table, "optimize")
 
 
 def merge_index_step(db: Database, pages: int = MERGE_PAGES) -> bool:
@@ -101,7 +107,15 @@ def merge_index_step(db: Database, pages: int = MERGE_PAGES) -> bool:
         assert raw is not None
         for table in SEARCH_INDEXES:
             before = raw.total_changes
-            session.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('merge', {int(pages)})"))
+            _command(session, table, "merge", pages)
             if raw.total_changes - before >= 2:
                 return True
     return False
+
+
+def _command(session: Session, table: str, command: str, value: int | None = None) -> None:
+    """One of FTS5's special commands (an INSERT naming the table itself), with its number."""
+    if value is None:
+        session.execute(text(f"INSERT INTO {table}({table}) VALUES ('{command}')"))
+    else:
+        session.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('{command}', {int(value)})"))

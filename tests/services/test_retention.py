@@ -14,6 +14,7 @@ from jiangxin_desktop.services.demo import id_with_check
 from jiangxin_desktop.services.registry import TraineeInput
 from jiangxin_desktop.services.retention import ANONYMOUS_NAME, anonymise_due, plan
 from jiangxin_desktop.services.security.roles import PermissionDenied
+from jiangxin_desktop.store.fts import SEARCH_INDEXES
 from jiangxin_desktop.store.models import AuditEvent, Trainee, TraineeKey
 from tests.conftest import DEMO_PASSWORD
 
@@ -87,6 +88,9 @@ def test_rule_erases_the_person_everywhere_and_keeps_the_chain(demo_context):
             {"n": old.id_number},
         ).scalar_one()
         assert leaks == 0
+        for table in SEARCH_INDEXES:  # merged into one segment: no old segment keeps the pieces
+            segments = session.scalar(text(f"SELECT count(DISTINCT segid) FROM {table}_idx"))
+            assert segments == 1, table
     for term in ("钱小满", "小满", old.id_number, "13800009999"):
         assert demo_context.search.count(term, include_inactive=True)[0] == 0, term
     assert demo_context.search.count("孙大伟", include_inactive=True)[0] == 1
