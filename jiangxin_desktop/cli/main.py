@@ -10,39 +10,39 @@ import sys
 
 from jiangxin_desktop import __version__
 from jiangxin_desktop.cli.output import fail
+from jiangxin_desktop.cli.parser import Parser, UsageError, install_chinese
 from jiangxin_desktop.errors import KnownError
 
 
 def _add_common(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument("--json", action="store_true", default=default, help="print JSON")
+    parser.add_argument("--json", action="store_true", default=default, help="以 JSON 输出（供脚本使用）")
     parser.add_argument(
         "--data-dir",
         default=default,
-        help="data directory (default: JIANGXIN_DATA_DIR or the user data folder)",
+        help="数据目录（默认：环境变量 JIANGXIN_DATA_DIR，否则为本机用户数据文件夹）",
     )
     parser.add_argument(
-        "--user", default=default, help="log in as this user (password: prompt or JIANGXIN_PASSWORD)"
+        "--user", default=default, help="以该用户登录（密码：提示输入，或环境变量 JIANGXIN_PASSWORD）"
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     # --json and --data-dir work before or after the subcommand; the subcommands' copies
     # default to SUPPRESS so that they never overwrite a value given before the subcommand.
-    common = argparse.ArgumentParser(add_help=False)
+    install_chinese()
+    common = Parser(add_help=False)
     _add_common(common, argparse.SUPPRESS)
 
-    parser = argparse.ArgumentParser(prog="jiangxin-desktop", description="匠心 职业技能培训 服务站客户端")
+    parser = Parser(prog="jiangxin-desktop", description="匠心 职业技能培训 服务站客户端")
     _add_common(parser, None)
     parser.set_defaults(json=False)
-    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--version", action="version", version=__version__, help="显示版本号并退出")
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="open a temporary encrypted database, render Chinese offscreen, exit",
+        help="自检：打开一个临时加密数据库、在后台绘制中文，然后退出",
     )
-    parser.add_argument(
-        "--demo", action="store_true", help="when no database exists, create one with demo data first"
-    )
+    parser.add_argument("--demo", action="store_true", help="还没有数据库时，先建立演示数据库再打开窗口")
     sub = parser.add_subparsers(dest="command")
 
     from jiangxin_desktop.cli import commands
@@ -53,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return fail(exc.message, as_json="--json" in (sys.argv[1:] if argv is None else argv))
     as_json = bool(getattr(args, "json", False))
     try:
         if args.self_test:

@@ -159,6 +159,24 @@ def test_missing_database_is_explained(tmp_path, args):
     assert not (tmp_path / "empty").exists()  # looking does not create folders
 
 
+def test_the_command_line_itself_speaks_chinese(tmp_path):
+    help_text = run("roster", "import", "-h", check=True).stdout
+    assert help_text.startswith("用法：jiangxin-desktop roster import")
+    assert "显示本帮助并退出" in help_text and "以 JSON 输出" in help_text
+    assert "show this help" not in help_text and "usage:" not in help_text
+    missing = run("roster", "template", "--json", "--data-dir", str(tmp_path / "d"))
+    assert missing.returncode == 2
+    assert json.loads(missing.stdout) == {
+        "error": "缺少必填参数：--out（运行 jiangxin-desktop roster template -h 查看用法）"
+    }
+    typo = run("clas", "list")
+    assert typo.returncode == 2 and typo.stdout == ""
+    assert typo.stderr.startswith("错误：命令：'clas' 不是可选的值，请从 'check-id'")
+    wrong_type = run("demo", "--trainees", "many", "--data-dir", str(tmp_path / "d"))
+    assert "--trainees：'many' 不是有效的值" in wrong_type.stderr
+    assert not (tmp_path / "d").exists()  # nothing ran
+
+
 def test_audit_verify_names_the_first_broken_link(tmp_path):
     from sqlalchemy import text
 
