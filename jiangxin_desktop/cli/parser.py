@@ -34,6 +34,7 @@ _ZH = {
     "unexpected option string: %s": "多余的选项：%s",
     "can't open '%(filename)s': %(error)s": "无法打开文件“%(filename)s”：%(error)s",
 }
+_HEADINGS = (_ZH["positional arguments"], _ZH["options"])
 _ZH_PLURAL = {"expected %s argument": "后面应跟 %s 个值"}
 
 
@@ -66,6 +67,13 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message, self.prog)
+
+    def format_help(self) -> str:
+        # argparse's formatter ends each section heading with an ASCII colon.
+        text = super().format_help()
+        for heading in _HEADINGS:
+            text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
+        return text
 
     def add_subparsers(self, **kwargs):
         # Errors and usage name the command by this word, not by the attribute it is kept in.

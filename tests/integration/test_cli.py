@@ -162,7 +162,7 @@ def test_missing_database_is_explained(tmp_path, args):
 def test_the_command_line_itself_speaks_chinese(tmp_path):
     help_text = run("roster", "import", "-h", check=True).stdout
     assert help_text.startswith("用法：jiangxin-desktop roster import")
-    assert "显示本帮助并退出" in help_text and "以 JSON 输出" in help_text
+    assert "\n选项：\n" in help_text and "显示本帮助并退出" in help_text and "以 JSON 输出" in help_text
     assert "show this help" not in help_text and "usage:" not in help_text
     missing = run("roster", "template", "--json", "--data-dir", str(tmp_path / "d"))
     assert missing.returncode == 2
