@@ -3,7 +3,7 @@
 argparse looks its words up through the module-level ``_`` (and ``ngettext``) of the
 ``argparse`` module at the moment it uses them (``usage:``, the headings of the help, the
 help of ``-h``, every parse error), so :func:`install_chinese` points those two names at a
-table of its messages (Python 3.11–3.13); a message not in the table stays as argparse
+table of its messages (those of Python 3.11's argparse); a message not in the table stays as argparse
 wrote it. Parse errors do not print and exit inside argparse: :class:`Parser` raises
 :class:`UsageError`, and ``main`` reports it like every other error (in JSON with
 ``--json``), with exit status 2 as argparse would.
