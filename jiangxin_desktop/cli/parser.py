@@ -62,8 +62,23 @@ class UsageError(Exception):
         self.message = f"{message}（运行 {prog} -h 查看用法）"
 
 
+def _integer(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数，请填写数字，如 20") from None
+
+
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are raised (as :class:`UsageError`) instead of printed."""
+    """An ArgumentParser whose errors are raised (as :class:`UsageError`) instead of printed.
+
+    ``type=int`` reads whole numbers with an error in Chinese (argparse's own names the type
+    by its Python name, "int").
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("type", int, _integer)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message, self.prog)
