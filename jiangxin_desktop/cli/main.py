@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from jiangxin_desktop import __version__
-from jiangxin_desktop.cli.output import fail
+from jiangxin_desktop.cli.output import fail, silence_stdout
 from jiangxin_desktop.cli.parser import Parser, UsageError, install_chinese
 from jiangxin_desktop.errors import KnownError
 
@@ -52,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        silence_stdout()
+        return 0
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -70,11 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except KnownError as exc:
         return fail(exc.message, as_json=as_json)
-    except BrokenPipeError:  # output piped into `head`: stop quietly
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except BrokenPipeError:
+        raise
     except KeyboardInterrupt:
         return fail("已取消。", as_json=as_json, code=130)
     except Exception as exc:  # a bug: keep a report, say where it is

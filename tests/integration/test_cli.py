@@ -173,8 +173,35 @@ def test_the_command_line_itself_speaks_chinese(tmp_path):
     assert typo.returncode == 2 and typo.stdout == ""
     assert typo.stderr.startswith("错误：命令：'clas' 不是可选的值，请从 'check-id'")
     wrong_type = run("demo", "--trainees", "many", "--data-dir", str(tmp_path / "d"))
-    assert "--trainees：'many' 不是有效的值" in wrong_type.stderr
+    assert "--trainees：“many”不是整数，请填写数字" in wrong_type.stderr
     assert not (tmp_path / "d").exists()  # nothing ran
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    """``jiangxin-desktop … --json | head``: the reader may be gone before the program writes."""
+    env = {**os.environ, "JIANGXIN_PASSPHRASE": "", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    for args, status in (
+        (["check-id", VALID, "--json"], 0),  # a result
+        (["demo", "--data-dir", str(tmp_path / "d"), "--json"], 2),  # an error (no passphrase)
+    ):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "jiangxin_desktop", *args],
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+        finally:
+            os.close(write_end)
+        assert done.returncode == status, done.stderr
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+        assert (status == 0) == (done.stderr == "")
+    assert "请设置环境变量 JIANGXIN_PASSPHRASE" in done.stderr
 
 
 def test_audit_verify_names_the_first_broken_link(tmp_path):
