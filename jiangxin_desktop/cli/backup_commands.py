@@ -29,11 +29,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--force", action="store_true", help="不论是否到时，立即备份到设置的位置")
     p.set_defaults(handler=cmd_scheduled)
     p = backup.add_parser("verify", parents=[common], help="检查一个备份（.json 说明文件）")
-    p.add_argument("manifest")
+    p.add_argument("manifest", metavar="说明文件", help="备份的 .json 说明文件")
     p.add_argument("--open", action="store_true", help="输入备份口令，打开备份做完整检查")
     p.set_defaults(handler=cmd_verify)
     p = backup.add_parser("restore", parents=[common], help="从备份恢复（先检查；原数据库保留到恢复成功）")
-    p.add_argument("manifest")
+    p.add_argument("manifest", metavar="说明文件", help="备份的 .json 说明文件")
     p.set_defaults(handler=cmd_restore)
 
 

@@ -47,11 +47,11 @@ def user_password(prompt: str = "密码：", *, confirm: bool = False) -> str:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("check-id", parents=[common], help="检查公民身份号码（不需要数据库）")
-    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("ids", nargs="+", metavar="号码", help="一个或多个公民身份号码")
     p.set_defaults(handler=cmd_check_id)
 
     p = sub.add_parser("demo", parents=[common], help="用演示数据填充数据目录")
-    p.add_argument("--trainees", type=int, default=2000)
+    p.add_argument("--trainees", type=int, default=2000, help="演示学员人数（默认 2000）")
     p.add_argument("--password", help="演示用户 admin、reviewer、clerk 的密码（默认为演示密码，运行后显示）")
     p.add_argument("--no-classes", action="store_true", help="不创建演示培训班")
     p.set_defaults(handler=cmd_demo)

@@ -18,21 +18,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="从 Excel/WPS/LibreOffice 表格（.xlsx .xls .ods）导入学员到培训班；先用 --dry-run 预览",
     )
-    p.add_argument("file")
+    p.add_argument("file", metavar="文件", help="名册表格文件")
     p.add_argument("--class", dest="class_code", required=True, help="培训班编号")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--report", help="问题清单另存为 .xlsx（原始行加“问题原因”列）")
     p.set_defaults(handler=cmd_import)
     p = roster.add_parser("export", parents=[common], help="导出培训班花名册（.xlsx，按角色脱敏）")
-    p.add_argument("--class", dest="class_code", required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--class", dest="class_code", required=True, help="培训班编号")
+    p.add_argument("--out", required=True, help="保存为（.xlsx）")
     p.set_defaults(handler=cmd_export)
     p = roster.add_parser("template", parents=[common], help="复制导入模板（带下拉列表）")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="保存为（.xlsx）")
     p.set_defaults(handler=cmd_template)
     stats = sub.add_parser("stats", help="统计").add_subparsers(dest="stats_command", required=True)
     p = stats.add_parser("export", parents=[common], help="导出培训班统计（.xlsx）")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="保存为（.xlsx）")
     p.set_defaults(handler=cmd_stats)
 
 

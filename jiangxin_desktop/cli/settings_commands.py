@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("value", help="新值（数字、文字，或 JSON）")
     p.set_defaults(handler=cmd_set)
     p = settings.add_parser("consent", parents=[common], help="修改个人信息处理告知（管理员）")
-    p.add_argument("--title", required=True)
+    p.add_argument("--title", required=True, help="告知的标题")
     p.add_argument("--text-file", required=True, help="告知全文（UTF-8 文本文件）")
     p.set_defaults(handler=cmd_consent)
     p = settings.add_parser(

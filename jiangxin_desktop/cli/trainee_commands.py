@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from jiangxin_desktop.cli.commands import open_cli_context
 from jiangxin_desktop.cli.output import emit
+from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.domain.masking import mask_card, mask_id, mask_phone
 from jiangxin_desktop.errors import KnownError
 
@@ -41,44 +42,44 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "--consent", action="store_true", required=True, help="学员已阅读个人信息处理告知并同意（必需）"
     )
-    p.add_argument("--photo-consent", action="store_true")
+    p.add_argument("--photo-consent", action="store_true", help="学员同意使用照片")
     p.set_defaults(handler=cmd_add)
 
     p = trainee.add_parser("edit", parents=[common], help="修改学员信息（只改给出的项）")
-    p.add_argument("id_number", help="学员现在的公民身份号码")
+    p.add_argument("id_number", metavar="身份证号", help="学员现在的公民身份号码")
     _person_options(p, required=False)
     p.add_argument("--new-id", help="更正后的公民身份号码")
     p.set_defaults(handler=cmd_edit)
 
     p = trainee.add_parser("find", parents=[common], help="按姓名、身份证号或手机号片段查找")
-    p.add_argument("text")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--include-inactive", action="store_true")
+    p.add_argument("text", metavar="片段", help="姓名（至少 2 个字）、身份证号或手机号的片段")
+    p.add_argument("--limit", type=int, default=50, help="最多列出几人（默认 50）")
+    p.add_argument("--include-inactive", action="store_true", help="也列出已注销的学员")
     p.set_defaults(handler=cmd_find)
 
     p = trainee.add_parser("show", parents=[common], help="显示一名学员（号码默认遮盖）")
-    p.add_argument("id_number")
+    p.add_argument("id_number", metavar="身份证号")
     p.add_argument("--reveal", action="store_true", help="显示完整号码（记入操作日志）")
     p.set_defaults(handler=cmd_show)
 
     p = trainee.add_parser("deactivate", parents=[common], help="注销学员（不删除，留审计记录）")
-    p.add_argument("id_number")
-    p.add_argument("--reason", required=True)
+    p.add_argument("id_number", metavar="身份证号")
+    p.add_argument("--reason", required=True, help="注销原因（记入操作日志）")
     p.set_defaults(handler=cmd_deactivate)
 
     p = trainee.add_parser("reactivate", parents=[common], help="恢复已注销的学员")
-    p.add_argument("id_number")
+    p.add_argument("id_number", metavar="身份证号")
     p.set_defaults(handler=cmd_reactivate)
 
 
 def _person_options(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--name", required=required)
+    p.add_argument("--name", required=required, help=FIELD_LABELS["name"])
     if required:
-        p.add_argument("--id", dest="id_number", required=True)
-    p.add_argument("--phone", required=required)
+        p.add_argument("--id", dest="id_number", required=True, help=FIELD_LABELS["id_number"])
+    p.add_argument("--phone", required=required, help=FIELD_LABELS["phone"])
     p.add_argument("--target-group", required=required, help="人员类别代码或名称")
-    for option in FIELD_OPTIONS:
-        p.add_argument(f"--{option}")
+    for option, (field, code_list) in FIELD_OPTIONS.items():
+        p.add_argument(f"--{option}", help=FIELD_LABELS[field] + ("（代码或名称）" if code_list else ""))
     p.add_argument("--flag", action="append", default=None, help="人员类别标记，如 脱贫家庭（可重复）")
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 # The service module pulls in SQLAlchemy; the parser is built on every start (the window
 # included), so the role names are repeated here and the labels looked up when needed.
 ROLE_CHOICES = ("clerk", "reviewer", "admin")
+ROLE_HELP = "角色：clerk 经办人、reviewer 审核人、admin 管理员"
 
 
 def _label(role: str) -> str:
@@ -26,18 +27,18 @@ def _label(role: str) -> str:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     user = sub.add_parser("user", help="用户账户").add_subparsers(dest="user_command", required=True)
     p = user.add_parser("create-admin", parents=[common], help="数据库还没有用户时，创建第一个管理员")
-    p.add_argument("username")
-    p.add_argument("--name", default="管理员")
+    p.add_argument("username", metavar="用户名")
+    p.add_argument("--name", default="管理员", help="姓名（默认“管理员”）")
     p.set_defaults(handler=cmd_create_admin)
     p = user.add_parser("add", parents=[common], help="新建用户（管理员）；密码为临时密码，首次登录须修改")
-    p.add_argument("username")
+    p.add_argument("username", metavar="用户名")
     p.add_argument("--name", required=True, help="姓名")
-    p.add_argument("--role", required=True, choices=ROLE_CHOICES)
+    p.add_argument("--role", required=True, choices=ROLE_CHOICES, help=ROLE_HELP)
     p.set_defaults(handler=cmd_add)
     p = user.add_parser("list", parents=[common], help="列出用户（管理员）")
     p.set_defaults(handler=cmd_list)
     p = user.add_parser("unlock", parents=[common], help="解除锁定（管理员）")
-    p.add_argument("username")
+    p.add_argument("username", metavar="用户名")
     p.set_defaults(handler=cmd_unlock)
     p = user.add_parser(
         "passwd",
@@ -50,19 +51,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="重置密码（管理员）；临时密码下次登录时须修改（JIANGXIN_NEW_PASSWORD）",
     )
-    p.add_argument("username")
+    p.add_argument("username", metavar="用户名")
     p.set_defaults(handler=cmd_reset)
     p = user.add_parser(
         "role", parents=[common], help="修改角色（管理员）：clerk 经办人、reviewer 审核人、admin 管理员"
     )
-    p.add_argument("username")
-    p.add_argument("role", choices=ROLE_CHOICES)
+    p.add_argument("username", metavar="用户名")
+    p.add_argument("role", choices=ROLE_CHOICES, help=ROLE_HELP)
     p.set_defaults(handler=cmd_role)
     p = user.add_parser("deactivate", parents=[common], help="停用账户（管理员）；账户不删除，可以再启用")
-    p.add_argument("username")
+    p.add_argument("username", metavar="用户名")
     p.set_defaults(handler=cmd_deactivate)
     p = user.add_parser("reactivate", parents=[common], help="重新启用已停用的账户（管理员）")
-    p.add_argument("username")
+    p.add_argument("username", metavar="用户名")
     p.set_defaults(handler=cmd_reactivate)
 
 

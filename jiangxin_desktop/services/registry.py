@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.contact import check_bank_card, check_phone, check_uscc
 from jiangxin_desktop.domain.idnumber import age_on, check_id, normalize_id
+from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.domain.names import check_name
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.name_grams import replace_name_grams
-from jiangxin_desktop.services.records import FIELD_LABELS, TraineeRecord
+from jiangxin_desktop.services.records import TraineeRecord
 from jiangxin_desktop.services.security.sealing import seal
 from jiangxin_desktop.services.security.users import PermissionDenied, UserInfo, require_role
 from jiangxin_desktop.store.database import Database

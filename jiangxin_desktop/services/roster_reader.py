@@ -18,8 +18,8 @@ from typing import NamedTuple
 import python_calamine as calamine
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.records import FIELD_LABELS
 from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS, RowChecker
 from jiangxin_desktop.services.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
 from jiangxin_desktop.services.roster_report import write_error_report

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
 from jiangxin_desktop.services.audit_trail import AuditRow, distinct_values, list_events, verify_chain
-from jiangxin_desktop.services.records import FIELD_LABELS
 from jiangxin_desktop.ui.tables import make_read_only_list
 from jiangxin_desktop.ui.trainee_model import format_created
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.domain.codes import CodeCatalog
-from jiangxin_desktop.services.records import FIELD_LABELS, TraineeRecord
+from jiangxin_desktop.domain.labels import FIELD_LABELS
+from jiangxin_desktop.services.records import TraineeRecord
 from jiangxin_desktop.services.registry import TraineeInput
 from jiangxin_desktop.services.station import ConsentNotice
 from jiangxin_desktop.ui.code_combo import CodeCombo
