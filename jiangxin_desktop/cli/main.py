@@ -78,7 +78,7 @@ def _run(argv: list[str] | None) -> int:
         return args.handler(args)
     except KnownError as exc:
         return fail(exc.message, as_json=as_json)
-    except BrokenPipeError:
+    except BrokenPipeError:  # not a bug: main stops quietly
         raise
     except KeyboardInterrupt:
         return fail("已取消。", as_json=as_json, code=130)
