@@ -308,6 +308,13 @@ class Attendance(Travelling, Base):
     sign_out_at: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(60))
+    # 补签: a sign-in outside the session's window, recorded with a reason; counts zero
+    # hours until a reviewer approves it. None | pending | approved | rejected
+    makeup: Mapped[str | None] = mapped_column(String(12))
+    makeup_reason: Mapped[str | None] = mapped_column(Text)
+    makeup_by: Mapped[str | None] = mapped_column(String(60))
+    makeup_reviewed_by: Mapped[str | None] = mapped_column(String(60))
+    makeup_reviewed_at: Mapped[str | None] = mapped_column(String(32))
 
 
 class Assessment(Travelling, Base):
