@@ -165,6 +165,17 @@ class PasswordHistory(Base):
     changed_at: Mapped[str] = mapped_column(String(32))
 
 
+class LoginThrottle(Base):
+    """Failed log-ins for a user name without an account (a SHA-256 of the name, not the name),
+    so that a refusal or a lock-out never tells whether a name exists."""
+
+    __tablename__ = "login_throttle"
+    name_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[str | None] = mapped_column(String(32))  # ISO 8601 UTC
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
 class Setting(Base):
     """An administrator's setting (consent text, retention, backup folder…), JSON-valued."""
 
@@ -308,10 +319,12 @@ class Attendance(Travelling, Base):
     sign_out_at: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(60))
-    # 补签: a sign-in outside the session's window, recorded with a reason; counts zero
-    # hours until a reviewer approves it. None | pending | approved | rejected
+    # 补签: times outside the session's window, claimed with a reason; the claimed times
+    # count nothing until a reviewer approves them. None | pending | approved | rejected
     makeup: Mapped[str | None] = mapped_column(String(12))
     makeup_reason: Mapped[str | None] = mapped_column(Text)
+    makeup_sign_in_at: Mapped[str | None] = mapped_column(String(32))
+    makeup_sign_out_at: Mapped[str | None] = mapped_column(String(32))
     makeup_by: Mapped[str | None] = mapped_column(String(60))
     makeup_reviewed_by: Mapped[str | None] = mapped_column(String(60))
     makeup_reviewed_at: Mapped[str | None] = mapped_column(String(32))
