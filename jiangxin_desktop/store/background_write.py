@@ -126,6 +126,7 @@ class BackgroundWrite(Generic[T]):
             _restore_switch_interval()
 
     def _run(self) -> None:
+        stopped = False  # the caller's stop was taken: it waits for this thread to end
         try:
             with self._db.write(background_for=self._caller) as session:
                 self._began = self._begin(session)
@@ -133,16 +134,18 @@ class BackgroundWrite(Generic[T]):
                 while True:
                     work = self._queue.get()
                     if isinstance(work, _Stop):
+                        stopped = True
                         if not work.commit:
                             raise _RolledBack
                         break
                     work(session)
+            # leaving the block commits: a full disk fails here, after the stop was taken
         except _RolledBack:
             pass
         except BaseException as exc:  # handed to the caller's thread, raised there
             self._error = exc
             # keep taking work until told to stop, so that the caller never blocks on us
-            if self._started.is_set():
+            if self._started.is_set() and not stopped:
                 while not isinstance(self._queue.get(), _Stop):
                     pass
         finally:

@@ -43,7 +43,11 @@ def translate_db_error(exc: BaseException, path: Path) -> KnownError | None:
             detail=text,
         )
     if "database or disk is full" in text or "no space left" in text:
-        return StorageError(f"磁盘空间已满，数据未保存。请清理 {path.parent} 所在磁盘后重试。", detail=text)
+        return StorageError(
+            f"磁盘空间不足：数据目录 {path.parent} 所在的磁盘已满，本次操作没有保存任何内容，"
+            "数据库保持原样。请删除该磁盘上不需要的文件、腾出空间后重试。",
+            detail=text,
+        )
     if "database is locked" in text or "database is busy" in text:
         return StorageError(
             "数据库正被另一个程序占用（可能已打开另一个匠心窗口）。请关闭它后重试。", detail=text
@@ -249,7 +253,7 @@ class Database:
     def _translated(self) -> Iterator[None]:
         try:
             yield
-        except DBAPIError as exc:
+        except (DBAPIError, sqlcipher3.dbapi2.Error) as exc:  # the latter from raw cursors
             known = translate_db_error(exc, self.path)
             if known:
                 raise known from exc

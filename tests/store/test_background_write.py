@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
+from jiangxin_desktop.errors import StorageError
 from jiangxin_desktop.store.background_write import BackgroundWrite
 
 
@@ -108,3 +109,65 @@ def test_two_writes_in_turn_leave_the_switch_interval_as_it_was(db):
     second[0].rollback()  # after commit: nothing more happens
     assert sys.getswitchinterval() == switch
     assert _keys(db) == {"bg-1", "bg-2"}
+
+
+def _orphan_password(session) -> None:
+    """A row whose foreign key is checked only at COMMIT: the commit itself fails."""
+    session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    session.execute(
+        text("INSERT INTO password_history(user_seq, password_hash, changed_at) VALUES (999, 'h', 'now')")
+    )
+
+
+def _run_with_timeout(target, seconds: float = 10.0):
+    """Run ``target`` on a thread; returns (finished, what it raised)."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            target()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive(), (raised[0] if raised else None)
+
+
+def test_a_failing_commit_is_raised_not_waited_for(db):
+    """Regression: a failure of the COMMIT itself (a full disk fails there) left the writer's
+    thread waiting for a second stop that never came, and the caller waiting for it forever."""
+    write = BackgroundWrite(db, _begin)
+    write.submit(_put("bg-1"))
+    finished, raised = _run_with_timeout(lambda: write.commit(_orphan_password))
+    assert finished, "commit() hung after the COMMIT failed"
+    assert raised is not None and "FOREIGN KEY" in str(raised)
+    assert _keys(db) == set()
+    with db.write() as s:  # the single writer is free again
+        _put("bg-after")(s)
+    assert _keys(db) == {"bg-after"}
+
+
+def test_a_full_database_ends_the_write_with_a_chinese_message_and_writes_nothing(db):
+    """SQLITE_FULL ("database or disk is full") from the writer's thread, as on a full disk."""
+    raw = db.write_engine.raw_connection()  # the writer's single connection keeps the limit
+    try:
+        pages = raw.cursor().execute("PRAGMA page_count").fetchone()[0]
+        raw.cursor().execute(f"PRAGMA max_page_count = {pages + 2}")
+    finally:
+        raw.close()
+
+    def many(session) -> None:
+        raw_conn = session.connection().connection.driver_connection
+        raw_conn.executemany(
+            "INSERT INTO meta(key, value) VALUES (?, ?)", [(f"bg-{i}", "v" * 2000) for i in range(2000)]
+        )
+
+    write = BackgroundWrite(db, _begin)
+    write.submit(many)
+    finished, raised = _run_with_timeout(lambda: write.commit(_put("bg-last")))
+    assert finished
+    assert isinstance(raised, StorageError)
+    assert "磁盘空间" in raised.message and str(db.path.parent) in raised.message
+    assert _keys(db) == set()
