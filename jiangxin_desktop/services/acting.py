@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.services.security.roles import UserInfo, require_role
 from jiangxin_desktop.services.security.sealing import seal
 from jiangxin_desktop.store.journal import record_change
+
+
+def local_now() -> datetime:
+    """The wall clock in the machine's time zone (aware); tests replace ``Acting.now``."""
+    return datetime.now().astimezone()
 
 
 @dataclass
@@ -21,6 +26,7 @@ class Acting:
     travels: bool = True
     user: UserInfo | None = None
     today: Callable[[], date] = field(default=date.today)
+    now: Callable[[], datetime] = field(default=local_now)  # aware local time (attendance windows)
 
     @property
     def actor(self) -> str:
