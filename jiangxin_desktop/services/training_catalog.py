@@ -22,6 +22,7 @@ from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.contact import check_uscc
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import resources_dir
+from jiangxin_desktop.services.attendance_rules import AttendanceRules, parse_attendance_rules
 from jiangxin_desktop.services.security.roles import UserInfo, require_role
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit, utc_now
@@ -70,6 +71,7 @@ class Rules:
     attendance_threshold: float
     assessment_pass_score: float
     claim_within_months: int
+    attendance: AttendanceRules  # sign-in windows, hours from times (services/attendance_rules.py)
 
     def min_hours(self, level: str) -> int:
         return self.min_class_hours.get(level, self.min_class_hours.get("", 0))
@@ -228,6 +230,7 @@ def _parse_rules(raw: dict, levels: set[str], problems: _Problems) -> Rules | No
         attendance_threshold=number("attendance_threshold", 0, 1, integer=False),
         assessment_pass_score=number("assessment_pass_score", 0, 100, integer=False),
         claim_within_months=number("claim_within_months", 1, 60),
+        attendance=parse_attendance_rules(raw.get("attendance"), problems.add),
     )
 
 

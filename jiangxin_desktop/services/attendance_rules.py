@@ -1,0 +1,168 @@
+"""When a check-in is accepted and how many class hours a recorded session counts.
+
+The catalog's ``rules.attendance`` (all configurable; the shipped values are examples):
+
+- ``checkin_before_start_minutes``: sign-in opens this long before the session starts; it
+  closes at the session's end. A check-in outside that window is refused; recording it
+  anyway is a 补签 with a reason, which counts nothing until a reviewer approves it.
+- ``checkout_after_end_minutes``: a sign-out is accepted after the sign-in up to this long
+  after the end (later: 补签).
+- ``late_limit_minutes`` / ``early_leave_limit_minutes``: a sign-in up to this late, a
+  sign-out up to this early, still counts the whole session.
+- ``beyond_limit``: later or earlier than that counts ``"minutes"`` (the minutes actually
+  present inside the session, in whole class hours, rounded down; the default, because it
+  cannot count more than the recorded times show and does not wipe out a morning for one
+  minute) or ``"zero"``.
+- ``missing_signout``: a sign-in without a sign-out counts ``"zero"`` (the default: a
+  person who signed in and left unseen has not shown presence) or ``"half"`` (half of what
+  the sign-in would count, rounded down to whole class hours).
+
+A catalog without ``rules.attendance`` (an older one) gets these defaults. Only 出勤, 迟到 and
+早退 rows with a sign-in count; 请假 and 缺勤 count zero. Pure functions: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+MISSING_SIGNOUT = {"zero": "不计课时", "half": "计一半课时（不足一课时不计）"}
+BEYOND_LIMIT = {"minutes": "按实际在场分钟数折算整课时", "zero": "不计课时"}
+COUNTING = ("present", "late", "early")
+
+
+@dataclass(frozen=True)
+class AttendanceRules:
+    checkin_before_start_minutes: int = 30
+    checkout_after_end_minutes: int = 60
+    late_limit_minutes: int = 15
+    early_leave_limit_minutes: int = 15
+    beyond_limit: str = "minutes"
+    missing_signout: str = "zero"
+
+
+def parse_attendance_rules(raw: Any, problem: Callable[[str, str], None]) -> AttendanceRules:
+    """``rules.attendance`` of a catalog document; every problem goes to ``problem(where, what)``."""
+    if raw is None:
+        return AttendanceRules()
+    if not isinstance(raw, dict):
+        problem("规则 attendance", "应为考勤规则的对应表")
+        return AttendanceRules()
+    defaults = AttendanceRules()
+    values: dict[str, Any] = {}
+    for key in (
+        "checkin_before_start_minutes",
+        "checkout_after_end_minutes",
+        "late_limit_minutes",
+        "early_leave_limit_minutes",
+    ):
+        value = raw.get(key, getattr(defaults, key))
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 240:
+            values[key] = value
+        else:
+            problem(f"规则 attendance.{key}", "应为 0–240 之间的整数（分钟）")
+    for key, choices in (("beyond_limit", BEYOND_LIMIT), ("missing_signout", MISSING_SIGNOUT)):
+        value = raw.get(key, getattr(defaults, key))
+        if value in choices:
+            values[key] = value
+        else:
+            problem(f"规则 attendance.{key}", f"应为 {'、'.join(choices)} 之一")
+    return AttendanceRules(**values)
+
+
+@dataclass(frozen=True)
+class SessionWindow:
+    """A session's moments, aware local time."""
+
+    start: datetime
+    end: datetime
+    opens: datetime  # first accepted sign-in
+    out_closes: datetime  # last accepted sign-out
+
+    def label(self) -> str:
+        return f"{self.opens:%H:%M}–{self.end:%H:%M}"
+
+    def out_label(self, sign_in: datetime | None) -> str:
+        first = sign_in.astimezone() if sign_in else self.opens
+        return f"{first:%H:%M}–{self.out_closes:%H:%M}"
+
+
+def local_moment(day: date, hhmm: str) -> datetime:
+    return datetime.combine(day, time(int(hhmm[:2]), int(hhmm[3:5]))).astimezone()
+
+
+def session_window(day: date, start_time: str, end_time: str, rules: AttendanceRules) -> SessionWindow:
+    start, end = local_moment(day, start_time), local_moment(day, end_time)
+    return SessionWindow(
+        start,
+        end,
+        start - timedelta(minutes=rules.checkin_before_start_minutes),
+        end + timedelta(minutes=rules.checkout_after_end_minutes),
+    )
+
+
+def parse_moment(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class Counted:
+    hours: int
+    reason: str  # why, in the clerk's words ("" when the session counts fully)
+
+
+def counted_hours(
+    window: SessionWindow,
+    session_hours: int,
+    status: str | None,
+    sign_in: datetime | None,
+    sign_out: datetime | None,
+    rules: AttendanceRules,
+    class_hour_minutes: int,
+) -> Counted:
+    """The class hours a recorded row counts, from its times and the rules."""
+    if status not in COUNTING:
+        return Counted(0, "请假、缺勤不计课时" if status else "未记录")
+    if sign_in is None:
+        return Counted(0, "没有签到时间，不计课时")
+    if sign_in >= window.end:
+        return Counted(0, "签到晚于下课，不计课时")
+    late = max(0.0, (sign_in - window.start).total_seconds() / 60)
+    if sign_out is None:
+        if rules.missing_signout == "zero":
+            return Counted(0, "没有签退，按目录规则不计课时")
+        whole = _beyond(window, session_hours, sign_in, window.end, late, 0.0, rules, class_hour_minutes)
+        return Counted(whole.hours // 2, "没有签退，按目录规则计一半课时")
+    if sign_out <= sign_in:
+        return Counted(0, "签退早于签到，不计课时")
+    early = max(0.0, (window.end - sign_out).total_seconds() / 60)
+    return _beyond(window, session_hours, sign_in, sign_out, late, early, rules, class_hour_minutes)
+
+
+def _beyond(
+    window: SessionWindow,
+    session_hours: int,
+    sign_in: datetime,
+    sign_out: datetime,
+    late: float,
+    early: float,
+    rules: AttendanceRules,
+    class_hour_minutes: int,
+) -> Counted:
+    parts = []
+    if late > rules.late_limit_minutes:
+        parts.append(f"迟到 {late:.0f} 分钟（超过 {rules.late_limit_minutes} 分钟）")
+    if early > rules.early_leave_limit_minutes:
+        parts.append(f"早退 {early:.0f} 分钟（超过 {rules.early_leave_limit_minutes} 分钟）")
+    if not parts:
+        return Counted(session_hours, "")
+    what = "，".join(parts)
+    if rules.beyond_limit == "zero":
+        return Counted(0, f"{what}，不计课时")
+    present = (min(sign_out, window.end) - max(sign_in, window.start)).total_seconds() / 60
+    hours = min(session_hours, max(0, int(present // class_hour_minutes)))
+    return Counted(hours, f"{what}，在场 {present:.0f} 分钟，计 {hours} 课时")
