@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -377,3 +388,17 @@ class Certificate(Travelling, Base):
     revoked_by: Mapped[str | None] = mapped_column(String(60))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     issued_by: Mapped[str] = mapped_column(String(60))
+    # who the page names as issuer (evaluation body for 职业技能等级证书); NULL: the institution
+    issuer_name: Mapped[str | None] = mapped_column(String(200))
+    issuer_filing_number: Mapped[str | None] = mapped_column(String(60))
+
+
+class TraineePhoto(Base):
+    """A trainee's 一寸 photo for the certificate, kept only with the separate photo consent."""
+
+    __tablename__ = "trainee_photo"
+    trainee_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("trainee.uuid"), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(60))
