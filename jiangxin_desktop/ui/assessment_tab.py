@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -110,6 +110,9 @@ class AssessmentTab(QWidget):
         self.day_edit.setDate(QDate(today.year, today.month, today.day))
         self.preview_label = QLabel(self)
         self.preview_label.setWordWrap(True)
+        # Room for three lines whatever it says, so that 保存成绩 below never moves under the mouse.
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.preview_label.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 4)
         self.save_button = QPushButton(self.tr("保存成绩"), self)
         self.retake_button = QPushButton(self.tr("记录补考"), self)
         for button in (self.save_button, self.retake_button):

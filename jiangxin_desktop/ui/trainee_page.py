@@ -71,6 +71,9 @@ class TraineePage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.edit_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        # A click moves the current row before it selects it: follow the selection too, or
+        # 编辑 stays greyed after the first click on a freshly searched list.
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
 
         self.buttons: dict[QAction, QToolButton] = {}

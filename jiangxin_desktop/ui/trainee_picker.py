@@ -46,6 +46,8 @@ class TraineePicker(QWidget):
         self.box.textChanged.connect(lambda _t: self._debounce.start())
         self.box.returnPressed.connect(self._entered)
         self.box.down.connect(self._into_results)
+        # One click picks (the platform's "activate" may want a double click); Enter too.
+        self.results.itemClicked.connect(lambda item: self._pick(self.results.row(item)))
         self.results.itemActivated.connect(lambda item: self._pick(self.results.row(item)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
