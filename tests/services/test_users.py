@@ -175,8 +175,60 @@ def test_wrong_password_and_unknown_user_get_the_same_message(users, admin):
     assert wrong.value.message.startswith("用户名或密码不正确")
     assert unknown.value.message.startswith("用户名或密码不正确")
     assert wrong.value.remaining == 4 and "再输错 4 次" in wrong.value.message
-    assert unknown.value.remaining is None
+    assert (unknown.value.message, unknown.value.remaining) == (wrong.value.message, 4)
     assert "Wrong#2026" not in wrong.value.message + unknown.value.message
+
+
+def test_lock_out_does_not_tell_whether_a_name_exists(users, admin, clock, accountless_context):
+    """The same attempts on an account and on a name without one give the same refusals,
+    the same lock and the same words (the name aside), also after a restart."""
+
+    def attempts(service: UserService, name: str) -> list[tuple[str, str, int | None]]:
+        seen = []
+        for _ in range(FAST.max_failed_logins + 2):
+            with pytest.raises(AuthError) as info:
+                service.authenticate(name, "Wrong#2026")
+            refusal = info.value
+            seen.append((type(refusal).__name__, refusal.message.replace(name, "NAME"), refusal.remaining))
+        return seen
+
+    make_user(users, admin, "clerk1", "clerk")
+    real, ghost = attempts(users, "clerk1"), attempts(users, "ghost1")
+    assert real == ghost
+    assert real[-1][0] == "AccountLocked" and "锁定" in real[-1][1]
+    restarted = UserService(accountless_context.db, policy=FAST, clock=clock)
+    with pytest.raises(AccountLocked):
+        restarted.authenticate("GHOST1", "Wrong#2026")  # names are case-insensitive here too
+    clock.advance(minutes=FAST.lock_minutes, seconds=1)
+    with pytest.raises(AuthError) as after:
+        restarted.authenticate("ghost1", "Wrong#2026")
+    assert after.value.remaining == FAST.max_failed_logins - 1
+    with accountless_context.db.read() as s:
+        stored = " ".join(str(v) for row in s.execute(text("SELECT * FROM login_throttle")) for v in row)
+    assert "ghost1" not in stored  # only a digest of the name
+
+
+def test_every_refusal_costs_one_password_check(users, admin, monkeypatch):
+    """Unknown name, wrong password and a locked account take the same scrypt work (timing)."""
+    from jiangxin_desktop.services.security import passwords
+
+    make_user(users, admin, "clerk1", "clerk")
+    fresh = UserService(users.db, policy=FAST, clock=users._clock)
+    calls: list[int] = []
+    real_kdf = passwords._kdf
+    monkeypatch.setattr(passwords, "_kdf", lambda *a: calls.append(1) or real_kdf(*a))
+
+    def cost(name: str) -> int:
+        calls.clear()
+        with pytest.raises(AuthError):
+            fresh.authenticate(name, "Wrong#2026")
+        return len(calls)
+
+    assert cost("nobody") == 1  # the first unknown name in a fresh program, too
+    assert cost("clerk1") == 1
+    for _ in range(FAST.max_failed_logins):
+        cost("clerk1")
+    assert cost("clerk1") == 1  # locked: still checks the password
 
 
 def test_five_failures_lock_then_the_lock_runs_out(users, admin, clock, accountless_context):
@@ -381,7 +433,9 @@ def test_audit_events_without_passwords_or_hashes(users, admin, accountless_cont
     ]
     failed = audit_rows(accountless_context, "login.failed")
     assert failed[0]["actor"] == "unknown" and json.loads(failed[0]["after_json"]) == {
-        "reason": "unknown_user"
+        "reason": "unknown_user",
+        "failed_attempts": 1,
+        "remaining": 4,
     }
     assert [json.loads(r["after_json"])["remaining"] for r in failed[1:]] == [4, 3, 2, 1, 0]
     locked = audit_rows(accountless_context, "login.locked")

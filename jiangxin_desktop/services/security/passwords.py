@@ -56,6 +56,14 @@ def hash_password(password: str, policy: SecurityPolicy) -> str:
     return f"{SCHEME}${n}${r}${p}${_b64(salt)}${_b64(digest)}"
 
 
+def unusable_hash(policy: SecurityPolicy) -> str:
+    """A well-formed hash with the policy's numbers that no password matches: checking a
+    password against it costs what checking a real one costs, without hashing anything first."""
+    n, r, p = policy.scrypt_n, policy.scrypt_r, policy.scrypt_p
+    _check_params(n, r, p)
+    return f"{SCHEME}${n}${r}${p}${_b64(os.urandom(SALT_BYTES))}${_b64(os.urandom(HASH_BYTES))}"
+
+
 def parse_hash(encoded: str) -> ParsedHash | None:
     """The parts of a stored hash, or None when it is not one this module wrote."""
     parts = (encoded or "").split("$")

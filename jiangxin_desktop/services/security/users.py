@@ -10,7 +10,9 @@ leaves an audit event; the events never hold a password or a password hash.
 Lock-out: ``max_failed_logins`` wrong passwords in a row lock the account for
 ``lock_minutes``; the counter is in the database, so restarting the program does not
 reset it. A successful login, the lock running out, an administrator's unlock or a
-password reset set it back to zero.
+password reset set it back to zero. A user name without an account is counted and locked
+the same way (``login_throttle.py``), with the same words and the same scrypt work, so that
+no refusal tells whether a name exists.
 
 What an administrator does to existing accounts (list, unlock, deactivate, reactivate,
 change role) is in ``administration.py``, mixed into :class:`UserService`.
@@ -35,10 +37,15 @@ from jiangxin_desktop.domain.passwords import (
 )
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.security.administration import AccountAdministration, audit_user, public_fields
-from jiangxin_desktop.services.security.passwords import hash_password, needs_rehash, verify_password
+from jiangxin_desktop.services.security.login_throttle import unknown_name_failed, wrong_password
+from jiangxin_desktop.services.security.passwords import (
+    hash_password,
+    needs_rehash,
+    unusable_hash,
+    verify_password,
+)
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
-from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import AppUser, PasswordHistory
 
 __all__ = [
@@ -173,16 +180,9 @@ class UserService(AccountAdministration):
         with self.db.write() as session:
             row = session.scalar(select(AppUser).where(AppUser.username == name)) if name else None
             if row is None:
-                verify_password(password, self._dummy())  # the same work as for a real account
-                audit(
-                    session,
-                    actor=UNKNOWN_ACTOR,
-                    action="login.failed",
-                    object_type="user",
-                    object_id=None,
-                    after={"reason": "unknown_user"},
-                )
-                failure = AuthError("用户名或密码不正确。")
+                # The same work, the same count and the same words as for a real account.
+                verify_password(password, self._dummy())
+                failure = unknown_name_failed(session, name, self.policy, self._clock())
             else:
                 failure = self._login(session, row, password)
                 info = UserInfo.from_row(row)
@@ -195,6 +195,7 @@ class UserService(AccountAdministration):
         """One attempt on an existing account; the outcome is written (and committed) either way."""
         now = self._clock()
         if (locked := self._locked_until(row, now)) is not None:
+            verify_password(password, row.password_hash)  # as long as any other refusal takes
             self._audit_login(
                 session, row, "login.refused", {"reason": "locked", "locked_until": row.locked_until}
             )
@@ -242,10 +243,7 @@ class UserService(AccountAdministration):
             )
             return AccountLocked(row.username, until, limit)
         what = "用户名或密码不正确" if context == "login" else "原密码不正确"
-        return AuthError(
-            f"{what}。再输错 {remaining} 次，账户将被锁定 {self.policy.lock_minutes} 分钟。",
-            remaining=remaining,
-        )
+        return wrong_password(remaining, self.policy, what=what)
 
     @staticmethod
     def _audit_login(session: Session, row: AppUser, action: str, after: dict | None) -> None:
@@ -253,7 +251,7 @@ class UserService(AccountAdministration):
 
     def _dummy(self) -> str:
         if self._dummy_hash is None:
-            self._dummy_hash = hash_password("not a password", self.policy)
+            self._dummy_hash = unusable_hash(self.policy)
         return self._dummy_hash
 
     # --- passwords --------------------------------------------------------------------
