@@ -1,14 +1,17 @@
 """What a printed certificate shows, page by page, with its signed QR payload.
 
 The certificate template (the PDF engine) takes these pages as they are: every field is
-text or a date, the ID number is already masked, ``reissued`` says whether to print 补发,
-and ``qr_payload`` goes to certificate_qr.draw_qr.
+text or a date, ``reissued`` says whether to print 补发, and ``qr_payload`` goes to
+certificate_qr.draw_qr. The page is the holder's own document and prints the full ID number
+(``id_number``); the QR payload and every list stay masked (``masked_id``). ``issuer_name``
+is who the page names as issuer: the evaluation body (社会培训评价组织, with its 备案编号) of a
+职业技能等级证书, else the training institution. ``photo`` is the trainee's 一寸 photo, if any.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -47,9 +50,15 @@ class CertificatePage:
     reissue_count: int
     reissued_on: date | None
     qr_payload: str  # draw with certificate_qr.draw_qr
+    id_number: str = ""  # the full number, printed on the holder's own certificate
+    issuer_name: str = ""
+    issuer_filing_number: str = ""  # 备案编号 of an evaluation body; "" for an institution
+    photo: bytes | None = field(default=None, repr=False)  # JPEG/PNG, only with photo consent
 
     def to_json(self) -> dict:
         data = asdict(self)
+        data.pop("photo")
+        data["has_photo"] = self.photo is not None
         for key in ("start_date", "end_date", "issue_date", "reissued_on"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
@@ -61,7 +70,9 @@ def build_pages(
     sexes: Mapping[str, str],
     signer: StationSigner,
     station_name: str,
+    photos: Mapping[str, bytes] | None = None,
 ) -> list[CertificatePage]:
+    photos = photos or {}
     return [
         CertificatePage(
             number=r.number,
@@ -86,6 +97,10 @@ def build_pages(
             reissue_count=r.reissue_count,
             reissued_on=r.reissued_on,
             qr_payload=sign_payload(signer, claims_of(r)),
+            id_number=r.trainee_id_number,
+            issuer_name=r.issuer_name or klass.institution_name,
+            issuer_filing_number=r.issuer_filing_number or "",
+            photo=photos.get(r.trainee_uuid),
         )
         for r in records
     ]

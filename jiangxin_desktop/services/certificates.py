@@ -37,7 +37,14 @@ from jiangxin_desktop.services.security.signing import StationSigner, all_public
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
-from jiangxin_desktop.store.models import Assessment, Certificate, Enrollment, Trainee, TrainingClass
+from jiangxin_desktop.store.models import (
+    Assessment,
+    Certificate,
+    Enrollment,
+    Trainee,
+    TraineePhoto,
+    TrainingClass,
+)
 
 MAX_SERIAL = 999_999
 STATUS_TEXT = {"valid": "有效", "revoked": "已撤销"}
@@ -72,6 +79,8 @@ class CertificateRecord:
     issued_by: str
     version: int
     created_at: str
+    issuer_name: str | None = None  # evaluation body of a 职业技能等级证书; None: the institution
+    issuer_filing_number: str | None = None
 
     @property
     def reissued(self) -> bool:
@@ -251,6 +260,7 @@ class CertificateService:
         revoked = [r.number for r in records if r.status == "revoked"]
         if numbers is not None and revoked:
             raise KnownError(f"证书 {'、'.join(revoked)} 已撤销，不能打印。")
+        valid = [r for r in records if r.status == "valid"]
         with self.db.read() as s:
             klass = self._class(s, class_code)
             sexes = dict(
@@ -260,8 +270,17 @@ class CertificateService:
                     )
                 ).all()
             )
-        valid = [r for r in records if r.status == "valid"]
-        return build_pages(valid, klass, sexes, self.signer(), self.station_name)
+            photos = dict(  # only with the trainee's separate consent to a face photo
+                s.execute(
+                    select(TraineePhoto.trainee_uuid, TraineePhoto.data)
+                    .join(Trainee, Trainee.uuid == TraineePhoto.trainee_uuid)
+                    .where(
+                        TraineePhoto.trainee_uuid.in_([r.trainee_uuid for r in valid]),
+                        Trainee.photo_consent.is_(True),
+                    )
+                ).all()
+            )
+        return build_pages(valid, klass, sexes, self.signer(), self.station_name, photos)
 
     def payload(self, number: str) -> str:
         """The QR payload of one certificate (what its printed page carries)."""
@@ -374,6 +393,8 @@ class CertificateService:
             issued_by=row.issued_by,
             version=row.version,
             created_at=row.created_at,
+            issuer_name=row.issuer_name,
+            issuer_filing_number=row.issuer_filing_number,
         )
 
 

@@ -10,24 +10,31 @@ file nor an audit event.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.certificate_pages import CertificatePage
 from jiangxin_desktop.services.certificate_qr import draw_qr
+from jiangxin_desktop.services.printing import fonts
 from jiangxin_desktop.services.printing.render import DrawArea, Drawer, render_document
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
 from jiangxin_desktop.store.journal import audit
 
 REISSUE_MARK = "补发"
 QR_PAYLOAD = "_qr_payload"  # the context key the ``qr`` drawer reads (not a printable field)
+PHOTO = "_photo"  # the context key the ``photo`` drawer reads: JPEG/PNG bytes or None
 _DIGITS = "〇一二三四五六七八九"
+_GREY = HexColor("#999999")
+PHOTO_FONT = "uming"  # the certificate's own font: no second font in the PDF
 
 # What each field is called when a font cannot draw one of its characters.
 FIELD_LABELS = {
@@ -40,7 +47,9 @@ FIELD_LABELS = {
     "occupation_name": "职业（工种）",
     "level": "等级",
     "institution": "承训机构",
-    "station": "发证机构",
+    "station": "经办服务站",
+    "issuer": "发证机构",
+    "issuer_filing": "备案编号",
     "class_name": "培训班名称",
 }
 
@@ -61,18 +70,33 @@ def chinese_date(d: date) -> str:
     return f"{year}年{_number_cn(d.month)}月{_number_cn(d.day)}日"
 
 
+def conclusion(page: CertificatePage) -> str:
+    """The body's last sentence: an evaluation body certifies a level, an institution a course."""
+    if page.issuer_filing_number:
+        return "经职业技能等级认定合格，特发此证。"
+    if "结业" in page.certificate_type:
+        return "准予结业，特发此证。"
+    return "经考核合格，特发此证。"
+
+
 def certificate_context(page: CertificatePage) -> dict[str, Any]:
     """The fields ``forms/certificate.toml`` can use (forms/README.md lists them)."""
     course = f"{page.occupation_name}（{page.level}）" if page.level else page.occupation_name
+    filing = page.issuer_filing_number
     return {
         "_subject": f"学员 {page.name}",
         "_labels": FIELD_LABELS,
         QR_PAYLOAD: page.qr_payload,
+        PHOTO: page.photo,
         "number": page.number,
         "certificate_type": page.certificate_type,
         "name": page.name,
         "sex": page.sex,
-        "id_number": page.masked_id,
+        "id_number": page.id_number or page.masked_id,
+        "masked_id": page.masked_id,
+        "issuer": page.issuer_name or page.institution_name,
+        "issuer_filing": f"（社会培训评价组织　备案编号：{filing}）" if filing else "",
+        "conclusion": conclusion(page),
         "project": page.project_name,
         "occupation_code": page.occupation_code,
         "occupation_name": page.occupation_name,
@@ -97,6 +121,29 @@ def certificate_contexts(pages: Sequence[CertificatePage]) -> list[dict[str, Any
     return [certificate_context(p) for p in pages]
 
 
+def draw_photo_area(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) -> None:
+    """The ``photo`` drawer: the trainee's photo filling the 一寸 box, or the empty box
+    labelled 照片 (the clerk glues a paper photo in)."""
+    photo = context.get(PHOTO)
+    canvas.setLineWidth(0.5)
+    if photo:
+        image = ImageReader(io.BytesIO(photo))
+        canvas.drawImage(
+            image, area.left, area.bottom, area.width, area.height, preserveAspectRatio=True, anchor="c"
+        )
+        canvas.rect(area.left, area.bottom, area.width, area.height, stroke=1, fill=0)
+        return
+    canvas.setStrokeColor(_GREY)
+    canvas.setDash(3, 2)
+    canvas.rect(area.left, area.bottom, area.width, area.height, stroke=1, fill=0)
+    canvas.setFillColor(_GREY)
+    canvas.setFont(fonts.load_font(PHOTO_FONT), 10)
+    middle = area.bottom + area.height / 2
+    canvas.drawCentredString(area.left + area.width / 2, middle + 2, "照片")
+    canvas.setFont(fonts.load_font(PHOTO_FONT), 7)
+    canvas.drawCentredString(area.left + area.width / 2, middle - 9, "（一寸）")
+
+
 def draw_qr_area(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) -> None:
     """The ``qr`` drawer: the payload's QR code, the largest square centred in the area."""
     side = min(area.width, area.height)
@@ -105,7 +152,7 @@ def draw_qr_area(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) -> 
     draw_qr(canvas, context[QR_PAYLOAD], left / mm, bottom / mm, side / mm)
 
 
-DRAWERS: dict[str, Drawer] = {"qr": draw_qr_area}
+DRAWERS: dict[str, Drawer] = {"qr": draw_qr_area, "photo": draw_photo_area}
 
 
 def _wanted(numbers: Sequence[str] | None) -> list[str] | None:

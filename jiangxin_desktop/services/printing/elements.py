@@ -15,7 +15,7 @@ ALIGN = ("left", "center", "right")
 RoleReader = Callable[[Reader, str, str], str]
 TEXT_KEYS = (
     *("name", "text", "x", "y", "width", "size", "font", "align", "leading", "fit", "pages"),
-    *("label", "color", "letter_spacing"),
+    *("label", "color", "letter_spacing", "height"),
 )
 
 
@@ -83,6 +83,7 @@ class TextElement:
     label: str
     color: str | None
     letter_spacing: float  # pt of extra space after each character (a certificate's title)
+    height: float | None = None  # mm: room for wrapped lines; more text prints smaller
 
     @classmethod
     def read(cls, r: Reader, page: Page, role: RoleReader) -> TextElement:
@@ -112,6 +113,7 @@ class TextElement:
             label=r.text("label", ""),
             color=r.color("color"),
             letter_spacing=r.number("letter_spacing", 0.0, low=0, high=72),
+            height=r.number("height", None, low=1, high=page.height),
         )
 
 
@@ -159,11 +161,12 @@ class BoxElement:
     label_align: str
     color: str | None
     pages: str
+    kind: str = ""  # "seal" (盖章处) or "photo" (照片): no text may overlap it
 
     @classmethod
     def read(cls, r: Reader, page: Page, role: RoleReader) -> BoxElement:
         keys = ("name", "x", "y", "width", "height", "line_width", "dash", "label", "label_size")
-        r.allow(*keys, "label_font", "label_align", "color", "pages")
+        r.allow(*keys, "label_font", "label_align", "color", "pages", "kind")
         r.text("name", "")
         x, y, width, height = _area(r, page)
         return cls(
@@ -180,6 +183,7 @@ class BoxElement:
             r.choice("label_align", ("top-left", "top", "center", "bottom", "bottom-right"), "top-left"),
             r.color("color"),
             r.choice("pages", PAGES, "all"),
+            r.choice("kind", ("", "seal", "photo", "other"), ""),
         )
 
 

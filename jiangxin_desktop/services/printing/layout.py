@@ -1,12 +1,12 @@
 """Line breaking and table pagination, measured with the fonts that will print.
 
-Chinese breaks between any two characters; a run of Latin letters or digits (an ID number,
-a code) stays whole when it fits, and closing punctuation never starts a line.
+Lines break by the rules of :mod:`kinsoku` (禁则): Chinese between any two characters, never
+inside a date, a number or a code, never before closing or after opening punctuation; a cell
+whose number does not fit its column prints that cell smaller instead of splitting it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,63 +16,47 @@ from reportlab.lib.units import mm
 from jiangxin_desktop.services.printing import fonts
 from jiangxin_desktop.services.printing.elements import TableElement
 from jiangxin_desktop.services.printing.fields import fill
-
-_TOKENS = re.compile(r"[A-Za-z0-9*.,:/@_+\-]+|\s|.", re.S)
-_NO_LINE_START = set("，。、；：？！）》」』】”’,.;:?!)%")
+from jiangxin_desktop.services.printing.kinsoku import break_lines, widest_token
 
 
 def wrap(text: str, font: str, size: float, width: float, spacing: float = 0.0) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` points (explicit newlines kept).
+    """``text`` broken into lines no wider than ``width`` points (explicit newlines kept), by
+    the rules of :mod:`kinsoku`: a line wider than ``width`` holds one unbreakable token (a
+    date, a number) that does not fit: :func:`fitting_size` says how small to print it.
 
     ``spacing`` is extra space after each character (letter spacing, points)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, font, size, width, spacing))
-    return lines
 
-
-def _wrap_paragraph(text: str, font: str, size: float, width: float, spacing: float) -> list[str]:
     def measure(s: str) -> float:
+        # TrueType widths add up (reportlab applies no kerning): the font module keeps the
+        # width of each token (single Chinese characters, numbers, dates).
         return fonts.string_width(font, s, size) + spacing * len(s)
 
-    # TrueType widths add up (reportlab applies no kerning): a line is measured by its tokens
-    # (single Chinese characters, Latin words and numbers), whose widths the font module keeps.
-    tokens = _TOKENS.findall(text)
-    widths = [measure(token) for token in tokens]
-    if sum(widths) <= width + spacing:  # the last character's spacing is not drawn
-        return [text]
-    width += spacing
     lines: list[str] = []
-    line, line_width = "", 0.0
-    for token, token_width in zip(tokens, widths, strict=True):
-        if line_width + token_width <= width:
-            line, line_width = line + token, line_width + token_width
-        elif line and token[0] in _NO_LINE_START:
-            # a little over the edge rather than "，" at the start of a line
-            line, line_width = line + token, line_width + token_width
-        elif token.isspace():
-            lines.append(line)
-            line, line_width = "", 0.0
-        else:
-            if line:
-                lines.append(line.rstrip())
-            line = token
-            while measure(line) > width and len(line) > 1:
-                # a token wider than the line (a long number): break it by characters
-                cut = len(line) - 1
-                while cut > 1 and measure(line[:cut]) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
-            line_width = measure(line)
-    lines.append(line)
+    for paragraph in text.split("\n"):  # the last character's spacing is not drawn
+        lines.extend(break_lines(paragraph, measure, width + spacing))
     return lines
+
+
+def fitting_size(text: str, font: str, size: float, width: float, spacing: float = 0.0) -> float:
+    """The largest size up to ``size`` at which every unbreakable token of ``text`` fits in
+    ``width`` points (a certificate number in a narrow column prints smaller, never split)."""
+    widest = widest_token(text, lambda s: fonts.string_width(font, s, size) + spacing * (len(s) - 1))
+    if widest <= width or widest <= 0:
+        return size
+    return size * width / widest
 
 
 @dataclass(frozen=True)
 class Cell:
     lines: list[str]
     align: str
+    size: float  # points: the table's size, or smaller where a number does not fit the column
+
+
+def cell(text: str, font: str, size: float, width: float, align: str) -> Cell:
+    """A cell's lines; a token wider than the column (a certificate number) shrinks the cell."""
+    size = fitting_size(text, font, size, width)
+    return Cell(wrap(text, font, size, width), align, size)
 
 
 @dataclass(frozen=True)
@@ -90,7 +74,7 @@ class TablePage:
 
 def header_row(table: TableElement, font: str) -> Row:
     cells = [
-        Cell(wrap(c.title, font, table.header_size, c.width * mm - 2 * table.padding * mm), "center")
+        cell(c.title, font, table.header_size, c.width * mm - 2 * table.padding * mm, "center")
         for c in table.columns
     ]
     return Row(cells, _height(cells, table.header_size, table.padding, table.header_height))
@@ -100,10 +84,7 @@ def body_rows(table: TableElement, font: str, rows: Sequence[Mapping[str, Any]],
     out = []
     for row in rows:
         cells = [
-            Cell(
-                wrap(fill(c.parts, (row, page)), font, table.size, c.width * mm - 2 * table.padding * mm),
-                c.align,
-            )
+            cell(fill(c.parts, (row, page)), font, table.size, c.width * mm - 2 * table.padding * mm, c.align)
             for c in table.columns
         ]
         out.append(Row(cells, _height(cells, table.size, table.padding, table.row_height)))
@@ -115,8 +96,8 @@ CARRIED_ROWS = 2  # rows a new last page takes along with the signatures
 
 
 def _height(cells: list[Cell], size: float, padding: float, minimum: float) -> float:
-    lines = max((len(c.lines) for c in cells), default=1)
-    return max(minimum * mm, lines * size * LEADING + 2 * padding * mm)
+    block = max((len(c.lines) * c.size for c in cells), default=size)
+    return max(minimum * mm, block * LEADING + 2 * padding * mm)
 
 
 def paginate(table: TableElement, header: Row, rows: list[Row]) -> list[TablePage]:

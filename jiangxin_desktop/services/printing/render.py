@@ -40,6 +40,7 @@ from jiangxin_desktop.services.printing.layout import (
     Row,
     TablePage,
     body_rows,
+    fitting_size,
     header_row,
     paginate,
     wrap,
@@ -316,7 +317,12 @@ def _draw_text(canvas: Canvas, t: Template, e: TextElement, text: str, height: f
             if widest > right - left:
                 size, spacing = size * (right - left) / widest, spacing * (right - left) / widest
         else:
+            size = fitting_size(text, key, size, right - left, spacing)
             lines = wrap(text, key, size, right - left, spacing)
+            if e.height is not None:  # more text than room: smaller, by half points
+                while len(lines) * size * e.leading > e.height * mm and size > 4:
+                    size, spacing = size - 0.5, spacing * (size - 0.5) / size
+                    lines = wrap(text, key, size, right - left, spacing)
     canvas.setFillColor(_color(e.color) if e.color else black)
     _lines_at(canvas, key, size, lines, left, right, height - e.y * mm, e.align, e.leading, spacing)
     canvas.setFillColor(black)
@@ -379,9 +385,9 @@ def _draw_row(
         if table.line_width > 0:
             _stroke(canvas, table.line_width, False, None)
             canvas.rect(left, top - row.height, width, row.height, stroke=1, fill=0)
-        block = len(cell.lines) * size * LEADING
+        block = len(cell.lines) * cell.size * LEADING
         text_top = top - (row.height - block) / 2
         _lines_at(
-            canvas, key, size, cell.lines, left + pad, left + width - pad, text_top, cell.align, LEADING
+            canvas, key, cell.size, cell.lines, left + pad, left + width - pad, text_top, cell.align, LEADING
         )
         left += width

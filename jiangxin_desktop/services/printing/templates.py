@@ -32,6 +32,7 @@ from jiangxin_desktop.services.printing.elements import (
     TextElement,
 )
 from jiangxin_desktop.services.printing.fields import literal_text
+from jiangxin_desktop.services.printing.keep_out import overlap_problem
 from jiangxin_desktop.services.printing.reader import Reader, TemplateError
 
 
@@ -121,6 +122,9 @@ def _build(path: Path, data: dict) -> Template:
     table = TableElement.read(table_section, page, role) if table_section.present else None
     template = Template(path, name, page, roles, texts, lines, boxes, images, customs, table)
     _check_own_text(template, top)
+    problem = overlap_problem(template)
+    if problem:
+        raise TemplateError(problem)
     return template
 
 
