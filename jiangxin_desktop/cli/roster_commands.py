@@ -8,6 +8,8 @@ from pathlib import Path
 from jiangxin_desktop.cli.commands import open_cli_context
 from jiangxin_desktop.cli.output import emit
 
+EXIT_NOTHING_IMPORTED = 1  # no row of the file can be imported (as check-id and enroll say "refused")
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     roster = sub.add_parser("roster", help="花名册：导入与导出").add_subparsers(
@@ -61,8 +63,15 @@ def cmd_import(args) -> int:
     lines += [f"第{w['row']}行（提示）：{w['message']}" for w in result.warnings]
     if result.report:
         lines.append(f"问题清单：{result.report}")
+    if result.imported == 0 and not _all_in_class(result):
+        lines.append("没有可以导入的行，名册未导入。请按上面的提示修改表格后再导入。")
     emit(result.to_json(), as_json=args.json, text="\n".join(lines))
-    return 0
+    return 0 if result.imported or _all_in_class(result) else EXIT_NOTHING_IMPORTED
+
+
+def _all_in_class(result) -> bool:
+    """Every data row is someone already in the class (or repeated in the file): nothing to do."""
+    return bool(result.data_rows) and len(result.duplicates) == result.data_rows
 
 
 def cmd_export(args) -> int:

@@ -4,27 +4,55 @@ Eligibility is checked against the catalog's rules and explained in words. Probl
 (too young, class full, a fourth subsidised training, the same occupation and level again,
 a lower level after a higher one); warnings are shown and recorded with the enrolment
 (another class on overlapping dates). Capacity is enforced inside the write transaction.
+
+Missing evidence (证明材料) does not block an enrolment: stations' rosters rarely carry it.
+The enrolment is kept and marked 待补证明材料 (``EnrollmentRecord.evidence_missing``,
+:func:`missing_evidence`); only the subsidy claim, which the evidence is for, must check
+:func:`missing_evidence` and refuse until it is supplied. Evidence of the wrong type for
+the group is still refused: that is a mistake, not a gap.
 """
 
 from __future__ import annotations
 
 import builtins
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.acting import Acting
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
-from jiangxin_desktop.services.training_catalog import CatalogService, Rules
+from jiangxin_desktop.services.enrollment_rules import (
+    EVIDENCE_PENDING,
+    Eligibility,
+    OtherEnrolment,
+    age_on,
+    eligible_births,
+    judge,
+    missing_evidence,
+)
+from jiangxin_desktop.services.training_catalog import CatalogService
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import Enrollment, Trainee, TrainingClass
+
+__all__ = [
+    "EVIDENCE_PENDING",
+    "Eligibility",
+    "EnrollInput",
+    "EnrollmentRecord",
+    "EnrollmentService",
+    "NeedsConfirmation",
+    "NotEligible",
+    "OtherEnrolment",
+    "age_on",
+    "eligible_births",
+    "judge",
+    "missing_evidence",
+]
 
 
 @dataclass(frozen=True)
@@ -34,16 +62,6 @@ class EnrollInput:
     evidence_type: str | None = None
     evidence_number: str | None = None
     subsidised: bool = True
-
-
-@dataclass
-class Eligibility:
-    problems: list[str] = field(default_factory=list)  # block
-    warnings: list[str] = field(default_factory=list)  # shown, recorded, do not block
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 class NotEligible(KnownError):
@@ -76,94 +94,12 @@ class EnrollmentRecord:
     warnings: tuple[str, ...]
     version: int
     created_at: str
+    evidence_missing: bool = False  # 待补证明材料: enrolled, the subsidy claim waits for it
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["target_flags"], data["warnings"] = list(self.target_flags), list(self.warnings)
         return data
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def eligible_births(start: date, min_age: int, max_age: int | None) -> tuple[str, str]:
-    """Birth dates of the ages the rules allow on ``start``, as in an ID ("YYYYMMDD"): those
-    after the first and up to the second, compared as text.
-
-    Someone born on (y, m, d) is n or older on (Y, M, D) exactly when (y + n, m, d) is not
-    after (Y, M, D): when "yyyymmdd" is not after the start day's date n years earlier.
-    """
-    youngest = f"{start.year - min_age:04d}{start:%m%d}"
-    too_old = "" if max_age is None else f"{start.year - max_age - 1:04d}{start:%m%d}"
-    return too_old, youngest
-
-
-@dataclass(frozen=True)
-class OtherEnrolment:
-    """Another enrolment of the same person, with what the rules need of its class."""
-
-    code: str
-    occupation_code: str
-    occupation_name: str
-    level: str
-    start: date
-    end: date
-    subsidised: bool
-
-
-def judge(
-    *,
-    rules: Rules,
-    codes: CodeCatalog,
-    klass: TrainingClass,
-    birth_date: date,
-    subsidised: bool,
-    others: list[OtherEnrolment],
-    enrolled: int,
-) -> Eligibility:
-    """The catalog's rules applied to one person and one class (no database access)."""
-    result = Eligibility()
-    age = age_on(birth_date, klass.start_date)
-    if age < rules.min_age:
-        result.problems.append(f"开班时（{klass.start_date}）只有 {age} 岁，须年满 {rules.min_age} 岁")
-    if rules.max_age is not None and age > rules.max_age:
-        result.problems.append(f"开班时 {age} 岁，超过 {rules.max_age} 岁的上限")
-    if enrolled >= klass.capacity:
-        result.problems.append(f"培训班已满（计划 {klass.capacity} 人）")
-    for other in others:
-        if other.start <= klass.end_date and klass.start_date <= other.end:
-            result.warnings.append(f"同期还在 {other.code}（{other.start}—{other.end}）参加培训")
-    if not subsidised:
-        return result
-    paid = [o for o in others if o.subsidised]
-    if len(paid) >= rules.max_subsidised_trainings:
-        result.problems.append(
-            f"已享受 {len(paid)} 次补贴性培训（{'、'.join(o.code for o in paid)}），"
-            f"每人最多 {rules.max_subsidised_trainings} 次；可作为不享受补贴的学员报名"
-        )
-    levels = codes["skill_level"]
-    here = levels.get(klass.level)
-    for other in paid:
-        if other.occupation_code != klass.occupation_code or not klass.level or not other.level:
-            continue
-        if rules.same_occupation_level_once and other.level == klass.level:
-            result.problems.append(
-                f"{other.occupation_name}{here.label if here else klass.level}已在 {other.code} 享受过补贴，"
-                "同一职业同一等级只补贴一次"
-            )
-        there = levels.get(other.level)
-        if (
-            rules.no_lower_level_after_higher
-            and here is not None
-            and there is not None
-            and int(there.extra.get("rank", 99)) < int(here.extra.get("rank", 99))
-        ):
-            result.problems.append(
-                f"已在 {other.code} 享受过{other.occupation_name}{there.label}的补贴，"
-                f"不能再补贴较低的{here.label}"
-            )
-    return result
 
 
 class EnrollmentService:
@@ -271,7 +207,10 @@ class EnrollmentService:
         )
         return record
 
-    def list(self, class_uuid: str, *, include_withdrawn: bool = False) -> builtins.list[EnrollmentRecord]:
+    def list(
+        self, class_uuid: str, *, include_withdrawn: bool = False, evidence_missing: bool = False
+    ) -> builtins.list[EnrollmentRecord]:
+        """The class's enrolments in order; ``evidence_missing``: only those 待补证明材料."""
         with self.db.read() as session:
             query = (
                 select(Enrollment, Trainee)
@@ -281,7 +220,10 @@ class EnrollmentService:
             )
             if not include_withdrawn:
                 query = query.where(Enrollment.status == "enrolled")
-            return [self._record(e, t) for e, t in session.execute(query).all()]
+            records = [self._record(e, t) for e, t in session.execute(query).all()]
+        if evidence_missing:
+            records = [r for r in records if r.evidence_missing]
+        return records
 
     # --- helpers --------------------------------------------------------------------
     def _group(
@@ -299,12 +241,11 @@ class EnrollmentService:
             trainee.evidence_number if group == trainee.target_group else None
         )
         allowed = list(entry.extra.get("evidence", ()))
-        if allowed and evidence_type not in allowed:
+        if allowed and evidence_type and evidence_type not in allowed:  # a wrong kind, not a gap
             raise ValidationError(
                 [FieldError("证明材料类型", f"{entry.label}须提供证明材料：{'、'.join(allowed)}")]
             )
-        if allowed and not evidence_number:
-            raise ValidationError([FieldError("证明材料编号", f"请填写{evidence_type}的编号")])
+        # Nothing or no number: enrolled all the same, marked 待补证明材料 (missing_evidence).
         flags = json.loads(trainee.target_flags or "[]") if group == trainee.target_group else []
         return group, flags, evidence_type, evidence_number
 
@@ -372,8 +313,8 @@ class EnrollmentService:
             raise NotFoundError("找不到该学员，或已注销。请先登记或恢复该学员。")
         return row
 
-    @staticmethod
-    def _record(row: Enrollment, trainee: Trainee) -> EnrollmentRecord:
+    def _record(self, row: Enrollment, trainee: Trainee) -> EnrollmentRecord:
+        gap = missing_evidence(self.catalogs.codes, row.target_group, row.evidence_type, row.evidence_number)
         return EnrollmentRecord(
             uuid=row.uuid,
             class_uuid=row.class_uuid,
@@ -389,4 +330,5 @@ class EnrollmentService:
             warnings=tuple(json.loads(row.warnings_json or "[]")),
             version=row.version,
             created_at=row.created_at,
+            evidence_missing=gap is not None,
         )

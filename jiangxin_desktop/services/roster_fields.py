@@ -74,6 +74,7 @@ _FULLWIDTH_ALNUM = {
 _NO_CODES: Mapping[str, str] = {}
 _FULLWIDTH = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000"
 _HAS_FULLWIDTH = re.compile(f"[{_FULLWIDTH}]")
+_LINE_BREAK = re.compile("[\n\r\v\f\x85\u2028\u2029]+")
 # Cells meaning "nothing here" → "" (for the many-cells checks of RowChecker.check_many).
 _EMPTY_CELLS: Mapping[Any, str] = dict.fromkeys(("", *PLACEHOLDERS), "")
 # Free text that plain_text leaves as it is and that does not look like a formula.
@@ -308,6 +309,13 @@ class RowChecker:
             out.warnings.append((name, result.warning))
 
     def _check_name(self, name: str, text: str, out: CheckedRow) -> None:
+        if _LINE_BREAK.search(text):  # two names in one cell, or a name and a note: never merged
+            shown = " / ".join(part.strip() for part in _LINE_BREAK.split(text) if part.strip())
+            out.values[name] = text
+            out.errors.append(
+                (name, f"单元格内有换行（“{shown}”），请只填写一个姓名，删除换行和多余的内容")
+            )
+            return
         self._store(name, check_name(text), out)
 
     def _check_phone(self, name: str, text: str, out: CheckedRow) -> None:

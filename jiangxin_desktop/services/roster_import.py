@@ -36,7 +36,7 @@ from jiangxin_desktop.domain.idnumber import birth_of, sex_of
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
-from jiangxin_desktop.services.enrollment import OtherEnrolment, eligible_births, judge
+from jiangxin_desktop.services.enrollment import OtherEnrolment, eligible_births, judge, missing_evidence
 from jiangxin_desktop.services.name_grams import name_grams
 from jiangxin_desktop.services.roster_reader import RosterRow, RosterSheet, RowProblem
 from jiangxin_desktop.services.roster_write import RosterChunk, RosterWriter, trainee_values
@@ -143,7 +143,7 @@ def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None)
         if report is not None:
             from jiangxin_desktop.services.roster_report import write_error_report
 
-            write_error_report(parsed, problems, report)
+            write_error_report(parsed, problems, report, notes=planner.warnings)
             result.report = str(report)
         if writer is not None:
             if planner.imported:
@@ -335,12 +335,11 @@ class _Planner:
                 refuse(r.row, "target_group", "请填写人员类别")
                 continue
             allowed = entry.extra.get("evidence", ())
-            if allowed and evidence_type not in allowed:
+            if allowed and evidence_type and evidence_type not in allowed:  # wrong kind: refused
                 refuse(r.row, "evidence_type", f"{entry.label}须提供证明材料：{'、'.join(allowed)}")
                 continue
-            if allowed and not evidence_number:
-                refuse(r.row, "evidence_number", f"请填写{evidence_type}的编号")
-                continue
+            # No evidence, or no number: enrolled all the same, 待补证明材料 (blocks only the claim).
+            gap = missing_evidence(codes, group, evidence_type, evidence_number) if allowed else None
             if person is None and not v["phone"]:
                 refuse(r.row, "phone", "新登记的学员须填写手机号码")
                 continue
@@ -387,6 +386,8 @@ class _Planner:
             )
             if warnings:
                 self.warnings.extend((r.row, w) for w in warnings)
+            if gap:
+                self.warnings.append((r.row, gap))
             enrolled += 1
         self._enrolled = enrolled
         self.registered += len(trainees)

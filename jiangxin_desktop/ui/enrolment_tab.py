@@ -65,7 +65,9 @@ class EnrolmentTab(QWidget):
             lambda r: r.uuid,
             self,
         )
-        self.model.colour = lambda _r, c: WARNING_COLOR if c == WARNINGS else None
+        self.model.colour = lambda r, c: (
+            WARNING_COLOR if c == WARNINGS or (c == EVIDENCE and r.evidence_missing) else None
+        )
         self.groups = groups
 
         self.picker = TraineePicker(ctx.search, groups, self)
@@ -117,6 +119,11 @@ class EnrolmentTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(WARNINGS, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.count_label = QLabel(self)
+        self.missing_box = QCheckBox(self.tr("只看缺证明材料"), self)
+        self.missing_box.setToolTip(
+            self.tr("只列出待补证明材料的学员：已报名，补齐证明材料后才能申请补贴")
+        )
+        self.missing_box.toggled.connect(lambda _on: self._reload_rows())
         self.withdraw_button = QPushButton(self.tr("退学…"), self)
         self.withdraw_button.setAutoDefault(False)
         self.withdraw_button.clicked.connect(self.withdraw_selected)
@@ -130,6 +137,7 @@ class EnrolmentTab(QWidget):
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.missing_box)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.withdraw_button)
@@ -147,6 +155,9 @@ class EnrolmentTab(QWidget):
         if column == GROUP:
             return self.groups.label(r.target_group) or r.target_group
         if column == EVIDENCE:
+            if r.evidence_missing:
+                given = f"{r.evidence_type or ''} {mask_card(r.evidence_number or '')}".strip()
+                return self.tr("待补证明材料") + (f"（{given}）" if given else "")
             if not r.evidence_type:
                 return self.tr("无需")
             number = mask_card(r.evidence_number or "")
@@ -160,11 +171,7 @@ class EnrolmentTab(QWidget):
     # --- loading ------------------------------------------------------------------------------
     def load(self, record: ClassRecord) -> None:
         self.record = record
-        rows = self.ctx.enrollments.list(record.uuid)
-        self.model.set_rows(rows)
-        self.count_label.setText(
-            self.tr("已报名 {n} 人 / 计划 {capacity} 人").format(n=len(rows), capacity=record.capacity)
-        )
+        self._reload_rows()
         why = may_enter(self.ctx.user)
         if why is None and record.status not in ENROLLING:
             why = self.tr("培训班已{state}，不能再报名").format(state=STATUS_LABELS[record.status])
@@ -177,6 +184,18 @@ class EnrolmentTab(QWidget):
         )
         self._check()
         self._update_buttons()
+
+    def _reload_rows(self) -> None:
+        """The class's enrolments, or only those 待补证明材料 when the box is ticked."""
+        if self.record is None:
+            return
+        rows = self.ctx.enrollments.list(self.record.uuid)
+        missing = [r for r in rows if r.evidence_missing]
+        self.model.set_rows(missing if self.missing_box.isChecked() else rows)
+        text = self.tr("已报名 {n} 人 / 计划 {capacity} 人").format(n=len(rows), capacity=self.record.capacity)
+        if missing:
+            text += self.tr("，其中 {m} 人待补证明材料").format(m=len(missing))
+        self.count_label.setText(text)
 
     def _update_buttons(self) -> None:
         index = self.table.selectionModel().currentIndex()

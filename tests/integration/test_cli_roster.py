@@ -29,8 +29,11 @@ def test_import_preview_report_and_export(tmp_path):
     assert (tmp_path / "问题.xlsx").exists()
     done = ok(run(*args))
     assert done["imported"] == preview["imported"]
-    again = ok(run(*args))
-    assert again["imported"] == 0
+    again = run(*args)  # no row can be imported (all in the class already, or refused): exit 1
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert json.loads(again.stdout)["imported"] == 0
+    text = run("roster", "import", str(FIXTURES / "roster-lo.ods"), "--class", opened, *data)
+    assert text.returncode == 1 and "没有可以导入的行，名册未导入" in text.stdout
 
     finished = demo["classes"][0]
     out = tmp_path / "花名册.xlsx"

@@ -95,11 +95,12 @@ def test_enrolment_rules_in_words(demo_context):
     with pytest.raises(NotEligible, match="只有 15 岁，须年满 16 岁"):
         demo_context.enrollments.enroll(klass.uuid, EnrollInput(young.uuid))
 
-    outsider = person(
-        demo_context, seq=103, name="周大伟", group="41"
-    )  # 企业职工 not in a 康养 project? it is
-    with pytest.raises(ValidationError, match="劳动合同"):
-        demo_context.enrollments.enroll(klass.uuid, EnrollInput(outsider.uuid))
+    outsider = person(demo_context, seq=103, name="周大伟", group="41")  # no 劳动合同 on file
+    marked = demo_context.enrollments.enroll(klass.uuid, EnrollInput(outsider.uuid))
+    assert marked.evidence_missing  # enrolled, 待补证明材料: only the subsidy claim waits for it
+    with pytest.raises(ValidationError, match="劳动合同"):  # evidence of the wrong kind: refused
+        worker = person(demo_context, seq=105, name="吴刚", group="41")
+        demo_context.enrollments.enroll(klass.uuid, EnrollInput(worker.uuid, evidence_type="毕业证"))
 
     # the same occupation and level again, on overlapping dates: blocked, and the overlap is said
     again = opened_class(demo_context, name="养老护理员（初级）第二期")

@@ -62,12 +62,18 @@ def test_dry_run_names_every_problem_and_writes_nothing(demo_context, fmt, tmp_p
     assert result.data_rows == 14 and result.dry_run
     assert result.duplicates == [{"row": 10, "id_number": "320706********9007"}]
     rows = {e["row"] for e in result.errors}
-    assert rows == {4, 7, 8, 9, 11, 12, 13, 15, 16, 17, 18, 19}  # every data row but the duplicate and 5
-    assert {"row": 4, "column": "证件编号", "message": "请填写户口簿的编号"} in result.errors
-    assert result.imported == 1 and result.registered == 1
+    assert rows == {8, 9, 11, 15, 16, 17, 19}
+    # rows 4, 7, 12, 13 and 18 lack an evidence number: imported all the same, 待补证明材料
+    assert {"row": 4, "message": "待补证明材料：请补填户口簿的编号，申请补贴前补齐"} in result.warnings
+    assert {w["row"] for w in result.warnings if "待补证明材料" in w["message"]} == {4, 7, 12, 13, 18}
+    assert result.imported == 6 and result.registered == 6
     assert demo_context.enrollments.list(klass.uuid) == []  # a preview writes nothing
-    report = CalamineWorkbook.from_path(str(tmp_path / "问题.xlsx")).get_sheet_by_index(0).to_python()
-    assert any("请填写户口簿的编号" in str(cell) for row in report for cell in row)
+    book = CalamineWorkbook.from_path(str(tmp_path / "问题.xlsx"))
+    assert book.sheet_names == ["问题行", "提示"]
+    report = book.get_sheet_by_index(0).to_python()
+    assert any("与公民身份号码不符" in str(cell) for row in report for cell in row)
+    notes = book.get_sheet_by_index(1).to_python()
+    assert any("请补填户口簿的编号" in str(cell) for row in notes for cell in row)
 
 
 def test_import_registers_enrols_once_and_again_adds_nobody(demo_context, tmp_path):

@@ -20,24 +20,24 @@ def test_preview_lists_every_row_then_import_and_again_nothing(qtbot, demo_conte
     assert not dialog.import_button.isEnabled()  # nothing chosen yet
     preview = dialog.load(FIXTURES / "roster-lo.xlsx")
     assert preview is not None and preview.dry_run
-    assert "共 14 行数据：可导入 1 人（其中新登记 1 人）" in dialog.summary.text()
+    assert "共 14 行数据：可导入 6 人（其中新登记 6 人）" in dialog.summary.text()
     rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert rows[0] == "4" and "10" in rows  # row numbers as the spreadsheet shows them
     reasons = {dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
-    assert "请填写户口簿的编号" in reasons
+    assert "待补证明材料：请补填户口簿的编号，申请补贴前补齐" in reasons
     assert demo_context.enrollments.list(klass.uuid) == []
-    assert dialog.import_button.isEnabled() and dialog.import_button.text() == "导入 1 人"
+    assert dialog.import_button.isEnabled() and dialog.import_button.text() == "导入 6 人"
 
     report = dialog.write_report(tmp_path / "问题清单.xlsx")
     assert report is not None and report.exists()
 
     done = dialog.run_import()
-    assert done is not None and done.imported == 1 and not done.dry_run
-    assert "已导入 1 人" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    assert done is not None and done.imported == 6 and not done.dry_run
+    assert "已导入 6 人" in dialog.summary.text() and not dialog.import_button.isEnabled()
     assert dialog.report_button.isEnabled()  # the rows left out, to fix and import again
     after = dialog.write_report(tmp_path / "导入后问题清单.xlsx")
     assert after is not None and after.exists()
-    assert len(demo_context.enrollments.list(klass.uuid)) == 1
+    assert len(demo_context.enrollments.list(klass.uuid)) == 6
     again = dialog.load(FIXTURES / "roster-lo.ods")
     assert again is not None and again.imported == 0 and not dialog.import_button.isEnabled()
 
@@ -57,3 +57,31 @@ def test_export_from_the_tab_is_masked_for_a_clerk(qtbot, demo_context, tmp_path
     login(demo_context, "reviewer")
     tab.load(demo_context.classes.get(klass.uuid))
     assert not tab.import_button.isEnabled()  # reviewers do not enter trainees
+
+
+def test_the_class_roster_filters_to_missing_evidence(qtbot, demo_context, tmp_path):
+    from jiangxin_desktop.services.roster_import import import_roster
+    from jiangxin_desktop.ui.class_detail import ClassDetailDialog
+    from tests.services.test_roster_station import ident, workbook
+
+    klass = opened_class(demo_context)
+    path = workbook(
+        tmp_path,
+        ["姓名", "身份证号码", "联系电话", "人员类别", "证明材料类型", "证明材料编号"],
+        [
+            ["周明", ident(1), "13912340001", "失业人员", "", ""],
+            ["吴明", ident(2), "13912340002", "失业人员", "失业登记证", "SY-2"],
+            ["郑明", ident(3), "13912340003", "失业人员", "失业登记证", ""],
+        ],
+    )
+    assert import_roster(demo_context, klass.code, path).imported == 3
+    dialog = ClassDetailDialog(demo_context, klass.uuid)
+    qtbot.addWidget(dialog)
+    tab = dialog.enrolment_tab
+    assert tab.model.rowCount() == 3 and "其中 2 人待补证明材料" in tab.count_label.text()
+    tab.missing_box.setChecked(True)
+    shown = [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
+    assert shown == ["周明", "郑明"]
+    assert tab.model.index(0, 3).data() == "待补证明材料"
+    tab.missing_box.setChecked(False)
+    assert tab.model.rowCount() == 3
