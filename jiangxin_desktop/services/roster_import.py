@@ -38,6 +38,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.services.enrollment import OtherEnrolment, eligible_births, judge, missing_evidence
 from jiangxin_desktop.services.name_grams import name_grams
+from jiangxin_desktop.services.roster_limits import ImportLimits
 from jiangxin_desktop.services.roster_reader import RosterRow, RosterSheet, RowProblem
 from jiangxin_desktop.services.roster_write import RosterChunk, RosterWriter, trainee_values
 from jiangxin_desktop.store.ids import uuid7_batch
@@ -123,7 +124,8 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None) -> ImportResult:
-    sheet = RosterSheet(path, ctx.codes)  # a file that cannot be used stops here, before any write
+    limits = ImportLimits.from_settings(ctx.settings)  # size, rows, unpacked size: before parsing
+    sheet = RosterSheet(path, ctx.codes, limits=limits)  # a file that cannot be used stops here
     planner = _Planner(ctx, klass.uuid, sheet.column)
     writer = None if dry_run else RosterWriter(ctx, klass.uuid)
     try:

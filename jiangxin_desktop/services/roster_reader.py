@@ -22,6 +22,7 @@ from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS, RowChecker
 from jiangxin_desktop.services.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
+from jiangxin_desktop.services.roster_limits import ImportLimits, check_before_parsing, check_rows
 from jiangxin_desktop.services.roster_report import write_error_report
 
 __all__ = [
@@ -96,7 +97,7 @@ def _unreadable(path: Path, why: str) -> KnownError:
     return KnownError(f"无法读取文件“{path.name}”：{why}", detail=str(path))
 
 
-def _open(path: Path) -> calamine.CalamineWorkbook:
+def _open(path: Path, limits: ImportLimits) -> calamine.CalamineWorkbook:
     if not path.is_file():
         raise _unreadable(path, "文件不存在或不是文件，请重新选择")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -118,6 +119,7 @@ def _open(path: Path) -> calamine.CalamineWorkbook:
         )
     if magic[:4] != _ZIP_MAGIC and magic != _OLE2_MAGIC:
         raise _unreadable(path, "这不是表格文件，或文件已损坏，请用表格软件打开确认后另存为.xlsx")
+    check_before_parsing(path, limits, is_zip=magic[:4] == _ZIP_MAGIC)  # size, rows, unpacked size
     try:
         return calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
@@ -200,13 +202,22 @@ class RosterSheet:
     Problems, duplicates and warnings accumulate here; :meth:`result` gathers them.
     """
 
-    def __init__(self, path: Path, codes: CodeCatalog, *, today: date | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        codes: CodeCatalog,
+        *,
+        today: date | None = None,
+        limits: ImportLimits | None = None,
+    ) -> None:
         self.path = Path(path)
-        with _open(self.path) as workbook:
+        limits = limits or ImportLimits()
+        with _open(self.path, limits) as workbook:
             index, layout, sheet = _locate(workbook, self.path)
             self.sheet = workbook.sheet_names[index]
         self.layout = layout
         self._lines, self._end = _data_lines(sheet, layout.data_start)
+        check_rows(self.path, self._end - layout.data_start, limits)  # before any row is converted
         # Header texts for messages: as in the file, line breaks shown as spaces.
         header = layout.header
         self.columns = {f: " ".join(header[i].split()) for f, i in layout.columns.items() if f != "seq"}
@@ -292,12 +303,15 @@ class RosterSheet:
         )
 
 
-def read_roster(path: Path, codes: CodeCatalog, *, today: date | None = None) -> ParsedRoster:
-    """Read and check a roster file. ``today`` (default: the current date) bounds birth dates.
+def read_roster(
+    path: Path, codes: CodeCatalog, *, today: date | None = None, limits: ImportLimits | None = None
+) -> ParsedRoster:
+    """Read and check a roster file. ``today`` (default: the current date) bounds birth dates;
+    ``limits`` (default: the shipped ones) bound the file before it is parsed.
 
     Raises KnownError for a file that cannot be read, has no header or lacks the
     姓名/公民身份号码 columns; problems in rows are returned, never raised.
     """
-    sheet = RosterSheet(path, codes, today=today)
+    sheet = RosterSheet(path, codes, today=today, limits=limits)
     sheet.check(sheet.remaining)
     return sheet.result()

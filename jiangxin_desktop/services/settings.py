@@ -18,6 +18,7 @@ from typing import Any
 
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import resources_dir
+from jiangxin_desktop.services.roster_limits import LIMIT_LABELS, MAX_FILE_MB, MAX_ROWS, MAX_UNPACKED_MB
 from jiangxin_desktop.services.security.roles import UserInfo, require_role
 from jiangxin_desktop.services.station import ConsentNotice, read_consent_notice
 from jiangxin_desktop.store.database import Database
@@ -40,6 +41,7 @@ SETTING_LABELS = {
     BACKUP_KEEP: "保留备份份数",
     BACKUP_KEY: "备份口令",
     BACKUP_LAST: "上次定时备份",
+    **LIMIT_LABELS,
 }
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _SECRET = {BACKUP_KEY}  # audited as set / changed, never by value
@@ -102,6 +104,9 @@ VALIDATORS = {
     BACKUP_KEEP: _int_between(1, 365),
     BACKUP_KEY: _blob,
     BACKUP_LAST: lambda v: v,
+    MAX_FILE_MB: _int_between(1, 1000),
+    MAX_ROWS: _int_between(100, 1_000_000),
+    MAX_UNPACKED_MB: _int_between(10, 10_000),
 }
 
 
