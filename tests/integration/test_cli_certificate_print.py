@@ -4,32 +4,16 @@ name, and a QR code that a scanner reads off the rendered page and the program v
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-
-import pytest
 
 from tests.integration.test_cli import run
 from tests.integration.test_cli_classes import lines, out
-from tests.pdf_tools import pdf_fonts, pdf_pages
+from tests.pdf_tools import pdf_fonts, pdf_pages, qr_codes
 
 
-def scan(pdf, page: int, folder) -> str:
-    """Render ``page`` at 200 dpi (pdftoppm) and read its QR code (zbarimg)."""
-    if not shutil.which("zbarimg"):
-        pytest.skip("zbarimg is missing: install zbar-tools (.ci/run does)")
-    folder.mkdir(parents=True, exist_ok=True)
-    prefix = folder / "page"
-    subprocess.run(
-        ["pdftoppm", "-r", "200", "-gray", "-png", "-f", str(page), "-l", str(page), str(pdf), str(prefix)],
-        check=True,
-    )
-    (png,) = folder.glob("page*.png")
-    read = subprocess.run(
-        ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(png)], capture_output=True, text=True
-    )
-    assert read.returncode == 0, read.stderr
-    return read.stdout.strip()
+def scan(pdf, page: int) -> str:
+    """Render ``page`` at 200 dpi (pypdfium2) and read its one QR code (zxing-cpp)."""
+    (payload,) = qr_codes(pdf, page=page, dpi=200)
+    return payload
 
 
 def test_printed_certificates_carry_the_name_and_a_qr_code_that_verifies(tmp_path):
@@ -63,7 +47,7 @@ def test_printed_certificates_carry_the_name_and_a_qr_code_that_verifies(tmp_pat
     rare = next(c for c in issued if c["trainee_name"] == "李玥")
     assert rare["number"] in pages[index]
 
-    payload = scan(pdf, index + 1, tmp_path / "png")
+    payload = scan(pdf, index + 1)
     assert payload.startswith("JX1:")
     verified = out(cli("certificate", "verify", payload, "--json", user="nobody"))
     assert verified["status"] == "valid" and verified["certificate"]["number"] == rare["number"]
@@ -77,7 +61,7 @@ def test_printed_certificates_carry_the_name_and_a_qr_code_that_verifies(tmp_pat
     assert text.returncode == 0, text.stderr
     assert text.stdout.strip() == f"已打印培训班 {code} 的证书 1 份（其中补发 1 份），共 1 页：{one}"
     assert "补发" in pdf_pages(one)[0]
-    again = out(cli("certificate", "verify", scan(one, 1, tmp_path / "png2"), "--json", user="nobody"))
+    again = out(cli("certificate", "verify", scan(one, 1), "--json", user="nobody"))
     assert again["status"] == "valid" and again["certificate"]["reissue"] == 1
 
     nowhere = tmp_path / "u.pdf"

@@ -1,12 +1,8 @@
-"""The QR code drawn as vector paths: printed to PDF, rasterised at 300 dpi, read back by zbarimg.
-
-Needs poppler-utils (pdftoppm) and zbar-tools (zbarimg); .ci/run installs both.
-"""
+"""The QR code drawn as vector paths: printed to PDF, rasterised at 300 dpi (pypdfium2), read back
+by a scanner library (zxing-cpp)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -17,9 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from jiangxin_desktop.services.certificate_payload import CertificateClaims, sign_payload, verify_payload
 from jiangxin_desktop.services.certificate_qr import MASK, draw_qr
 from jiangxin_desktop.services.security.signing import StationSigner, key_id_for
-
-TOOLS = [shutil.which("pdftoppm"), shutil.which("zbarimg")]
-needs_tools = pytest.mark.skipif(not all(TOOLS), reason="pdftoppm (poppler-utils) and zbarimg (zbar-tools)")
+from tests.pdf_tools import qr_codes
 
 
 def payload_and_key() -> tuple[str, str]:
@@ -32,16 +26,10 @@ def payload_and_key() -> tuple[str, str]:
     return sign_payload(signer, claims), signer.public_key_pem()
 
 
-def scan(pdf, tmp_path) -> list[str]:
-    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True)
-    found = []
-    for png in sorted(tmp_path.glob("page*.png")):
-        out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True)
-        found += out.stdout.split()
-    return found
+def scan(pdf) -> list[str]:
+    return qr_codes(pdf, dpi=300)
 
 
-@needs_tools
 @pytest.mark.parametrize("size_mm, mask", [(20, MASK), (25, None)])  # None: segno picks the mask
 def test_a_qr_code_drawn_on_a_pdf_reads_back_and_verifies(tmp_path, size_mm, mask):
     payload, pem = payload_and_key()
@@ -52,13 +40,12 @@ def test_a_qr_code_drawn_on_a_pdf_reads_back_and_verifies(tmp_path, size_mm, mas
     canvas.save()
     assert symbol.mode == "alphanumeric" and symbol.version <= 9
     assert b"/Subtype /Image" not in pdf.read_bytes()  # vector paths, not a raster image
-    (decoded,) = scan(pdf, tmp_path)
+    (decoded,) = scan(pdf)
     assert decoded == payload
     result = verify_payload(decoded, [pem])
     assert result.valid and result.claims is not None and result.claims.masked_name == "李*"
 
 
-@needs_tools
 def test_the_code_sits_inside_its_square(tmp_path):
     """Whatever is printed around the square does not touch the code (the quiet zone is inside)."""
     payload, _ = payload_and_key()
@@ -68,4 +55,4 @@ def test_the_code_sits_inside_its_square(tmp_path):
     draw_qr(canvas, payload, 10, 10, 20)
     canvas.showPage()
     canvas.save()
-    assert scan(pdf, tmp_path) == [payload]
+    assert scan(pdf) == [payload]
