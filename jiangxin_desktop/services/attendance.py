@@ -1,16 +1,22 @@
-"""Attendance per session (sign-in, sign-out, 请假/迟到/早退/缺勤) and assessment results.
+"""Attendance per session (sign-in, sign-out, 请假/迟到/早退/缺勤); hours from the recorded times.
 
 Checking someone in by typing or scanning an ID number is the fast path: the number is
-looked up among the class's enrolments, a sign-in after the session's start is 迟到, a
-sign-out before its end is 早退. The attendance rate counts the class hours of sessions
-attended (present, late or left early) against all the timetable's hours; the threshold
-for a subsidy comes from the catalog.
+looked up among the class's enrolments. A sign-in is accepted only inside the session's
+window (``rules.attendance`` of the catalog: from a tolerance before the start to the end),
+a sign-out from the sign-in to a while after the end; anything else is refused with the
+window named, and recording it anyway is a 补签 (attendance_makeup.py) that a reviewer
+approves. A sign-in after the start is 迟到, a sign-out before the end is 早退. The keyboard's
+出勤/迟到 signs the person in now, 早退 signs them out now; 请假 and 缺勤 are set directly.
+
+What a session counts is computed from the times (attendance_rules.py): the attendance
+rate is those hours over the hours of the sessions held so far. The clock is
+``Acting.now``. Assessment results live in assessment.py (mixed in here).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,25 +24,38 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.idnumber import normalize_id
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.acting import Acting
+from jiangxin_desktop.services.assessment import RESULT_LABELS, AssessmentMixin, AssessmentRecord
+from jiangxin_desktop.services.attendance_makeup import MakeupMixin, MakeupRow
+from jiangxin_desktop.services.attendance_rules import (
+    AttendanceRules,
+    SessionWindow,
+    counted_hours,
+    local_moment,
+    parse_moment,
+    session_window,
+)
 from jiangxin_desktop.services.class_records import STATUS_LABELS
 from jiangxin_desktop.services.classes import ClassService
 from jiangxin_desktop.services.training_catalog import CatalogService
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
-from jiangxin_desktop.store.models import (
-    Assessment,
-    Attendance,
-    ClassSession,
-    Enrollment,
-    Trainee,
-    TrainingClass,
-)
+from jiangxin_desktop.store.models import Attendance, ClassSession, Enrollment, Trainee, TrainingClass
+
+__all__ = ["RESULT_LABELS", "AssessmentRecord", "MakeupRow"]
 
 ATTENDANCE_LABELS = {"present": "出勤", "late": "迟到", "early": "早退", "leave": "请假", "absent": "缺勤"}
 ATTENDED = ("present", "late", "early")
-RESULT_LABELS = {"pass": "合格", "fail": "不合格"}
 RECORDING = ("opened", "training")
+FUTURE_SLACK = timedelta(minutes=1)
+
+
+class OutsideWindow(KnownError):
+    """A sign-in or sign-out outside the session's window; ``window`` and ``moment`` as HH:MM."""
+
+    def __init__(self, message: str, *, window: str, moment: str, sign_in: bool) -> None:
+        super().__init__(message)
+        self.window, self.moment, self.sign_in = window, moment, sign_in
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,10 @@ class AttendanceRow:
     status: str | None  # None: nothing recorded yet
     sign_in_at: str | None
     sign_out_at: str | None
+    counted: int = 0  # class hours this session counts for the person
+    reason: str = ""  # why it counts less than the session's hours
+    makeup: str | None = None  # 补签: pending | approved | rejected
+    attendance_uuid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,22 +90,16 @@ class RateRow:
         return self.total_hours > 0 and self.rate >= self.threshold
 
 
-@dataclass(frozen=True)
-class AssessmentRecord:
-    uuid: str
-    enrollment_uuid: str
-    attempt: int
-    theory_score: float | None
-    practical_score: float | None
-    result: str
-    assessed_on: date
+def _hhmm(moment: datetime, day) -> str:
+    local = moment.astimezone()
+    return f"{local:%H:%M}" if local.date() == day else f"{local:%Y-%m-%d %H:%M}"
 
 
-def _local_hhmm(iso: str) -> str:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%H:%M")
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class AttendanceService:
+class AttendanceService(AssessmentMixin, MakeupMixin):
     def __init__(self, db: Database, acting: Acting, catalogs: CatalogService, classes: ClassService) -> None:
         self.db = db
         self.acting = acting
@@ -90,8 +107,16 @@ class AttendanceService:
         self.classes = classes
 
     # --- attendance -----------------------------------------------------------------
+    def rules(self) -> AttendanceRules:
+        return self.catalogs.active().rules.attendance
+
+    def window(self, session_uuid: str) -> SessionWindow:
+        with self.db.read() as s:
+            sess = self._session(s, session_uuid)
+            return session_window(sess.day, sess.start_time, sess.end_time, self.rules())
+
     def sheet(self, session_uuid: str) -> list[AttendanceRow]:
-        """Every enrolled trainee of the session's class, with what is recorded for them."""
+        """Every enrolled trainee of the session's class, with what is recorded and counted for them."""
         with self.db.read() as s:
             sess = self._session(s, session_uuid)
             recorded = {
@@ -104,32 +129,19 @@ class AttendanceService:
                 .where(Enrollment.class_uuid == sess.class_uuid, Enrollment.status == "enrolled")
                 .order_by(Enrollment.seq)
             ).all()
-            out = []
-            for uuid, name, id_number in rows:
-                a = recorded.get(uuid)
-                out.append(
-                    AttendanceRow(
-                        uuid,
-                        name,
-                        id_number,
-                        a.status if a else None,
-                        a.sign_in_at if a else None,
-                        a.sign_out_at if a else None,
-                    )
-                )
-            return out
+            return [self._row(sess, uuid, name, number, recorded.get(uuid)) for uuid, name, number in rows]
 
     def check_in(self, session_uuid: str, id_number: str, *, at: str | None = None) -> AttendanceRow:
-        """Typed or scanned ID number → signed in (迟到 after the start time)."""
-        return self._scan(session_uuid, id_number, at or utc_now(), sign_in=True)
+        """Typed or scanned ID number → signed in (迟到 after the start time); refused outside the window."""
+        return self._scan(session_uuid, id_number, at, sign_in=True)
 
     def check_out(self, session_uuid: str, id_number: str, *, at: str | None = None) -> AttendanceRow:
-        return self._scan(session_uuid, id_number, at or utc_now(), sign_in=False)
+        return self._scan(session_uuid, id_number, at, sign_in=False)
 
     def set_status(
         self, session_uuid: str, enrollment_uuid: str, status: str, note: str = ""
     ) -> AttendanceRow:
-        """Record 出勤/迟到/早退/请假/缺勤 directly (the grid's keyboard path)."""
+        """The grid's keyboard path: 出勤/迟到 sign in now, 早退 signs out now, 请假/缺勤 are set."""
         if status not in ATTENDANCE_LABELS:
             raise ValidationError([FieldError("考勤", f"未知的考勤状态 {status}")])
         self.acting.require("clerk", "admin", action="记录考勤")
@@ -140,19 +152,20 @@ class AttendanceService:
                     Enrollment.uuid == enrollment_uuid, Enrollment.class_uuid == sess.class_uuid
                 )
             )
-            if enrollment is None:
+            if enrollment is None or enrollment.status != "enrolled":
                 raise NotFoundError("该学员不在本班。")
+            if status in ATTENDED:
+                return self._sign(s, sess, enrollment, None, sign_in=status != "early", note=note)
             return self._write(s, sess, enrollment, status=status, note=note)
 
     def rates(self, class_uuid: str) -> list[RateRow]:
-        """Attendance so far: hours attended over the hours of the sessions held (up to today,
-        and any later one already recorded); ``planned_hours`` is the whole timetable."""
-        threshold = self.catalogs.active().rules.attendance_threshold
-        today = self.acting.today()
+        """Hours counted from the recorded times over the hours of the sessions held so far (started
+        by now, or with anything recorded); ``planned_hours`` is the whole timetable."""
+        rules = self.catalogs.active().rules
+        now = self.acting.now()
         with self.db.read() as s:
             sessions = {
-                x.uuid: (x.hours, x.day)
-                for x in s.scalars(select(ClassSession).where(ClassSession.class_uuid == class_uuid))
+                x.uuid: x for x in s.scalars(select(ClassSession).where(ClassSession.class_uuid == class_uuid))
             }
             enrolled = s.execute(
                 select(Enrollment.uuid, Trainee.name)
@@ -161,119 +174,37 @@ class AttendanceService:
                 .order_by(Enrollment.seq)
             ).all()
             hours: dict[str, int] = {}
-            held = {uuid for uuid, (_h, day) in sessions.items() if day <= today}
+            held = {u for u, x in sessions.items() if local_moment(x.day, x.start_time) <= now}
             for a in s.scalars(select(Attendance).where(Attendance.session_uuid.in_(list(sessions)))):
                 held.add(a.session_uuid)
-                if a.status in ATTENDED:
-                    hours[a.enrollment_uuid] = hours.get(a.enrollment_uuid, 0) + sessions[a.session_uuid][0]
-            total = sum(sessions[u][0] for u in held)
-            planned = sum(h for h, _day in sessions.values())
+                counted = self._counted(sessions[a.session_uuid], a, rules.attendance)
+                hours[a.enrollment_uuid] = hours.get(a.enrollment_uuid, 0) + counted.hours
+            total = sum(sessions[u].hours for u in held)
+            planned = sum(x.hours for x in sessions.values())
+            threshold = rules.attendance_threshold
             return [
                 RateRow(uuid, name, hours.get(uuid, 0), total, threshold, planned) for uuid, name in enrolled
             ]
 
-    # --- assessment -----------------------------------------------------------------
-    def record_assessment(
-        self,
-        enrollment_uuid: str,
-        *,
-        theory: float | None,
-        practical: float | None,
-        assessed_on: date,
-        result: str | None = None,
-        retake: bool = False,
-    ) -> AssessmentRecord:
-        """结业考核. Without ``result`` it follows the pass score; a retake only after a fail."""
-        self.acting.require("clerk", "admin", action="记录考核成绩")
-        errors = [
-            FieldError(label, "成绩应在 0–100 之间")
-            for label, score in (("理论成绩", theory), ("实操成绩", practical))
-            if score is not None and not 0 <= score <= 100
-        ]
-        if theory is None and practical is None and result is None:
-            errors.append(FieldError("考核", "请填写理论或实操成绩，或直接填写考核结果"))
-        if result is not None and result not in RESULT_LABELS:
-            errors.append(FieldError("考核结果", "考核结果应为合格或不合格"))
-        if errors:
-            raise ValidationError(errors)
-        pass_score = self.catalogs.active().rules.assessment_pass_score
-        if result is None:
-            scores = [x for x in (theory, practical) if x is not None]
-            result = "pass" if all(x >= pass_score for x in scores) else "fail"
-        with self.db.write() as s:
-            enrollment = s.scalar(select(Enrollment).where(Enrollment.uuid == enrollment_uuid))
-            if enrollment is None or enrollment.status != "enrolled":
-                raise NotFoundError("找不到该报名记录，或已退学。")
-            klass = s.scalar(select(TrainingClass).where(TrainingClass.uuid == enrollment.class_uuid))
-            assert klass is not None
-            if klass.status not in ("training", "finished"):
-                raise KnownError(
-                    f"培训班 {klass.code} 现在是“{STATUS_LABELS[klass.status]}”，培训开始后才能记录考核。"
-                )
-            last = s.scalar(
-                select(Assessment)
-                .where(Assessment.enrollment_uuid == enrollment_uuid)
-                .order_by(Assessment.attempt.desc())
-            )
-            now = utc_now()
-            if last is not None and not retake:  # correcting the latest attempt
-                before = asdict(self._assessment(last))
-                row = last
-                row.theory_score, row.practical_score, row.result, row.assessed_on = (
-                    theory,
-                    practical,
-                    result,
-                    assessed_on,
-                )
-                row.version += 1
-                row.updated_at = now
-                action = "assessment.correct"
-            else:
-                if retake and (last is None or last.result != "fail"):
-                    raise KnownError("只有考核不合格的学员才能补考。")
-                before = None
-                row = Assessment(
-                    uuid=uuid7(),
-                    station_code=self.acting.station_code,
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                    enrollment_uuid=enrollment_uuid,
-                    attempt=(last.attempt + 1) if last else 1,
-                    theory_score=theory,
-                    practical_score=practical,
-                    result=result,
-                    assessed_on=assessed_on,
-                    recorded_by=self.acting.actor,
-                )
-                s.add(row)
-                action = "assessment.retake" if retake else "assessment.record"
-            s.flush()
-            record = self._assessment(row)
-            self.acting.record(
-                s,
-                action=action,
-                entity="assessment",
-                uuid=row.uuid,
-                version=row.version,
-                before=before,
-                after=asdict(record),
-            )
-            return record
-
-    def assessments(self, class_uuid: str) -> dict[str, AssessmentRecord]:
-        """The latest attempt per enrolment of the class."""
-        with self.db.read() as s:
-            rows = s.scalars(
-                select(Assessment)
-                .join(Enrollment, Enrollment.uuid == Assessment.enrollment_uuid)
-                .where(Enrollment.class_uuid == class_uuid)
-                .order_by(Assessment.attempt)
-            )
-            return {r.enrollment_uuid: self._assessment(r) for r in rows}
-
     # --- helpers --------------------------------------------------------------------
-    def _scan(self, session_uuid: str, raw_id: str, at: str, *, sign_in: bool) -> AttendanceRow:
+    def _counted(self, sess: ClassSession, a: Attendance, rules: AttendanceRules):
+        window = session_window(sess.day, sess.start_time, sess.end_time, rules)
+        return counted_hours(
+            window, sess.hours, a.status, parse_moment(a.sign_in_at), parse_moment(a.sign_out_at), rules
+        )
+
+    def _row(
+        self, sess: ClassSession, uuid: str, name: str, number: str, a: Attendance | None
+    ) -> AttendanceRow:
+        if a is None:
+            return AttendanceRow(uuid, name, number, None, None, None)
+        counted = self._counted(sess, a, self.rules())
+        return AttendanceRow(
+            uuid, name, number, a.status, a.sign_in_at, a.sign_out_at, counted.hours, counted.reason,
+            a.makeup, a.uuid,
+        )  # fmt: skip
+
+    def _scan(self, session_uuid: str, raw_id: str, at: str | None, *, sign_in: bool) -> AttendanceRow:
         self.acting.require("clerk", "admin", action="签到" if sign_in else "签退")
         number = normalize_id(raw_id)
         with self.db.write() as s:
@@ -285,42 +216,74 @@ class AttendanceService:
             ).first()
             if found is None or found[0].status != "enrolled":
                 raise NotFoundError(f"身份证号 {raw_id.strip()} 的学员不在本班，请核对后再签到。")
-            enrollment, _trainee = found
-            hhmm = _local_hhmm(at)
-            existing = s.scalar(
-                select(Attendance).where(
-                    Attendance.session_uuid == sess.uuid, Attendance.enrollment_uuid == enrollment.uuid
-                )
-            )
-            if sign_in:
-                status = "late" if hhmm > sess.start_time else "present"
-                if existing is not None and existing.sign_in_at:
-                    status = existing.status  # a second scan keeps the first sign-in
-                return self._write(
-                    s,
-                    sess,
-                    enrollment,
-                    status=status,
-                    sign_in=existing.sign_in_at if existing and existing.sign_in_at else at,
-                )
-            if existing is None or not existing.sign_in_at:
-                raise KnownError("该学员还没有签到，不能签退。请先签到，或直接标记考勤状态。")
-            status = existing.status
-            if hhmm < sess.end_time and status == "present":
-                status = "early"
-            return self._write(s, sess, enrollment, status=status, sign_out=at)
+            return self._sign(s, sess, found[0], at, sign_in=sign_in)
 
-    def _write(
+    def _moment(self, at: str | None, sess: ClassSession, *, check: bool = True) -> datetime:
+        """The recorded instant: ``at`` (refused when it is still to come) or now."""
+        now = self.acting.now()
+        moment = parse_moment(at) or now
+        if check and moment > now + FUTURE_SLACK:
+            raise KnownError(
+                f"{_hhmm(moment, sess.day)} 还没有到（现在是 {_hhmm(now, sess.day)}），不能提前记录签到或签退。"
+            )
+        return moment
+
+    def _sign(
         self,
         s: Session,
         sess: ClassSession,
         enrollment: Enrollment,
+        at: str | None,
         *,
-        status: str,
-        sign_in: str | None = None,
-        sign_out: str | None = None,
+        sign_in: bool,
         note: str = "",
     ) -> AttendanceRow:
+        moment = self._moment(at, sess, check=False)
+        window = session_window(sess.day, sess.start_time, sess.end_time, self.rules())
+        existing = s.scalar(
+            select(Attendance).where(
+                Attendance.session_uuid == sess.uuid, Attendance.enrollment_uuid == enrollment.uuid
+            )
+        )
+        first_in = parse_moment(existing.sign_in_at) if existing else None
+        when = _hhmm(moment, sess.day)
+        if sign_in:
+            if first_in is not None:  # a second scan keeps the first sign-in
+                status = existing.status if existing.status in ATTENDED else self._status(window, first_in)
+                return self._write(s, sess, enrollment, status=status, note=note)
+            if not window.opens <= moment <= window.end:
+                raise OutsideWindow(
+                    f"第 {sess.number} 次课（{sess.day.isoformat()}）签到时间为 {window.label()}，"
+                    f"{when} 不在其中，未记录。如确实到课，请办理补签并写明原因，审核人批准后才计课时。",
+                    window=window.label(),
+                    moment=when,
+                    sign_in=True,
+                )
+            self._moment(at, sess)
+            status = self._status(window, moment)
+            return self._write(s, sess, enrollment, status=status, sign_in=iso(moment), note=note)
+        if existing is None or first_in is None:
+            raise KnownError("该学员还没有签到，不能签退。请先签到；未到课的请标记请假或缺勤。")
+        if not first_in <= moment <= window.out_closes:
+            raise OutsideWindow(
+                f"第 {sess.number} 次课（{sess.day.isoformat()}）签退时间为 {window.out_label(first_in)}，"
+                f"{when} 不在其中，未记录。如需更正，请办理补签并写明原因。",
+                window=window.out_label(first_in),
+                moment=when,
+                sign_in=False,
+            )
+        self._moment(at, sess)
+        status = existing.status if existing.status in ATTENDED else self._status(window, first_in)
+        if moment < window.end and status == "present":
+            status = "early"
+        return self._write(s, sess, enrollment, status=status, sign_out=iso(moment), note=note)
+
+    @staticmethod
+    def _status(window: SessionWindow, sign_in: datetime) -> str:
+        return "late" if sign_in > window.start else "present"
+
+    def _attendance_row(self, s: Session, sess: ClassSession, enrollment: Enrollment, status: str):
+        """The row to change (a new one with ``status`` if none), once the class may take attendance."""
         klass = s.scalar(select(TrainingClass).where(TrainingClass.uuid == sess.class_uuid))
         assert klass is not None
         if klass.status not in RECORDING:
@@ -333,7 +296,6 @@ class AttendanceService:
             )
         )
         now = utc_now()
-        before = None
         if row is None:
             row = Attendance(
                 uuid=uuid7(),
@@ -347,40 +309,57 @@ class AttendanceService:
                 recorded_by=self.acting.actor,
             )
             s.add(row)
-        else:
-            before = {"status": row.status, "sign_in_at": row.sign_in_at, "sign_out_at": row.sign_out_at}
-            row.version += 1
-            row.updated_at = now
-            row.status = status
+            return klass, row, None
+        before = _snapshot(row)
+        row.version += 1
+        row.updated_at = now
+        return klass, row, before
+
+    def _write(
+        self,
+        s: Session,
+        sess: ClassSession,
+        enrollment: Enrollment,
+        *,
+        status: str,
+        sign_in: str | None = None,
+        sign_out: str | None = None,
+        note: str = "",
+    ) -> AttendanceRow:
+        klass, row, before = self._attendance_row(s, sess, enrollment, status)
+        row.status = status
         if sign_in:
             row.sign_in_at = sign_in
         if sign_out:
             row.sign_out_at = sign_out
         if note.strip():
             row.note = note.strip()
+        return self._recorded(s, sess, klass, enrollment, row, before, "attendance.record")
+
+    def _recorded(
+        self,
+        s: Session,
+        sess: ClassSession,
+        klass: TrainingClass,
+        enrollment: Enrollment,
+        row: Attendance,
+        before: dict | None,
+        action: str,
+    ) -> AttendanceRow:
+        """Audit event and outbox entry for a changed row; the row as the sheet shows it."""
         s.flush()
-        after = {
-            "session": sess.number,
-            "class": klass.code,
-            "status": row.status,
-            "sign_in_at": row.sign_in_at,
-            "sign_out_at": row.sign_out_at,
-            "note": row.note,
-        }
         self.acting.record(
             s,
-            action="attendance.record",
+            action=action,
             entity="attendance",
             uuid=row.uuid,
             version=row.version,
             before=before,
-            after=after,
+            after={"session": sess.number, "class": klass.code, **_snapshot(row)},
         )
         trainee = s.scalar(select(Trainee).where(Trainee.uuid == enrollment.trainee_uuid))
         assert trainee is not None
-        return AttendanceRow(
-            enrollment.uuid, trainee.name, trainee.id_number, row.status, row.sign_in_at, row.sign_out_at
-        )
+        return self._row(sess, enrollment.uuid, trainee.name, trainee.id_number, row)
 
     @staticmethod
     def _session(s: Session, uuid: str) -> ClassSession:
@@ -389,14 +368,18 @@ class AttendanceService:
             raise NotFoundError("找不到该课次。")
         return row
 
-    @staticmethod
-    def _assessment(row: Assessment) -> AssessmentRecord:
-        return AssessmentRecord(
-            row.uuid,
-            row.enrollment_uuid,
-            row.attempt,
-            row.theory_score,
-            row.practical_score,
-            row.result,
-            row.assessed_on,
+
+def _snapshot(row: Attendance) -> dict:
+    data = {"status": row.status, "sign_in_at": row.sign_in_at, "sign_out_at": row.sign_out_at}
+    if row.note:
+        data["note"] = row.note
+    if row.makeup:
+        data.update(
+            makeup=row.makeup,
+            makeup_reason=row.makeup_reason,
+            makeup_sign_in_at=row.makeup_sign_in_at,
+            makeup_sign_out_at=row.makeup_sign_out_at,
+            makeup_by=row.makeup_by,
+            makeup_reviewed_by=row.makeup_reviewed_by,
         )
+    return data

@@ -9,10 +9,10 @@ The catalog's ``rules.attendance`` (all configurable; the shipped values are exa
   after the end (later: 补签).
 - ``late_limit_minutes`` / ``early_leave_limit_minutes``: a sign-in up to this late, a
   sign-out up to this early, still counts the whole session.
-- ``beyond_limit``: later or earlier than that counts ``"minutes"`` (the minutes actually
-  present inside the session, in whole class hours, rounded down; the default, because it
-  cannot count more than the recorded times show and does not wipe out a morning for one
-  minute) or ``"zero"``.
+- ``beyond_limit``: later or earlier than that counts ``"minutes"`` (the session's hours in
+  proportion to the minutes actually present between its start and end, rounded down to
+  whole class hours; the default, because it never counts more than the recorded times
+  show, yet does not wipe out a morning for one minute too many) or ``"zero"``.
 - ``missing_signout``: a sign-in without a sign-out counts ``"zero"`` (the default: a
   person who signed in and left unseen has not shown presence) or ``"half"`` (half of what
   the sign-in would count, rounded down to whole class hours).
@@ -122,7 +122,6 @@ def counted_hours(
     sign_in: datetime | None,
     sign_out: datetime | None,
     rules: AttendanceRules,
-    class_hour_minutes: int,
 ) -> Counted:
     """The class hours a recorded row counts, from its times and the rules."""
     if status not in COUNTING:
@@ -135,12 +134,12 @@ def counted_hours(
     if sign_out is None:
         if rules.missing_signout == "zero":
             return Counted(0, "没有签退，按目录规则不计课时")
-        whole = _beyond(window, session_hours, sign_in, window.end, late, 0.0, rules, class_hour_minutes)
+        whole = _beyond(window, session_hours, sign_in, window.end, late, 0.0, rules)
         return Counted(whole.hours // 2, "没有签退，按目录规则计一半课时")
     if sign_out <= sign_in:
         return Counted(0, "签退早于签到，不计课时")
     early = max(0.0, (window.end - sign_out).total_seconds() / 60)
-    return _beyond(window, session_hours, sign_in, sign_out, late, early, rules, class_hour_minutes)
+    return _beyond(window, session_hours, sign_in, sign_out, late, early, rules)
 
 
 def _beyond(
@@ -151,7 +150,6 @@ def _beyond(
     late: float,
     early: float,
     rules: AttendanceRules,
-    class_hour_minutes: int,
 ) -> Counted:
     parts = []
     if late > rules.late_limit_minutes:
@@ -164,5 +162,6 @@ def _beyond(
     if rules.beyond_limit == "zero":
         return Counted(0, f"{what}，不计课时")
     present = (min(sign_out, window.end) - max(sign_in, window.start)).total_seconds() / 60
-    hours = min(session_hours, max(0, int(present // class_hour_minutes)))
+    length = (window.end - window.start).total_seconds() / 60
+    hours = min(session_hours, max(0, int(session_hours * present // length))) if length > 0 else 0
     return Counted(hours, f"{what}，在场 {present:.0f} 分钟，计 {hours} 课时")

@@ -9,11 +9,13 @@ printed from demo data.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from jiangxin_desktop.services.attendance import AttendanceService
+from jiangxin_desktop.services.acting import local_now
+from jiangxin_desktop.services.attendance import AttendanceService, iso
+from jiangxin_desktop.services.attendance_rules import local_moment
 from jiangxin_desktop.services.class_records import ClassInput, SessionInput
 from jiangxin_desktop.services.enrollment import EnrollInput, NeedsConfirmation, NotEligible
 from jiangxin_desktop.services.registry import TraineeInput
@@ -58,10 +60,13 @@ def _input(name, project, occupation, level, certificate, start, sessions, hours
 
 
 def seed_demo_classes(ctx, users: dict, *, today: date | None = None, seed: int = 2026) -> list[str]:
-    """Create the demo classes; ``users`` maps clerk/reviewer to logged-in UserInfo."""
-    today = today or date.today()
+    """Create the demo classes; ``users`` maps clerk/reviewer to logged-in UserInfo. With ``today``
+    the clock stands at 18:00 that day, else it is the wall clock."""
+    now = datetime.combine(today, time(18, 0)).astimezone() if today else local_now()
+    today = now.date()
     rng = random.Random(seed)
     ctx.acting.today = lambda: today
+    ctx.acting.now = lambda: now
     previous = ctx.user
 
     def as_(role: str) -> None:
@@ -169,7 +174,7 @@ def seed_demo_classes(ctx, users: dict, *, today: date | None = None, seed: int 
                 continue
         if stage == "opened":
             continue
-        _attend(ctx.attendance, klass.sessions, enrolled, today, rng)
+        _attend(ctx.attendance, klass.sessions, enrolled, now, rng)
         if stage == "finished":
             for i, e in enumerate(enrolled):
                 failed = i in (5, 11) and e.trainee_uuid != rare.uuid
@@ -183,16 +188,27 @@ def seed_demo_classes(ctx, users: dict, *, today: date | None = None, seed: int 
     if previous is not None:
         ctx.act_as(previous)
     ctx.acting.today = date.today
+    ctx.acting.now = local_now
     return codes
 
 
-def _attend(service: AttendanceService, sessions, enrolled, today: date, rng: random.Random) -> None:
+def _attend(service: AttendanceService, sessions, enrolled, now: datetime, rng: random.Random) -> None:
+    """Every session that is over by ``now``, by ID scan with times inside its window: most on
+    time, some late or leaving early, a few on leave or absent."""
     for s in sessions:
-        if s.day > today:
+        start, end = local_moment(s.day, s.start_time), local_moment(s.day, s.end_time)
+        if end + timedelta(minutes=30) > now:
             break
         for e in enrolled:
             roll = rng.random()
-            status = (
-                "present" if roll < 0.88 else "late" if roll < 0.93 else "leave" if roll < 0.97 else "absent"
-            )
-            service.set_status(s.uuid, e.uuid, status)
+            if roll >= 0.93:
+                service.set_status(s.uuid, e.uuid, "leave" if roll < 0.97 else "absent")
+                continue
+            sign_in = start + timedelta(minutes=rng.randint(-25, 0))
+            sign_out = end + timedelta(minutes=rng.randint(0, 20))
+            if roll >= 0.86:
+                sign_in = start + timedelta(minutes=rng.randint(3, 40))  # late
+            elif roll >= 0.83:
+                sign_out = end - timedelta(minutes=rng.randint(5, 50))  # left early
+            service.check_in(s.uuid, e.trainee_id_number, at=iso(sign_in))
+            service.check_out(s.uuid, e.trainee_id_number, at=iso(sign_out))

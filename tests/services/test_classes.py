@@ -157,35 +157,40 @@ def test_attendance_by_id_scan_and_rate_against_the_threshold(demo_context):
         hour, minute = map(int, hhmm.split(":"))
         return datetime(local.year, local.month, local.day, hour, minute).astimezone().isoformat()
 
+    demo_context.acting.now = lambda: datetime(2026, 12, 1, 11, 45).astimezone()  # a fixed clock
+
     row = demo_context.attendance.check_in(first.uuid, a.id_number.lower(), at=at("08:25"))
     assert row.status == "present"
     assert demo_context.classes.get(klass.uuid).status == "training"  # the first attendance starts it
     assert demo_context.attendance.check_in(first.uuid, b.id_number, at=at("08:50")).status == "late"
     assert demo_context.attendance.check_out(first.uuid, a.id_number, at=at("11:00")).status == "early"
+    demo_context.attendance.check_out(first.uuid, b.id_number, at=at("11:40"))
     with pytest.raises(KnownError, match="不在本班"):
         demo_context.attendance.check_in(first.uuid, person(demo_context, seq=109, name="冯一").id_number)
     demo_context.attendance.set_status(second.uuid, eb.uuid, "leave")
     sheet = {r.trainee_name: r.status for r in demo_context.attendance.sheet(second.uuid)}
     assert sheet == {a.name: None, b.name: "leave"}
-    demo_context.acting.today = lambda: date(2026, 12, 2)  # two sessions held so far
+    demo_context.acting.now = lambda: datetime(2026, 12, 2, 12, 0).astimezone()  # two sessions held
     rates = {r.trainee_name: r for r in demo_context.attendance.rates(klass.uuid)}
     assert (rates[a.name].attended_hours, rates[a.name].total_hours, rates[a.name].planned_hours) == (
-        4,
+        3,  # 08:25–11:00: left 30 minutes early, 150 of 180 minutes present → 3 of 4 hours
         8,
         40,
     )
-    assert rates[b.name].rate == pytest.approx(0.5) and not rates[b.name].meets_threshold
+    # 08:50–11:40: 20 minutes late, 160 minutes present → 3 hours; 请假 on the second day counts zero
+    assert rates[b.name].rate == pytest.approx(3 / 8) and not rates[b.name].meets_threshold
 
 
 def test_assessment_result_and_retake(demo_context):
     klass = opened_class(demo_context)
     a = person(demo_context)
     enrolment = demo_context.enrollments.enroll(klass.uuid, EnrollInput(a.uuid))
-    with pytest.raises(KnownError, match="培训开始后才能记录考核"):
+    with pytest.raises(KnownError, match="培训开始后"):
         demo_context.attendance.record_assessment(
             enrolment.uuid, theory=80, practical=70, assessed_on=date(2026, 12, 10)
         )
     demo_context.classes.start(klass.uuid)
+    demo_context.acting.today = lambda: date(2026, 12, 10)  # the last session's day
     first = demo_context.attendance.record_assessment(
         enrolment.uuid, theory=80, practical=55, assessed_on=date(2026, 12, 10)
     )
