@@ -3,10 +3,15 @@
 - a complete ID number: the unique index (a scanned ID card acts at once);
 - 6+ digits that start like an ID (province + area code): a range on the ID index, in ID
   order. The trigram index would have to intersect the doclists of "320", "207", … which
-  nearly every local trainee shares (15-20 ms at 200,000 rows; the range costs 0.2 ms);
+  nearly every local trainee shares (15-20 ms at 200,000 rows; the range costs 0.2 ms).
+  Six such digits that begin no registered ID are an ID tail (the trigram index);
 - 3 or more characters: the trigram FTS5 index over name, ID and phone;
 - 1-2 characters of a name: the name-gram index (see name_grams);
 - 1-2 digits: too short to mean anything; the list stays unfiltered and says so.
+
+The list, its count and the hint's count each find their rows through an index for every
+kind of input (``TraineeSearch.explain`` shows the plans; tests/services/test_search_plans.py
+checks them, so that a migration dropping an index the plans need fails a test).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.idnumber import PROVINCES
 from jiangxin_desktop.store.database import Database
@@ -23,6 +29,7 @@ from jiangxin_desktop.store.database import Database
 _FULL_ID = re.compile(r"^\d{17}[\dX]$")
 _DIGITS = re.compile(r"^[\d\sX-]+$")
 _PHONE_START = re.compile(r"^1[3-9]")  # 13/14/15 are also province codes: keep the trigram path
+_TAIL_LENGTH = 6  # the ID tail clerks read off a card
 
 # Sort keys a caller may ask for → SQL (always ending on seq so paging is stable).
 SORT_KEYS = {
@@ -84,6 +91,12 @@ def _phrase(term: str) -> str:
 
 
 _FTS_TABLE = {"trigram": "trainee_fts", "grams": "trainee_name_grams"}
+# Kinds whose rows are found through an index on what was typed (ID index, FTS tables).
+# Their ``active`` filter is written ``+t.active`` so that the planner can never serve it
+# from the (active, name) index instead: that "SEARCH t USING INDEX ix_trainee_active_name
+# (active=?)" reads every active trainee (2 s per keystroke at 200,000 once migration 0009
+# had dropped the (active, id_number) index the planner used to pick).
+_SELECTIVE = ("exact", "id_prefix", *_FTS_TABLE)
 
 
 def _source(
@@ -91,11 +104,12 @@ def _source(
 ) -> tuple[str, dict]:
     """FROM/WHERE for a plan. With ``fts_order`` the FTS table drives (rows in rowid order).
 
-    ``by_active_index``: the (active, name) index may serve the ``active`` filter (for
-    counts and the list by name); otherwise ``+t.active`` keeps the planner from using it,
-    so that the table (in seq order) or the ID index gives the order without a sort.
+    ``by_active_index``: for an unfiltered list, the (active, name) index may serve the
+    ``active`` filter (counts and the list by name); otherwise ``+t.active`` keeps the
+    planner from using it, so that the table (in seq order) gives the order without a sort.
     """
-    active = "" if include_inactive else f" AND {'' if by_active_index else '+'}t.active = 1"
+    use_active_index = by_active_index and plan.kind not in _SELECTIVE
+    active = "" if include_inactive else f" AND {'' if use_active_index else '+'}t.active = 1"
     if plan.kind == "exact":
         return f"trainee t WHERE t.id_number = :term{active}", {"term": plan.term}
     if plan.kind == "id_prefix":
@@ -107,7 +121,7 @@ def _source(
         return f"trainee t WHERE 1{active}", {}
     params = {"term": _phrase(plan.term)}
     if fts_order:
-        return f"{fts} f JOIN trainee t ON t.seq = f.rowid WHERE {fts} MATCH :term{active}", params
+        return f"{fts} JOIN trainee t ON t.seq = {fts}.rowid WHERE {fts} MATCH :term{active}", params
     return f"trainee t WHERE t.seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :term){active}", params
 
 
@@ -125,20 +139,8 @@ class TraineeSearch:
         limit: int = 200,
         include_inactive: bool = False,
     ) -> list[TraineeRow]:
-        plan = plan_search(query)
-        direction = "DESC" if descending else "ASC"
-        # Newest first over an FTS match: FTS5 walks its doclist in rowid order and stops
-        # at LIMIT, so there is no sort step however many rows match.
-        fts_order = sort == "recent" and plan.kind in _FTS_TABLE
-        source, params = _source(plan, include_inactive, fts_order=fts_order, by_active_index=sort == "name")
-        if fts_order:
-            order = f"f.rowid {direction}"
-        elif plan.kind == "id_prefix" and sort == "recent":
-            order = "t.id_number ASC"  # the ID index serves filter and order: no sort step
-        else:
-            order = ", ".join(f"{c} {direction}" for c in SORT_KEYS[sort].split(", "))
-        sql = f"SELECT {_COLUMNS} FROM {source} ORDER BY {order} LIMIT :limit OFFSET :offset"
         with self.db.read() as session:
+            sql, params = self._page_sql(session, query, sort, descending, include_inactive)
             rows = session.execute(text(sql), {**params, "limit": limit, "offset": offset}).all()
         return [
             TraineeRow(r[0], r[1], r[2], r[3], str(r[4]), r[5], r[6], r[7], r[8], bool(r[9])) for r in rows
@@ -151,15 +153,74 @@ class TraineeSearch:
 
         ``cap=None`` counts every match; with no filter that is one scan of a small index.
         """
-        plan = plan_search(query)
-        source, params = _source(plan, include_inactive, fts_order=True)
-        if cap is None:
-            with self.db.read() as session:
-                return session.execute(text(f"SELECT count(*) FROM {source}"), params).scalar_one(), False
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT :cap)"
         with self.db.read() as session:
-            n = session.execute(text(sql), {**params, "cap": cap + 1}).scalar_one()
+            sql, params = self._count_sql(session, query, cap, include_inactive)
+            n = session.execute(text(sql), params).scalar_one()
+        if cap is None:
+            return n, False
         return min(n, cap), n > cap
+
+    def explain(
+        self,
+        query: str,
+        *,
+        sort: str = "recent",
+        descending: bool = True,
+        cap: int | None = 1000,
+        include_inactive: bool = False,
+    ) -> dict[str, list[str]]:
+        """SQLite's query plans (EXPLAIN QUERY PLAN details) of the list page and its count."""
+        with self.db.read() as session:
+            page_sql, page_params = self._page_sql(session, query, sort, descending, include_inactive)
+            count_sql, count_params = self._count_sql(session, query, cap, include_inactive)
+            plans = {}
+            for name, sql, params in (
+                ("list", page_sql, {**page_params, "limit": 200, "offset": 0}),
+                ("count", count_sql, count_params),
+            ):
+                rows = session.execute(text(f"EXPLAIN QUERY PLAN {sql}"), params).all()
+                plans[name] = [str(r[3]) for r in rows]
+        return plans
+
+    # --- SQL ------------------------------------------------------------------------------
+    def _page_sql(
+        self, session: Session, query: str, sort: str, descending: bool, include_inactive: bool
+    ) -> tuple[str, dict]:
+        plan = self._plan(session, query)
+        direction = "DESC" if descending else "ASC"
+        # Newest first over an FTS match: FTS5 walks its doclist in rowid order and stops
+        # at LIMIT, so there is no sort step however many rows match.
+        fts_order = sort == "recent" and plan.kind in _FTS_TABLE
+        source, params = _source(plan, include_inactive, fts_order=fts_order, by_active_index=sort == "name")
+        if fts_order:
+            order = f"{_FTS_TABLE[plan.kind]}.rowid {direction}"
+        elif plan.kind == "id_prefix" and sort == "recent":
+            order = "t.id_number ASC"  # the ID index serves filter and order: no sort step
+        else:
+            order = ", ".join(f"{c} {direction}" for c in SORT_KEYS[sort].split(", "))
+        return f"SELECT {_COLUMNS} FROM {source} ORDER BY {order} LIMIT :limit OFFSET :offset", params
+
+    def _count_sql(
+        self, session: Session, query: str, cap: int | None, include_inactive: bool
+    ) -> tuple[str, dict]:
+        source, params = _source(self._plan(session, query), include_inactive, fts_order=True)
+        if cap is None:
+            return f"SELECT count(*) FROM {source}", params
+        return f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT :cap)", {**params, "cap": cap + 1}
+
+    @staticmethod
+    def _plan(session: Session, query: str) -> SearchPlan:
+        """plan_search, and a 6-digit ID-like number that begins no registered ID is an ID tail.
+
+        An ID's last six digits start with the day of birth: on 11, 12, 21, 22, 23 and 31
+        they look like a province code, yet no ID starts with them (one seek on the ID index).
+        """
+        plan = plan_search(query)
+        if plan.kind == "id_prefix" and len(plan.term) == _TAIL_LENGTH:
+            probe = "SELECT 1 FROM trainee WHERE id_number >= :low AND id_number < :high LIMIT 1"
+            if session.execute(text(probe), {"low": plan.term, "high": plan.term + "Z"}).first() is None:
+                return SearchPlan("trigram", plan.term)
+        return plan
 
     def totals(self) -> dict[str, int]:
         with self.db.read() as session:
