@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jiangxin_desktop.domain.codes import CodeCatalog
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.acting import Acting
 from jiangxin_desktop.services.attendance import AttendanceService
@@ -24,7 +24,13 @@ from jiangxin_desktop.services.certificates import CertificateService
 from jiangxin_desktop.services.classes import ClassService
 from jiangxin_desktop.services.enrollment import EnrollmentService
 from jiangxin_desktop.services.registry import TraineeRegistry
-from jiangxin_desktop.services.security.keystore import KeyStore, PassphraseProvider
+from jiangxin_desktop.services.security.keystore import (
+    RESTORE_ADVICE,
+    KeyMismatchError,
+    KeyStore,
+    PassphraseProvider,
+    UnusableKeyError,
+)
 from jiangxin_desktop.services.security.signing import StationSigner, ensure_signing_key
 from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
 from jiangxin_desktop.services.settings import SettingsService
@@ -55,9 +61,9 @@ def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: b
     keys = KeyStore(paths.key_descriptor, passphrase)
     if paths.database.exists():
         if not keys.exists():
-            raise KnownError(
-                f"找到数据库 {paths.database}，但缺少密钥说明文件 {paths.key_descriptor.name}。"
-                "没有密钥无法打开加密数据库；请从备份恢复该文件。"
+            raise UnusableKeyError(
+                f"找到数据库 {paths.database}，但缺少密钥说明文件 {paths.key_descriptor}，"
+                "没有密钥无法打开加密数据库。" + RESTORE_ADVICE
             )
         key = keys.load()
     elif create:
@@ -69,7 +75,15 @@ def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: b
         )
     db = Database(paths.database, key)
     try:
-        db.check_open()
+        try:
+            db.check_open()
+        except WrongKeyError as exc:  # the key was unlocked, so the passphrase was right
+            raise KeyMismatchError(
+                f"数据库密钥已解锁（口令无误），但密钥说明文件 {paths.key_descriptor.name} 中的密钥与数据库 "
+                f"{paths.database} 不匹配（密钥说明文件被替换，或数据库是从别处复制来的），"
+                "也可能数据库文件开头已损坏。" + RESTORE_ADVICE,
+                detail=exc.detail,
+            ) from None
         migrate.upgrade(db, paths.migration_backups)
     except BaseException:
         db.dispose()

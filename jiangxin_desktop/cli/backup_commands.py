@@ -111,16 +111,21 @@ def cmd_verify(args) -> int:
 
 def cmd_restore(args) -> int:
     from jiangxin_desktop.context import restore_database
+    from jiangxin_desktop.services.security.keystore import UnusableKeyError
     from jiangxin_desktop.services.security.users import require_role
 
     paths = resolve_data_dir(args.data_dir)
     if paths.database.exists():  # replacing a database needs its administrator; a new PC has none
-        ctx = open_cli_context(args)
         try:
-            assert ctx.user is not None
-            require_role(ctx.user, "admin", action="从备份恢复数据库")
-        finally:
-            ctx.close()
+            ctx = open_cli_context(args)
+        except UnusableKeyError:
+            ctx = None  # its key is gone or replaced: nobody can log in; the backup passphrase decides
+        if ctx is not None:
+            try:
+                assert ctx.user is not None
+                require_role(ctx.user, "admin", action="从备份恢复数据库")
+            finally:
+                ctx.close()
     result = restore_database(paths, Path(args.manifest), backup_passphrase(False), cli_passphrase())
     emit(result, as_json=args.json, text=f"已从 {result['from']} 恢复（{result['trainees']} 名学员）。")
     return 0

@@ -12,7 +12,11 @@ import pytest
 
 from jiangxin_desktop.context import open_context
 from jiangxin_desktop.errors import KnownError, PassphraseRequired, WrongKeyError
-from jiangxin_desktop.services.security.keystore import KeyStore, env_passphrase_provider
+from jiangxin_desktop.services.security.keystore import (
+    KeyStore,
+    UnusableKeyError,
+    env_passphrase_provider,
+)
 
 
 def fixed(value: str):
@@ -83,8 +87,9 @@ def test_missing_keyring_entry_is_a_clear_error(data_paths, memory_keyring):
 
     ensure_demo_database(data_paths, fixed("unused-pass"), 5)
     memory_keyring.store.clear()  # e.g. the database was copied to another PC
-    with pytest.raises(WrongKeyError, match="密钥环中找不到"):
+    with pytest.raises(UnusableKeyError, match="密钥环中找不到") as info:
         open_context(data_paths, fixed("unused-pass"))
+    assert "jiangxin-desktop backup restore" in info.value.message  # what the clerk can do
 
 
 def test_failed_creation_leaves_no_database_and_no_keyring_entry(data_paths, memory_keyring, monkeypatch):

@@ -10,6 +10,7 @@ user's passphrase with scrypt; ``JIANGXIN_PASSPHRASE`` supplies it for unattende
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import json
 import os
@@ -29,6 +30,36 @@ PASSPHRASE_ENV = "JIANGXIN_PASSPHRASE"
 MIN_PASSPHRASE = 8
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1  # 128 MiB, about 0.4 s here
 KEY_BYTES = 32
+# What a key file (or a backup's wrapped key) may ask scrypt for: more would be a damaged or
+# hostile file making the program allocate gigabytes (n=2^20, r=16: 2 GiB at most).
+MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2**20, 16, 4
+SALT_BYTES, NONCE_BYTES, WRAPPED_BYTES = 16, 12, KEY_BYTES + 16  # AES-GCM adds a 16-byte tag
+RESTORE_ADVICE = (
+    "数据库本身不受影响，请不要删除它。恢复办法：找到最近的备份（数据目录下的 backups 文件夹，"
+    "或管理员设置的备份位置，如 U 盘），运行 jiangxin-desktop backup restore 备份文件.json，"
+    "输入备份口令；备份中带有恢复所需的密钥，恢复时会重新写好密钥说明文件，当前数据库保留在 pre-restore 文件夹。"
+)
+
+
+class UnusableKeyError(KnownError):
+    """The key this data directory names cannot open its database (missing, damaged or
+    replaced key file); nobody can log in, so a restore from a backup needs no login."""
+
+
+class KeyFileError(UnusableKeyError):
+    """``key.json`` is missing parts, is not JSON, or asks for out-of-bounds scrypt numbers."""
+
+
+class KeyMismatchError(UnusableKeyError):
+    """The key was unlocked (right passphrase or keyring) but the database refuses it."""
+
+
+class MalformedWrappedKey(KnownError):
+    """A wrapped key (in key.json or a backup manifest) is not one this program wrote."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"密钥数据不完整或被改动：{problem}。")
+        self.problem = problem
 
 # Called with new=True when a passphrase is being chosen (ask twice), False to unlock.
 PassphraseProvider = Callable[[bool], str]
@@ -63,7 +94,7 @@ class KeyStore:
     def scheme(self) -> str | None:
         if not self.exists():
             return None
-        return self._read().get("scheme")
+        return self._read()["scheme"]
 
     def create(self, key: bytes | None = None) -> bytes:
         """Store ``key`` (a new random one by default) in the keyring or else under a passphrase."""
@@ -93,23 +124,30 @@ class KeyStore:
             except keyring.errors.KeyringError as exc:
                 raise KnownError(f"无法从系统密钥环读取数据库密钥：{exc}。请解锁密钥环后重试。") from exc
             if not value:
-                raise WrongKeyError(
+                raise UnusableKeyError(
                     "系统密钥环中找不到本数据库的密钥（可能换了电脑或系统用户）。"
-                    "请用原来的系统用户登录，或由管理员从备份恢复。"
+                    "请用原来的系统用户登录本电脑后再打开；如仍不行：" + RESTORE_ADVICE
                 )
-            return bytes.fromhex(value)
-        if data.get("scheme") == "passphrase":
             try:
-                return unwrap_key(data, self._passphrase(False))
-            except WrongKeyError:
-                raise WrongKeyError("口令不正确，无法解锁数据库。请重新输入。") from None
-        raise KnownError(f"密钥说明文件 {self.descriptor} 格式无法识别。")
+                key = bytes.fromhex(value)
+            except ValueError:
+                key = b""
+            if len(key) != KEY_BYTES:
+                raise UnusableKeyError("系统密钥环中本数据库的密钥已被改动，无法使用。" + RESTORE_ADVICE)
+            return key
+        try:
+            return unwrap_key(data, self._passphrase(False))
+        except WrongKeyError:
+            raise WrongKeyError("口令不正确，无法解锁数据库。请重新输入。") from None
 
     def discard(self) -> None:
         """Forget the key of a database that is being thrown away (keyring entry and file)."""
         if not self.exists():
             return
-        data = self._read()
+        try:
+            data = self._read()
+        except KeyFileError:  # a damaged file names no keyring entry worth deleting
+            data = {}
         if data.get("scheme") == "keyring":
             import keyring
             import keyring.errors
@@ -119,10 +157,39 @@ class KeyStore:
         self.descriptor.unlink(missing_ok=True)
 
     def _read(self) -> dict:
+        """The key file, checked strictly: a damaged or hostile one is a clear refusal."""
         try:
-            return json.loads(self.descriptor.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise KnownError(f"无法读取密钥说明文件 {self.descriptor}：{exc}") from exc
+            raw = self.descriptor.read_bytes()
+        except OSError as exc:
+            raise KnownError(
+                f"无法读取密钥说明文件 {self.descriptor}：{exc.strerror or exc}。请检查该文件的权限。"
+            ) from exc
+        try:
+            if len(raw) > 64 * 1024:
+                raise MalformedWrappedKey("文件过大")
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                raise MalformedWrappedKey("不是有效的 JSON 文本") from None
+            if not isinstance(data, dict):
+                raise MalformedWrappedKey("内容不是一个对象")
+            if data.get("format") != 1:
+                raise MalformedWrappedKey("format 应为 1")
+            if data.get("scheme") == "keyring":
+                for field in ("service", "account"):
+                    value = data.get(field)
+                    if not isinstance(value, str) or not 0 < len(value) <= 200:
+                        raise MalformedWrappedKey(f"缺少 {field} 或其值不是文字")
+            elif data.get("scheme") == "passphrase":
+                check_wrapped(data)
+            else:
+                raise MalformedWrappedKey("scheme 应为 keyring 或 passphrase")
+        except MalformedWrappedKey as exc:
+            raise KeyFileError(
+                f"密钥说明文件 {self.descriptor} 已损坏或被改动（{exc.problem}），无法解锁数据库。"
+                + RESTORE_ADVICE
+            ) from None
+        return data
 
     def _write(self, data: dict) -> None:
         write_private_atomic(self.descriptor, json.dumps(data, indent=2).encode())
@@ -143,12 +210,50 @@ def wrap_key(key: bytes, passphrase: str, *, purpose: bytes = b"jiangxin-db-key"
 
 
 def unwrap_key(data: dict, passphrase: str, *, purpose: bytes = b"jiangxin-db-key") -> bytes:
+    """The key from ``wrap_key``'s record; MalformedWrappedKey before any work when the record
+    is not one this program wrote (wrong types, lengths, or scrypt numbers out of bounds)."""
+    salt, nonce, wrapped = check_wrapped(data)
     kdf = data["kdf"]
-    kek = _derive(passphrase, _unb64(kdf["salt"]), kdf["n"], kdf["r"], kdf["p"])
+    kek = _derive(passphrase, salt, kdf["n"], kdf["r"], kdf["p"])
     try:
-        return AESGCM(kek).decrypt(_unb64(data["nonce"]), _unb64(data["wrapped"]), purpose)
+        return AESGCM(kek).decrypt(nonce, wrapped, purpose)
     except InvalidTag:
         raise WrongKeyError("口令不正确，无法解锁。请重新输入。") from None
+
+
+def check_wrapped(data: object) -> tuple[bytes, bytes, bytes]:
+    """(salt, nonce, wrapped key) of a wrapped-key record, or MalformedWrappedKey saying what is wrong."""
+    if not isinstance(data, dict):
+        raise MalformedWrappedKey("密钥记录不是一个对象")
+    kdf = data.get("kdf")
+    if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
+        raise MalformedWrappedKey("kdf 应为 scrypt 参数")
+    for name, top in (("n", MAX_SCRYPT_N), ("r", MAX_SCRYPT_R), ("p", MAX_SCRYPT_P)):
+        value = kdf.get(name)
+        if type(value) is not int or not 1 <= value <= top:
+            raise MalformedWrappedKey(f"scrypt 参数 {name} 应为 1 至 {top} 的整数")
+    if kdf["n"] < 2 or kdf["n"] & (kdf["n"] - 1):
+        raise MalformedWrappedKey("scrypt 参数 n 应为 2 的幂")
+    if data.get("cipher", "AES-256-GCM") != "AES-256-GCM":
+        raise MalformedWrappedKey("cipher 应为 AES-256-GCM")
+    return (
+        _field(kdf, "salt", SALT_BYTES),
+        _field(data, "nonce", NONCE_BYTES),
+        _field(data, "wrapped", WRAPPED_BYTES),
+    )
+
+
+def _field(record: dict, name: str, size: int) -> bytes:
+    value = record.get(name)
+    if not isinstance(value, str) or len(value) > 4 * size:
+        raise MalformedWrappedKey(f"缺少 {name} 或其值不是文字")
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise MalformedWrappedKey(f"{name} 不是有效的 Base64") from None
+    if len(decoded) != size:
+        raise MalformedWrappedKey(f"{name} 应为 {size} 字节")
+    return decoded
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -157,7 +262,3 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text)

@@ -1,0 +1,159 @@
+"""A damaged, hostile or replaced key.json, as a clerk meets it on the command line (real processes)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_cli import run
+
+PASSPHRASE = "cli-test-passphrase"
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("keys") / "d"
+    run("demo", "--trainees", "5", "--no-classes", "--data-dir", str(data), check=True)
+    return data
+
+
+@pytest.fixture
+def data(demo_dir, tmp_path) -> Path:
+    copy = tmp_path / "d"
+    shutil.copytree(demo_dir, copy)
+    return copy
+
+
+def _key_file(data: Path) -> dict:
+    return json.loads((data / "key.json").read_text())
+
+
+def _kdf(**changes):
+    def edit(d: dict) -> None:
+        d["kdf"].update(changes)
+
+    return edit
+
+
+def _drop(*path: str):
+    def edit(d: dict) -> None:
+        target = d
+        for part in path[:-1]:
+            target = target[part]
+        del target[path[-1]]
+
+    return edit
+
+
+def _set(field: str, value):
+    def edit(d: dict) -> None:
+        d[field] = value
+
+    return edit
+
+
+HOSTILE = {
+    "not JSON": b"\x00\xffgarbage{",
+    "a list": b"[1, 2, 3]",
+    "empty object": b"{}",
+    "n = 2^40": _kdf(n=2**40),
+    "n not a power of two": _kdf(n=100_000),
+    "n as text": _kdf(n="131072"),
+    "r = 2^30": _kdf(r=2**30),
+    "p = 64": _kdf(p=64),
+    "n true": _kdf(n=True),
+    "no nonce": _drop("nonce"),
+    "no salt": _drop("kdf", "salt"),
+    "no kdf": _drop("kdf"),
+    "salt not base64": _kdf(salt="***"),
+    "wrapped too short": _set("wrapped", base64.b64encode(b"x" * 8).decode()),
+    "nonce a number": _set("nonce", 12),
+    "unknown scheme": _set("scheme", "plaintext"),
+    "keyring without account": lambda d: d.clear() or d.update(format=1, scheme="keyring", service="x"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_damaged_or_hostile_key_file_is_bad_input_with_advice(data, name):
+    variant = HOSTILE[name]
+    if isinstance(variant, bytes):
+        (data / "key.json").write_bytes(variant)
+    else:
+        descriptor = _key_file(data)
+        variant(descriptor)
+        (data / "key.json").write_text(json.dumps(descriptor))
+    started = time.monotonic()
+    out = run("status", "--data-dir", str(data), "--json")
+    assert time.monotonic() - started < 30  # no gigabytes of scrypt memory, no minutes of work
+    assert out.returncode == 2, (name, out.stderr)
+    message = json.loads(out.stdout)["error"]
+    assert "key.json" in message and "已损坏或被改动" in message
+    assert "jiangxin-desktop backup restore" in message and "备份口令" in message
+    assert "口令不正确" not in message and "内部错误" not in message
+    assert "Traceback" not in out.stderr
+    assert not (data / "crash-reports").exists()
+
+
+def test_a_replaced_key_is_told_apart_from_a_wrong_passphrase(data, tmp_path):
+    other = tmp_path / "other"
+    run("demo", "--trainees", "1", "--no-classes", "--data-dir", str(other), check=True)
+    shutil.copy(other / "key.json", data / "key.json")  # same passphrase, another database's key
+    out = run("status", "--data-dir", str(data), "--json")
+    assert out.returncode == 2
+    message = json.loads(out.stdout)["error"]
+    assert "不匹配" in message and "口令无误" in message and "口令不正确" not in message
+    assert "jiangxin-desktop backup restore" in message
+    wrong = run("status", "--data-dir", str(data), env_extra={"JIANGXIN_PASSPHRASE": "wrong-passphrase"})
+    assert wrong.returncode == 2 and "口令不正确" in wrong.stderr
+
+
+def test_a_missing_key_file_gives_the_same_advice(data):
+    (data / "key.json").unlink()
+    out = run("status", "--data-dir", str(data))
+    assert out.returncode == 2 and "缺少密钥说明文件" in out.stderr
+    assert "jiangxin-desktop backup restore" in out.stderr
+
+
+def test_the_advice_works_a_backup_restores_a_database_whose_key_file_is_damaged(data, tmp_path):
+    """The clerk follows the message: restore with the backup passphrase; no login is possible."""
+    backups = tmp_path / "u盘"
+    env = {"JIANGXIN_BACKUP_PASSPHRASE": "backup-passphrase-1"}
+    made = run("backup", "create", "--to", str(backups), "--data-dir", str(data), "--json",
+               user="admin", env_extra=env)
+    assert made.returncode == 0, made.stderr
+    manifest = json.loads(made.stdout)["manifest"]
+    (data / "key.json").write_text('{"format": 1, "scheme": "passphrase", "kdf": {"n": 1099511627776}}')
+    broken = run("status", "--data-dir", str(data))
+    assert broken.returncode == 2
+
+    restored = run("backup", "restore", manifest, "--data-dir", str(data), "--json", env_extra=env)
+    assert restored.returncode == 0, restored.stderr
+    status = run("status", "--data-dir", str(data), "--json")
+    assert status.returncode == 0, status.stderr
+    assert list((data / "pre-restore").glob("key.json.*"))  # the damaged file is kept, not lost
+
+
+def test_a_hostile_wrapped_key_in_a_backup_manifest_is_refused_quickly(data, tmp_path):
+    backups = tmp_path / "b"
+    env = {"JIANGXIN_BACKUP_PASSPHRASE": "backup-passphrase-1"}
+    made = run("backup", "create", "--to", str(backups), "--data-dir", str(data), "--json",
+               user="admin", env_extra=env)
+    manifest = Path(json.loads(made.stdout)["manifest"])
+    content = json.loads(manifest.read_text())
+    content["key"]["kdf"]["n"] = 2**40
+    manifest.write_text(json.dumps(content))
+    out = subprocess.run(
+        [sys.executable, "-m", "jiangxin_desktop", "backup", "verify", str(manifest), "--open", "--json"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, **env},
+    )
+    assert out.returncode == 2, out.stderr
+    assert "scrypt 参数 n" in json.loads(out.stdout)["error"]
