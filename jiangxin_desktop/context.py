@@ -43,6 +43,13 @@ from jiangxin_desktop.services.station import (
 )
 from jiangxin_desktop.services.trainee_search import TraineeSearch
 from jiangxin_desktop.services.training_catalog import CatalogService
+from jiangxin_desktop.services.unfinished_setup import (
+    begin,
+    clear_unfinished,
+    disk_full,
+    finish,
+    sweep_leftovers,
+)
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
@@ -58,6 +65,8 @@ def current_actor() -> str:
 
 def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: bool = False) -> Database:
     """Unlock and open the database, migrating it to this program's schema."""
+    if not create and (leftover := clear_unfinished(paths)):  # a killed setup or demo
+        raise KnownError(leftover)
     keys = KeyStore(paths.key_descriptor, passphrase)
     if paths.database.exists():
         if not keys.exists():
@@ -183,10 +192,13 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
 def open_context(paths: DataPaths, passphrase: PassphraseProvider, *, actor: str | None = None) -> AppContext:
     db = open_database(paths, passphrase)
     try:
-        return build_context(paths, db, actor=actor)
+        ctx = build_context(paths, db, actor=actor)
     except BaseException:
         db.dispose()
         raise
+    folder = ctx.settings.backup_schedule().folder  # an interrupted backup's .partial files too
+    sweep_leftovers([paths.root, paths.root / "backups", *([Path(folder)] if folder else [])])
+    return ctx
 
 
 def discard_database(paths: DataPaths) -> None:
@@ -208,16 +220,22 @@ def create_database(
         raise KnownError(f"数据库 {paths.database} 已存在，不会覆盖。")
     old_umask = os.umask(0o077) if os.name == "posix" else None
     db = None
+    kind = "demo" if demo else "setup"
     try:
+        begin(paths, kind)  # unfinished until the caller's finish(): a kill -9 leaves the mark
         db = open_database(paths, passphrase, create=True)
         actor = current_actor()
         initialize(db, station, actor=actor, demo=demo)
         StationSigner.create(db, actor)
         return db
-    except BaseException:
+    except BaseException as exc:
         if db is not None:
             db.dispose()
         discard_database(paths)
+        finish(paths)
+        full = disk_full(exc, paths, kind)
+        if full is not None:
+            raise full from exc
         raise
     finally:
         if old_umask is not None:
@@ -259,7 +277,9 @@ def ensure_demo_database(
     from jiangxin_desktop.services.demo import seed_trainees
 
     started = time.perf_counter()
-    if paths.database.exists():
+    leftover = clear_unfinished(paths)  # a demo or setup killed half-way: removed, and said
+    created = not paths.database.exists()
+    if not created:
         db = open_database(paths, passphrase)
         if not is_demo(db):
             db.dispose()
@@ -288,8 +308,18 @@ def ensure_demo_database(
 
             acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}
             demo_classes = seed_demo_classes(ctx, acting)
-    finally:
+    except BaseException as exc:
         db.dispose()
+        if created:  # nothing half-made stays: the next demo starts afresh
+            discard_database(paths)
+            finish(paths)
+        full = disk_full(exc, paths, "demo") if created else None  # else: one transaction, undone
+        if full is not None:
+            raise full from exc
+        raise
+    db.dispose()
+    if created:
+        finish(paths)
     seconds = time.perf_counter() - started
     return {
         "database": str(paths.database),
@@ -298,6 +328,7 @@ def ensure_demo_database(
         "rate_per_second": round(written / seconds) if seconds else None,
         "users": users,
         "classes": demo_classes,
+        "removed_unfinished": leftover,
     }
 
 

@@ -52,11 +52,19 @@ def resolve_data_dir(cli_value: str | None = None) -> DataPaths:
 
 
 def resources_dir() -> Path:
-    """The shipped resources/ folder (fonts, catalogs, translations)."""
+    """The shipped resources/ folder (fonts, catalogs, translations); forms/ is its sibling.
+
+    JIANGXIN_RESOURCES beats the frozen bundle's folder, beats the copy an installed wheel carries
+    inside the package (``_data/``, see setup.py), beats the source checkout's top-level folder.
+    """
     env = os.environ.get("JIANGXIN_RESOURCES")
     if env:
         return Path(env)
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "_data" / "resources"
+    if installed.is_dir():
+        return installed
+    return package.parent / "resources"
