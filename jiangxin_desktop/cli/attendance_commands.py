@@ -1,7 +1,9 @@
 """``attendance …`` and ``assessment record``: 考勤 per session and 考核 at the end.
 
 Sign-in and sign-out take the ID number as a scanner types it; ``--at HH:MM`` records a
-time on the session's day (entering a paper sign-in sheet afterwards), otherwise now.
+time on the session's day (entering a paper sign-in sheet afterwards), otherwise now. A time
+outside the session's window is refused; ``attendance makeup`` records it as a 补签
+(makeup_commands.py). ``set --status 出勤|迟到`` signs in now, ``早退`` signs out now.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, time
 
+from jiangxin_desktop.cli import makeup_commands
 from jiangxin_desktop.cli.commands import open_cli_context
 from jiangxin_desktop.cli.enrollment_commands import find_enrollment, find_trainee, require_options
 from jiangxin_desktop.cli.output import emit
@@ -23,15 +26,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         dest="attendance_command", required=True
     )
     for name, help_text in (
-        ("checkin", "签到（迟于开始时间为迟到）"),
-        ("checkout", "签退（早于结束时间为早退）"),
+        ("checkin", "签到（开课前规定时间起至下课；迟于开始时间为迟到）"),
+        ("checkout", "签退（签到后至下课后规定时间；早于结束时间为早退）"),
     ):
         p = attendance.add_parser(name, parents=[common], help=help_text)
         _target(p, session=True, trainee=True)
         p.add_argument("--at", help="时间 HH:MM（课次当天；默认为现在）")
         p.set_defaults(handler=cmd_scan, sign_in=name == "checkin")
 
-    p = attendance.add_parser("set", parents=[common], help="直接记录考勤状态")
+    p = attendance.add_parser(
+        "set", parents=[common], help="记录考勤状态（出勤、迟到即现在签到，早退即现在签退）"
+    )
     _target(p, session=True, trainee=True)
     p.add_argument("--status", help=STATUS_WORDS)
     p.add_argument("--note", default="", help="备注，如请假事由")
@@ -44,6 +49,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = attendance.add_parser("rates", parents=[common], help="每名学员的出勤率，是否达到补贴要求")
     _target(p, session=False, trainee=False)
     p.set_defaults(handler=cmd_rates)
+    makeup_commands.register(attendance, common, _target)
 
     assessment = sub.add_parser("assessment", help="考核").add_subparsers(
         dest="assessment_command", required=True
@@ -124,6 +130,9 @@ def _row_json(klass, sess, row) -> dict:
         "status_label": _status_label(row.status),
         "sign_in": _hhmm(row.sign_in_at),
         "sign_out": _hhmm(row.sign_out_at),
+        "counted_hours": row.counted,
+        "counted_reason": row.reason,
+        "makeup": row.makeup,
     }
 
 
@@ -131,7 +140,12 @@ def _row_text(data: dict) -> str:
     times = "  ".join(
         f"{word} {data[key]}" for word, key in (("签到", "sign_in"), ("签退", "sign_out")) if data[key]
     )
-    return f"{data['trainee_name']}\t{data['trainee_id_number']}\t{data['status_label']}\t{times}".rstrip()
+    counted = f"计 {data['counted_hours']} 课时" if data["status"] else ""
+    if data["counted_reason"] and data["status"]:
+        counted += f"（{data['counted_reason']}）"
+    if data["makeup"] == "pending":
+        counted += "  补签待审核"
+    return f"{data['trainee_name']}\t{data['trainee_id_number']}\t{data['status_label']}\t{times}\t{counted}".rstrip()
 
 
 def _in_class(ctx, args):
@@ -143,12 +157,21 @@ def _in_class(ctx, args):
 
 
 def cmd_scan(args) -> int:
+    from jiangxin_desktop.services.attendance import OutsideWindow
+
     _require(args, session=True, trainee=True)
     ctx = open_cli_context(args)
     try:
         klass, sess, trainee, _ = _in_class(ctx, args)
         scan = ctx.attendance.check_in if args.sign_in else ctx.attendance.check_out
-        row = scan(sess.uuid, trainee.id_number, at=_at(sess.day, args.at))
+        try:
+            row = scan(sess.uuid, trainee.id_number, at=_at(sess.day, args.at))
+        except OutsideWindow as exc:
+            option = "--at" if args.sign_in else "--out"
+            raise KnownError(
+                f"{exc.message}\n补签：attendance makeup --class {klass.code} --session {sess.number} "
+                f"--id … {option} {exc.moment[-5:]} --reason 原因（审核人批准后才计课时）"
+            ) from None
     finally:
         ctx.close()
     data = _row_json(klass, sess, row)

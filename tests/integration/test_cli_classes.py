@@ -140,27 +140,37 @@ def test_class_from_draft_to_archive(tmp_path):
     assert (signed_out["status"], signed_out["sign_out"]) == ("present", "17:02")
     late = cli("attendance", "checkin", "--class", code, "--session", "1", "--id", LATE, "--at", "08:20")
     assert late.returncode == 0 and "迟到" in late.stdout and LATE not in late.stdout
+    late = out(cli(*("attendance", "checkout", "--class", code, "--session", "1", "--id", LATE), "--json",
+                   *("--at", "17:00")))  # fmt: skip
+    assert late["counted_hours"] == 7  # 20 minutes late (limit 15): 520 of 540 minutes → 7 of 8 hours
+    assert "迟到 20 分钟" in late["counted_reason"]
     for session in ("2", "3", "4"):
-        out(
-            cli(
-                "attendance",
-                "set",
-                "--class",
-                code,
-                "--session",
-                session,
-                "--id",
-                ADULT,
-                "--status",
-                "出勤",
-                "--json",
-            )
-        )
+        for command, moment in (("checkin", "07:58"), ("checkout", "17:01")):
+            row = out(cli(*("attendance", command, "--class", code, "--session", session),
+                          *("--id", ADULT, "--at", moment, "--json")))  # fmt: skip
+        assert (row["status"], row["counted_hours"]) == ("present", 8)
 
+    # a sign-in at 23:50 for a day session is refused with the window; a 补签 waits for a reviewer
+    refused = cli("attendance", "checkin", "--class", code, "--session", "5", "--id", ADULT, "--at", "23:50")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "签到时间为 07:30–17:00，23:50 不在其中" in refused.stdout + refused.stderr
+    assert f"attendance makeup --class {code} --session 5" in refused.stdout + refused.stderr
+    claim = out(cli(*("attendance", "makeup", "--class", code, "--session", "5", "--id", ADULT),
+                    *("--at", "07:50", "--out", "17:05", "--reason", "扫码枪故障，按纸质签到表补录", "--json")))  # fmt: skip
+    assert (claim["state"], claim["sign_in"], claim["requested_by"]) == ("pending", "07:50", "clerk")
+    pending = lines(cli("attendance", "makeups", "--class", code, "--pending", "--json", user="reviewer"))
+    assert [(m["trainee_name"], m["session"], m["reason"]) for m in pending] == [
+        ("钱小满", 5, "扫码枪故障，按纸质签到表补录")
+    ]
     rates = {r["trainee_name"]: r for r in lines(cli("attendance", "rates", "--class", code, "--json"))}
-    assert (rates["钱小满"]["attended_hours"], rates["钱小满"]["total_hours"]) == (32, 40)
+    assert (rates["钱小满"]["attended_hours"], rates["钱小满"]["total_hours"]) == (32, 40)  # not yet
     assert rates["钱小满"]["meets_threshold"] is True  # exactly 80 %
-    assert rates["赵迟到"]["rate"] == 0.2 and rates["赵迟到"]["meets_threshold"] is False
+    assert rates["赵迟到"]["rate"] == 0.175 and rates["赵迟到"]["meets_threshold"] is False
+    review = ("attendance", "approve-makeup", "--class", code, "--session", "5", "--id", ADULT, "--json")
+    assert cli(*review).returncode == 2  # a clerk cannot approve
+    assert out(cli(*review, user="reviewer"))["state"] == "approved"
+    rates = {r["trainee_name"]: r for r in lines(cli("attendance", "rates", "--class", code, "--json"))}
+    assert rates["钱小满"]["attended_hours"] == 40
 
     passed = out(
         cli(
