@@ -8,7 +8,6 @@ written as labels or aliases, full-width digits, "-" or "/" for "nothing".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +27,7 @@ from jiangxin_desktop.domain.contact import (
 )
 from jiangxin_desktop.domain.idnumber import check_id, sex_of, valid_as_typed
 from jiangxin_desktop.domain.names import check_name, names_as_typed
+from jiangxin_desktop.services.roster_codes import SKIP, CodeLookup, text_key
 from jiangxin_desktop.services.spreadsheet_safety import cell_text, is_formula_like
 
 # Our fields, in the order of the import template (DOMAIN.md "Trainee fields").
@@ -103,52 +103,11 @@ def _plain_text_pattern(limit: int | None) -> re.Pattern[str]:
     return re.compile(bound + _PLAIN_TEXT, re.DOTALL)
 
 
-def text_key(text: str) -> str:
-    """Comparable form of a code cell: NFKC, no spaces at all."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def plain_text(text: str) -> str:
     """Free text: full-width digits/letters to ASCII, spaces collapsed, trimmed."""
     if not text.isascii() and _HAS_FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH_ALNUM)
     return " ".join(text.split())
-
-
-@dataclass(frozen=True)
-class _CodeLookup:
-    """Label, alias or code (in any width, with stray spaces) → code."""
-
-    code_list: CodeList
-    keys: Mapping[str, str]
-    width: int  # digits of the numeric codes, to restore "01" from a number cell 1
-
-    @classmethod
-    def build(cls, code_list: CodeList) -> _CodeLookup:
-        keys: dict[str, str] = {}
-        for entry in code_list:
-            for text in (entry.label, *entry.extra.get("aliases", ())):
-                keys.setdefault(text_key(text), entry.code)
-        for entry in code_list:
-            keys.setdefault(text_key(entry.code), entry.code)
-        widths = {len(e.code) for e in code_list if e.code.isdigit()}
-        return cls(code_list, keys, max(widths) if len(widths) == 1 else 0)
-
-    def resolve(self, text: str) -> str | None:
-        code = self.keys.get(text)
-        if code is not None:
-            return code
-        key = text_key(text)
-        code = self.keys.get(key)
-        if code is None and key.isdigit() and self.width:
-            code = self.keys.get(key.zfill(self.width))
-        return code
-
-    def hint(self) -> str:
-        labels = [e.label for e in self.code_list]
-        if len(labels) <= 12:
-            return "请填写其中之一：" + "、".join(labels)
-        return f"请填写{self.code_list.title}的全称，如“{labels[0]}”"
 
 
 @dataclass
@@ -158,15 +117,26 @@ class CheckedRow:
     values: dict[str, str]
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # (field, value): to ask the clerk
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (field, value): left out as told
 
 
 class RowChecker:
     """Checks rows of one sheet; built once per file so that per-row work stays small."""
 
-    def __init__(self, codes: CodeCatalog, columns: Mapping[str, int], today: date) -> None:
+    def __init__(
+        self,
+        codes: CodeCatalog,
+        columns: Mapping[str, int],
+        today: date,
+        answers: Mapping[str, Mapping[str, str]] | None = None,  # field → value key → code/SKIP
+    ) -> None:
         self.today = today
+        answers = answers or {}
         self.lookups = {
-            f: _CodeLookup.build(codes[name]) for f, name in CODED_FIELDS.items() if name in codes
+            f: CodeLookup.build(codes[name], answers.get(f))
+            for f, name in CODED_FIELDS.items()
+            if name in codes
         }
         handlers: dict[str, Callable[[str, str, CheckedRow], None]] = {
             "name": self._check_name,
@@ -333,10 +303,14 @@ class RowChecker:
     def _check_code(self, name: str, text: str, out: CheckedRow) -> None:
         lookup = self.lookups[name]
         code = lookup.resolve(text)
-        if code is None:
-            out.errors.append((name, f"“{text}”不在{lookup.code_list.title}代码表中，{lookup.hint()}"))
-        else:
+        if code == SKIP:  # the clerk said: leave these rows out
+            out.skipped.append((name, text))
+        elif code is not None:
             out.values[name] = code
+        elif (flagged := lookup.flag(text)) is not None:  # 脱贫家庭劳动力: a flag of a group
+            out.values[name], out.values["target_flags"] = flagged
+        else:  # not a row error: a question for the clerk (services/roster_answers.py)
+            out.unknown.append((name, text))
 
     def _check_text(self, name: str, text: str, out: CheckedRow) -> None:
         value = plain_text(text)

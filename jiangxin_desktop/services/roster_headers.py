@@ -81,11 +81,18 @@ def _build_lookup() -> dict[str, str]:
 _LOOKUP = _build_lookup()
 
 
-def match_header(text: object) -> str | None:
-    """The field a header cell names, or None. "身份证号码(18位)*" → "id_number"."""
+IGNORE = "\x00ignore"  # the clerk's answer for a column: 忽略此列
+
+
+def match_header(text: object, answers: Mapping[str, str] | None = None) -> str | None:
+    """The field a header cell names, or None. "身份证号码(18位)*" → "id_number".
+
+    ``answers`` (header key → field or :data:`IGNORE`), the clerk's, come first."""
     key = header_key(text)
     if not key:
         return None
+    if answers and key in answers:
+        return answers[key]
     field = _LOOKUP.get(key)
     if field is None:
         bare = _BRACKETED.sub("", key).strip("*※")
@@ -101,10 +108,16 @@ class HeaderLayout:
     data_start: int
     header: tuple[str, ...]  # one text per column; "证明材料类型" for "证明材料" over "类型"
     columns: Mapping[str, int]  # field → column index (first column that names it)
+    ignored: frozenset[int] = frozenset()  # columns the clerk said to ignore
 
     @property
     def score(self) -> int:
         return sum(1 for f in self.columns if f != "seq")
+
+    def unknown(self) -> list[int]:
+        """Columns with a header that names none of our fields and that are not ignored."""
+        named = set(self.columns.values()) | self.ignored
+        return [c for c, text in enumerate(self.header) if text and c not in named]
 
     def missing(self, required: Sequence[str] = REQUIRED_FIELDS) -> list[str]:
         return [f for f in required if f not in self.columns]
@@ -114,21 +127,38 @@ def _text(cell: object) -> str:
     return cell.strip() if isinstance(cell, str) else ""
 
 
-def _single(rows: Sequence[Sequence[object]], r: int) -> HeaderLayout:
-    header = tuple(_text(c) for c in rows[r])
+def _assign(
+    found: list[tuple[int, str | None, bool]],
+) -> tuple[dict[str, int], frozenset[int]]:
+    """(column, field, the clerk's answer?) → field → column: answers first, then the first
+    column naming a field; and the columns to ignore."""
     columns: dict[str, int] = {}
-    for c, text in enumerate(header):
-        field = match_header(text)
-        if field is not None and field not in columns:
-            columns[field] = c
-    return HeaderLayout(r, r + 1, header, columns)
+    ignored = frozenset(c for c, f, _ in found if f == IGNORE)
+    for explicit in (True, False):
+        for c, field, answered in found:
+            if answered is explicit and field not in (None, IGNORE) and field not in columns:
+                if c not in columns.values():
+                    columns[field] = c
+    return columns, ignored
 
 
-def _double(rows: Sequence[Sequence[object]], r: int) -> HeaderLayout:
+def _single(rows: Sequence[Sequence[object]], r: int, answers: Mapping[str, str] | None = None) -> HeaderLayout:
+    header = tuple(_text(c) for c in rows[r])
+    found = [
+        (c, match_header(text, answers), bool(answers) and header_key(text) in answers)
+        for c, text in enumerate(header)
+    ]
+    columns, ignored = _assign(found)
+    return HeaderLayout(r, r + 1, header, columns, ignored)
+
+
+def _double(
+    rows: Sequence[Sequence[object]], r: int, answers: Mapping[str, str] | None = None
+) -> HeaderLayout:
     """Two header rows: a group cell (merged across) above its sub-headers."""
     parents, children = rows[r], rows[r + 1]
     header: list[str] = []
-    columns: dict[str, int] = {}
+    found: list[tuple[int, str | None, bool]] = []
     parent = ""
     for c in range(max(len(parents), len(children))):
         own = _text(parents[c]) if c < len(parents) else ""
@@ -139,22 +169,24 @@ def _double(rows: Sequence[Sequence[object]], r: int) -> HeaderLayout:
         text = parent
         if child:
             for candidate in (child, parent + child):
-                field = match_header(candidate)
+                field = match_header(candidate, answers)
                 if field is not None:
                     text = candidate
                     break
             else:
                 text = child
         else:
-            field = match_header(parent)
+            field = match_header(parent, answers)
         header.append(text)
-        if field is not None and field not in columns:
-            columns[field] = c
-    return HeaderLayout(r, r + 2, tuple(header), columns)
+        found.append((c, field, bool(answers) and header_key(text) in answers))
+    columns, ignored = _assign(found)
+    return HeaderLayout(r, r + 2, tuple(header), columns, ignored)
 
 
 def find_header(
-    rows: Sequence[Sequence[object]], search_rows: int = HEADER_SEARCH_ROWS
+    rows: Sequence[Sequence[object]],
+    search_rows: int = HEADER_SEARCH_ROWS,
+    answers: Mapping[str, str] | None = None,
 ) -> HeaderLayout | None:
     """The best header among the first ``search_rows`` rows (maybe lacking required fields).
 
@@ -164,10 +196,10 @@ def find_header(
     best: HeaderLayout | None = None
     limit = min(search_rows, len(rows))
     for r in range(limit):
-        candidates = [_single(rows, r)]
+        candidates = [_single(rows, r, answers)]
         if r + 1 < len(rows):
-            pair = _double(rows, r)
-            if pair.score > candidates[0].score and pair.score > _single(rows, r + 1).score:
+            pair = _double(rows, r, answers)
+            if pair.score > candidates[0].score and pair.score > _single(rows, r + 1, answers).score:
                 candidates.append(pair)
         for layout in candidates:
             if layout.score and (best is None or layout.score > best.score):

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,49 +32,23 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.idnumber import birth_of, sex_of
-from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.services.enrollment import OtherEnrolment, eligible_births, judge, missing_evidence
 from jiangxin_desktop.services.name_grams import name_grams
+from jiangxin_desktop.services.roster_answers import RosterAnswers, remember, remembered
 from jiangxin_desktop.services.roster_limits import ImportLimits
+from jiangxin_desktop.services.roster_questions import missing_columns, questions
 from jiangxin_desktop.services.roster_reader import RosterRow, RosterSheet, RowProblem
+from jiangxin_desktop.services.roster_result import ImportResult, audit_after, build_result
 from jiangxin_desktop.services.roster_write import RosterChunk, RosterWriter, trainee_values
 from jiangxin_desktop.store.ids import uuid7_batch
 from jiangxin_desktop.store.models import Enrollment, Trainee, TrainingClass
 
-FULL_NUMBER_ROLES = ("reviewer", "admin")
+__all__ = ["ImportResult", "RosterAnswers", "import_roster"]
 # Rows checked and written at a time; the first chunk is small so that writing starts early.
 _CHUNKS = (250, 750)
 _CHUNK = 1500
-
-
-@dataclass
-class ImportResult:
-    file: str
-    class_code: str
-    dry_run: bool
-    data_rows: int
-    imported: int = 0  # enrolled in the class (or would be, on a dry run)
-    registered: int = 0  # of those, new people registered
-    duplicates: list[dict] = field(default_factory=list)  # {"row", "id_number"}
-    errors: list[dict] = field(default_factory=list)  # {"row", "column", "message"}
-    warnings: list[dict] = field(default_factory=list)  # {"row", "message"}
-    report: str | None = None
-
-    def to_json(self) -> dict:
-        return {
-            "file": self.file,
-            "class": self.class_code,
-            "dry_run": self.dry_run,
-            "data_rows": self.data_rows,
-            "imported": self.imported,
-            "registered": self.registered,
-            "duplicates": self.duplicates,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "report": self.report,
-        }
 
 
 @dataclass
@@ -96,14 +69,26 @@ def _chunks(items: list, size: int = 900):
 
 
 def import_roster(
-    ctx, class_code: str, path: Path, *, dry_run: bool = False, report: Path | None = None
+    ctx,
+    class_code: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    report: Path | None = None,
+    answers: RosterAnswers | None = None,
 ) -> ImportResult:
+    """Preview (``dry_run``) or import ``path`` into the class. ``answers``: the clerk's answers
+    to the roster's questions (services/roster_answers.py), over those the station remembers;
+    a real import remembers them once it is written."""
     user = ctx.acting.require("clerk", "admin", action="导入名册")
     klass = ctx.classes.get(class_code)
     if klass.status not in ENROLLING:
         raise KnownError(f"培训班 {klass.code} 已{STATUS_LABELS[klass.status]}，不能再导入名册。")
+    given = answers or RosterAnswers()
+    with ctx.db.read() as session:
+        known = given.merged_over(remembered(session))
     with _no_cycle_collection():
-        return _import(ctx, user, klass, path, dry_run=dry_run, report=report)
+        return _import(ctx, user, klass, path, dry_run=dry_run, report=report, given=given, known=known)
 
 
 @contextlib.contextmanager
@@ -123,11 +108,18 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None) -> ImportResult:
+def _import(
+    ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None, given, known
+) -> ImportResult:
     limits = ImportLimits.from_settings(ctx.settings)  # size, rows, unpacked size: before parsing
-    sheet = RosterSheet(path, ctx.codes, limits=limits)  # a file that cannot be used stops here
-    planner = _Planner(ctx, klass.uuid, sheet.column)
-    writer = None if dry_run else RosterWriter(ctx, klass.uuid)
+    # A file that cannot be used stops here.
+    sheet = RosterSheet(path, ctx.codes, limits=limits, answers=known)
+    planner = _Planner(ctx, klass.uuid, sheet.column, known.defaults)
+    # Columns to ask about: a real run only reads (it writes nothing until they are answered).
+    missing = missing_columns(sheet.layout, known)
+    planner.group_asked = "target_group" in missing  # rows without one wait for the class-wide value
+    asking = bool(sheet.layout.unknown() or missing)
+    writer = None if dry_run or asking else RosterWriter(ctx, klass.uuid)
     try:
         with ctx.db.read() as session:
             planner.start(session)
@@ -141,64 +133,27 @@ def _import(ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None)
                     writer.raise_if_failed()  # an earlier chunk failed: stop, nothing is written
         parsed = sheet.result()
         problems = parsed.problems + planner.problems
-        result = _result(ctx, user, klass.code, path, dry_run, parsed, planner, problems)
+        asked = questions(parsed, ctx.codes, sheet.layout, known)
+        result = build_result(user, klass.code, path, dry_run, parsed, planner, problems, asked)
         if report is not None:
             from jiangxin_desktop.services.roster_report import write_error_report
 
             write_error_report(parsed, problems, report, notes=planner.warnings)
             result.report = str(report)
         if writer is not None:
-            if planner.imported:
-                writer.commit(_audit_after(ctx, klass.code, path, parsed.data_rows))
-            else:
+            if planner.imported and not result.needs_answers:
+                actor = ctx.acting.actor
+                result.remembered = writer.commit(
+                    audit_after(ctx, klass.code, path, parsed.data_rows),
+                    lambda session: remember(session, given, actor),
+                )
+            else:  # nothing to write, or a value still to ask about: nothing is written
                 writer.rollback()
     except BaseException:
         if writer is not None:
             writer.rollback()
         raise
     return result
-
-
-def _result(ctx, user, class_code, path, dry_run, parsed, planner: _Planner, problems) -> ImportResult:
-    shown = (lambda n: n) if user.role in FULL_NUMBER_ROLES else mask_id
-    repeated = {row for row, _number, _first in parsed.duplicates}
-    return ImportResult(
-        file=str(path),
-        class_code=class_code,
-        dry_run=dry_run,
-        data_rows=parsed.data_rows,
-        imported=planner.imported,
-        registered=planner.registered,
-        duplicates=sorted(
-            [{"row": row, "id_number": shown(number)} for row, number, _first in parsed.duplicates]
-            + [{"row": row, "id_number": shown(number)} for row, number in planner.duplicates],
-            key=lambda d: d["row"],
-        ),
-        errors=sorted(
-            (
-                {"row": p.row, "column": p.column, "message": p.message}
-                for p in problems
-                if p.row not in repeated  # a repeated person is listed under duplicates
-            ),
-            key=lambda d: (d["row"], d["column"]),
-        ),
-        warnings=[{"row": row, "message": message} for row, message in planner.warnings],
-    )
-
-
-def _audit_after(ctx, class_code: str, path: Path, data_rows: int) -> dict:
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        digest = None
-    consent = ctx.consent.version
-    return {
-        "class": class_code,
-        "file": path.name,
-        "sha256": digest,
-        "data_rows": data_rows,
-        "consent": f"新登记学员的个人信息处理告知（{consent}）由培训点纸质签署，经办人导入即确认",
-    }
 
 
 def _chunk_size(done: int, remaining: int) -> int:
@@ -219,7 +174,9 @@ class _Planner:
     already in the class to ``duplicates``, notes that do not keep a row out to ``warnings``.
     """
 
-    def __init__(self, ctx, class_uuid: str, column: Callable[[str], str]) -> None:
+    def __init__(
+        self, ctx, class_uuid: str, column: Callable[[str], str], defaults: dict[str, str]
+    ) -> None:
         self.registered = 0  # new people planned to be registered
         self.imported = 0  # enrolments planned
         self.problems: list[RowProblem] = []
@@ -230,6 +187,10 @@ class _Planner:
         self._catalog = ctx.catalogs.active()  # read now: it may install the shipped one
         self._codes = ctx.codes
         self._groups = {entry.code: entry for entry in self._codes["target_group"]}
+        self._defaults = {f: c for f, c in defaults.items() if f != "target_group"}  # class-wide
+        self._default_group = defaults.get("target_group", "")
+        self.group_asked = False
+        self.waiting = 0  # rows waiting for the class-wide 人员类别
         self._session: Session | None = None
 
     def start(self, session: Session) -> None:
@@ -328,11 +289,16 @@ class _Planner:
             same_group = person is not None and (
                 not v["target_group"] or v["target_group"] == person.target_group
             )
-            group = v["target_group"] or (person.target_group if person else "") or ""
+            group = v["target_group"] or (person.target_group if person else "") or self._default_group
+            if self._defaults and person is None:
+                v.update((f, c) for f, c in self._defaults.items() if not v[f])
             earlier = person if same_group else None  # evidence given before, for the same group
             evidence_type = v["evidence_type"] or (earlier.evidence_type if earlier else "") or ""
             evidence_number = v["evidence_number"] or (earlier.evidence_number if earlier else "") or ""
             entry = groups.get(group)
+            if entry is None and self.group_asked:
+                self.waiting += 1
+                continue
             if entry is None:
                 refuse(r.row, "target_group", "请填写人员类别")
                 continue
@@ -367,7 +333,8 @@ class _Planner:
             if person is None:
                 trainee_uuid = next(fresh_ids)
                 birth_date = f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"
-                trainees.append((trainee_uuid, birth_date, sex_of(number), *trainee_values(v)))
+                flags = json.dumps([v["target_flags"]] if v.get("target_flags") else [], ensure_ascii=False)
+                trainees.append((trainee_uuid, birth_date, sex_of(number), *trainee_values(v), flags))
                 grams.append(name_grams(v["name"]))
             else:
                 trainee_uuid = person.uuid
@@ -380,7 +347,7 @@ class _Planner:
                     next(fresh_ids),
                     trainee_uuid,
                     group,
-                    (earlier.target_flags or "[]") if earlier else "[]",
+                    _flags(v.get("target_flags"), earlier.target_flags if earlier else None),
                     evidence_type,
                     evidence_number,
                     json.dumps(warnings, ensure_ascii=False) if warnings else "[]",
@@ -395,3 +362,11 @@ class _Planner:
         self.registered += len(trainees)
         self.imported += len(enrolments)
         return chunk
+
+
+def _flags(flag: str | None, earlier: str | None) -> str:
+    """The enrolment's flags: the person's earlier ones (same group), and the roster's."""
+    flags = json.loads(earlier or "[]")
+    if flag and flag not in flags:
+        flags.append(flag)
+    return json.dumps(flags, ensure_ascii=False)

@@ -8,7 +8,7 @@ A file that cannot be used at all raises :class:`KnownError` with a message for 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -20,8 +20,10 @@ import python_calamine as calamine
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.roster_answers import RosterAnswers
 from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS, RowChecker
 from jiangxin_desktop.services.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
+from jiangxin_desktop.services.roster_questions import ColumnSamples, held_row
 from jiangxin_desktop.services.roster_limits import ImportLimits, check_before_parsing, check_rows
 from jiangxin_desktop.services.roster_report import write_error_report
 
@@ -85,6 +87,11 @@ class ParsedRoster:
     header: tuple
     raw_rows: dict[int, Sequence[object]]
     warnings: list[RowProblem] = field(default_factory=list)
+    # Questions for the clerk (services/roster_questions.py): (field, value) → its rows; columns
+    # nobody named: (index, header, first values); rows left out as the clerk said.
+    unknown_values: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    unknown_columns: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    skipped: list[RowProblem] = field(default_factory=list)
 
     def problems_by_row(self) -> dict[int, list[RowProblem]]:
         grouped: dict[int, list[RowProblem]] = {}
@@ -141,13 +148,14 @@ def _sheet_rows(
 
 
 def _locate(
-    workbook: calamine.CalamineWorkbook, path: Path
+    workbook: calamine.CalamineWorkbook, path: Path, columns: Mapping[str, str] | None = None
 ) -> tuple[int, HeaderLayout, calamine.CalamineSheet]:
-    """The first sheet whose header names every required column."""
+    """The first sheet whose header names every required column (``columns``: the clerk's
+    answers, header key → field)."""
     partial: tuple[str, HeaderLayout] | None = None
     for index, name in enumerate(workbook.sheet_names):
         sheet, top = _sheet_rows(workbook, path, index, HEADER_SEARCH_ROWS + 1)
-        layout = find_header(top)
+        layout = find_header(top, answers=columns)
         if layout is None:
             continue
         if not layout.missing():
@@ -165,7 +173,8 @@ def _locate(
     found = "、".join(f"“{h}”" for h in layout.header if h) or "（无）"
     raise KnownError(
         f"文件“{path.name}”的工作表“{name}”缺少必需的列{missing}。"
-        f"找到的列名：{found}。请添加这些列（“公民身份号码”也可写作“身份证号”）后再导入",
+        f"找到的列名：{found}。请添加这些列（“公民身份号码”也可写作“身份证号”）后再导入，"
+        "或指定哪一列是它（命令行：--column 表头=公民身份号码）",
         detail=str(path),
     )
 
@@ -208,12 +217,13 @@ class RosterSheet:
         codes: CodeCatalog,
         *,
         today: date | None = None,
+        answers: RosterAnswers | None = None,
         limits: ImportLimits | None = None,
     ) -> None:
         self.path = Path(path)
         limits = limits or ImportLimits()
         with _open(self.path, limits) as workbook:
-            index, layout, sheet = _locate(workbook, self.path)
+            index, layout, sheet = _locate(workbook, self.path, answers.columns if answers else None)
             self.sheet = workbook.sheet_names[index]
         self.layout = layout
         self._lines, self._end = _data_lines(sheet, layout.data_start)
@@ -221,7 +231,12 @@ class RosterSheet:
         # Header texts for messages: as in the file, line breaks shown as spaces.
         header = layout.header
         self.columns = {f: " ".join(header[i].split()) for f, i in layout.columns.items() if f != "seq"}
-        self._checker = RowChecker(codes, layout.columns, today or date.today())
+        self._checker = RowChecker(
+            codes, layout.columns, today or date.today(), answers.values if answers else None
+        )
+        self._samples = ColumnSamples(layout)
+        self.unknown_values: dict[tuple[str, str], list[int]] = {}
+        self.skipped: list[RowProblem] = []
         self._next = layout.data_start  # index into the cells of the next row to check
         self.rows: list[RosterRow] = []
         self.problems: list[RowProblem] = []
@@ -259,6 +274,7 @@ class RosterSheet:
                 numbers.append(number)
                 lines.append(line)
         raw_rows.update(zip(numbers, lines, strict=True))
+        self._samples.take(lines)
         values, checked = self._checker.check_many(lines)
         good: list[RosterRow] = []
         for i, (number, line, row_values) in enumerate(zip(numbers, lines, values, strict=True)):
@@ -279,7 +295,9 @@ class RosterSheet:
                     )
             if row_check is not None and row_check.warnings:
                 warnings.extend(RowProblem(number, column(f), m) for f, m in row_check.warnings)
-            if row_problems:
+            if row_check is not None and held_row(self, number, row_check, bool(row_problems)):
+                problems.extend(row_problems)  # a value to ask about, or left out as the clerk said
+            elif row_problems:
                 problems.extend(row_problems)
             else:
                 good.append(RosterRow(number, row_values, line))
@@ -300,6 +318,9 @@ class RosterSheet:
             header=self.layout.header,
             raw_rows=self.raw_rows,
             warnings=self.warnings,
+            unknown_values=self.unknown_values,
+            unknown_columns=self._samples.columns(),
+            skipped=self.skipped,
         )
 
 

@@ -66,7 +66,7 @@ _NEW_TRAVELLING_ROW = (  # the columns every travelling row has (models.Travelli
     ("updated_at", ":now"),
 )
 # A new trainee's row: uuid, birth date and sex, then the roster values in the order of
-# ROSTER_FIELDS, each stored in the trainee column of the same name.
+# ROSTER_FIELDS, each stored in the trainee column of the same name, then the flags (JSON).
 trainee_values = itemgetter(*ROSTER_FIELDS)  # a row's roster values → that order
 _REQUIRED_VALUES = frozenset({"name", "id_number", "phone", "target_group"})
 _TRAINEE = (
@@ -74,7 +74,7 @@ _TRAINEE = (
     ("birth_date", "?"),
     ("sex", "?"),
     *((name, "?" if name in _REQUIRED_VALUES else "?blank") for name in ROSTER_FIELDS),
-    ("target_flags", "'[]'"),
+    ("target_flags", "?"),
     ("consent_at", ":now"),
     ("consent_version", ":consent"),
     ("photo_consent", "0"),
@@ -209,14 +209,22 @@ class RosterWriter:
 
         self._write.submit(write)
 
-    def commit(self, audit_after: dict) -> None:
-        """Write the audit event naming every record, and commit. Raises the writer's failure."""
+    def commit(self, audit_after: dict, also: Callable[[Session], dict | None] | None = None) -> dict | None:
+        """Write the audit event naming every record, and commit. Raises the writer's failure.
+
+        ``also`` writes in the same transaction (the clerk's answers to remember); what it
+        returns goes into the audit event as ``mappings``, and is returned."""
         actor, class_uuid = self._actor, self._class_uuid
         after = {**audit_after, "registered": self.registered, "enrolled": self.enrolled}
+        added: list[dict | None] = [None]
 
         def last(session: Session) -> None:
             resume_trainee_index(session)
             resume_index_merging(session)
+            if also is not None:
+                added[0] = also(session)
+                if added[0] is not None:
+                    after["mappings"] = added[0]
             audit(
                 session,
                 actor=actor,
@@ -229,6 +237,7 @@ class RosterWriter:
         self._finish(last)
         db = self._db
         db.when_quiet(lambda: merge_index_step(db))
+        return added[0]
 
     def raise_if_failed(self) -> None:
         """Raise what went wrong on the writer's thread, if anything did (it wrote nothing)."""
