@@ -2,7 +2,9 @@
 
 One step for the clerk, several for the program: the encrypted database and its key, the
 station, the station's signing key and the first administrator. Everything is checked
-before the first file is written; on any failure (or a cancel) nothing is left behind.
+before the first file is written; on any failure (or a cancel) nothing is left behind, and
+a set-up killed half-way is marked unfinished (services/unfinished_setup.py): the next
+start removes it and says so.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from jiangxin_desktop.services.security.keystore import PassphraseProvider
 from jiangxin_desktop.services.security.roles import load_security_policy
 from jiangxin_desktop.services.security.signing import active_public_key
 from jiangxin_desktop.services.station import StationInfo, check_station, normalize_station
+from jiangxin_desktop.services.unfinished_setup import clear_unfinished, disk_full, finish
 
 SETUP_STEPS = 3  # database and station (with its signing key); administrator; check
 
@@ -77,6 +80,7 @@ def set_up_station(
     report = progress or (lambda done, total: None)
     station = normalize_station(station)
     check_setup(station, admin)
+    leftover = clear_unfinished(paths)  # a setup or demo killed half-way: removed, and said
     if paths.database.exists():
         raise KnownError(f"数据目录 {paths.root} 中已有数据库，不会覆盖。如需重新设置，请换一个数据目录。")
     report(0, SETUP_STEPS)
@@ -91,12 +95,17 @@ def set_up_station(
         key = active_public_key(db)
         assert key is not None  # create_database made it
         report(3, SETUP_STEPS)
-    except BaseException:
+    except BaseException as exc:
         if db is not None:
             db.dispose()
         discard_database(paths)
+        finish(paths)
+        full = disk_full(exc, paths, "setup")
+        if full is not None:
+            raise full from exc
         raise
     db.dispose()
+    finish(paths)  # complete: from now on the database exists
     county = shipped_counties().get(station.county_code)
     return {
         "database": str(paths.database),
@@ -108,4 +117,5 @@ def set_up_station(
         },
         "admin": {"username": user.username, "display_name": user.display_name},
         "signing_key": {"key_id": key.key_id, "algorithm": key.algorithm, "public_key": key.public_key},
+        "removed_unfinished": leftover,
     }

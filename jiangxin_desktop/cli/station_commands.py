@@ -58,8 +58,10 @@ def cmd_setup(args) -> int:
     ]
     if errors:
         raise ValidationError(errors)
+    from jiangxin_desktop.services.unfinished_setup import is_unfinished
+
     paths = resolve_data_dir(args.data_dir)
-    if paths.database.exists():
+    if paths.database.exists() and not is_unfinished(paths):  # a half-made one is removed below
         raise KnownError(f"数据目录 {paths.root} 中已有数据库，不会覆盖。如需重新设置，请换一个数据目录。")
     password = _admin_password(args.admin, policy, legacy=args.command == "init")
     result = set_up_station(
@@ -76,6 +78,8 @@ def cmd_setup(args) -> int:
             f"签名密钥：{key['key_id']}（{key['algorithm']}）"
         ),
     )
+    if result["removed_unfinished"] and not args.json:
+        print(result["removed_unfinished"], file=sys.stderr)
     return 0
 
 
