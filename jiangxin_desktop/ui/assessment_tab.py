@@ -55,6 +55,7 @@ class AssessmentTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.record: ClassRecord | None = None
+        self.certified: dict[str, str] = {}  # enrolment → its valid certificate's number
         self.model: RecordTableModel[ScoreRow] = RecordTableModel(
             [
                 self.tr("姓名"),
@@ -187,11 +188,14 @@ class AssessmentTab(QWidget):
         )
         if self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(max(0, min(current, self.model.rowCount() - 1)), 0))
+        self.certified = self.ctx.attendance.certified(record.uuid)
         why = may_enter(self.ctx.user)
         if why is None and record.status not in ASSESSING:
             why = self.tr("本班现在是“{state}”，培训开始后才能记录考核成绩").format(
                 state=STATUS_LABELS[record.status]
             )
+        if why is None:  # the last session has not come yet
+            why = self.ctx.attendance.assessment_block(record.uuid)
         self.blocked_label.setText(why or "")
         self.blocked_label.setVisible(bool(why))
         self.editor.setEnabled(why is None)
@@ -223,11 +227,17 @@ class AssessmentTab(QWidget):
             why = self.tr("考核合格，无需补考")
         else:
             why = None
-        self.retake_button.setEnabled(why is None)
-        self.retake_button.setToolTip(why or "")
-        self.save_button.setEnabled(row is not None)
+        number = self.certified.get(row.enrolment.uuid) if row else None
+        certified = (
+            self.tr("已按此结果发证书 {number}；更正考核结果须先由审核人撤销该证书").format(number=number)
+            if number
+            else None
+        )
+        self.retake_button.setEnabled(why is None and certified is None)
+        self.retake_button.setToolTip(certified or why or "")
+        self.save_button.setEnabled(row is not None and certified is None)
         self.save_button.setToolTip(
-            self.tr("将更正第 {n} 次考核的成绩").format(n=latest.attempt) if latest else ""
+            certified or (self.tr("将更正第 {n} 次考核的成绩").format(n=latest.attempt) if latest else "")
         )
         self._preview()
 

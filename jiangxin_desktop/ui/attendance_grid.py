@@ -2,6 +2,8 @@
 
 The letters are the pinyin initial of the telling character: 出(C) 到(D) 退(T) 假(J) 缺(Q).
 After a key the cursor moves to the next trainee, so a roll call is one key per person.
+出勤 and 迟到 sign the person in at the current time (which of the two follows from the time),
+早退 signs them out now; the service refuses either outside the session's window.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ def key_legend() -> str:
         one.format(digit=i, letter=_LETTERS[s], status=ATTENDANCE_LABELS[s])
         for i, s in enumerate(STATUS_KEYS, start=1)
     ]
-    return QCoreApplication.translate("AttendanceGrid", "键盘：{keys}；↑↓ 换人").format(
-        keys=" · ".join(parts)
-    )
+    return QCoreApplication.translate(
+        "AttendanceGrid", "键盘：{keys}；↑↓ 换人。出勤、迟到即按现在的时间签到，早退即现在签退"
+    ).format(keys=" · ".join(parts))
 
 
 def session_label(s: SessionRecord) -> str:

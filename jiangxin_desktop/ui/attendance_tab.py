@@ -1,4 +1,8 @@
-"""考勤 tab of a class: pick a session, scan ID cards to 签到/签退, set statuses by key, see rates."""
+"""考勤 tab of a class: pick a session, scan ID cards to 签到/签退, set statuses by key, see rates.
+
+A scan outside the session's window is refused with the window named; 补签… records it with a
+reason for a reviewer, who approves it in the list below the grid (attendance_makeup.py).
+"""
 
 from __future__ import annotations
 
@@ -21,8 +25,15 @@ from PySide6.QtWidgets import (
 from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.attendance import ATTENDANCE_LABELS, RECORDING, AttendanceRow, RateRow
+from jiangxin_desktop.services.attendance import (
+    ATTENDANCE_LABELS,
+    RECORDING,
+    AttendanceRow,
+    OutsideWindow,
+    RateRow,
+)
 from jiangxin_desktop.services.class_records import STATUS_LABELS, ClassRecord
+from jiangxin_desktop.ui.attendance_makeup import MakeupDialog, MakeupPanel
 from jiangxin_desktop.ui.attendance_grid import AttendanceGrid, default_session, key_legend, session_label
 from jiangxin_desktop.ui.class_actions import may_enter
 from jiangxin_desktop.ui.code_combo import CodeCombo
@@ -30,7 +41,7 @@ from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.record_table import RecordTableModel
 from jiangxin_desktop.ui.styles import ERROR_STYLE, WARNING_COLOR
 
-NAME, ID, STATUS, SIGN_IN, SIGN_OUT, RATE, MEETS = range(7)
+NAME, ID, STATUS, SIGN_IN, SIGN_OUT, COUNTED, RATE, MEETS = range(8)
 FLASH_MS = 1500
 OK_STYLE = "color: #1e7b34;"
 
@@ -57,6 +68,7 @@ class AttendanceTab(QWidget):
                 self.tr("本次考勤"),
                 self.tr("签到"),
                 self.tr("签退"),
+                self.tr("本次计课时"),
                 self.tr("累计出勤"),
                 self.tr("出勤率要求"),
             ],
@@ -96,10 +108,11 @@ class AttendanceTab(QWidget):
             (STATUS, "本次考勤"),
             (SIGN_IN, "00:00"),
             (SIGN_OUT, "00:00"),
-            (RATE, "100%（000/000 课时）"),
+            (RATE, "100%（000/000 课时，计划 000）"),
+            (MEETS, "尚未达到 100%"),
         ):
             self.grid.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
-        self.grid.horizontalHeader().setSectionResizeMode(MEETS, QHeaderView.ResizeMode.Stretch)
+        self.grid.horizontalHeader().setSectionResizeMode(COUNTED, QHeaderView.ResizeMode.Stretch)
         self.status_buttons: dict[str, QPushButton] = {}
         marks = QHBoxLayout()
         marks.addWidget(QLabel(self.tr("标记所选学员："), self))
@@ -111,7 +124,14 @@ class AttendanceTab(QWidget):
             )
             marks.addWidget(button)
             self.status_buttons[status] = button
+        self.makeup_button = QPushButton(self.tr("补签…"), self)
+        self.makeup_button.setAutoDefault(False)
+        self.makeup_button.clicked.connect(self.open_makeup)
+        marks.addWidget(self.makeup_button)
         marks.addStretch(1)
+        self.makeups = MakeupPanel(ctx, self)
+        self.makeups.message.connect(self.message)
+        self.makeups.changed.connect(lambda: self._recorded(None))
         self.legend = QLabel(key_legend(), self)
         self.threshold_label = QLabel(self)
         self.threshold_label.setWordWrap(True)
@@ -130,6 +150,7 @@ class AttendanceTab(QWidget):
         layout.addWidget(self.feedback)
         layout.addLayout(marks)
         layout.addWidget(self.grid, 1)
+        layout.addWidget(self.makeups)
         layout.addWidget(self.legend)
         layout.addWidget(self.threshold_label)
         self._flash = QTimer(self)
@@ -146,7 +167,13 @@ class AttendanceTab(QWidget):
         if column == ID:
             return mask_id(r.id_number)
         if column == STATUS:
-            return ATTENDANCE_LABELS.get(r.status, r.status) if r.status else self.tr("未记录")
+            shown = ATTENDANCE_LABELS.get(r.status, r.status) if r.status else self.tr("未记录")
+            return shown + self.tr("（补签待审核）") if r.makeup == "pending" else shown
+        if column == COUNTED:
+            if not r.status:
+                return ""
+            hours = self.tr("{n} 课时").format(n=r.counted)
+            return self.tr("{hours}：{why}").format(hours=hours, why=r.reason) if r.reason else hours
         if column == SIGN_IN:
             return _local_time(r.sign_in_at)
         if column == SIGN_OUT:
@@ -164,7 +191,9 @@ class AttendanceTab(QWidget):
         return ""
 
     def _colour(self, r: AttendanceRow, column: int) -> str | None:
-        if column == STATUS and r.status in ("late", "early", "leave", "absent"):
+        if column == STATUS and (r.status in ("late", "early", "leave", "absent") or r.makeup == "pending"):
+            return WARNING_COLOR
+        if column == COUNTED and r.reason:
             return WARNING_COLOR
         rate = self.rates.get(r.enrollment_uuid)
         if column == MEETS and rate is not None and not rate.meets_threshold:
@@ -193,16 +222,26 @@ class AttendanceTab(QWidget):
             why = self.tr("本班还没有课次安排")
         self.blocked_label.setText(why or "")
         self.blocked_label.setVisible(bool(why))
-        for widget in (self.scan_box, self.sign_in_radio, self.sign_out_radio, *self.status_buttons.values()):
+        buttons = (*self.status_buttons.values(), self.makeup_button)
+        for widget in (self.scan_box, self.sign_in_radio, self.sign_out_radio, *buttons):
             widget.setEnabled(why is None)
             widget.setToolTip(why or "")
         self.grid.keys_enabled = why is None
         catalog = self.ctx.catalogs.active()
+        rules = catalog.rules.attendance
         self.threshold_label.setText(
             self.tr(
-                "出勤率按已出勤（含迟到、早退）课次的课时占已上课时计算，计划共 {hours} 课时；"
-                "享受补贴须达到 {p:.0%}（培训目录 {version}）。"
+                "课时按签到、签退时间计算：开课前 {before} 分钟至下课可签到，此外须补签并经审核人批准；"
+                "迟到、早退超过 {late}/{early} 分钟的{beyond}；没有签退的{missing}。"
+                "出勤率为计入的课时占已上课时，计划共 {hours} 课时；享受补贴须达到 {p:.0%}（培训目录 {version}）。"
             ).format(
+                before=rules.checkin_before_start_minutes,
+                late=rules.late_limit_minutes,
+                early=rules.early_leave_limit_minutes,
+                beyond=self.tr("不计课时")
+                if rules.beyond_limit == "zero"
+                else self.tr("按实际在场时间折算整课时"),
+                missing=self.tr("计一半课时") if rules.missing_signout == "half" else self.tr("不计课时"),
                 hours=sum(s.hours for s in record.sessions),
                 p=catalog.rules.attendance_threshold,
                 version=catalog.version,
@@ -226,6 +265,7 @@ class AttendanceTab(QWidget):
         self.rates = {r.enrollment_uuid: r for r in self.ctx.attendance.rates(self.record.uuid)}
         current = self.grid.currentIndex().row()
         self.model.set_rows(self.ctx.attendance.sheet(uuid))
+        self.makeups.load(self.record)
         if self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(max(0, min(current, self.model.rowCount() - 1)), 0))
 
@@ -249,8 +289,7 @@ class AttendanceTab(QWidget):
             else:
                 row = self.ctx.attendance.check_in(uuid, text)
         except KnownError as exc:
-            self.feedback.setStyleSheet(ERROR_STYLE)
-            self.feedback.setText(exc.message)
+            self._refused(exc)
             self.scan_box.selectAll()  # kept for checking; the next scan replaces it
             return
         QApplication.beep()
@@ -271,17 +310,58 @@ class AttendanceTab(QWidget):
             return
         person = self.model.row_at(row)
         try:
-            self.ctx.attendance.set_status(uuid, person.enrollment_uuid, status)
+            row_now = self.ctx.attendance.set_status(uuid, person.enrollment_uuid, status)
+        except OutsideWindow as exc:  # a roll call goes on: said beside the grid, no dialog
+            self._refused(exc)
+            return
         except KnownError as exc:
             show_known_error(self, exc)
             return
         self.feedback.setStyleSheet(OK_STYLE)
-        self.feedback.setText(
-            self.tr("{name}：{status}").format(name=person.trainee_name, status=ATTENDANCE_LABELS[status])
-        )
+        shown = ATTENDANCE_LABELS.get(row_now.status or "", status)
+        self.feedback.setText(self.tr("{name}：{status}").format(name=person.trainee_name, status=shown))
         self._recorded(None)
         self.grid.move_down(row)
         self.grid.setFocus()
+
+    def _refused(self, exc: KnownError) -> None:
+        self.feedback.setStyleSheet(ERROR_STYLE)
+        if isinstance(exc, OutsideWindow):
+            text = (
+                self.tr("本课次签到时间为 {window}，{at} 不在其中；如需补签，请点“补签”并填写原因")
+                if exc.sign_in
+                else self.tr("本课次签退时间为 {window}，{at} 不在其中；如需补签，请点“补签”并填写原因")
+            )
+            self.feedback.setText(text.format(window=exc.window, at=exc.moment))
+        else:
+            self.feedback.setText(exc.message)
+
+    def open_makeup(self) -> None:
+        """补签… for the selected trainee at the chosen session."""
+        uuid, row = self.session_uuid(), self.grid.currentIndex().row()
+        if self.record is None or uuid is None or not 0 <= row < self.model.rowCount():
+            return
+        person = self.model.row_at(row)
+        session = next(s for s in self.record.sessions if s.uuid == uuid)
+        dialog = MakeupDialog(session, person.trainee_name, self.ctx.attendance.window(uuid).label(), self)
+        if dialog.exec() != MakeupDialog.DialogCode.Accepted:
+            return
+        try:
+            self.ctx.attendance.request_makeup(
+                uuid,
+                person.enrollment_uuid,
+                sign_in_at=dialog.sign_in_at(),
+                sign_out_at=dialog.sign_out_at(),
+                reason=dialog.reason(),
+            )
+        except KnownError as exc:
+            show_known_error(self, exc, title=self.tr("未能记录补签"))
+            return
+        self.feedback.setStyleSheet(OK_STYLE)
+        self.feedback.setText(
+            self.tr("已记录 {name} 的补签，审核人批准后计入课时").format(name=person.trainee_name)
+        )
+        self._recorded(person.enrollment_uuid)
 
     def _recorded(self, flash: str | None) -> None:
         self.reload_sheet()

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTime
 
 from jiangxin_desktop.services.enrollment import EnrollInput
 from jiangxin_desktop.ui.attendance_area import AttendanceArea
-from jiangxin_desktop.ui.attendance_tab import NAME, STATUS
+from jiangxin_desktop.ui.attendance_makeup import MakeupDialog
+from jiangxin_desktop.ui.attendance_tab import COUNTED, NAME, STATUS
 from jiangxin_desktop.ui.class_detail import ENROLMENT
-from tests.services.classes_helpers import class_input, opened_class, person
+from tests.services.classes_helpers import class_input, login, opened_class, person
+
+
+def clock(ctx, moment: datetime) -> None:
+    """The services' clock stands at ``moment`` (local time)."""
+    local = moment.astimezone()
+    ctx.acting.now = lambda: local
+    ctx.acting.today = lambda: local.date()
 
 
 def test_lists_opened_classes_and_checks_in_by_scan(qtbot, demo_context):
+    clock(demo_context, datetime(2026, 12, 1, 8, 40))  # session 1, 08:30–11:30: ten minutes late
     demo_context.classes.create(class_input(name="草稿班"))  # a draft takes no attendance: not listed
     klass = opened_class(demo_context)
     trainee = person(demo_context)
@@ -28,7 +39,7 @@ def test_lists_opened_classes_and_checks_in_by_scan(qtbot, demo_context):
     assert sheet.model.index(0, NAME).data() == "钱小满"
     qtbot.keyClicks(sheet.scan_box, trainee.id_number)
     qtbot.keyClick(sheet.scan_box, Qt.Key.Key_Return)
-    assert sheet.model.index(0, STATUS).data() in ("出勤", "迟到")
+    assert sheet.model.index(0, STATUS).data() == "迟到"
 
     sheet.sign_out_radio.setChecked(True)
     assert sheet.scan_box.placeholderText().startswith("签退")
@@ -42,3 +53,57 @@ def test_lists_opened_classes_and_checks_in_by_scan(qtbot, demo_context):
     area.open_button.click()
     assert area.dialog is not None and area.dialog.tabs.currentIndex() == ENROLMENT
     area.dialog.accept()
+
+
+def test_a_scan_at_2350_is_refused_naming_the_window_and_a_makeup_waits_for_the_reviewer(
+    qtbot, demo_context, answer_modal
+):
+    clock(demo_context, datetime(2026, 12, 1, 23, 50))
+    klass = opened_class(demo_context)
+    trainee = person(demo_context)
+    demo_context.enrollments.enroll(klass.uuid, EnrollInput(trainee.uuid))
+    area = AttendanceArea(demo_context)
+    qtbot.addWidget(area)
+    area.resize(1200, 700)
+    area.show()
+    qtbot.waitExposed(area)
+    sheet = area.sheet
+    assert sheet.session_combo.currentText().startswith("第 1 次课 2026-12-01")
+    assert not sheet.makeups.isVisible()  # no 补签 yet: no list
+    qtbot.keyClicks(sheet.scan_box, trainee.id_number)
+    qtbot.keyClick(sheet.scan_box, Qt.Key.Key_Return)
+    assert sheet.feedback.text() == (
+        "本课次签到时间为 08:00–11:30，23:50 不在其中；如需补签，请点“补签”并填写原因"
+    )
+    assert sheet.model.index(0, STATUS).data() == "未记录"  # nothing recorded
+    sheet.grid.setCurrentIndex(sheet.model.index(0, 0))
+    sheet.grid.setFocus()
+    qtbot.keyClick(sheet.grid, Qt.Key.Key_1)  # 出勤 by key is a sign-in now: refused the same way
+    assert "23:50 不在其中" in sheet.feedback.text()
+
+    def fill(dialog: MakeupDialog) -> None:
+        assert "签到时间为 08:00–11:30" in dialog.findChild(type(sheet.feedback)).text()
+        assert not dialog.submit_button.isEnabled()  # no reason yet
+        dialog.sign_in_edit.setTime(QTime(8, 25))
+        dialog.sign_out_edit.setTime(QTime(11, 32))
+        qtbot.keyClicks(dialog.reason_edit, "scanner broken")
+        assert dialog.submit_button.isEnabled()
+        dialog.submit_button.click()
+
+    handled = answer_modal(fill, MakeupDialog)
+    qtbot.mouseClick(sheet.makeup_button, Qt.MouseButton.LeftButton)
+    assert len(handled) == 1
+    assert sheet.model.index(0, STATUS).data() == "缺勤（补签待审核）"
+    assert sheet.model.index(0, COUNTED).data().startswith("0 课时")
+    assert sheet.makeups.isVisible() and sheet.makeups.title() == "补签（待审核 1 条，共 1 条）"
+    assert not sheet.makeups.approve_button.isEnabled()  # a clerk does not approve
+    assert "审核人" in sheet.makeups.approve_button.toolTip()
+
+    login(demo_context, "reviewer")
+    area.reload()
+    assert sheet.makeups.approve_button.isEnabled()
+    qtbot.mouseClick(sheet.makeups.approve_button, Qt.MouseButton.LeftButton)
+    assert sheet.makeups.title() == "补签（待审核 0 条，共 1 条）"
+    assert sheet.makeups.model.index(0, 7).data() == "补签已批准"
+    assert sheet.model.index(0, STATUS).data() == "出勤"
+    assert sheet.model.index(0, COUNTED).data() == "4 课时"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.ui.attendance_tab import MEETS, NAME, RATE, STATUS
+from jiangxin_desktop.ui.attendance_tab import COUNTED, MEETS, NAME, RATE, STATUS
 from jiangxin_desktop.ui.class_detail import ASSESSMENT, ATTENDANCE, ClassDetailDialog
 from jiangxin_desktop.ui.classes_page import ClassesPage
 from jiangxin_desktop.ui.enrolment_tab import EVIDENCE, ID, WARNINGS
@@ -30,6 +31,13 @@ def detail(qtbot, demo_context):
     assert isinstance(dialog, ClassDetailDialog)
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def clock(ctx, moment: datetime) -> None:
+    """The services' clock stands at ``moment`` (local time)."""
+    local = moment.astimezone()
+    ctx.acting.now = lambda: local
+    ctx.acting.today = lambda: local.date()
 
 
 def enrol_by_typing(qtbot, tab, text: str, ime=None) -> None:
@@ -59,6 +67,7 @@ def press(text: str, seen: list[str]):
 
 
 def test_enrol_check_in_by_scan_leave_by_key_rates_and_assessment(qtbot, detail, demo_context, ime):
+    clock(demo_context, datetime(2026, 12, 1, 8, 20))  # before session 1: inside its sign-in window
     a = person(demo_context)  # 钱小满, 失业人员 with a 失业登记证
     person(demo_context, seq=107, name="郑小雨")  # registered; found below by name
     tab = detail.enrolment_tab
@@ -87,13 +96,18 @@ def test_enrol_check_in_by_scan_leave_by_key_rates_and_assessment(qtbot, detail,
     qtbot.keyClicks(sheet.scan_box, a.id_number)
     qtbot.keyClick(sheet.scan_box, Qt.Key.Key_Return)
     first = row_named(sheet.model, "钱小满")
-    assert sheet.model.index(first, STATUS).data() in ("出勤", "迟到")  # late after 08:30 local time
+    assert sheet.model.index(first, STATUS).data() == "出勤"  # 08:20, before the start
     assert sheet.model.is_highlighted(sheet.model.row_at(first).enrollment_uuid)  # the row flashes
     assert sheet.feedback.text().startswith("钱小满 签到成功")
     assert sheet.scan_box.text() == ""  # ready for the next card
     assert "培训中" in detail.heading.text()  # the first attendance starts the training
     qtbot.waitUntil(lambda: not sheet.model.is_highlighted(sheet.model.row_at(first).enrollment_uuid))
 
+    clock(demo_context, datetime(2026, 12, 1, 11, 35))
+    sheet.sign_out_radio.setChecked(True)
+    qtbot.keyClicks(sheet.scan_box, a.id_number)
+    qtbot.keyClick(sheet.scan_box, Qt.Key.Key_Return)
+    assert sheet.model.index(first, COUNTED).data() == "4 课时"
     second = row_named(sheet.model, "郑小雨")
     sheet.grid.setCurrentIndex(sheet.model.index(second, 0))
     sheet.grid.setFocus()
@@ -110,6 +124,10 @@ def test_enrol_check_in_by_scan_leave_by_key_rates_and_assessment(qtbot, detail,
 
     detail.tabs.setCurrentIndex(ASSESSMENT)
     scores = detail.assessment_tab
+    assert not scores.editor.isEnabled()  # the last session (2026-12-10) has not come
+    assert "最后一次课（第 10 次，2026-12-10）还没有到" in scores.blocked_label.text()
+    clock(demo_context, datetime(2026, 12, 10, 14, 0))
+    detail.reload()
     assert scores.editor.isEnabled()
     scores.table.setCurrentIndex(scores.model.index(0, 0))
     assert scores.editor.title() == "成绩：钱小满"
