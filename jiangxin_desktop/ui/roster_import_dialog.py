@@ -4,6 +4,10 @@ The preview (a dry run of the same service) says how many people would be enroll
 registered, and lists every duplicate and problem with its row number, column and reason;
 the problem list can be saved as a workbook (the original rows plus a reason column) for
 the training site to correct. 导入 then writes all valid rows in one transaction.
+
+Values the catalog does not know, headers nobody named and a missing 人员类别 column are
+questions (ui/roster_questions_panel.py): the clerk answers each, previews again with the
+answers, and only then can import; the answers are remembered for the station.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.roster_answers import RosterAnswers
 from jiangxin_desktop.services.roster_import import ImportResult, import_roster
 from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.progress_dialog import TaskProgressDialog
+from jiangxin_desktop.ui.roster_questions_panel import RosterQuestionsPanel
 from jiangxin_desktop.ui.styles import ERROR_STYLE
 from jiangxin_desktop.ui.workers import BackgroundTask, ProgressCallback
 
@@ -48,6 +54,7 @@ class RosterImportDialog(QDialog):
         self.path: Path | None = None
         self.preview: ImportResult | None = None
         self.done_result: ImportResult | None = None
+        self.answers = RosterAnswers()  # the clerk's answers to this file's questions
         self.setWindowTitle(self.tr("导入名册 — {name}").format(name=record.name))
 
         self.file_label = QLabel(self.tr("请选择培训点提供的名册（Excel、WPS 或 LibreOffice 表格）。"))
@@ -60,6 +67,8 @@ class RosterImportDialog(QDialog):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.questions = RosterQuestionsPanel(ctx.codes, self)
+        self.questions.apply.connect(self.apply_answers)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
             [self.tr("行号"), self.tr("类型"), self.tr("列"), self.tr("原因")]
@@ -97,6 +106,7 @@ class RosterImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        layout.addWidget(self.questions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.consent_note)
         layout.addLayout(buttons)
@@ -111,11 +121,20 @@ class RosterImportDialog(QDialog):
 
     def load(self, path: Path) -> ImportResult | None:
         """Preview ``path``: nothing is written."""
+        if path != self.path:
+            self.answers = RosterAnswers()
         self.path, self.preview, self.done_result = path, None, None
         self.file_label.setText(self.tr("名册：{file}").format(file=path))
         self.preview = self._run(dry_run=True, report=None, title=self.tr("正在检查名册"))
         self._show(self.preview)
         return self.preview
+
+    def apply_answers(self) -> ImportResult | None:
+        """Preview again with the answers chosen in the questions panel."""
+        if self.path is None:
+            return None
+        self.questions.answers_into(self.answers)
+        return self.load(self.path)
 
     def save_report(self) -> Path | None:
         if self.path is None:
@@ -142,10 +161,10 @@ class RosterImportDialog(QDialog):
     # --- helpers ----------------------------------------------------------------------
     def _run(self, *, dry_run: bool, report: Path | None, title: str) -> ImportResult | None:
         assert self.path is not None
-        ctx, code, path = self.ctx, self.record.code, self.path
+        ctx, code, path, answers = self.ctx, self.record.code, self.path, self.answers
 
         def work(progress: ProgressCallback) -> ImportResult:
-            return import_roster(ctx, code, path, dry_run=dry_run, report=report)
+            return import_roster(ctx, code, path, dry_run=dry_run, report=report, answers=answers)
 
         dialog = TaskProgressDialog(title, self.tr("{file}，请稍候……").format(file=path.name), self)
         kind, value = dialog.run(BackgroundTask(work, dialog))
@@ -162,6 +181,7 @@ class RosterImportDialog(QDialog):
 
     def _show(self, result: ImportResult | None) -> None:
         self.table.setRowCount(0)
+        self.questions.show_questions(result if result is not None and result.dry_run else None)
         if result is None:
             self.summary.clear()
             self._update()
@@ -175,15 +195,18 @@ class RosterImportDialog(QDialog):
             text = self.tr(
                 "已导入 {n} 人（其中新登记 {new} 人）；重复 {dup} 行未重复添加；有问题 {bad} 处未导入。"
             )
-        self.summary.setText(
-            text.format(
-                rows=result.data_rows,
-                n=result.imported,
-                new=result.registered,
-                dup=len(result.duplicates),
-                bad=len(result.errors),
-            )
+        text = text.format(
+            rows=result.data_rows,
+            n=result.imported,
+            new=result.registered,
+            dup=len(result.duplicates),
+            bad=len(result.errors),
         )
+        if result.needs_answers:
+            text += self.tr("\n另有 {n} 行等待回答下面的问题，回答后才能导入。").format(n=result.waiting)
+        if result.remembered:
+            text += self.tr("\n所选的对应关系已记住，本站下次导入自动使用。")
+        self.summary.setText(text)
         self.summary.setStyleSheet(ERROR_STYLE if result.errors and not result.imported else "")
         items = (
             [(e["row"], self.tr("问题"), e["column"], e["message"]) for e in result.errors]
@@ -197,6 +220,7 @@ class RosterImportDialog(QDialog):
                 for d in result.duplicates
             ]
             + [(w["row"], self.tr("提示"), "", w["message"]) for w in result.warnings]
+            + [(s["row"], self.tr("不导入"), s["column"], s["message"]) for s in result.skipped]
         )
         items.sort(key=lambda item: item[0])
         self.table.setRowCount(len(items))
@@ -218,13 +242,19 @@ class RosterImportDialog(QDialog):
         self.table.resizeRowsToContents()
 
     def _update(self) -> None:
-        ready = self.preview is not None and self.preview.imported > 0
+        asking = self.preview is not None and self.preview.needs_answers
+        ready = self.preview is not None and self.preview.imported > 0 and not asking
         self.import_button.setEnabled(ready)
         if self.preview is not None:
             self.import_button.setText(self.tr("导入 {n} 人").format(n=self.preview.imported))
         else:
             self.import_button.setText(self.tr("导入"))
-        self.import_button.setToolTip("" if ready else self.tr("请先选择名册；没有可导入的行时不能导入"))
+        why = (
+            self.tr("请先回答上方的问题，再按“按所选重新预览”")
+            if asking
+            else self.tr("请先选择名册；没有可导入的行时不能导入")
+        )
+        self.import_button.setToolTip("" if ready else why)
         shown = self.preview or self.done_result  # after an import the clerk still needs the list to fix
         has_problems = shown is not None and bool(shown.errors)
         self.report_button.setEnabled(has_problems)

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from jiangxin_desktop.services.roster_answers import list_remembered
+from jiangxin_desktop.services.roster_codes import SKIP
+from jiangxin_desktop.services.roster_headers import IGNORE
 from jiangxin_desktop.ui.roster_import_dialog import RosterImportDialog
 from tests.services.classes_helpers import login, opened_class
 
@@ -26,6 +29,16 @@ def test_preview_lists_every_row_then_import_and_again_nothing(qtbot, demo_conte
     reasons = {dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
     assert "待补证明材料：请补填户口簿的编号，申请补贴前补齐" in reasons
     assert demo_context.enrollments.list(klass.uuid) == []
+    # row 15's 火星族 and 贫困户 are asked, once each; no import before they are answered
+    assert dialog.questions.isVisible() and dialog.questions.table.rowCount() == 2
+    assert not dialog.import_button.isEnabled() and "等待回答" in dialog.summary.text()
+    assert not dialog.questions.apply_button.isEnabled()
+    dialog.questions.choose("火星族", SKIP)
+    dialog.questions.choose("贫困户", "11")
+    assert dialog.questions.apply_button.isEnabled()
+    answered = dialog.apply_answers()
+    assert answered is not None and not answered.needs_answers and not dialog.questions.isVisible()
+    assert [s["row"] for s in answered.skipped] == [15]
     assert dialog.import_button.isEnabled() and dialog.import_button.text() == "导入 6 人"
 
     report = dialog.write_report(tmp_path / "问题清单.xlsx")
@@ -85,3 +98,43 @@ def test_the_class_roster_filters_to_missing_evidence(qtbot, demo_context, tmp_p
     assert tab.model.index(0, 3).data() == "待补证明材料"
     tab.missing_box.setChecked(False)
     assert tab.model.rowCount() == 3
+
+
+def test_a_station_roster_is_answered_in_the_preview_and_remembered(qtbot, demo_context, tmp_path):
+    """The mapping step: unknown values and columns, each answered, then the import."""
+    import os
+
+    klass = opened_class(demo_context)
+    dialog = RosterImportDialog(demo_context, klass)
+    qtbot.addWidget(dialog)
+    dialog.resize(1100, 760)
+    dialog.show()
+    preview = dialog.load(FIXTURES / "roster-station.xlsx")
+    assert preview is not None and preview.needs_answers
+    panel = dialog.questions
+    asked = [panel.table.item(r, 1).text() for r in range(panel.table.rowCount())]
+    assert asked == ["高校毕业生", "灵活就业人员", "培训意向", "备注2"]
+    assert panel.table.item(2, 3).text() == "养老护理、养老护理、家政"  # the column's first values
+    graduate = panel.table.cellWidget(0, 4)
+    assert [graduate.itemData(i) for i in (1, 2, 3)] == ["21", "22", "23"]  # the likely ones first
+    assert graduate.currentData() is None  # asked, never guessed
+    assert not dialog.import_button.isEnabled()
+    qtbot.wait(20)  # let the layout take the new texts
+    shot = Path(os.environ.get("JIANGXIN_SHOT_DIR", tmp_path)) / "roster-mapping-step.png"
+    assert dialog.grab().save(str(shot))
+    panel.choose("高校毕业生", "22")
+    panel.choose("灵活就业人员", SKIP)
+    panel.choose("培训意向", IGNORE)
+    assert not dialog.import_button.isEnabled()  # not before the answers are previewed
+    panel.choose("备注2", "note")
+    again = dialog.apply_answers()
+    assert again is not None and not again.needs_answers and dialog.import_button.isEnabled()
+    done = dialog.run_import()
+    assert done is not None and done.imported == 7 and done.remembered
+    assert "已记住" in dialog.summary.text()
+    assert len(list_remembered(demo_context)) == 4
+    # a new dialog for the same kind of file asks nothing
+    other = RosterImportDialog(demo_context, klass)
+    qtbot.addWidget(other)
+    repeat = other.load(FIXTURES / "roster-station.xlsx")
+    assert repeat is not None and not repeat.needs_answers and not other.questions.isVisible()
