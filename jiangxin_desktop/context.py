@@ -18,6 +18,7 @@ from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.acting import Acting
+from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE, AnchorKeeper, write_anchor_file
 from jiangxin_desktop.services.attendance import AttendanceService
 from jiangxin_desktop.services.catalog import load_codes
 from jiangxin_desktop.services.certificates import CertificateService
@@ -97,7 +98,13 @@ def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: b
     except BaseException:
         db.dispose()
         raise
+    db.after_audit_commit = AnchorKeeper(db, anchor_path(paths))  # the chain's tail, signed, outside
     return db
+
+
+def anchor_path(paths: DataPaths) -> Path:
+    """The signed anchor of the audit chain (``services/audit_anchor.py``)."""
+    return paths.root / ANCHOR_FILE
 
 
 @dataclass
@@ -347,12 +354,17 @@ def restore_database(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     keep = paths.root / "pre-restore"
     moved = set_aside(paths.database, keep, stamp)
-    if paths.key_descriptor.exists():
-        moved.append((paths.key_descriptor, keep / f"{paths.key_descriptor.name}.{stamp}"))
-        os.replace(*moved[-1])
+    anchor = anchor_path(paths)  # the replaced chain's anchor goes with it
+    for kept in (paths.key_descriptor, anchor):
+        if kept.exists():
+            moved.append((kept, keep / f"{kept.name}.{stamp}"))
+            os.replace(*moved[-1])
     try:
         os.replace(staged, paths.database)
         KeyStore(paths.key_descriptor, passphrase).create(key)  # this PC's keyring, or a passphrase
+        carried = read_manifest(manifest).get("audit_anchor")
+        if carried:  # the backup's own anchor: the restored chain is checked against it
+            write_anchor_file(anchor, carried)
         db = open_database(paths, passphrase)
         station = load_station(db)
         with db.write() as session:
@@ -369,6 +381,7 @@ def restore_database(
         for suffix in ("", "-wal", "-shm"):
             paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
         paths.key_descriptor.unlink(missing_ok=True)
+        anchor.unlink(missing_ok=True)
         put_back(moved)
         staged.unlink(missing_ok=True)
         raise

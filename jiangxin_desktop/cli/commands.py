@@ -177,22 +177,16 @@ def cmd_status(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from jiangxin_desktop.services.audit_trail import verify_chain
+    from jiangxin_desktop.context import anchor_path
+    from jiangxin_desktop.services.audit_trail import describe_report, verify_chain
     from jiangxin_desktop.services.security.users import require_role
 
     ctx = open_cli_context(args)
     try:
         assert ctx.user is not None
         require_role(ctx.user, "reviewer", "admin", action="校验操作日志")
-        report = verify_chain(ctx.db)
+        report = verify_chain(ctx.db, anchor_path(ctx.paths))
     finally:
         ctx.close()
-    if report.ok:
-        text = f"操作日志完整：共 {report.events} 条，哈希链无断点。"
-    else:
-        text = (
-            f"操作日志在第 {report.broken_seq} 号事件处断开（{report.broken_at}，{report.broken_actor}，"
-            f"{report.broken_action}）：{report.reason}"
-        )
-    emit(report.to_json(), as_json=args.json, text=text)
-    return 0 if report.ok else 1
+    emit(report.to_json(), as_json=args.json, text=describe_report(report))
+    return 0 if report.ok_overall else 1

@@ -76,3 +76,48 @@ def first_broken_link(
             return checked, BrokenLink(event.seq, "事件内容与其哈希不符（该事件被修改）")
         expected_prev, expected_seq = stored, event.seq + 1
     return checked, None
+
+
+# --- the anchor: the chain's length and last hash, signed and kept outside the database ---
+
+ANCHOR_FORMAT = "jx-audit-anchor-1"
+
+
+@dataclass(frozen=True)
+class AnchorPoint:
+    """What an anchor says: the chain had ``events`` events, the last with ``last_hash``."""
+
+    events: int
+    last_hash: str
+    anchored_at: str  # ISO 8601 UTC
+    key_id: str
+
+    def signed_bytes(self) -> bytes:
+        """The canonical bytes the station key signs."""
+        return json.dumps(
+            [ANCHOR_FORMAT, self.events, self.last_hash, self.anchored_at, self.key_id],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+
+
+def anchor_problem(
+    anchor: AnchorPoint, chain_events: int, hash_at_anchor: str | None, shown_at: str
+) -> str | None:
+    """Why the chain does not extend the anchored one (Chinese), or None when it does.
+
+    ``chain_events``: events in the chain now; ``hash_at_anchor``: the stored hash of event
+    number ``anchor.events`` now (None when there is no such event); ``shown_at``: the
+    anchor's time as the reader reads it.
+    """
+    if chain_events < anchor.events:
+        return (
+            f"操作日志被截断：{shown_at} 锚定时共有 {anchor.events} 条事件，现在只有 "
+            f"{chain_events} 条，第 {chain_events + 1} 至 {anchor.events} 号事件被删除"
+        )
+    if anchor.events and hash_at_anchor != anchor.last_hash:
+        return (
+            f"第 {anchor.events} 号事件与 {shown_at} 锚定时的哈希不符"
+            "（该事件或之前的事件被删除后重写）"
+        )
+    return None

@@ -1,15 +1,18 @@
-"""Checking the audit trail: walk the hash chain and name the first event that breaks it."""
+"""Checking the audit trail: walk the hash chain and name the first event that breaks it; with
+the anchor file (``services/audit_anchor.py``) also whether the newest events were removed."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.audit_chain import ChainedEvent, first_broken_link
+from jiangxin_desktop.services.audit_anchor import AnchorCheck, check_anchor
 from jiangxin_desktop.services.security.sealing import SEALED, unseal
 from jiangxin_desktop.store.database import Database
 
@@ -25,6 +28,12 @@ class ChainReport:
     broken_actor: str | None = None
     broken_action: str | None = None
     reason: str | None = None
+    anchor: AnchorCheck | None = None  # the chain's tail against the signed anchor, when checked
+
+    @property
+    def ok_overall(self) -> bool:
+        """The chain is unbroken and (when checked) extends the signed anchor."""
+        return self.ok and (self.anchor is None or self.anchor.ok)
 
     def to_json(self) -> dict:
         first = None
@@ -36,10 +45,19 @@ class ChainReport:
                 "action": self.broken_action,
                 "reason": self.reason,
             }
-        return {"ok": self.ok, "events": self.events, "first_broken": first}
+        result = {"ok": self.ok_overall, "events": self.events, "first_broken": first}
+        if self.anchor is not None:
+            result["anchor"] = self.anchor.to_json()
+        return result
 
 
-def verify_chain(db: Database) -> ChainReport:
+def verify_chain(db: Database, anchor: Path | None = None) -> ChainReport:
+    """The chain, and with ``anchor`` (the data directory's ``audit-anchor.json``) its tail."""
+    report = _walk_chain(db)
+    return report if anchor is None else replace(report, anchor=check_anchor(db, anchor))
+
+
+def _walk_chain(db: Database) -> ChainReport:
     with db.read() as session:
         rows = session.execute(text(f"SELECT {_COLUMNS} FROM audit_event ORDER BY seq")).yield_per(5000)
         seen: dict[int, tuple] = {}
@@ -63,6 +81,27 @@ def verify_chain(db: Database) -> ChainReport:
         broken_action=row[3],
         reason=broken.reason,
     )
+
+
+def describe_report(report: ChainReport) -> str:
+    """The result in words (the command line; the window says the same through tr())."""
+    if report.ok:
+        lines = [f"操作日志完整：共 {report.events} 条，哈希链无断点。"]
+    else:
+        lines = [
+            f"操作日志在第 {report.broken_seq} 号事件处断开（{report.broken_at}，{report.broken_actor}，"
+            f"{report.broken_action}）：{report.reason}"
+        ]
+    anchor = report.anchor
+    if anchor is not None and anchor.ok and anchor.anchored_at:
+        lines.append(
+            f"最近一次锚定：{anchor.anchored_at_shown}（共 {anchor.anchored_events} 条），"
+            "此后的日志末尾没有被删除。"
+        )
+    elif anchor is not None and not anchor.ok:
+        when = f"最近一次锚定：{anchor.anchored_at_shown}。" if anchor.anchored_at else ""
+        lines.append(f"{anchor.problem}。{when}请立即报告管理员，并与最近的备份核对。".replace("。。", "。"))
+    return "\n".join(lines)
 
 
 AuditRow = ChainedEvent  # a listed event carries exactly the columns the chain covers

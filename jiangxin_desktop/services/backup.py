@@ -25,6 +25,7 @@ from pathlib import Path
 from jiangxin_desktop import __version__
 from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.files import write_private_atomic
+from jiangxin_desktop.services.audit_anchor import anchor_for_copy
 from jiangxin_desktop.services.security.keystore import unwrap_key, wrap_key
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
@@ -129,6 +130,7 @@ def create_backup(
         try:
             schema = migrate.current_revision(copy) or ""
             trainees, events = _counts(copy)
+            anchor = anchor_for_copy(copy)  # the copy's audit tail, signed: checked after a restore
         finally:
             copy.dispose()
         info = BackupInfo(
@@ -144,6 +146,8 @@ def create_backup(
         )
         os.replace(partial_db, final_db)
         manifest = {"format": FORMAT, "program": __version__, **asdict(info), "key": wrapped}
+        if anchor is not None:
+            manifest["audit_anchor"] = anchor
         del manifest["manifest"]
         write_private_atomic(final_manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
     except OSError as exc:

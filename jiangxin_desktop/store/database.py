@@ -29,6 +29,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from jiangxin_desktop.errors import KnownError, StorageError, WrongKeyError
 
 KEY_BYTES = 32
+AUDIT_TAIL = "audit_tail"  # session.info key: (seq, hash) of the last audit event written
 WRITER_CACHE_KIB = 64 * 1024  # page cache of the single writer connection
 READER_CACHE_KIB = 16 * 1024  # of each pooled reader
 
@@ -137,6 +138,9 @@ class Database:
         self._busy_timeout_ms = busy_timeout_ms
         self._write_lock = threading.RLock()
         self._background_for: int | None = None  # see write()
+        # Called with (seq, hash) of the newest audit event after a write that appended some
+        # has committed, still inside the write lock (the composition root anchors the chain).
+        self.after_audit_commit: Callable[[int, str], None] | None = None
         if not self.path.exists():
             _create_private_file(self.path)
         self.read_engine = self._make_engine(immediate=False)
@@ -212,6 +216,9 @@ class Database:
                     yield session
             finally:
                 self._background_for = None
+            tail = session.info.pop(AUDIT_TAIL, None)  # set by journal.audit
+            if tail is not None and self.after_audit_commit is not None:
+                self.after_audit_commit(*tail)
             upkeep = self._started_upkeep()
             if threading.current_thread() is not upkeep.thread:  # its own writes are not news
                 upkeep.poke()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.audit_chain import GENESIS, ChainedEvent, event_hash
+from jiangxin_desktop.store.database import AUDIT_TAIL
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
 
 
@@ -64,6 +65,7 @@ def audit(
     )
     session.add(event)
     session.flush()  # the next event in this transaction chains onto this one
+    session.info[AUDIT_TAIL] = (event.seq, event.hash)  # anchored once the transaction commits
     return event
 
 

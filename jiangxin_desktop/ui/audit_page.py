@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
+from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE
 from jiangxin_desktop.services.audit_trail import AuditRow, distinct_values, list_events, verify_chain
 from jiangxin_desktop.ui.tables import make_read_only_list
 from jiangxin_desktop.ui.trainee_model import format_created
@@ -326,21 +327,34 @@ class AuditPage(QWidget):
         self.detail.setPlainText("\n\n".join(parts) or self.tr("（无内容）"))
 
     def verify(self) -> None:
-        report = verify_chain(self.ctx.db)
-        if report.ok:
+        report = verify_chain(self.ctx.db, self.ctx.paths.root / ANCHOR_FILE)
+        anchor = report.anchor
+        when = ""
+        if anchor is not None and anchor.anchored_at:
+            when = self.tr("最近一次锚定：{at}（共 {n} 条）。").format(
+                at=anchor.anchored_at_shown, n=anchor.anchored_events
+            )
+        if report.ok_overall:
             QMessageBox.information(
                 self,
                 self.tr("校验完整性"),
-                self.tr("操作日志完整：共 {n} 条，没有被修改或删除。").format(n=report.events),
+                self.tr("操作日志完整：共 {n} 条，没有被修改或删除。").format(n=report.events)
+                + ("\n" + when if when else ""),
             )
-        else:
-            QMessageBox.critical(
-                self,
-                self.tr("校验完整性"),
-                self.tr("操作日志在第 {seq} 条（{at}，{actor}）处断开：{reason}\n请立即报告管理员。").format(
+            return
+        lines = []
+        if not report.ok:
+            lines.append(
+                self.tr("操作日志在第 {seq} 条（{at}，{actor}）处断开：{reason}").format(
                     seq=report.broken_seq,
                     at=report.broken_at,
                     actor=report.broken_actor,
                     reason=report.reason,
-                ),
+                )
             )
+        if anchor is not None and not anchor.ok:
+            lines.append(self.tr("日志末尾：{problem}").format(problem=anchor.problem))
+        if when:
+            lines.append(when)
+        lines.append(self.tr("请立即报告管理员，并与最近的备份核对。"))
+        QMessageBox.critical(self, self.tr("校验完整性"), "\n".join(lines))

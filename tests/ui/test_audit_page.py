@@ -51,6 +51,28 @@ def test_verify_reports_a_tampered_trail(qtbot, window, demo_context, monkeypatc
     assert shown[1][0] == "broken" and "第 1 条" in shown[1][1]
 
 
+def test_verify_reports_deleted_newest_events_and_when_the_chain_was_anchored(
+    qtbot, window, demo_context, monkeypatch
+):
+    """The window says what ``audit verify`` says: the tail cut off, and the last anchoring."""
+    demo_context.registry.register(
+        TraineeInput(name="孙小红", id_number=ID, phone="13812345678", target_group="31", consent=True)
+    )
+    audit = open_audit(qtbot, window)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(("ok", a[2])))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(("broken", a[2])))
+    audit.verify_button.click()
+    with demo_context.db.write() as s:
+        last = s.execute(text("SELECT max(seq) FROM audit_event")).scalar_one()
+        s.execute(text("DROP TRIGGER audit_event_no_delete"))
+        s.execute(text(f"DELETE FROM audit_event WHERE seq > {last - 2}"))
+    audit.verify_button.click()
+    assert shown[0][0] == "ok" and "最近一次锚定" in shown[0][1]
+    assert shown[1][0] == "broken" and "截断" in shown[1][1] and f"至 {last} 号事件被删除" in shown[1][1]
+    assert "最近一次锚定" in shown[1][1]
+
+
 def test_every_action_the_program_writes_has_a_chinese_label():
     """An event type added without a label would show in English in 操作日志."""
     import re

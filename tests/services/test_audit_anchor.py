@@ -1,0 +1,126 @@
+"""The audit chain's signed anchor: deleting the newest events is caught (real encrypted database)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from sqlalchemy import text
+
+from jiangxin_desktop.context import anchor_path, open_database, restore_database
+from jiangxin_desktop.services.audit_anchor import check_anchor
+from jiangxin_desktop.services.audit_trail import describe_report, verify_chain
+from jiangxin_desktop.services.backup import create_backup
+from jiangxin_desktop.store.journal import audit
+from tests.conftest import no_passphrase
+from tests.services.test_audit_trail import register_some, tamper
+
+
+def newest_seq(ctx) -> int:
+    with ctx.db.read() as s:
+        return s.execute(text("SELECT max(seq) FROM audit_event")).scalar_one()
+
+
+def anchored(ctx) -> dict:
+    return json.loads(anchor_path(ctx.paths).read_text())
+
+
+def test_every_commit_that_appends_events_moves_the_anchor(demo_context):
+    register_some(demo_context)
+    path = anchor_path(demo_context.paths)
+    data = anchored(demo_context)
+    assert data["events"] == newest_seq(demo_context)
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    report = verify_chain(demo_context.db, path)
+    assert report.ok_overall and report.anchor.anchored_events == data["events"]
+    assert "最近一次锚定" in describe_report(report)
+
+
+def test_one_anchor_write_per_transaction_not_per_event(demo_context):
+    calls = []
+    keeper = demo_context.db.after_audit_commit
+    demo_context.db.after_audit_commit = lambda seq, h: calls.append(seq) or keeper(seq, h)
+    with demo_context.db.write() as session:
+        for i in range(200):
+            audit(session, actor="t", action="test.event", object_type="test", object_id=str(i))
+    with demo_context.db.write() as session:  # no event appended: no anchor write
+        session.execute(text("SELECT 1"))
+    assert calls == [newest_seq(demo_context)]
+    assert anchored(demo_context)["events"] == newest_seq(demo_context)
+
+
+def test_deleting_the_newest_events_is_reported_as_truncation(demo_context):
+    register_some(demo_context, 5)
+    last = newest_seq(demo_context)
+    tamper(demo_context, f"DELETE FROM audit_event WHERE seq > {last - 3}")
+    report = verify_chain(demo_context.db, anchor_path(demo_context.paths))
+    assert report.ok  # the shorter chain is still a valid chain ...
+    assert not report.ok_overall  # ... but not the one that was anchored
+    problem = report.anchor.problem
+    assert "截断" in problem and f"第 {last - 2} 至 {last} 号事件被删除" in problem
+    assert report.to_json()["ok"] is False and report.to_json()["anchor"]["events"] == last
+    assert "最近一次锚定" in describe_report(report)
+
+
+def test_later_work_does_not_paper_over_a_truncation(demo_context):
+    register_some(demo_context, 3)
+    last = newest_seq(demo_context)
+    tamper(demo_context, f"DELETE FROM audit_event WHERE seq > {last - 2}")
+    register_some_more(demo_context)  # the program goes on: new events take the deleted numbers
+    assert newest_seq(demo_context) >= last
+    assert anchored(demo_context)["events"] == last  # the evidence stays
+    report = verify_chain(demo_context.db, anchor_path(demo_context.paths))
+    assert not report.ok_overall and "哈希不符" in report.anchor.problem
+
+
+def register_some_more(ctx) -> None:
+    with ctx.db.write() as session:
+        for i in range(4):
+            audit(session, actor="clerk", action="test.event", object_type="test", object_id=str(i))
+
+
+def test_a_forged_or_missing_anchor_is_reported(demo_context):
+    register_some(demo_context)
+    path = anchor_path(demo_context.paths)
+    data = anchored(demo_context)
+    path.write_text(json.dumps({**data, "events": data["events"] + 10}))  # claims more, unsigned
+    check = check_anchor(demo_context.db, path)
+    assert not check.ok and "签名无效" in check.problem
+    path.write_text("{not json")
+    assert "已损坏" in check_anchor(demo_context.db, path).problem
+    path.unlink()
+    assert "找不到审计锚点" in check_anchor(demo_context.db, path).problem
+
+
+def test_a_backup_carries_its_anchor_and_a_restore_puts_it_back(demo_context, tmp_path):
+    register_some(demo_context)
+    info = create_backup(
+        demo_context.db,
+        tmp_path / "usb",
+        station_code=demo_context.station.code,
+        actor="admin",
+        passphrase="backup-passphrase",
+    )
+    manifest = json.loads(Path(info.manifest).read_text(encoding="utf-8"))
+    carried = manifest["audit_anchor"]
+    assert carried["events"] == info.audit_events
+    paths = demo_context.paths
+    demo_context.close()
+    restore_database(paths, Path(info.manifest), "backup-passphrase", no_passphrase)
+    db = open_database(paths, no_passphrase)
+    try:
+        report = verify_chain(db, anchor_path(paths))
+        assert report.ok_overall, describe_report(report)
+        # the restore appended its own event: the anchor moved on from the backup's
+        assert json.loads(anchor_path(paths).read_text())["events"] == carried["events"] + 1
+        assert list((paths.root / "pre-restore").glob("audit-anchor.json.*"))
+        # the restored chain is checked against the backup's anchor: a cut tail is still caught
+        with db.write() as s:
+            s.execute(text("DROP TRIGGER audit_event_no_delete"))
+            s.execute(text(f"DELETE FROM audit_event WHERE seq > {carried['events'] - 2}"))
+        assert not verify_chain(db, anchor_path(paths)).ok_overall
+    finally:
+        db.dispose()
