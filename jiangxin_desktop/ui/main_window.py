@@ -28,6 +28,7 @@ from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
 if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
     from jiangxin_desktop.context import AppContext
     from jiangxin_desktop.services.backup_schedule import Outcome
+    from jiangxin_desktop.services.security.users import UserInfo
     from jiangxin_desktop.ui.attendance_area import AttendanceArea
     from jiangxin_desktop.ui.classes_page import ClassesPage
     from jiangxin_desktop.ui.settings_page import SettingsPage
@@ -82,15 +83,19 @@ class MainWindow(QMainWindow):
         """The database is open: show the trainee list, the station and the counts."""
         from jiangxin_desktop.ui.trainee_page import TraineePage
 
+        first = self.ctx is None
         self.ctx = ctx
         title = self.tr("匠心 — {station}").format(station=ctx.station.name)
         if ctx.demo:
             title += self.tr("（演示数据）")
         self.setWindowTitle(title)
         self.trainee_page = TraineePage(ctx, self)
-        self.pages.removeWidget(self._loading)
-        self._loading.deleteLater()
-        self.pages.insertWidget(0, self.trainee_page)
+        if first:
+            self.pages.removeWidget(self._loading)
+            self._loading.deleteLater()
+            self.pages.insertWidget(0, self.trainee_page)
+        else:
+            self._replace_area(self.tr("学员"), self.trainee_page)
         self.pages.setCurrentIndex(self.nav.currentRow())
         self._build_menu()
         station = ctx.station
@@ -103,10 +108,23 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self._show_user()
         self.trainee_page.search_box.setFocus()
-        self._start_backup_scheduler(ctx)
+        if first:
+            from jiangxin_desktop.ui.idle_lock import IdleLock
+
+            self._start_backup_scheduler(ctx)
+            self.idle_lock = IdleLock(ctx, self)
         # The other areas are built once the list is on screen (or when first opened): they
         # cost ~0.2 s that the clerk should not wait for at start.
         QTimer.singleShot(AREAS_AFTER_MS, self, self._build_other_areas)
+
+    def change_user(self, user: UserInfo) -> None:
+        """Another user is at the window: every page is built again for that user's role."""
+        assert self.ctx is not None
+        self.ctx.act_as(user)
+        self._settings_page = self._classes_page = self._attendance_area = None
+        self.attach(self.ctx)
+        self._build_other_areas()
+        self.statusBar().showMessage(self.tr("已切换为 {name}").format(name=user.display_name), 10_000)
 
     def _build_other_areas(self) -> None:
         if self.ctx is None or self._settings_page is not None:
@@ -222,18 +240,31 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(page)
 
     def _build_menu(self) -> None:
+        """文件 and 证书; 文件 is filled again after a change of user (its first two entries
+        are the new trainee page's actions)."""
         menu = self.file_menu
+        menu.clear()
         menu.addAction(self.trainee_page.new_action)
         menu.addAction(self.trainee_page.search_action)
+        if getattr(self, "session", None) is None:
+            self._build_fixed_actions()
+        menu.addAction(self.refresh_action)
+        menu.addSeparator()
+        for action in self.session.actions():
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+
+    def _build_fixed_actions(self) -> None:
+        from jiangxin_desktop.ui.session_actions import SessionActions
+
+        self.session = SessionActions(self)
         self.refresh_action = QAction(self.tr("刷新"), self)
         self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.refresh_action.triggered.connect(self.refresh)
-        menu.addAction(self.refresh_action)
-        menu.addSeparator()
         self.quit_action = QAction(self.tr("退出"), self)
         self.quit_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q))
         self.quit_action.triggered.connect(self.close)
-        menu.addAction(self.quit_action)
         self.certificate_menu = self.menuBar().addMenu(self.tr("证书(&C)"))
         self.verify_action = QAction(self.tr("核验证书…"), self)
         self.verify_action.setToolTip(self.tr("扫描证书上的二维码，核对证书真伪"))
