@@ -192,7 +192,7 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         classes,
         EnrollmentService(db, acting, catalogs),
         AttendanceService(db, acting, catalogs, classes),
-        CertificateService(db, acting, codes, station.name),
+        CertificateService(db, acting, codes, station.name, catalogs),
     )
 
 

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     cert = top.add_subparsers(dest="certificate_command", required=True)
     p = cert.add_parser("issue", parents=[common], help="给已结业班级的合格学员发证（经办人或管理员）")
     p.add_argument("--class", dest="class_code", help="班级编号（必填）")
-    p.add_argument("--date", help="发证日期，如 2026-12-20（默认今天）")
+    p.add_argument("--date", help="发证日期，如 2026-12-20（默认为班级的结业日期；不能早于结业日期，不能晚于今天）")
     p.set_defaults(handler=cmd_issue)
 
     p = cert.add_parser("list", parents=[common], help="班级的证书（身份证号遮盖）")
@@ -82,8 +82,9 @@ def cmd_issue(args) -> int:
     obj = {
         "issued": [_json(r) for r in result.issued],
         "skipped": [{"name": s.name, "reason": s.reason} for s in result.skipped],
+        "note": result.note,
     }
-    lines = [f"已发放 {len(result.issued)} 张证书。"]
+    lines = [f"已发放 {len(result.issued)} 张证书。"] + ([result.note] if result.note else [])
     lines += [_line(r) for r in result.issued]
     if result.skipped:
         lines.append("未发放：" + "；".join(f"{s.name}（{s.reason}）" for s in result.skipped))

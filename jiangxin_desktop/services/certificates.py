@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.acting import Acting
+from jiangxin_desktop.services.certificate_issuer import issuer_for
 from jiangxin_desktop.services.certificate_pages import CertificatePage, build_pages, claims_of
 from jiangxin_desktop.services.certificate_payload import (
     VerifyResult,
@@ -32,6 +32,7 @@ from jiangxin_desktop.services.certificate_payload import (
     sign_payload,
     verify_payload,
 )
+from jiangxin_desktop.services.certificate_records import STATUS_TEXT, CertificateRecord, IssueResult, Skipped
 from jiangxin_desktop.services.class_records import STATUS_LABELS
 from jiangxin_desktop.services.security.signing import StationSigner, all_public_keys
 from jiangxin_desktop.store.database import Database
@@ -47,75 +48,16 @@ from jiangxin_desktop.store.models import (
 )
 
 MAX_SERIAL = 999_999
-STATUS_TEXT = {"valid": "有效", "revoked": "已撤销"}
-
-
-@dataclass(frozen=True)
-class CertificateRecord:
-    uuid: str
-    number: str
-    station_code: str
-    serial: int
-    class_uuid: str
-    class_code: str
-    enrollment_uuid: str
-    trainee_uuid: str
-    trainee_name: str
-    trainee_id_number: str
-    certificate_type: str
-    certificate_type_label: str
-    occupation_code: str
-    occupation_name: str
-    level: str
-    level_label: str
-    issue_date: date
-    status: str
-    reissue_count: int
-    reissued_on: date | None
-    reissue_reason: str | None
-    revoked_at: str | None
-    revoked_by: str | None
-    revoked_reason: str | None
-    issued_by: str
-    version: int
-    created_at: str
-    issuer_name: str | None = None  # evaluation body of a 职业技能等级证书; None: the institution
-    issuer_filing_number: str | None = None
-
-    @property
-    def reissued(self) -> bool:
-        return self.reissue_count > 0
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_TEXT.get(self.status, self.status)
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["issue_date"] = self.issue_date.isoformat()
-        data["reissued_on"] = self.reissued_on.isoformat() if self.reissued_on else None
-        data["reissued"] = self.reissued
-        return data
-
-
-@dataclass(frozen=True)
-class Skipped:
-    name: str
-    reason: str
-
-
-@dataclass
-class IssueResult:
-    issued: list[CertificateRecord] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)  # passed nobody's test, already has one…
-
-
+__all__ = ["STATUS_TEXT", "CertificateRecord", "CertificateService", "IssueResult", "Skipped"]
 class CertificateService:
-    def __init__(self, db: Database, acting: Acting, codes: CodeCatalog, station_name: str = "") -> None:
+    def __init__(
+        self, db: Database, acting: Acting, codes: CodeCatalog, station_name: str = "", catalogs=None
+    ) -> None:
         self.db = db
         self.acting = acting
         self.codes = codes
         self.station_name = station_name
+        self.catalogs = catalogs  # CatalogService: evaluation bodies decide the certificate type
         self._signer: StationSigner | None = None
 
     # --- changes --------------------------------------------------------------------
@@ -123,10 +65,11 @@ class CertificateService:
         """A certificate for every passed trainee of a finished class who has none yet."""
         self.acting.require("clerk", "admin", action="发放证书")
         today = self.acting.today()
-        day = issue_date or today
+        catalog = self.catalogs.active() if self.catalogs is not None else None
         result = IssueResult()
         with self.db.write() as s:
             klass = self._class(s, class_code)
+            day = issue_date or klass.end_date  # the class's end date unless the clerk picks one
             if klass.status != "finished":
                 raise KnownError(
                     f"培训班 {klass.code} 现在是“{STATUS_LABELS.get(klass.status, klass.status)}”，"
@@ -153,6 +96,8 @@ class CertificateService:
             has = set(
                 s.scalars(select(Certificate.enrollment_uuid).where(Certificate.class_uuid == klass.uuid))
             )
+            issuer = issuer_for(klass.certificate_type, klass.occupation_code, klass.occupation_name, catalog)
+            result.note = issuer.note
             serial = self._last_serial(s, day.year)
             now = utc_now()
             for enrollment, trainee in rows:
@@ -185,7 +130,9 @@ class CertificateService:
                     class_uuid=klass.uuid,
                     enrollment_uuid=enrollment.uuid,
                     trainee_uuid=trainee.uuid,
-                    certificate_type=klass.certificate_type,
+                    certificate_type=issuer.certificate_type,
+                    issuer_name=issuer.name,
+                    issuer_filing_number=issuer.filing_number,
                     occupation_code=klass.occupation_code,
                     occupation_name=klass.occupation_name,
                     level=klass.level,

@@ -33,7 +33,7 @@ ROSTER_COLUMNS = (
     ("工种代码", 12),
     ("工种名称", 14),
     ("等级", 13),
-    ("证书号", 14),
+    ("证书号", 23),  # 320706001-2026-000001 on one line
     ("补贴金额（元）", 12),
     ("支付对象", 9),
     ("备注", 24),
@@ -164,8 +164,28 @@ def roster_rows(ctx, klass, *, full: bool) -> list[dict]:
             "个人" if amount is not None else "",
             "；".join(notes),
         )
-        rows.append(dict(zip(ROSTER_FIELDS, values, strict=True)))
+        row = dict(zip(ROSTER_FIELDS, values, strict=True))
+        row["_passed"] = passed  # not a column: counted in the 合计 row
+        rows.append(row)
     return rows
+
+
+def roster_totals(rows: list[dict], klass) -> dict:
+    """What the 合计 row says: 人数, 合格人数, 课时 and the subsidy amounts added up."""
+    amounts = [r["amount"] for r in rows if isinstance(r.get("amount"), int | float)]
+    return {
+        "count": len(rows),
+        "passed": sum(1 for r in rows if r.get("_passed")),
+        "hours": klass.class_hours,
+        "amount_total": sum(amounts),
+    }
+
+
+def total_line(totals: dict) -> str:
+    return (
+        f"合计：人数 {totals['count']} 人　　合格人数 {totals['passed']} 人　　"
+        f"课时 {totals['hours']}　　补贴金额 {totals['amount_total']:g} 元"
+    )
 
 
 def _valid_certificates(ctx, class_uuid: str) -> dict[str, str]:
@@ -185,7 +205,9 @@ def export_roster(ctx, class_code: str, out: Path) -> dict:
     full = user.role in FULL_NUMBER_ROLES
     klass = ctx.classes.get(class_code)
     catalog = ctx.catalogs.active()
-    rows = [[row[key] for key in ROSTER_FIELDS] for row in roster_rows(ctx, klass, full=full)]
+    records = roster_rows(ctx, klass, full=full)
+    rows = [[row[key] for key in ROSTER_FIELDS] for row in records]
+    totals = roster_totals(records, klass)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -203,6 +225,10 @@ def export_roster(ctx, class_code: str, out: Path) -> dict:
         len(ROSTER_COLUMNS),
     )
     _write_table(sheet, header_row, ROSTER_COLUMNS, rows)
+    last = header_row + len(rows) + 1
+    sheet.cell(row=last, column=1, value="合计")
+    sheet.cell(row=last, column=2, value=total_line(totals).removeprefix("合计："))
+    sheet.merge_cells(start_row=last, start_column=2, end_row=last, end_column=len(ROSTER_COLUMNS))
     _save(book, out)
     with ctx.db.write() as session:  # an export of personal data is audited
         audit(

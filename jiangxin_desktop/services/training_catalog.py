@@ -60,6 +60,16 @@ class Institution:
 
 
 @dataclass(frozen=True)
+class EvaluationBody:
+    """A filed evaluation body (社会培训评价组织): the only issuer of 职业技能等级证书."""
+
+    code: str
+    name: str
+    filing_number: str  # 备案编号
+    occupations: tuple[str, ...]  # occupation codes it may certify
+
+
+@dataclass(frozen=True)
 class Rules:
     min_age: int
     max_age: int | None
@@ -87,6 +97,12 @@ class TrainingCatalog:
     rules: Rules
     subsidy_amounts: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    evaluation_bodies: dict[str, EvaluationBody] = field(default_factory=dict)
+    verify_base_url: str = ""  # the QR code's verification address: <base>?c=<signed payload>
+
+    def evaluation_body(self, occupation_code: str) -> EvaluationBody | None:
+        """The body that may issue a 职业技能等级证书 for the occupation, if the catalog names one."""
+        return next((b for b in self.evaluation_bodies.values() if occupation_code in b.occupations), None)
 
 
 def shipped_catalog_path() -> Path:
@@ -180,6 +196,10 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
             str(inst.get("code")), str(inst.get("name", "")).strip(), uscc.value, str(inst.get("county", ""))
         )
     rules = _parse_rules(rules_raw, levels, problems)
+    bodies = _parse_bodies(data.get("evaluation_bodies") or [], occupations, problems)
+    base_url = str(data.get("verify_base_url") or "").strip()
+    if base_url and not re.match(r"^https?://[^\s?#]+$", base_url):
+        problems.add("verify_base_url", "核验地址应以 https:// 开头，不含空格、? 和 #")
     if problems.items:
         shown = problems.items[:20]
         more = f"\n……另有 {len(problems.items) - 20} 处" if len(problems.items) > 20 else ""
@@ -194,7 +214,29 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
         rules=rules,
         subsidy_amounts=dict(data.get("subsidy_amounts") or {}),
         note=str(data.get("note", "")),
+        evaluation_bodies=bodies,
+        verify_base_url=base_url,
     )
+
+
+def _parse_bodies(raw: Any, occupations: dict, problems: _Problems) -> dict[str, EvaluationBody]:
+    if not isinstance(raw, list):
+        problems.add("evaluation_bodies", "应为评价组织的列表")
+        return {}
+    _unique(raw, "社会培训评价组织", problems)
+    bodies = {}
+    for i, b in enumerate(raw, start=1):
+        b = b if isinstance(b, dict) else {}
+        where = f"社会培训评价组织 第 {i} 项（{b.get('code', '')}）"
+        name, filing = str(b.get("name", "")).strip(), str(b.get("filing_number", "")).strip()
+        if not name or not filing:
+            problems.add(where, "应有名称 name 和备案编号 filing_number")
+        covered = tuple(str(c) for c in b.get("occupations", []) or [])
+        unknown = [c for c in covered if c not in occupations]
+        if unknown or not covered:
+            problems.add(where, f"职业 {'、'.join(unknown) or '（未列出）'} 不在目录的职业中")
+        bodies[str(b.get("code"))] = EvaluationBody(str(b.get("code")), name, filing, covered)
+    return bodies
 
 
 def _parse_rules(raw: dict, levels: set[str], problems: _Problems) -> Rules | None:

@@ -102,7 +102,8 @@ def test_a_clerk_prints_every_valid_certificate_one_page_each(open_as, tmp_path)
     assert "职业技能等级证书" in rare  # the certificate type is the title
     assert "养老护理员（五级/初级工）" in rare and f"共{klass.class_hours}课时" in rare
     assert f"于{klass.start_date.year}年{klass.start_date.month}月" in rare
-    assert "经考核合格，特发此证。" in rare and flat(ctx.station.name) in rare
+    # a 职业技能等级证书 is the evaluation body's: the page names it (the station only as 经办)
+    assert "经职业技能等级认定合格，特发此证。" in rare and flat(ctx.station.name) in rare
     fonts = pdf_fonts(out)
     assert fonts and all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
     assert all("UMing" in f["name"] for f in fonts)

@@ -60,9 +60,9 @@ def test_numbers_are_unique_increasing_and_never_reused_after_revoke(demo_contex
     ctx.acting.today = lambda: AFTER
     second = finished_class(ctx, ("pass", "pass"), first_seq=111, start=date(2026, 4, 1))
     ctx.acting.today = lambda: date(2026, 4, 30)
-    more = ctx.certificates.issue(second.code)  # issue date: today
+    more = ctx.certificates.issue(second.code)  # issue date: the class's end date
     assert [c.number for c in more.issued] == [f"{station}-2026-000003", f"{station}-2026-000004"]
-    assert all(c.issue_date == date(2026, 4, 30) for c in more.issued)
+    assert all(c.issue_date == second.end_date < date(2026, 4, 30) for c in more.issued)
     # a revoked trainee does not get a fresh certificate by issuing again
     assert ctx.certificates.issue(first.code, issue_date=AFTER).issued == []
     listed = ctx.certificates.list(first.code)
@@ -74,7 +74,8 @@ def test_numbers_are_unique_increasing_and_never_reused_after_revoke(demo_contex
     ctx.acting.today = lambda: date(2027, 1, 6)
     third = finished_class(ctx, ("pass",), first_seq=121, start=date(2026, 12, 1))
     ctx.acting.today = lambda: date(2027, 1, 6)
-    assert ctx.certificates.issue(third.code).issued[0].number == f"{station}-2027-000001"
+    issued_2027 = ctx.certificates.issue(third.code, issue_date=date(2027, 1, 6)).issued
+    assert issued_2027[0].number == f"{station}-2027-000001"
 
 
 def test_only_a_finished_class_and_a_sensible_date(demo_context):
@@ -198,7 +199,7 @@ def test_demo_data_issues_certificates_for_the_finished_class(demo_context):
     checked = ctx.certificates.verify(rare.qr_payload)
     assert checked.valid and checked.claims is not None
     assert (checked.claims.masked_name, checked.claims.number) == ("李*", rare.number)
-    assert rare.to_json()["issue_date"] == date.today().isoformat()
+    assert rare.to_json()["issue_date"] == finished.end_date.isoformat()  # not forced to today
 
 
 def test_the_roster_shows_valid_certificate_numbers_only(demo_context):

@@ -17,7 +17,12 @@ from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.printing.render import Progress, RenderResult, render_document
 from jiangxin_desktop.services.printing.templates import Template, load_template, shipped_template
-from jiangxin_desktop.services.roster_export import FULL_NUMBER_ROLES, level_label, roster_rows
+from jiangxin_desktop.services.roster_export import (
+    FULL_NUMBER_ROLES,
+    level_label,
+    roster_rows,
+    roster_totals,
+)
 from jiangxin_desktop.store.journal import audit
 
 PRINTING_ROLES = ("clerk", "reviewer", "admin")
@@ -75,11 +80,14 @@ def roster_context(ctx, klass, *, full: bool, user) -> dict[str, Any]:
     rows = roster_rows(ctx, klass, full=full)
     for row in rows:
         row["_subject"] = f"学员 {row['name']}"
+    totals = roster_totals(rows, klass)
     return {
         "_subject": f"培训班 {klass.code}",
         "class": class_fields(ctx, klass),
         "rows": rows,
         "count": len(rows),
+        "passed": totals["passed"],
+        "amount_total": f"{totals['amount_total']:g}",
         "masking": "含完整证件号码和电话，请妥善保管" if full else "证件号码和电话已脱敏",
         **_common(ctx, user),
     }

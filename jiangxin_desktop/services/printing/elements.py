@@ -275,6 +275,7 @@ class TableElement:
     line_width: float
     header_fill: str | None
     columns: tuple[Column, ...]
+    total: tuple[Part, ...] = ()  # a full-width row after a sheet's last row (合计), fields allowed
 
     @property
     def width(self) -> float:
@@ -292,6 +293,7 @@ class TableElement:
             "line_width",
             "header_fill",
             "columns",
+            "total",
         )
         rows = r.text("rows")
         columns = tuple(Column.read(c) for c in r.table_items("columns")) if "columns" in r.data else ()
@@ -319,6 +321,7 @@ class TableElement:
             r.number("line_width", 0.6, low=0, high=5),
             r.color("header_fill"),
             columns,
+            r.content("total") if "total" in r.data else (),
         )
         if x + t.width > page.width - page.margins[1] + 0.01:
             r.fail(

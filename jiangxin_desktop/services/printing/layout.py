@@ -63,6 +63,7 @@ def cell(text: str, font: str, size: float, width: float, align: str) -> Cell:
 class Row:
     cells: list[Cell]
     height: float  # points
+    span: bool = False  # one cell across the whole table (the 合计 row)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,12 @@ def body_rows(table: TableElement, font: str, rows: Sequence[Mapping[str, Any]],
         ]
         out.append(Row(cells, _height(cells, table.size, table.padding, table.row_height)))
     return out
+
+
+def total_row(table: TableElement, font: str, text: str) -> Row:
+    """The table's ``total`` (合计) as one full-width row, after the sheet's last row."""
+    cells = [cell(text, font, table.size, table.width * mm - 2 * table.padding * mm, "left")]
+    return Row(cells, _height(cells, table.size, table.padding, table.row_height), span=True)
 
 
 LEADING = 1.25

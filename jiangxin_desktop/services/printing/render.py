@@ -43,6 +43,7 @@ from jiangxin_desktop.services.printing.layout import (
     fitting_size,
     header_row,
     paginate,
+    total_row,
     wrap,
 )
 from jiangxin_desktop.services.printing.templates import Template
@@ -155,6 +156,10 @@ def _layout(template: Template, context: Mapping[str, Any]) -> _Sheet:
     rows = context[table.rows]
     header = header_row(table, template.font_key(table.header_font))
     body = body_rows(table, template.font_key(table.font), rows, context)
+    if table.total:
+        where = f"{table.where} 的 total"
+        text = _fill(template, where, table.total, ({"page": 1, "pages": 1}, context))
+        body.append(total_row(table, template.font_key(table.font), text))
     return _Sheet(context, paginate(table, header, body), len(rows))
 
 
@@ -376,8 +381,8 @@ def _draw_row(
 ) -> None:
     left = table.x * mm
     pad = table.padding * mm
-    for column, cell in zip(table.columns, row.cells, strict=True):
-        width = column.width * mm
+    widths = [table.width * mm] if row.span else [c.width * mm for c in table.columns]
+    for width, cell in zip(widths, row.cells, strict=True):
         if fill:
             canvas.setFillColor(_color(fill))
             canvas.rect(left, top - row.height, width, row.height, stroke=0, fill=1)
