@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from jiangxin_desktop.domain.codes import CodeCatalog
@@ -276,10 +276,12 @@ def ensure_demo_database(
     *,
     user_password: str | None = None,
     classes: bool = True,
+    today: date | None = None,
 ) -> dict:
     """Create a demo database where none exists and add demo trainees; refuse a real one.
 
-    With a user password (new demo users) and ``classes``, demo classes are built too.
+    With a user password (new demo users) and ``classes``, demo classes are built too, dated
+    around ``today`` (default: the wall clock's date; tests give a fixed day).
     """
     from jiangxin_desktop.services.demo import seed_trainees
 
@@ -314,7 +316,7 @@ def ensure_demo_database(
             from jiangxin_desktop.services.demo_classes import seed_demo_classes
 
             acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}
-            demo_classes = seed_demo_classes(ctx, acting)
+            demo_classes = seed_demo_classes(ctx, acting, today=today)
     except BaseException as exc:
         db.dispose()
         if created:  # nothing half-made stays: the next demo starts afresh

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
@@ -11,6 +13,43 @@ import keyring.backend
 import pytest
 
 from jiangxin_desktop.paths import DataPaths
+
+CHINA = timezone(timedelta(hours=8), "CST")
+# Tuesday 1 December 2026, 08:25 in Lianyungang: five minutes before the first session of the
+# test classes (classes_helpers.class_input starts on this day at 08:30). Tests never read the
+# machine's date or time of day; a test that needs another moment sets it on ``clock``.
+FIXED_NOW = datetime(2026, 12, 1, 8, 25, tzinfo=CHINA)
+
+
+@dataclass
+class FixedClock:
+    """The clock a context acts with in tests: ``today`` and ``now`` (aware) from one moment."""
+
+    moment: datetime = FIXED_NOW
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def today(self) -> date:
+        return self.moment.date()
+
+    def set(self, moment: datetime) -> None:
+        self.moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+def use_clock(ctx, clock: FixedClock):
+    """Make the context's services read ``clock`` (the injection point is ``ctx.acting``)."""
+    ctx.acting.today = clock.today
+    ctx.acting.now = clock.now
+    return ctx
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -54,24 +93,25 @@ DEMO_PASSWORD = "Demo-pass-2025"
 
 
 @pytest.fixture
-def demo_context(data_paths):
+def demo_context(data_paths, clock):
     """An encrypted demo database with 300 trainees, opened as the windows would and logged in
-    as the demo clerk (users admin, reviewer and clerk share DEMO_PASSWORD)."""
+    as the demo clerk (users admin, reviewer and clerk share DEMO_PASSWORD); its clock is
+    ``clock`` (FIXED_NOW unless the test moves it)."""
     from jiangxin_desktop.context import ensure_demo_database, open_context
 
     ensure_demo_database(data_paths, no_passphrase, 300, user_password=DEMO_PASSWORD, classes=False)
-    ctx = open_context(data_paths, no_passphrase)
+    ctx = use_clock(open_context(data_paths, no_passphrase), clock)
     ctx.login("clerk", DEMO_PASSWORD)
     yield ctx
     ctx.close()
 
 
 @pytest.fixture
-def accountless_context(data_paths):
+def accountless_context(data_paths, clock):
     """A demo database without user accounts (as one made before accounts existed), not logged in."""
     from jiangxin_desktop.context import ensure_demo_database, open_context
 
     ensure_demo_database(data_paths, no_passphrase, 20)
-    ctx = open_context(data_paths, no_passphrase)
+    ctx = use_clock(open_context(data_paths, no_passphrase), clock)
     yield ctx
     ctx.close()

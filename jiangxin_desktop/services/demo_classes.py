@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from jiangxin_desktop.services.acting import local_now
 from jiangxin_desktop.services.attendance import AttendanceService, iso
 from jiangxin_desktop.services.attendance_rules import local_moment
 from jiangxin_desktop.services.class_records import ClassInput, SessionInput
@@ -61,8 +60,10 @@ def _input(name, project, occupation, level, certificate, start, sessions, hours
 
 def seed_demo_classes(ctx, users: dict, *, today: date | None = None, seed: int = 2026) -> list[str]:
     """Create the demo classes; ``users`` maps clerk/reviewer to logged-in UserInfo. With ``today``
-    the clock stands at 18:00 that day, else it is the wall clock."""
-    now = datetime.combine(today, time(18, 0)).astimezone() if today else local_now()
+    the clock stands at 18:00 that day, else it is the context's clock (``ctx.acting.now``, the
+    wall clock unless a test fixed it); the context's clock is put back afterwards."""
+    clock = (ctx.acting.today, ctx.acting.now)
+    now = datetime.combine(today, time(18, 0)).astimezone() if today else ctx.acting.now()
     today = now.date()
     rng = random.Random(seed)
     ctx.acting.today = lambda: today
@@ -187,8 +188,7 @@ def seed_demo_classes(ctx, users: dict, *, today: date | None = None, seed: int 
             ctx.classes.finish(klass.uuid)
     if previous is not None:
         ctx.act_as(previous)
-    ctx.acting.today = date.today
-    ctx.acting.now = local_now
+    ctx.acting.today, ctx.acting.now = clock
     return codes
 
 

@@ -122,35 +122,36 @@ def seeded_classes_db(tmp_path_factory):
 
     from jiangxin_desktop.context import ensure_demo_database
     from jiangxin_desktop.paths import DataPaths
-    from tests.conftest import DEMO_PASSWORD, MemoryKeyring, no_passphrase
+    from tests.conftest import DEMO_PASSWORD, FIXED_NOW, MemoryKeyring, no_passphrase
 
     backend = MemoryKeyring()
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:
         paths = DataPaths(tmp_path_factory.mktemp("classes") / "data")
-        ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD)
+        ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD, today=FIXED_NOW.date())
     finally:
         keyring.set_keyring(previous)
     return paths, backend
 
 
 @pytest.fixture
-def classes_context(seeded_classes_db, tmp_path):
-    """A copy of the seeded database, opened and logged in as the clerk."""
+def classes_context(seeded_classes_db, tmp_path, clock):
+    """A copy of the seeded database (classes dated around FIXED_NOW), opened with ``clock`` and
+    logged in as the clerk."""
     import shutil
 
     import keyring
 
     from jiangxin_desktop.context import open_context
     from jiangxin_desktop.paths import DataPaths
-    from tests.conftest import DEMO_PASSWORD, no_passphrase
+    from tests.conftest import DEMO_PASSWORD, no_passphrase, use_clock
 
     paths, backend = seeded_classes_db
     copy = DataPaths(tmp_path / "classes-data")
     shutil.copytree(paths.root, copy.root)
     keyring.set_keyring(backend)  # the autouse memory keyring is put back afterwards
-    ctx = open_context(copy, no_passphrase)
+    ctx = use_clock(open_context(copy, no_passphrase), clock)
     ctx.login("clerk", DEMO_PASSWORD)
     yield ctx
     ctx.close()
