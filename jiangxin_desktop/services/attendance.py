@@ -248,8 +248,13 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
         first_in = parse_moment(existing.sign_in_at) if existing else None
         when = _hhmm(moment, sess.day)
         if sign_in:
-            if first_in is not None:  # a second scan keeps the first sign-in
-                status = existing.status if existing.status in ATTENDED else self._status(window, first_in)
+            if first_in is not None:  # a second scan keeps the first sign-in and writes nothing
+                assert existing is not None
+                if existing.status in ATTENDED:
+                    trainee = s.scalar(select(Trainee).where(Trainee.uuid == enrollment.trainee_uuid))
+                    assert trainee is not None
+                    return self._row(sess, enrollment.uuid, trainee.name, trainee.id_number, existing)
+                status = self._status(window, first_in)  # marked 请假/缺勤 after signing in
                 return self._write(s, sess, enrollment, status=status, note=note)
             if not window.opens <= moment <= window.end:
                 raise OutsideWindow(

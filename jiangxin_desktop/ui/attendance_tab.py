@@ -108,11 +108,11 @@ class AttendanceTab(QWidget):
             (STATUS, "本次考勤"),
             (SIGN_IN, "00:00"),
             (SIGN_OUT, "00:00"),
-            (RATE, "100%（000/000 课时，计划 000）"),
-            (MEETS, "尚未达到 100%"),
+            (COUNTED, "0 课时（迟到 40 分钟）"),
+            (RATE, "100%（00/00 课时，计划 00）"),
         ):
             self.grid.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
-        self.grid.horizontalHeader().setSectionResizeMode(COUNTED, QHeaderView.ResizeMode.Stretch)
+        self.grid.horizontalHeader().setSectionResizeMode(MEETS, QHeaderView.ResizeMode.Stretch)
         self.status_buttons: dict[str, QPushButton] = {}
         marks = QHBoxLayout()
         marks.addWidget(QLabel(self.tr("标记所选学员："), self))
@@ -167,13 +167,17 @@ class AttendanceTab(QWidget):
         if column == ID:
             return mask_id(r.id_number)
         if column == STATUS:
-            shown = ATTENDANCE_LABELS.get(r.status, r.status) if r.status else self.tr("未记录")
-            return shown + self.tr("（补签待审核）") if r.makeup == "pending" else shown
+            return ATTENDANCE_LABELS.get(r.status, r.status) if r.status else self.tr("未记录")
         if column == COUNTED:
             if not r.status:
                 return ""
             hours = self.tr("{n} 课时").format(n=r.counted)
-            return self.tr("{hours}：{why}").format(hours=hours, why=r.reason) if r.reason else hours
+            if r.makeup == "pending":
+                return self.tr("{hours}（补签待审）").format(hours=hours)
+            if not r.reason or r.status in ("leave", "absent"):
+                return hours
+            why = r.reason.split("，")[0].split("（")[0]  # 迟到 40 分钟 / 没有签退: the rest is in the rules below
+            return self.tr("{hours}（{why}）").format(hours=hours, why=why)
         if column == SIGN_IN:
             return _local_time(r.sign_in_at)
         if column == SIGN_OUT:
@@ -191,9 +195,9 @@ class AttendanceTab(QWidget):
         return ""
 
     def _colour(self, r: AttendanceRow, column: int) -> str | None:
-        if column == STATUS and (r.status in ("late", "early", "leave", "absent") or r.makeup == "pending"):
+        if column == STATUS and r.status in ("late", "early", "leave", "absent"):
             return WARNING_COLOR
-        if column == COUNTED and r.reason:
+        if column == COUNTED and (r.reason or r.makeup == "pending"):
             return WARNING_COLOR
         rate = self.rates.get(r.enrollment_uuid)
         if column == MEETS and rate is not None and not rate.meets_threshold:
@@ -296,9 +300,10 @@ class AttendanceTab(QWidget):
         action = self.tr("签退") if signing_out else self.tr("签到")
         status = ATTENDANCE_LABELS.get(row.status or "", row.status or "")
         self.feedback.setStyleSheet(OK_STYLE)
+        moment = row.sign_out_at if signing_out else row.sign_in_at
         self.feedback.setText(
-            self.tr("{name} {action}成功（{status}）").format(
-                name=row.trainee_name, action=action, status=status
+            self.tr("{name} 已{action} {time}（{status}）").format(
+                name=row.trainee_name, action=action, time=_local_time(moment), status=status
             )
         )
         self.scan_box.clear()

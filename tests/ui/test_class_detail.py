@@ -98,7 +98,7 @@ def test_enrol_check_in_by_scan_leave_by_key_rates_and_assessment(qtbot, detail,
     first = row_named(sheet.model, "钱小满")
     assert sheet.model.index(first, STATUS).data() == "出勤"  # 08:20, before the start
     assert sheet.model.is_highlighted(sheet.model.row_at(first).enrollment_uuid)  # the row flashes
-    assert sheet.feedback.text().startswith("钱小满 签到成功")
+    assert sheet.feedback.text() == "钱小满 已签到 08:20（出勤）"
     assert sheet.scan_box.text() == ""  # ready for the next card
     assert "培训中" in detail.heading.text()  # the first attendance starts the training
     qtbot.waitUntil(lambda: not sheet.model.is_highlighted(sheet.model.row_at(first).enrollment_uuid))
