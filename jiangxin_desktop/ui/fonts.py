@@ -28,12 +28,26 @@ def load_embedded_fonts() -> list[str]:
     return families
 
 
+# The interface is set in a sans (黑体) face: Microsoft YaHei where Windows has it, else the
+# embedded WenQuanYi Micro Hei. The Ming (宋体-like) face is for printed certificates only.
+SANS_FAMILIES = ("Microsoft YaHei", "Microsoft YaHei UI", "WenQuanYi Micro Hei")
+
+
+def body_families(embedded: list[str], installed: list[str]) -> list[str]:
+    """Families for the interface, best first: a system YaHei, the embedded sans, then the
+    rest of the embedded proportional faces (never a serif Ming face before a sans one)."""
+    chosen = [f for f in SANS_FAMILIES if f in installed or f in embedded]
+    proportional = [f for f in embedded if "mono" not in f.lower() and f not in chosen]
+    serif = [f for f in proportional if "uming" in f.lower() or "ming" in f.lower().split()]
+    return chosen + [f for f in proportional if f not in serif] + serif
+
+
 def apply_body_font(app: QApplication, families: list[str]) -> QFont:
-    """Use the first proportional embedded family at body size (monospace variants skipped)."""
+    """The sans face at body size; Qt's own default family stays last as a fallback."""
     font = QFont(app.font())
-    preferred = [f for f in families if "mono" not in f.lower()] or families
+    preferred = body_families(families, QFontDatabase.families())
     if preferred:
-        font.setFamilies([preferred[0], *font.families()])
+        font.setFamilies([*preferred, *font.families()])
     font.setPointSize(BODY_POINT_SIZE)
     app.setFont(font)
     return font
