@@ -68,6 +68,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         backup_commands,
         certificate_commands,
         class_commands,
+        db_commands,
         enrollment_commands,
         print_commands,
         roster_commands,
@@ -88,6 +89,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     backup_commands.register(sub, common)
     user_commands.register(sub, common)
     settings_commands.register(sub, common)
+    db_commands.register(sub, common)
 
 
 def cmd_check_id(args) -> int:

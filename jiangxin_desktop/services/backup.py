@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jiangxin_desktop import __version__
-from jiangxin_desktop.errors import KnownError, WrongKeyError
+from jiangxin_desktop.errors import KnownError, StorageError, WrongKeyError
 from jiangxin_desktop.files import write_private_atomic
 from jiangxin_desktop.services.audit_anchor import anchor_for_copy
 from jiangxin_desktop.services.security.keystore import unwrap_key, wrap_key
 from jiangxin_desktop.store import migrate
-from jiangxin_desktop.store.database import Database
+from jiangxin_desktop.store.database import Database, check_integrity
 from jiangxin_desktop.store.journal import audit
 
 FORMAT = "jiangxin-backup-1"
@@ -126,6 +126,7 @@ def create_backup(
     try:
         db.backup_to(partial_db, progress)
         _fsync(partial_db)
+        _refuse_damaged(db, partial_db)  # a damaged database is said so, not blamed on the copy
         copy = Database(partial_db, db.key)
         try:
             schema = migrate.current_revision(copy) or ""
@@ -168,6 +169,26 @@ def create_backup(
             after={"manifest": info.manifest, "trainees": info.trainees, "sha256": info.sha256},
         )
     return info
+
+
+def _refuse_damaged(db: Database, copy: Path) -> None:
+    """Check the copy; when it is unsound, check the live database to say which one is damaged."""
+    if check_integrity(copy, db.key, quick=True).ok:
+        return
+    live = check_integrity(db.path, db.key)
+    if not live.ok:
+        pages = "、".join(str(p) for p in live.damaged_pages[:10])
+        where = f"第 {pages} 页加密校验失败" if pages else "；".join(live.structure[:3])
+        raise StorageError(
+            f"不能备份：数据库 {db.path} 已损坏（{where}），备份出来的也是坏数据，所以没有保存这份备份；"
+            "之前的备份不受影响。请运行 jiangxin-desktop db check（或“设置 › 数据库检查”）查看损坏情况"
+            "和应恢复的备份。",
+            detail="; ".join(live.structure),
+        )
+    raise StorageError(
+        f"备份副本写入 {copy.parent} 后校验失败（数据库本身完好）：备份位置的磁盘或 U 盘可能有问题。"
+        "这份备份没有保存，之前的备份不受影响；请换一个备份位置或 U 盘后重试。"
+    )
 
 
 def wrap_for_backup(key: bytes, passphrase: str) -> dict:

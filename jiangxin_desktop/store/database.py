@@ -18,6 +18,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3
@@ -334,3 +335,49 @@ def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """What SQLCipher's page check and SQLite's structure check found in a database file.
+
+    ``opened`` is False when not even the first page could be read (wrong key, or page 1
+    damaged); ``damaged_pages`` are the pages whose HMAC failed; ``structure`` holds
+    ``integrity_check``'s findings, or the error that stopped it.
+    """
+
+    opened: bool
+    pages: int = 0
+    damaged_pages: tuple[int, ...] = ()
+    structure: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.opened and not self.damaged_pages and not self.structure
+
+
+def check_integrity(path: Path, key: bytes, *, quick: bool = False) -> Integrity:
+    """Check the file at ``path`` on a connection of its own; never raises for a damaged file.
+
+    ``quick`` runs ``quick_check`` (no index cross-checks) instead of ``integrity_check``.
+    """
+    connection = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False)
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")  # no "ERROR CORE" lines on stderr
+        connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        try:
+            pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        except sqlcipher3.dbapi2.DatabaseError as exc:
+            return Integrity(opened=False, structure=(str(exc),))
+        damaged = []
+        for (line,) in connection.execute("PRAGMA cipher_integrity_check").fetchall():
+            digits = "".join(ch for ch in str(line).rsplit(" ", 1)[-1] if ch.isdigit())
+            damaged.append(int(digits) if digits else 0)  # "HMAC verification failed for page 175"
+        try:
+            found = [str(r[0]) for r in connection.execute(f"PRAGMA {'quick' if quick else 'integrity'}_check")]
+            structure = () if found == ["ok"] else tuple(found)
+        except sqlcipher3.dbapi2.DatabaseError as exc:
+            structure = (f"检查无法完成（{exc}）",)
+        return Integrity(True, pages, tuple(damaged), structure)
+    finally:
+        connection.close()
