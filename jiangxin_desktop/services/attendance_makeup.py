@@ -103,7 +103,7 @@ class MakeupMixin:
             row.makeup, row.makeup_reason, row.makeup_by = "pending", reason.strip(), self.acting.actor
             row.makeup_sign_in_at, row.makeup_sign_out_at = sign_in_at or None, sign_out_at or None
             row.makeup_reviewed_by = row.makeup_reviewed_at = None
-            self._recorded(s, sess, klass, enrollment, row, before, "attendance.makeup.request")
+            self._recorded(s, sess, klass, enrollment, row, before, "attendance.makeup_request")
             return _makeup(s, row)
 
     def approve_makeup(self, attendance_uuid: str) -> MakeupRow:
@@ -126,7 +126,7 @@ class MakeupMixin:
                 row.status = status
             row.makeup, row.makeup_reviewed_by, row.makeup_reviewed_at = "approved", user.username, utc_now()
             self._bump(row)
-            self._recorded(s, sess, klass, enrollment, row, before, "attendance.makeup.approve")
+            self._recorded(s, sess, klass, enrollment, row, before, "attendance.makeup_approve")
             return _makeup(s, row)
 
     def reject_makeup(self, attendance_uuid: str, reason: str) -> MakeupRow:
@@ -140,7 +140,7 @@ class MakeupMixin:
             row.makeup, row.makeup_reviewed_by, row.makeup_reviewed_at = "rejected", user.username, utc_now()
             row.note = f"补签驳回：{reason.strip()}"
             self._bump(row)
-            self._recorded(s, sess, klass, enrollment, row, before, "attendance.makeup.reject")
+            self._recorded(s, sess, klass, enrollment, row, before, "attendance.makeup_reject")
             return _makeup(s, row)
 
     def makeups(self, class_uuid: str, *, pending_only: bool = False) -> list[MakeupRow]:

@@ -175,14 +175,14 @@ def test_a_makeup_counts_nothing_until_another_reviewer_approves_it(demo_context
     assert (sheet[b.name].sign_in_at, sheet[b.name].counted) == (None, 0)
     assert ctx.attendance.makeups(klass.uuid, pending_only=True) == []
 
-    actions = [(e.action, e.actor) for e in events(ctx, "attendance.makeup")]
+    actions = [(e.action, e.actor) for e in events(ctx, "attendance.makeup_")]
     assert actions == [
-        ("attendance.makeup.request", "clerk"),
-        ("attendance.makeup.request", "admin"),
-        ("attendance.makeup.approve", "reviewer"),
-        ("attendance.makeup.reject", "reviewer"),
+        ("attendance.makeup_request", "clerk"),
+        ("attendance.makeup_request", "admin"),
+        ("attendance.makeup_approve", "reviewer"),
+        ("attendance.makeup_reject", "reviewer"),
     ]
-    approve = json.loads(events(ctx, "attendance.makeup.approve")[0].after_json)
+    approve = json.loads(events(ctx, "attendance.makeup_approve")[0].after_json)
     assert approve["makeup_reason"] == "扫码枪故障，按纸质签到表补录" and approve["sign_in_at"]
     with ctx.db.read() as s:
         versions = s.scalars(
