@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from jiangxin_desktop.ui.audit_page import AuditPage
 from jiangxin_desktop.ui.backup_page import BackupPage
 from jiangxin_desktop.ui.catalog_page import CatalogPage
+from jiangxin_desktop.ui.db_check_page import DbCheckPage
 from jiangxin_desktop.ui.privacy_page import PrivacyPage
 from jiangxin_desktop.ui.users_page import UsersPage
 
@@ -40,6 +41,9 @@ class SettingsPage(QWidget):
         self.privacy_page.message.connect(self.message)
         self.privacy_page.trainees_changed.connect(self.trainees_changed)
         self.tabs.addTab(self.privacy_page, self.tr("个人信息保护"))
+        self.db_check_page = DbCheckPage(ctx, self)
+        self.db_check_page.message.connect(self.message)
+        self.tabs.addTab(self.db_check_page, self.tr("数据库检查"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
