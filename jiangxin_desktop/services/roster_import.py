@@ -307,7 +307,8 @@ class _Planner:
                 refuse(r.row, "evidence_type", f"{entry.label}须提供证明材料：{'、'.join(allowed)}")
                 continue
             # No evidence, or no number: enrolled all the same, 待补证明材料 (blocks only the claim).
-            gap = missing_evidence(codes, group, evidence_type, evidence_number) if allowed else None
+            complete = not allowed or (evidence_type and evidence_number)
+            gap = None if complete else missing_evidence(codes, group, evidence_type, evidence_number)
             if person is None and not v["phone"]:
                 refuse(r.row, "phone", "新登记的学员须填写手机号码")
                 continue

@@ -39,6 +39,15 @@ GROUPS = [
     ("企业职工", "劳动合同"),
     ("离校未就业", "毕业证"),
 ]
+# What stations write instead of the catalog's group: an alias (农民工), a flag alias
+# (脱贫家庭劳动力), or a value the clerk maps once (STATION_MAP, as roster import --map).
+STATION_WORDS = {
+    "农村转移劳动力": ("农民工", "脱贫家庭劳动力"),
+    "失业人员": ("下岗失业人员",),
+    "企业职工": ("在职职工",),
+    "离校未就业": ("高校毕业生",),
+}
+STATION_MAP = ("人员类别:下岗失业人员=31", "人员类别:在职职工=41", "人员类别:高校毕业生=22")
 
 
 def make_id(rng: random.Random) -> tuple[str, str]:
@@ -49,7 +58,10 @@ def make_id(rng: random.Random) -> tuple[str, str]:
     return body + check, "男" if int(body[16]) % 2 else "女"
 
 
-def make_file(path: Path, rows: int, *, seed: int = 20250506, evidence_rate: float = 0.3) -> None:
+def make_file(
+    path: Path, rows: int, *, seed: int = 20250506, evidence_rate: float = 0.3, station_words: float = 0.0
+) -> None:
+    """``station_words``: the share of rows whose 人员类别 is in a station's words (STATION_WORDS)."""
     from openpyxl import Workbook
 
     rng = random.Random(seed)
@@ -64,6 +76,8 @@ def make_file(path: Path, rows: int, *, seed: int = 20250506, evidence_rate: flo
             number, sex = make_id(rng)
         seen.add(number)
         group, evidence = rng.choice(GROUPS)
+        if station_words and rng.random() < station_words:
+            group = rng.choice(STATION_WORDS[group])
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
         phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
         card = f"62148305{rng.randrange(10**11):011d}" if rng.random() < 0.5 else ""

@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database, open_context  # noqa: E402
 from jiangxin_desktop.paths import DataPaths  # noqa: E402
 from jiangxin_desktop.services.roster_import import import_roster  # noqa: E402
-from tests.benchmarks.roster_bench import make_file  # noqa: E402
+from jiangxin_desktop.services.roster_answers import RosterAnswers, parse_map  # noqa: E402
+from tests.benchmarks.roster_bench import STATION_MAP, make_file  # noqa: E402
 from tests.services.classes_helpers import class_input  # noqa: E402
 
 
@@ -44,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--trainees", type=int, default=20_000, help="demo trainees already in the database")
+    parser.add_argument(
+        "--station-words",
+        type=float,
+        default=0.3,
+        help="share of rows whose 人员类别 is in a station's words: aliases, flags, values answered with --map",
+    )
     args = parser.parse_args(argv)
     passphrase = os.environ.get("JIANGXIN_PASSPHRASE", "bench-passphrase")
     work = Path(tempfile.mkdtemp(prefix="jiangxin-import-bench-"))
@@ -55,10 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     ctx.acting.travels = True  # a real station: imported records queue for the city
     clerk = ctx.users.authenticate("clerk", DEMO_PASSWORD)
     reviewer = ctx.users.authenticate("reviewer", DEMO_PASSWORD)
+    answers = RosterAnswers()
+    for text in STATION_MAP:  # the clerk's answers, as `roster import --map` gives them
+        parse_map(ctx.codes, text, answers)
     files = []
     for run in range(args.runs + 1):  # one extra for the warm-up
         path = work / f"roster-{run}.xlsx"
-        make_file(path, args.rows, seed=1000 + run, evidence_rate=1.0)
+        make_file(path, args.rows, seed=1000 + run, evidence_rate=1.0, station_words=args.station_words)
         files.append(path)
 
     def new_class() -> str:
@@ -78,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
         raw = time.perf_counter() - started
         started = time.perf_counter()
-        result = import_roster(ctx, code, path)
+        result = import_roster(ctx, code, path, answers=answers)
         spent = time.perf_counter() - started
         # The program merges the index segments and folds the write-ahead log into the file
         # on a background thread once writes are quiet; here both are done at once, timed
@@ -102,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rows per file: {args.rows}; database already holding {args.trainees:,} demo trainees")
     print(
         f"imported per run: {last.imported} (registered {last.registered}), errors {len(last.errors)}, "
-        f"duplicates {len(last.duplicates)}"
+        f"duplicates {len(last.duplicates)}, open questions {len(last.unknown_values)}; "
+        f"{args.station_words:.0%} of rows in a station's words (aliases, flags, {len(STATION_MAP)} --map answers)"
     )
     print(f"raw calamine parse: median {raw_s * 1000:.0f} ms over {len(raw_times)} runs")
     print(
