@@ -103,7 +103,7 @@ class ClassDialog(FormKeysDialog):
         self.errors: list[FieldError] = []
         self.problems: list[str] = []
 
-        self.form = ClassForm(ctx.codes, self.catalog, self)
+        self.form = ClassForm(ctx.codes, self.catalog, self, today=ctx.acting.today())
         self.timetable = TimetableEditor(self)
         self.timetable.first_day = self.form.start_date
         self.timetable.teacher_hint = self.form.first_teacher

@@ -46,7 +46,13 @@ class ClassForm(QWidget):
 
     changed = Signal(str)
 
-    def __init__(self, codes: CodeCatalog, catalog: TrainingCatalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        codes: CodeCatalog,
+        catalog: TrainingCatalog,
+        parent: QWidget | None = None,
+        today: date | None = None,  # the context's clock (ctx.acting.today); default: the wall clock
+    ) -> None:
         super().__init__(parent)
         self.codes = codes
         self.catalog = catalog
@@ -68,7 +74,7 @@ class ClassForm(QWidget):
         self.institution_combo = CodeCombo(self.tr("（请选择）"), self)
         self.institution_combo.set_items((i.name, i.code) for i in catalog.institutions.values())
         self.site_edit = self._line(label["site"], 200, self.tr("培训的具体地址"))
-        start = next_monday(date.today())
+        start = next_monday(today or date.today())
         self.start_edit = date_edit(self)
         self.start_edit.setDate(QDate(start.year, start.month, start.day))
         self.end_edit = date_edit(self)

@@ -107,7 +107,7 @@ def test_backup_passphrase_is_never_written_into_the_audit_trail(demo_context):
 
 def test_due_after_the_daily_slot_and_retry_after_failure():
     schedule = BackupSchedule(folder="/backups", daily_at="12:30", keep=3, has_key=True)
-    noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
+    noon = datetime(2026, 12, 1, 12, 0).astimezone()  # a fixed day, the machine's time zone
     after = noon + timedelta(hours=1)
     assert last_slot("12:30", after) == noon + timedelta(minutes=30)
     assert last_slot("12:30", noon) == noon + timedelta(minutes=30) - timedelta(days=1)
@@ -133,7 +133,7 @@ def test_scheduled_backup_with_the_stored_key_restores_and_keeps_n(demo_context,
         settings,
         station_code=demo_context.station.code,
         actor="system",
-        now=datetime.now(UTC),
+        now=datetime(2026, 12, 1, 4, 0, tzinfo=UTC),
     )
     assert not not_ready.ok and "尚未设置备份位置" in not_ready.message
     set_backup_passphrase(settings, admin, BACKUP_PASS)
@@ -169,7 +169,7 @@ def test_missing_stick_is_an_outcome_not_a_crash(demo_context, tmp_path):
         demo_context.settings,
         station_code=demo_context.station.code,
         actor="system",
-        now=datetime.now(UTC),
+        now=datetime(2026, 12, 1, 4, 0, tzinfo=UTC),
     )
     assert not outcome.ok and "U 盘" in outcome.message
     assert demo_context.settings.get("backup.last")["ok"] is False

@@ -89,7 +89,7 @@ def test_a_clerk_can_back_up_but_not_change_the_settings(qtbot, demo_context, tm
 def test_scheduler_backs_up_once_a_day_without_asking(qtbot, admin_context, tmp_path):
     set_backup_passphrase(admin_context.settings, admin_context.user, PASS)
     admin_context.settings.set(admin_context.user, BACKUP_FOLDER, str(tmp_path / "daily"))
-    clock = [datetime.now(UTC)]
+    clock = [datetime(2026, 12, 1, 4, 0, tzinfo=UTC)]  # a fixed moment, not the machine's
     scheduler = BackupScheduler(admin_context, clock=lambda: clock[0])
     with qtbot.waitSignal(scheduler.finished, timeout=30_000) as done:
         assert scheduler.check()
