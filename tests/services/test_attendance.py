@@ -116,6 +116,8 @@ def test_hours_come_from_the_recorded_times_and_the_catalogs_rules(demo_context,
             ctx.attendance.check_out(first.uuid, people[i].id_number, at=at(sign_out))
     sheet = {r.trainee_name: r for r in ctx.attendance.sheet(first.uuid)}
     leave = ctx.attendance.set_status(first.uuid, sheet[people[5].name].enrollment_uuid, "leave")
+    rates = {r.trainee_name: r for r in ctx.attendance.rates(klass.uuid)}
+    assert [rates[p.name].attended_hours for p in people] == [4, 4, 3, 0, 2, 0, 0]
     assert leave.counted == 0
     counted = {r.trainee_name: r.counted for r in ctx.attendance.sheet(first.uuid)}
     assert [counted[p.name] for p in people] == [4, 4, 3, 0, 2, 0, 0]
@@ -218,9 +220,9 @@ def test_a_result_with_a_certificate_is_corrected_only_after_revoking_it(demo_co
     clock(ctx, "09:00", date(2026, 12, 12))
     ctx.classes.finish(klass.uuid)
     number = ctx.certificates.issue(klass.code, issue_date=date(2026, 12, 12)).issued[0].number
-    assert ctx.attendance.certified(klass.uuid) == {ea.uuid: number}
     with pytest.raises(KnownError) as refused:
         ctx.attendance.record_assessment(ea.uuid, theory=50, practical=70, assessed_on=date(2026, 12, 10))
+    assert ctx.attendance.certified(klass.uuid) == {ea.uuid: number}
     assert f"已按此考核结果领取证书 {number}" in refused.value.message
     assert "请先由审核人撤销该证书" in refused.value.message
     assert ctx.attendance.assessments(klass.uuid)[ea.uuid].theory_score == 80  # unchanged
