@@ -132,6 +132,8 @@ class EnrollmentService:
             )
         )
         if existing is not None and existing.status == "enrolled":
+            if data.evidence_type and self._gap(existing) is not None:  # 待补证明材料, now supplied
+                return self._supply(session, existing, trainee, data)
             raise KnownError(f"{trainee.name} 已在培训班 {klass.code} 中，不会重复报名。")
         group, flags, evidence_type, evidence_number = self._group(trainee, data)
         verdict = self._judge(session, klass, trainee, data.subsidised, group)
@@ -173,6 +175,27 @@ class EnrollmentService:
             )
             session.add(row)
         return self._recorded(session, row, trainee, before, "enrollment.enroll")
+
+    def _gap(self, row: Enrollment) -> str | None:
+        return missing_evidence(self.catalogs.codes, row.target_group, row.evidence_type, row.evidence_number)
+
+    def _supply(self, session: Session, row: Enrollment, trainee: Trainee, data: EnrollInput) -> EnrollmentRecord:
+        """The evidence an enrolment lacked (待补证明材料), supplied: checked, audited, sent."""
+        entry = self.catalogs.codes["target_group"].get(row.target_group)
+        allowed = tuple(entry.extra.get("evidence", ())) if entry is not None else ()
+        label = entry.label if entry is not None else row.target_group
+        if data.evidence_type not in allowed:
+            raise ValidationError(
+                [FieldError("证明材料类型", f"{label}须提供证明材料：{'、'.join(allowed)}")]
+            )
+        number = (data.evidence_number or "").strip()
+        if not number:
+            raise ValidationError([FieldError("证明材料编号", f"请填写{data.evidence_type}的编号")])
+        before = self._record(row, trainee).to_json()
+        row.evidence_type, row.evidence_number = data.evidence_type, number
+        row.version += 1
+        row.updated_at = utc_now()
+        return self._recorded(session, row, trainee, before, "enrollment.evidence")
 
     def withdraw(self, enrollment_uuid: str, reason: str) -> EnrollmentRecord:
         self.acting.require("clerk", "admin", action="退学")
@@ -314,7 +337,7 @@ class EnrollmentService:
         return row
 
     def _record(self, row: Enrollment, trainee: Trainee) -> EnrollmentRecord:
-        gap = missing_evidence(self.catalogs.codes, row.target_group, row.evidence_type, row.evidence_number)
+        gap = self._gap(row)
         return EnrollmentRecord(
             uuid=row.uuid,
             class_uuid=row.class_uuid,

@@ -1,16 +1,18 @@
-"""Rosters as stations have them: no evidence columns, line breaks in names."""
+"""Rosters as stations have them: no evidence columns (待补证明材料), line breaks in names."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.demo import id_with_check
 from jiangxin_desktop.services.enrollment import EnrollInput
 from jiangxin_desktop.services.roster_import import import_roster
-from jiangxin_desktop.store.models import OutboxEntry
+from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
 from tests.services.classes_helpers import opened_class, person
 
 
@@ -105,3 +107,24 @@ def test_a_line_break_inside_a_name_is_refused_with_its_row(demo_context, tmp_pa
     assert [(e["row"], e["column"]) for e in result.errors] == [(2, "姓名"), (3, "姓名")]
     assert "换行" in result.errors[0]["message"] and "李红 / 张兰" in result.errors[1]["message"]
     assert result.imported == 1
+
+
+def test_missing_evidence_is_supplied_later_and_the_mark_goes(demo_context):
+    klass = opened_class(demo_context)
+    someone = person(demo_context, seq=78, group="22")
+    first = demo_context.enrollments.enroll(klass.uuid, EnrollInput(someone.uuid))
+    assert first.evidence_missing
+    with pytest.raises(KnownError, match="离校未就业高校毕业生须提供证明材料"):
+        demo_context.enrollments.enroll(klass.uuid, EnrollInput(someone.uuid, evidence_type="学生证"))
+    done = demo_context.enrollments.enroll(
+        klass.uuid, EnrollInput(someone.uuid, evidence_type="毕业证", evidence_number="BY-2026-1")
+    )
+    assert not done.evidence_missing and done.version == 2 and done.uuid == first.uuid
+    assert demo_context.enrollments.list(klass.uuid, evidence_missing=True) == []
+    with pytest.raises(KnownError, match="不会重复报名"):  # complete now: nothing to supply
+        demo_context.enrollments.enroll(
+            klass.uuid, EnrollInput(someone.uuid, evidence_type="毕业证", evidence_number="X")
+        )
+    with demo_context.db.read() as s:
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.action.like("enrollment.%"))).all()
+    assert actions == ["enrollment.enroll", "enrollment.evidence"]
