@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jiangxin_desktop.context import ensure_demo_database, open_context
+from jiangxin_desktop.services.attendance_rules import parse_moment
 from jiangxin_desktop.services.demo_classes import RARE_NAME
 from tests.conftest import DEMO_PASSWORD, no_passphrase
 
@@ -26,5 +27,18 @@ def test_demo_has_a_finished_class_with_results_and_a_rare_name(data_paths):
         assert ctx.classes.opening_problems(by_status["draft"])  # it shows why it cannot open
         rates = ctx.attendance.rates(by_status["training"].uuid)
         assert rates and all(0 < r.total_hours < r.planned_hours for r in rates)  # half-way through
+        # 出勤 means presence: every attended row has a sign-in and a sign-out inside its window
+        attended = 0
+        for klass in (finished, by_status["training"]):
+            for session in ctx.classes.get(klass.uuid).sessions:
+                window = ctx.attendance.window(session.uuid)
+                for row in ctx.attendance.sheet(session.uuid):
+                    if row.status in ("present", "late", "early"):
+                        attended += 1
+                        sign_in, sign_out = (parse_moment(x) for x in (row.sign_in_at, row.sign_out_at))
+                        assert sign_in is not None and window.opens <= sign_in <= window.end
+                        assert sign_out is not None and sign_in < sign_out <= window.out_closes
+                        assert row.counted > 0
+        assert attended > 100
     finally:
         ctx.close()
