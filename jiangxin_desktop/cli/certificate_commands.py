@@ -14,7 +14,7 @@ from jiangxin_desktop.cli.commands import open_cli_context
 from jiangxin_desktop.cli.enrollment_commands import require_options
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.domain.masking import mask_id
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 
 EXIT_NOT_VALID = 1
 
@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=cmd_revoke)
 
     p = cert.add_parser("verify", parents=[common], help="核验证书二维码（不需要登录）")
-    p.add_argument("payload", help="扫描二维码得到的文字（以 JX1: 开头）")
+    p.add_argument("payload", help="扫描二维码得到的文字：核验地址（…?c=JX1:…）、以中文开头的文字或 JX1: 开头的签名数据")
     p.add_argument("--public-key", help="签发服务站的公钥文件（PEM）；不给时使用本机数据库中的公钥")
     p.set_defaults(handler=cmd_verify)
 
@@ -111,14 +111,15 @@ def cmd_show(args) -> int:
     try:
         record = ctx.certificates.get(args.number)
         payload = ctx.certificates.payload(record.number) if record.status == "valid" else None
+        content = ctx.certificates.qr_content(record.number) if payload else None
     finally:
         ctx.close()
     text = _line(record)
     if record.revoked_reason:
         text += f"\n撤销原因：{record.revoked_reason}（{record.revoked_by}，{record.revoked_at}）"
-    if payload:
-        text += f"\n二维码内容：{payload}"
-    emit({**_json(record), "qr_payload": payload}, as_json=args.json, text=text)
+    if content:
+        text += f"\n二维码内容：{content}"
+    emit({**_json(record), "qr_payload": payload, "qr_text": content}, as_json=args.json, text=text)
     return 0
 
 
@@ -154,7 +155,7 @@ def cmd_verify(args) -> int:
         try:
             pem = path.read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError) as exc:
-            raise KnownError(f"无法读取公钥文件 {path}：{exc}") from None
+            raise KnownError(f"无法读取公钥文件 {path}：{describe_error(exc, '不是 PEM 文本')}。") from None
         result = verify_payload(args.payload, [pem])  # no database: revocations unknown
         codes = parse_code_catalog(read_shipped_codes())
     else:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from jiangxin_desktop.domain.masking import mask_id, mask_name
 from jiangxin_desktop.services.certificate_payload import CertificateClaims, sign_payload
+from jiangxin_desktop.services.certificate_qr import qr_prefix, qr_text
 from jiangxin_desktop.services.security.signing import StationSigner
 from jiangxin_desktop.store.models import TrainingClass
 
@@ -54,10 +55,12 @@ class CertificatePage:
     issuer_name: str = ""
     issuer_filing_number: str = ""  # 备案编号 of an evaluation body; "" for an institution
     photo: bytes | None = field(default=None, repr=False)  # JPEG/PNG, only with photo consent
+    qr_prefix: bytes = b""  # before the payload in the code: the verification address (qr_prefix)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("photo")
+        data["qr_text"] = qr_text(self.qr_payload, data.pop("qr_prefix"))
         data["has_photo"] = self.photo is not None
         for key in ("start_date", "end_date", "issue_date", "reissued_on"):
             data[key] = data[key].isoformat() if data[key] else None
@@ -71,6 +74,7 @@ def build_pages(
     signer: StationSigner,
     station_name: str,
     photos: Mapping[str, bytes] | None = None,
+    verify_base_url: str = "",
 ) -> list[CertificatePage]:
     photos = photos or {}
     return [
@@ -101,6 +105,7 @@ def build_pages(
             issuer_name=r.issuer_name or klass.institution_name,
             issuer_filing_number=r.issuer_filing_number or "",
             photo=photos.get(r.trainee_uuid),
+            qr_prefix=qr_prefix(verify_base_url, r.number, mask_name(r.trainee_name)),
         )
         for r in records
     ]

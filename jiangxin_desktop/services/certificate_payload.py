@@ -7,7 +7,9 @@ Format 1, as text::
 Only characters of the QR alphanumeric set (0-9, A-Z, ":"), so the QR code uses
 alphanumeric mode (5.5 bits a character: about 8.8 bits per payload byte, against 10.7
 for base64 text in byte mode), and the text can be pasted into a shell unquoted.
-Lower case and surrounding white space are accepted when verifying.
+Lower case and surrounding white space are accepted when verifying. The printed code puts the
+payload in a verification address, ``<verify_base_url>?c=JX1:…`` (or after a Chinese first
+line with the number and name); verifying accepts the address, that text or the payload alone.
 
 ``body``, big-endian::
 
@@ -40,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from urllib.parse import unquote
 
 from jiangxin_desktop.domain.masking import STAR
 from jiangxin_desktop.services.security.signing import StationSigner, key_id_for, raw_public_key, verify
@@ -233,11 +236,27 @@ def verify_payload(
     )
 
 
+_IN_URL = re.compile(r"[?&]c=([^&#\s]+)")
+_IN_TEXT = re.compile(rf"{PREFIX}[A-Z2-7=\s]+", re.I)
+
+
+def extract_payload(text: str) -> str:
+    """The signed payload in what a scanner read: a verification address ``…?c=JX1:…``, a
+    Chinese first line and the payload, or the payload alone."""
+    found = _IN_URL.search(text)
+    if found:
+        return unquote(found.group(1))
+    found = _IN_TEXT.search(text)
+    return found.group(0) if found else text
+
+
 def _unframe(text: str) -> bytes | VerifyResult:
-    cleaned = "".join(text.split()).upper()
+    cleaned = "".join(extract_payload(text).split()).upper()
     if not cleaned.startswith(PREFIX):
         return VerifyResult(
-            VerifyStatus.MALFORMED, f"这不是匠心证书二维码：内容应以 {PREFIX} 开头。请扫描证书上的二维码。"
+            VerifyStatus.MALFORMED,
+            f"这不是匠心证书二维码：内容应含以 {PREFIX} 开头的签名数据（或核验地址中的 c=）。"
+            "请扫描证书上的二维码。",
         )
     encoded = cleaned[len(PREFIX) :]
     try:

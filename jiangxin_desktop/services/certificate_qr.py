@@ -37,6 +37,20 @@ def _run(span: tuple[int, int]) -> str:
     return text
 
 
+def qr_prefix(base_url: str, number: str, masked_name: str) -> bytes:
+    """What the QR code carries before the signed payload, so that a phone's camera shows
+    something a person understands: the verification address ``<base>?c=`` (the catalog's
+    ``verify_base_url``), or without one a first line in Chinese with the number and name."""
+    if base_url:
+        return f"{base_url}{'&' if '?' in base_url else '?'}c=".encode("ascii")
+    return f"匠心培训证书 {number} {masked_name}\n".encode()
+
+
+def qr_text(payload: str, prefix: bytes = b"") -> str:
+    """The text a scanner reads from the code: ``prefix`` then the payload."""
+    return prefix.decode("utf-8") + payload
+
+
 def qr_symbol(payload: str, *, mask: int | None = MASK) -> segno.QRCode:
     """The QR symbol for ``payload`` (alphanumeric mode for certificate payloads)."""
     return segno.make_qr(payload, error=ERROR_LEVEL, mask=mask)
@@ -51,14 +65,16 @@ def draw_qr(
     *,
     quiet_zone: int = QUIET_ZONE,
     mask: int | None = MASK,
+    prefix: bytes = b"",
 ) -> QrMatrix:
     """Draw ``payload`` as a QR code in the square whose lower-left corner is (x_mm, y_mm).
 
     ``size_mm`` includes the quiet zone (blank, ``quiet_zone`` modules wide): the template
-    reserves the whole square and prints nothing else in it. Returns the symbol (its
+    reserves the whole square and prints nothing else in it. ``prefix`` (:func:`qr_prefix`)
+    goes before the payload in a byte-mode segment of its own. Returns the symbol (its
     ``version`` and ``symbol_size()`` tell the module size: size_mm / (modules + 2·zone)).
     """
-    symbol = qr_matrix(payload, error=ERROR_LEVEL, mask=mask)
+    symbol = qr_matrix(payload, error=ERROR_LEVEL, mask=mask, prefix=prefix)
     matrix = symbol.matrix
     count = len(matrix)
     module = size_mm * mm / (count + 2 * quiet_zone)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.domain.masking import mask_name
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.acting import Acting
 from jiangxin_desktop.services.certificate_issuer import issuer_for
@@ -32,6 +33,7 @@ from jiangxin_desktop.services.certificate_payload import (
     sign_payload,
     verify_payload,
 )
+from jiangxin_desktop.services.certificate_qr import qr_prefix, qr_text
 from jiangxin_desktop.services.certificate_records import STATUS_TEXT, CertificateRecord, IssueResult, Skipped
 from jiangxin_desktop.services.class_records import STATUS_LABELS
 from jiangxin_desktop.services.security.signing import StationSigner, all_public_keys
@@ -227,7 +229,8 @@ class CertificateService:
                     )
                 ).all()
             )
-        return build_pages(valid, klass, sexes, self.signer(), self.station_name, photos)
+        base = self.catalogs.active().verify_base_url if self.catalogs is not None else ""
+        return build_pages(valid, klass, sexes, self.signer(), self.station_name, photos, base)
 
     def payload(self, number: str) -> str:
         """The QR payload of one certificate (what its printed page carries)."""
@@ -235,6 +238,14 @@ class CertificateService:
         if record.status == "revoked":
             raise KnownError(f"证书 {record.number} 已撤销，不再生成二维码。")
         return sign_payload(self.signer(), claims_of(record))
+
+    def qr_content(self, number: str) -> str:
+        """Everything the certificate's QR code says: the verification address carrying the
+        signed payload (or a Chinese first line, then the payload)."""
+        record = self.get(number)
+        base = self.catalogs.active().verify_base_url if self.catalogs is not None else ""
+        prefix = qr_prefix(base, record.number, mask_name(record.trainee_name))
+        return qr_text(self.payload(number), prefix)
 
     def verify(self, text: str) -> VerifyResult:
         """Check a scanned payload with every key this station has had and what it knows of

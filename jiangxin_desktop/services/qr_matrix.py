@@ -68,6 +68,7 @@ class _Layout:
     data_bits: int  # capacity of the data codewords in bits
     count_bits: int  # length of the character count indicator
     side: int
+    byte_count_bits: int = 8  # the same for a byte-mode segment (a prefix)
 
 
 _BITS = bytes.maketrans(b"01", b"\x00\x01")
@@ -75,26 +76,33 @@ _lock = threading.Lock()
 _versions: dict[tuple[int, int, int], tuple[int, int]] = {}  # (length, error, mask) → (version, error)
 
 
-def qr_matrix(payload: str, *, error: str = "m", mask: int | None) -> QrMatrix:
+def qr_matrix(payload: str, *, error: str = "m", mask: int | None, prefix: bytes = b"") -> QrMatrix:
     """The symbol segno makes with ``make_qr(payload, error=error, mask=mask)`` (boosted error level).
+
+    ``prefix``: bytes before the payload in a byte-mode segment of their own (a verification
+    address ``https://…?c=``), the payload staying alphanumeric: segno's
+    ``make_qr([(prefix, "byte"), (payload, "alphanumeric")])``.
 
     ``mask=None`` (segno tries all eight) and payloads that are not one alphanumeric segment
     are made by segno itself."""
+    segments = [(prefix, consts.MODE_BYTE), (payload, consts.MODE_ALPHANUMERIC)]
+    content: object = segments if prefix else payload
     if mask is None or not payload or not _ONLY_ALPHANUMERIC.fullmatch(payload):
-        return _from_segno(segno.make_qr(payload, error=error, mask=mask))
+        whole = prefix + payload.encode("utf-8") if prefix else payload
+        return _from_segno(segno.make_qr(whole, error=error, mask=mask))
     level = _ERROR_LEVELS[error.lower()]
-    key = (len(payload), level, mask)
+    key = (len(prefix), len(payload), level, mask)
     with _lock:
         chosen = _versions.get(key)
     if chosen is None:  # segno decides the version and error level for this length, once
-        reference = segno.make_qr(payload, error=error, mask=mask)
-        if reference.mode != "alphanumeric" or not isinstance(reference.version, int):
+        reference = segno.make_qr(content, error=error, mask=mask)
+        if (not prefix and reference.mode != "alphanumeric") or not isinstance(reference.version, int):
             return _from_segno(reference)
         chosen = (reference.version, _ERROR_LEVELS[str(reference.error).lower()])
         with _lock:
             _versions[key] = chosen
     layout = _layout(chosen[0], chosen[1], mask)
-    return _encode(payload, layout, mask)
+    return _encode(payload, layout, mask, prefix)
 
 
 def _from_segno(symbol: segno.QRCode) -> QrMatrix:
@@ -107,11 +115,16 @@ def _from_segno(symbol: segno.QRCode) -> QrMatrix:
     )
 
 
-def _encode(payload: str, layout: _Layout, mask: int) -> QrMatrix:
+def _encode(payload: str, layout: _Layout, mask: int, prefix: bytes = b"") -> QrMatrix:
+    bits, length = 0, 0
+    if prefix:  # 7.4.5: mode 0100, byte count, 8 bits a byte
+        bits = (0b0100 << layout.byte_count_bits) | len(prefix)
+        bits = (bits << 8 * len(prefix)) | int.from_bytes(prefix, "big")
+        length = 4 + layout.byte_count_bits + 8 * len(prefix)
     # ISO/IEC 18004:2015 7.4.4: mode 0010, character count, pairs in 11 bits, a last single in 6
     values = [_VALUE[ch] for ch in payload]
-    bits = (0b0010 << layout.count_bits) | len(values)
-    length = 4 + layout.count_bits
+    bits = (bits << 4 + layout.count_bits) | (0b0010 << layout.count_bits) | len(values)
+    length += 4 + layout.count_bits
     pairs = len(values) - len(values) % 2
     for i in range(0, pairs, 2):
         bits = (bits << 11) | (values[i] * 45 + values[i + 1])
@@ -149,7 +162,8 @@ def _encode(payload: str, layout: _Layout, mask: int) -> QrMatrix:
     flat = bytes(layout.gather(masked + layout.base))  # every module in one C-level step
     side = layout.side
     rows = tuple(bytes(flat[r * side : (r + 1) * side]) for r in range(side))
-    return QrMatrix(rows, layout.version, _ERROR_NAMES[layout.error], mask, "alphanumeric")
+    mode = "byte" if prefix else "alphanumeric"
+    return QrMatrix(rows, layout.version, _ERROR_NAMES[layout.error], mask, mode)
 
 
 @cache
@@ -222,4 +236,5 @@ def _layout(version: int, error: int, mask: int) -> _Layout:
         data_bits=8 * sum(size for size, _ in blocks),
         count_bits=count_bits,
         side=side,
+        byte_count_bits=consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][encoder.version_range(version)],
     )

@@ -34,7 +34,9 @@ class VerifyDialog(QDialog):
         self.result: VerifyResult | None = None
         self.setWindowTitle(self.tr("核验证书"))
         hint = QLabel(
-            self.tr("用扫码枪扫描证书上的二维码，或把二维码内容（以 JX1: 开头）粘贴到下面，按回车核验。"),
+            self.tr(
+                "用扫码枪扫描证书上的二维码，或把二维码内容（核验地址，或以 JX1: 开头的签名数据）粘贴到下面，按回车核验。"
+            ),
             self,
         )
         hint.setWordWrap(True)

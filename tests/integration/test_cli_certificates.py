@@ -45,6 +45,12 @@ def test_certificates_issue_verify_revoke_reprint(tmp_path):
     text = cli("certificate", "verify", payload, user="nobody")
     assert text.returncode == 0 and "持证人：李*（320706********0021）" in text.stdout
     assert "养老护理员（4-10-01-05） 五级/初级工" in text.stdout
+    # what a phone camera shows: the verification address carrying the payload; both forms verify
+    url = shown["qr_text"]
+    assert url.startswith("https://") and url.endswith("?c=" + payload)
+    assert out(cli("certificate", "verify", url, "--json", user="nobody"))["status"] == "valid"
+    spoken = f"匠心培训证书 {rare['number']} 李*\n{payload}"
+    assert out(cli("certificate", "verify", spoken, "--json", user="nobody"))["status"] == "valid"
 
     # somewhere without the database: only the public key file the station hands out
     pem = out(cli("station", "show", "--json", user="nobody"))["signing_key"]["public_key_pem"]

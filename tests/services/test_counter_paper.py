@@ -94,7 +94,11 @@ def test_without_an_evaluation_body_an_institution_issues_a_training_certificate
     from jiangxin_desktop.domain.codes import parse_code_catalog
     from jiangxin_desktop.services.catalog import read_shipped_codes
     from jiangxin_desktop.services.certificate_issuer import issuer_for
-    from jiangxin_desktop.services.training_catalog import parse_catalog, read_catalog_file, shipped_catalog_path
+    from jiangxin_desktop.services.training_catalog import (
+        parse_catalog,
+        read_catalog_file,
+        shipped_catalog_path,
+    )
 
     codes = parse_code_catalog(read_shipped_codes())
     data, _ = read_catalog_file(shipped_catalog_path())
@@ -111,3 +115,48 @@ def test_without_an_evaluation_body_an_institution_issues_a_training_certificate
     data["evaluation_bodies"] = [{"code": "X", "name": "某评价组织", "filing_number": "", "occupations": ["9-99"]}]
     with pytest.raises(KnownError, match="社会培训评价组织 第 1 项"):
         parse_catalog(data, codes)
+
+
+def decoded_qr_codes(pdf, scale: float = 4.0) -> list[str]:
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        found = []
+        for page in document:
+            image = page.render(scale=scale).to_pil()
+            codes = zxingcpp.read_barcodes(image)
+            found += [r.text for r in codes if r.format == zxingcpp.BarcodeFormat.QRCode]
+        return found
+    finally:
+        document.close()
+
+
+def test_the_printed_qr_code_is_a_verification_address_that_verifies(open_as, tmp_path):
+    login, codes, numbers = open_as
+    ctx = login("clerk")
+    out = tmp_path / "证书.pdf"
+    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    (text,) = decoded_qr_codes(out)
+    base = ctx.catalogs.active().verify_base_url
+    payload = ctx.certificates.payload(numbers["rare"])
+    assert base and text == f"{base}?c={payload}"  # a phone shows an address, not a code
+    assert text == ctx.certificates.qr_content(numbers["rare"])
+    for form in (text, payload, f"匠心培训证书 {numbers['rare']} 李*\n{payload}"):
+        result = ctx.certificates.verify(form)
+        assert result.valid and result.claims is not None and result.claims.number == numbers["rare"]
+
+
+def test_without_a_verification_address_the_code_starts_with_a_chinese_line(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    from jiangxin_desktop.services.certificate_qr import draw_qr, qr_prefix
+
+    payload = "JX1:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 6
+    pdf = tmp_path / "qr.pdf"
+    canvas = Canvas(str(pdf), pagesize=(100 * 72 / 25.4, 100 * 72 / 25.4))
+    draw_qr(canvas, payload, 20, 20, 40, prefix=qr_prefix("", "320706001-2026-000001", "李*"))
+    canvas.save()
+    (text,) = decoded_qr_codes(pdf, scale=6)
+    assert text == f"匠心培训证书 320706001-2026-000001 李*\n{payload}"

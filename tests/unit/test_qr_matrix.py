@@ -43,3 +43,22 @@ def test_certificate_payloads_match_segno_with_the_fixed_mask():
 def test_other_payloads_and_large_versions_still_match(payload):
     assert same(payload, "m", 4)
     assert same(payload, "m", None)  # segno's own mask choice goes to segno
+
+
+@pytest.mark.parametrize("length", [130, 135, 140])
+def test_a_byte_prefix_before_the_payload_makes_segno_s_symbol(length):
+    """The verification address (byte mode) then the signed payload (alphanumeric)."""
+    import base64
+
+    from segno import consts
+
+    rng = random.Random(length)
+    prefix = b"https://example.invalid/jx/verify?c="
+    for _ in range(5):
+        payload = "JX1:" + base64.b32encode(rng.randbytes(length)).decode().rstrip("=")
+        reference = segno.make_qr(
+            [(prefix, consts.MODE_BYTE), (payload, consts.MODE_ALPHANUMERIC)], error="m", mask=4
+        )
+        made = qr_matrix(payload, error="m", mask=4, prefix=prefix)
+        assert made.matrix == tuple(bytes(row) for row in reference.matrix)
+        assert made.version == reference.version

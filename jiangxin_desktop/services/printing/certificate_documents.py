@@ -31,6 +31,7 @@ from jiangxin_desktop.store.journal import audit
 
 REISSUE_MARK = "补发"
 QR_PAYLOAD = "_qr_payload"  # the context key the ``qr`` drawer reads (not a printable field)
+QR_PREFIX = "_qr_prefix"  # bytes before the payload: the verification address
 PHOTO = "_photo"  # the context key the ``photo`` drawer reads: JPEG/PNG bytes or None
 _DIGITS = "〇一二三四五六七八九"
 _GREY = HexColor("#999999")
@@ -87,6 +88,7 @@ def certificate_context(page: CertificatePage) -> dict[str, Any]:
         "_subject": f"学员 {page.name}",
         "_labels": FIELD_LABELS,
         QR_PAYLOAD: page.qr_payload,
+        QR_PREFIX: page.qr_prefix,
         PHOTO: page.photo,
         "number": page.number,
         "certificate_type": page.certificate_type,
@@ -149,7 +151,8 @@ def draw_qr_area(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) -> 
     side = min(area.width, area.height)
     left = area.left + (area.width - side) / 2
     bottom = area.bottom + (area.height - side) / 2
-    draw_qr(canvas, context[QR_PAYLOAD], left / mm, bottom / mm, side / mm)
+    prefix = context.get(QR_PREFIX, b"")
+    draw_qr(canvas, context[QR_PAYLOAD], left / mm, bottom / mm, side / mm, prefix=prefix)
 
 
 DRAWERS: dict[str, Drawer] = {"qr": draw_qr_area, "photo": draw_photo_area}
