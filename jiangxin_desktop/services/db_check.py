@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 import sqlcipher3
@@ -50,8 +51,12 @@ def describe_damage(found: Integrity, name: str) -> str | None:
             f"共 {found.pages} 页中有 {len(found.damaged_pages)} 页的加密校验失败（第 {shown} 页{more}），"
             "这些页的内容在磁盘上被改动或损坏"
         )
-    if found.structure:
-        parts.append(f"数据库结构检查发现问题：{'；'.join(found.structure[:MAX_LISTED_PAGES])}")
+    if found.damaged_pages:  # SQLite's own check then fails on every page after the first bad one
+        parts.append("因此数据库结构检查无法完成")
+    elif found.structure:
+        lines = [line for item in found.structure for line in item.splitlines() if line.strip()]
+        more = f"等 {len(lines)} 处" if len(lines) > MAX_LISTED_PAGES else ""
+        parts.append(f"数据库结构检查发现问题：{'；'.join(lines[:MAX_LISTED_PAGES])}{more}")
     return "；".join(parts) if parts else None
 
 
@@ -116,6 +121,14 @@ def newest_backup(folders: list[Path], station_code: str | None) -> BackupChoice
     return None
 
 
+def _local(created_at: str) -> str:
+    """A manifest's UTC time as the clerk's clock shows it (2026-12-03 14:05)."""
+    try:
+        return datetime.fromisoformat(created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created_at
+
+
 def check_database(database: Path, key: bytes, backup_folders: list[Path]) -> DatabaseCheck:
     """Check ``database``; on damage, name the backup to restore (searched in ``backup_folders``
     and the administrator's backup folder, when the database still says which that is)."""
@@ -133,7 +146,7 @@ def check_database(database: Path, key: bytes, backup_folders: list[Path]) -> Da
     backup = newest_backup(folders, station_code)
     if backup is not None:
         advice = (
-            f"请不要继续录入：关闭程序，用最新的完好备份恢复——{backup.created_at[:19].replace('T', ' ')} 的备份"
+            f"请不要继续录入：关闭程序，用最新的完好备份恢复——{_local(backup.created_at)} 的备份"
             f"（{backup.trainees} 名学员）：{backup.restore_command}。此后录入的内容需要重新录入。"
         )
     else:

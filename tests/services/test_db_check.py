@@ -64,6 +64,7 @@ def test_a_damaged_page_is_named_with_the_newest_sound_backup_to_restore(demo_co
     message = report.message
     assert message.startswith(f"数据库 {database} 已损坏")
     assert f"加密校验失败（第 {page} 页" in message
+    assert "btreeInitPage" not in message  # SQLite's page-by-page noise after the first bad page
     assert Path(newest.manifest).name in message and Path(older.manifest).name not in message
     assert "jiangxin-desktop backup restore" in message
     assert report.backup is not None and report.backup.manifest == newest.manifest
