@@ -14,7 +14,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="检查数据库文件是否损坏（加密页校验和结构检查），损坏时说明应恢复哪一个备份（不需要登录）",
     )
-    p.add_argument("--backups", action="append", default=[], metavar="文件夹", help="另外查找备份的文件夹（可重复）")
+    p.add_argument(
+        "--backups", action="append", default=[], metavar="文件夹", help="另外查找备份的文件夹（可重复）"
+    )
     p.set_defaults(handler=cmd_check)
 
 

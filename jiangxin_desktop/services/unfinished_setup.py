@@ -28,7 +28,6 @@ from pathlib import Path
 from jiangxin_desktop.errors import KnownError, StorageError
 from jiangxin_desktop.files import write_private_atomic
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.security.keystore import KeyStore
 
 MARKER_NAME = "jiangxin.db.unfinished"
 KINDS = {"setup": "首次设置", "demo": "创建演示数据库"}
@@ -90,6 +89,8 @@ def clear_unfinished(paths: DataPaths) -> str | None:
     ]
     for suffix in ("", "-wal", "-shm"):
         paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
+    from jiangxin_desktop.services.security.keystore import KeyStore  # cryptography: only when needed
+
     KeyStore(paths.key_descriptor, _no_passphrase).discard()
     marker.unlink(missing_ok=True)
     _fsync_dir(paths.root)

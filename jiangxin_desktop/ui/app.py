@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths, resolve_data_dir
 from jiangxin_desktop.services.security.keystore import PASSPHRASE_ENV, env_passphrase_provider
+from jiangxin_desktop.services.unfinished_setup import clear_unfinished, is_unfinished
 from jiangxin_desktop.ui.error_dialogs import install_exception_hook, show_crash, show_critical
 from jiangxin_desktop.ui.fonts import apply_body_font, load_embedded_fonts
 from jiangxin_desktop.ui.passphrase_dialog import PassphraseCancelled, QtPassphrasePrompt
@@ -100,7 +101,7 @@ def _run(app: QApplication, args: Any) -> int:
 
     paths = resolve_data_dir(getattr(args, "data_dir", None))
     prompt = QtPassphrasePrompt()
-    if not paths.database.exists():
+    if not paths.database.exists() or is_unfinished(paths):  # a half-made one: removed, said
         code = _first_run(paths, prompt, demo=bool(getattr(args, "demo", False)))
         if code is not None:
             return code
@@ -124,8 +125,10 @@ def _first_run(paths: DataPaths, prompt: QtPassphrasePrompt, *, demo: bool) -> i
     from jiangxin_desktop.ui.first_run import DEMO, SETUP, ask_first_run, create_demo_database
 
     passphrase = env_passphrase_provider(prompt)
+    note = clear_unfinished(paths)  # what a set-up or demo killed half-way left: removed
     while True:
-        choice = DEMO if demo else ask_first_run(paths)
+        choice = DEMO if demo else ask_first_run(paths, note=note)
+        note = None
         if choice == SETUP:
             from jiangxin_desktop.ui.setup_wizard import run_setup_wizard
 

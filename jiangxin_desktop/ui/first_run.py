@@ -22,12 +22,16 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("FirstRun", text)
 
 
-def ask_first_run(paths: DataPaths, parent: QWidget | None = None) -> str | None:
-    """SETUP (设置正式服务站), DEMO (创建演示数据库), or None for 退出."""
+def ask_first_run(paths: DataPaths, parent: QWidget | None = None, *, note: str | None = None) -> str | None:
+    """SETUP (设置正式服务站), DEMO (创建演示数据库), or None for 退出.
+
+    ``note``: what the start removed (a set-up or demo killed half-way), said first.
+    """
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle(_tr("匠心 — 首次使用"))
-    box.setText(_tr("数据目录 {path} 中还没有数据库。").format(path=paths.root))
+    text = _tr("数据目录 {path} 中还没有数据库。").format(path=paths.root)
+    box.setText(f"{note}\n\n{text}" if note else text)
     box.setInformativeText(
         _tr(
             "服务站正式使用这台电脑时，请选择“设置正式服务站”：向导会建立加密数据库，"
