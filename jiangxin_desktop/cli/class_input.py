@@ -13,7 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from jiangxin_desktop.errors import FieldError, KnownError, ValidationError
+from jiangxin_desktop.errors import FieldError, KnownError, ValidationError, describe_error
 from jiangxin_desktop.services.class_records import CLASS_LABELS, ClassInput, SessionInput
 
 # option → ClassInput field, for the options a class cannot do without
@@ -93,7 +93,7 @@ def read_sessions_file(path: Path, errors: list[FieldError]) -> list[SessionInpu
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise KnownError(f"无法读取课次文件 {path}：{exc.strerror or exc}。") from exc
+        raise KnownError(f"无法读取课次文件 {path}：{describe_error(exc)}。") from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)

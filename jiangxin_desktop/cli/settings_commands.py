@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jiangxin_desktop.cli.commands import open_cli_context
 from jiangxin_desktop.cli.output import emit
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 
 OLD_BACKUP_PASSPHRASE_ENV = "JIANGXIN_OLD_BACKUP_PASSPHRASE"
 
@@ -78,7 +78,7 @@ def cmd_consent(args) -> int:
     try:
         text = Path(args.text_file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise KnownError(f"无法读取告知文件 {args.text_file}：{exc}。请保存为 UTF-8 文本后重试。") from exc
+        raise KnownError(f"无法读取告知文件 {args.text_file}：{describe_error(exc)}。请保存为 UTF-8 文本后重试。") from exc
     ctx = open_cli_context(args)
     try:
         notice = ctx.set_consent(args.title, text)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jiangxin_desktop import __version__
-from jiangxin_desktop.errors import KnownError, StorageError, WrongKeyError
+from jiangxin_desktop.errors import KnownError, StorageError, WrongKeyError, describe_error
 from jiangxin_desktop.files import write_private_atomic
 from jiangxin_desktop.services.audit_anchor import anchor_for_copy
 from jiangxin_desktop.services.security.keystore import unwrap_key, wrap_key
@@ -113,7 +113,7 @@ def create_backup(
         target_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KnownError(
-            f"无法使用备份位置 {target_dir}：{exc.strerror}。请检查 U 盘是否插好、是否有写权限。"
+            f"无法使用备份位置 {target_dir}：{describe_error(exc)}。请检查 U 盘是否插好、是否有写权限。"
         ) from exc
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     name = f"jiangxin-{station_code}-{stamp}"
@@ -154,7 +154,7 @@ def create_backup(
     except OSError as exc:
         partial_db.unlink(missing_ok=True)
         raise KnownError(
-            f"备份没有完成：{exc.strerror or exc}。之前的备份不受影响；请检查磁盘空间后重试。"
+            f"备份没有完成：{describe_error(exc)}。之前的备份不受影响；请检查磁盘空间后重试。"
         ) from exc
     except BaseException:
         partial_db.unlink(missing_ok=True)
@@ -225,7 +225,7 @@ def read_manifest(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise KnownError(f"无法读取备份说明文件 {path}：{exc}。请选择备份文件夹中的 .json 文件。") from exc
+        raise KnownError(f"无法读取备份说明文件 {path}：{describe_error(exc)}。请选择备份文件夹中的 .json 文件。") from exc
     if data.get("format") != FORMAT:
         raise KnownError(f"{path.name} 不是匠心程序的备份说明文件。")
     return data

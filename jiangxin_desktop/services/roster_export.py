@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.spreadsheet_safety import safe_cell_text
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import Certificate
@@ -97,7 +97,7 @@ def _save(book: Workbook, out: Path) -> None:
     except PermissionError as exc:
         raise KnownError(f"无法写入 {out}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from exc
     except OSError as exc:
-        raise KnownError(f"无法写入 {out}：{exc.strerror or exc}。请换一个位置保存。") from exc
+        raise KnownError(f"无法写入 {out}：{describe_error(exc)}。请换一个位置保存。") from exc
 
 
 ROSTER_FIELDS = (

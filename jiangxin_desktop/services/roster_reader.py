@@ -19,7 +19,7 @@ import python_calamine as calamine
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.labels import FIELD_LABELS
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.roster_answers import RosterAnswers
 from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS, RowChecker
 from jiangxin_desktop.services.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
@@ -115,7 +115,7 @@ def _open(path: Path, limits: ImportLimits) -> calamine.CalamineWorkbook:
         with path.open("rb") as handle:
             magic = handle.read(8)
     except OSError as exc:
-        raise _unreadable(path, f"文件打不开（{exc.strerror or exc}），请关闭正在使用它的程序后重试") from exc
+        raise _unreadable(path, f"文件打不开（{describe_error(exc)}），请关闭正在使用它的程序后重试") from exc
     if magic == _OLE2_MAGIC and path.suffix.lower() != ".xls":
         raise _unreadable(path, "文件设置了打开密码（已加密），请在表格软件中取消密码、另存后再导入")
     if magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.spreadsheet_safety import put_text_cell
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def write_error_report(
         workbook.save(out)
     except OSError as exc:
         raise KnownError(
-            f"问题清单无法保存到“{out}”：{exc.strerror or exc}。请关闭正在使用该文件的程序，或换一个位置保存",
+            f"问题清单无法保存到“{out}”：{describe_error(exc)}。请关闭正在使用该文件的程序，或换一个位置保存",
             detail=str(out),
         ) from exc
 

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.services.roster_limits import LIMIT_LABELS, MAX_FILE_MB, MAX_ROWS, MAX_UNPACKED_MB
 from jiangxin_desktop.services.security.roles import UserInfo, require_role
@@ -52,7 +52,7 @@ def read_shipped_defaults() -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise KnownError(f"无法读取默认设置文件 {path}：{exc}。请重新安装程序。") from exc
+        raise KnownError(f"无法读取默认设置文件 {path}：{describe_error(exc)}。请重新安装程序。") from exc
     return data["defaults"]
 
 

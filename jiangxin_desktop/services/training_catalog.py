@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.contact import check_uscc
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.services.attendance_rules import AttendanceRules, parse_attendance_rules
 from jiangxin_desktop.services.security.roles import UserInfo, require_role
@@ -139,7 +139,8 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
         version = str(data["version"]).strip()
     except (KeyError, TypeError) as exc:
         raise KnownError(
-            f"培训目录缺少必要部分：{exc}。需要 version、projects、occupations、institutions、rules。"
+            f"培训目录缺少必要部分或其类型不对{f'（{exc.args[0]}）' if isinstance(exc, KeyError) else ''}。"
+            "需要 version、projects、occupations、institutions、rules。"
         ) from None
     if not version:
         problems.add("version", "版本号不能为空")
@@ -281,9 +282,9 @@ def read_catalog_file(path: Path) -> tuple[dict, str]:
         raw = path.read_bytes()
         return json.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
     except OSError as exc:
-        raise KnownError(f"无法读取目录文件 {path}：{exc.strerror or exc}。") from exc
+        raise KnownError(f"无法读取目录文件 {path}：{describe_error(exc)}。") from exc
     except (UnicodeDecodeError, ValueError) as exc:
-        raise KnownError(f"目录文件 {path.name} 不是有效的 JSON（UTF-8）：{exc}。") from exc
+        raise KnownError(f"目录文件 {path.name} 不是有效的 JSON（UTF-8）：{describe_error(exc)}。") from exc
 
 
 class CatalogService:

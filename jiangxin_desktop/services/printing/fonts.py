@@ -18,7 +18,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 
 
@@ -100,7 +100,9 @@ def load_font(key: str) -> str:
             try:
                 font = TTFont(spec.pdf_name, str(path), subfontIndex=spec.subfont)
             except (TTFError, OSError) as exc:
-                raise KnownError(f"字体文件 {path}（{spec.label}）无法读取：{exc}。请重新安装程序。") from exc
+                raise KnownError(
+                    f"字体文件 {path}（{spec.label}）无法读取：{describe_error(exc, '文件已损坏')}。请重新安装程序。"
+                ) from exc
             pdfmetrics.registerFont(font)
             _loaded[key] = font
         return spec.pdf_name

@@ -24,7 +24,7 @@ from reportlab.lib.colors import Color, HexColor, black
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.printing import fonts
 from jiangxin_desktop.services.printing.elements import (
     BoxElement,
@@ -116,7 +116,7 @@ def render_document(
         os.close(fd)
     except OSError as exc:
         raise KnownError(
-            f"无法在 {out.parent} 中写入文件：{exc.strerror or exc}。请换一个位置保存。"
+            f"无法在 {out.parent} 中写入文件：{describe_error(exc)}。请换一个位置保存。"
         ) from exc
     tmp = Path(tmp_name)
     try:
@@ -143,7 +143,7 @@ def render_document(
     except PermissionError as exc:
         raise KnownError(f"无法写入 {out}：文件可能正在 PDF 阅读器或 WPS 中打开，请关闭后重试。") from exc
     except OSError as exc:
-        raise KnownError(f"无法写入 {out}：{exc.strerror or exc}。请换一个位置保存。") from exc
+        raise KnownError(f"无法写入 {out}：{describe_error(exc)}。请换一个位置保存。") from exc
     finally:
         tmp.unlink(missing_ok=True)
     return RenderResult(out, total, sum(s.rows for s in sheets), len(sheets))

@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.services.printing import fonts
 from jiangxin_desktop.services.printing.elements import (
@@ -70,7 +70,7 @@ def load_template(path: Path) -> Template:
     except FileNotFoundError as exc:
         raise KnownError(f"找不到打印模板 {path}。请从安装包中恢复该文件。") from exc
     except OSError as exc:
-        raise KnownError(f"无法读取打印模板 {path}：{exc.strerror or exc}。") from exc
+        raise KnownError(f"无法读取打印模板 {path}：{describe_error(exc)}。") from exc
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from jiangxin_desktop.errors import KnownError, PassphraseRequired, WrongKeyError
+from jiangxin_desktop.errors import KnownError, PassphraseRequired, WrongKeyError, describe_error
 from jiangxin_desktop.files import write_private_atomic
 
 KEYRING_SERVICE = "jiangxin-desktop"
@@ -108,7 +108,9 @@ class KeyStore:
         except (keyring.errors.NoKeyringError, keyring.errors.InitError):
             self._write({"format": 1, "scheme": "passphrase", **wrap_key(key, self._passphrase(True))})
         except keyring.errors.KeyringError as exc:
-            raise KnownError(f"系统密钥环拒绝保存数据库密钥：{exc}。请解锁密钥环后重试。") from exc
+            raise KnownError(
+                "系统密钥环拒绝保存数据库密钥。请解锁密钥环（或登录系统桌面）后重试。", detail=str(exc)
+            ) from exc
         else:
             self._write({"format": 1, "scheme": "keyring", "service": KEYRING_SERVICE, "account": account})
         return key
@@ -122,7 +124,9 @@ class KeyStore:
             try:
                 value = keyring.get_password(data["service"], data["account"])
             except keyring.errors.KeyringError as exc:
-                raise KnownError(f"无法从系统密钥环读取数据库密钥：{exc}。请解锁密钥环后重试。") from exc
+                raise KnownError(
+                    "无法从系统密钥环读取数据库密钥。请解锁密钥环（或登录系统桌面）后重试。", detail=str(exc)
+                ) from exc
             if not value:
                 raise UnusableKeyError(
                     "系统密钥环中找不到本数据库的密钥（可能换了电脑或系统用户）。"
@@ -162,7 +166,7 @@ class KeyStore:
             raw = self.descriptor.read_bytes()
         except OSError as exc:
             raise KnownError(
-                f"无法读取密钥说明文件 {self.descriptor}：{exc.strerror or exc}。请检查该文件的权限。"
+                f"无法读取密钥说明文件 {self.descriptor}：{describe_error(exc)}。请检查该文件的权限。"
             ) from exc
         try:
             if len(raw) > 64 * 1024:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jiangxin_desktop.domain.passwords import SecurityPolicy, parse_security_policy
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.store.models import AppUser
 
@@ -53,7 +53,9 @@ def load_security_policy(path: Path | None = None) -> SecurityPolicy:
     except FileNotFoundError:
         raise KnownError(f"找不到安全策略文件 {path}。请重新安装程序。") from None
     except (ValueError, UnicodeDecodeError) as exc:  # json.JSONDecodeError is a ValueError
-        raise KnownError(f"安全策略文件 {path.name} 有误：{exc}。请改正或恢复原文件后重试。") from None
+        raise KnownError(
+            f"安全策略文件 {path.name} 有误：{describe_error(exc, str(exc))}。请改正或恢复原文件后重试。"
+        ) from None
 
 
 # --- who is acting ---------------------------------------------------------------------
