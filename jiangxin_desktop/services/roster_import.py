@@ -36,9 +36,9 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.class_records import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.services.enrollment import OtherEnrolment, eligible_births, judge, missing_evidence
 from jiangxin_desktop.services.name_grams import name_grams
-from jiangxin_desktop.services.roster_answers import RosterAnswers, remember, remembered
+from jiangxin_desktop.services.roster_answers import RosterAnswers, field_label, remember, remembered
 from jiangxin_desktop.services.roster_limits import ImportLimits
-from jiangxin_desktop.services.roster_questions import missing_columns, questions
+from jiangxin_desktop.services.roster_questions import MissingColumns, missing_columns, questions
 from jiangxin_desktop.services.roster_reader import RosterRow, RosterSheet, RowProblem
 from jiangxin_desktop.services.roster_result import ImportResult, audit_after, build_result
 from jiangxin_desktop.services.roster_write import RosterChunk, RosterWriter, trainee_values
@@ -112,8 +112,17 @@ def _import(
     ctx, user, klass, path: Path, *, dry_run: bool, report: Path | None, given, known
 ) -> ImportResult:
     limits = ImportLimits.from_settings(ctx.settings)  # size, rows, unpacked size: before parsing
-    # A file that cannot be used stops here.
-    sheet = RosterSheet(path, ctx.codes, limits=limits, answers=known)
+    try:  # a file that cannot be used stops here
+        sheet = RosterSheet(path, ctx.codes, limits=limits, answers=known)
+    except MissingColumns as exc:  # no 姓名 / 公民身份号码: which column is it? (nothing is read)
+        return ImportResult(
+            str(path),
+            klass.code,
+            dry_run,
+            0,
+            unknown_columns=[{"column": h, "index": i + 1, "samples": v} for i, h, v in exc.columns],
+            missing_columns=[{"field": field_label(f), "required": True} for f in exc.missing],
+        )
     planner = _Planner(ctx, klass.uuid, sheet.column, known.defaults)
     # Columns to ask about: a real run only reads (it writes nothing until they are answered).
     missing = missing_columns(sheet.layout, known)

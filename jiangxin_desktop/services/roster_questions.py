@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.roster_answers import REQUIRED_CODED, RosterAnswers, field_label
 from jiangxin_desktop.services.roster_codes import CodeLookup
 from jiangxin_desktop.services.roster_fields import CODED_FIELDS, CheckedRow
@@ -54,6 +55,17 @@ class ColumnSamples:
 
     def columns(self) -> list[tuple[int, str, list[str]]]:
         return [(c, " ".join(self._header[c].split()), found) for c, found in self._found.items()]
+
+
+class MissingColumns(KnownError):
+    """The header lacks 姓名 or 公民身份号码: the columns nobody named are the candidates."""
+
+    def __init__(self, layout: HeaderLayout, top: Sequence[Sequence[object]], message: str, *, detail: str) -> None:
+        super().__init__(message, detail=detail)
+        samples = ColumnSamples(layout)
+        samples.take(top[layout.data_start :])
+        self.columns = samples.columns()  # (index, header, first values)
+        self.missing = layout.missing()  # our fields
 
 
 def held_row(sheet: RosterSheet, number: int, check: CheckedRow, has_problems: bool) -> bool:
@@ -100,7 +112,7 @@ def questions(
         {"column": header, "index": index + 1, "samples": samples}
         for index, header, samples in parsed.unknown_columns
     ]
-    missing = [{"field": field_label(f)} for f in missing_columns(layout, answers)]
+    missing = [{"field": field_label(f), "required": False} for f in missing_columns(layout, answers)]
     return {"unknown_values": values, "unknown_columns": columns, "missing_columns": missing}
 
 
@@ -122,6 +134,11 @@ def question_lines(result) -> list[str]:
             f"请指定：--column {q['column']}=字段名，或 --column {q['column']}=忽略"
         )
     for q in result.missing_columns:
+        if q.get("required"):  # 姓名 / 公民身份号码: a column of the file must be named as it
+            lines.append(
+                f"名册中找不到“{q['field']}”列。请指出哪一列是它：--column 表头={q['field']}"
+            )
+            continue
         lines.append(
             f"名册中没有“{q['field']}”列。请为全班指定一个值：--default {q['field']}=代码或名称"
         )

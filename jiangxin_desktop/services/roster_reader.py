@@ -23,7 +23,7 @@ from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.roster_answers import RosterAnswers
 from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS, RowChecker
 from jiangxin_desktop.services.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
-from jiangxin_desktop.services.roster_questions import ColumnSamples, held_row
+from jiangxin_desktop.services.roster_questions import ColumnSamples, MissingColumns, held_row
 from jiangxin_desktop.services.roster_limits import ImportLimits, check_before_parsing, check_rows
 from jiangxin_desktop.services.roster_report import write_error_report
 
@@ -152,7 +152,7 @@ def _locate(
 ) -> tuple[int, HeaderLayout, calamine.CalamineSheet]:
     """The first sheet whose header names every required column (``columns``: the clerk's
     answers, header key → field)."""
-    partial: tuple[str, HeaderLayout] | None = None
+    partial: tuple[str, HeaderLayout, list] | None = None
     for index, name in enumerate(workbook.sheet_names):
         sheet, top = _sheet_rows(workbook, path, index, HEADER_SEARCH_ROWS + 1)
         layout = find_header(top, answers=columns)
@@ -161,17 +161,19 @@ def _locate(
         if not layout.missing():
             return index, layout, sheet
         if partial is None or layout.score > partial[1].score:
-            partial = (name, layout)
+            partial = (name, layout, top)
     if partial is None:
         raise KnownError(
             f"文件“{path.name}”中找不到表头：前几行里没有“姓名”“公民身份号码”等列名。"
             "请使用导入模板，或在数据上方加一行列名后再导入",
             detail=str(path),
         )
-    name, layout = partial
+    name, layout, top = partial
     missing = "、".join(f"“{COLUMN_LABELS[f]}”" for f in layout.missing())
     found = "、".join(f"“{h}”" for h in layout.header if h) or "（无）"
-    raise KnownError(
+    raise MissingColumns(
+        layout,
+        top,
         f"文件“{path.name}”的工作表“{name}”缺少必需的列{missing}。"
         f"找到的列名：{found}。请添加这些列（“公民身份号码”也可写作“身份证号”）后再导入，"
         "或指定哪一列是它（命令行：--column 表头=公民身份号码）",

@@ -202,7 +202,9 @@ class RosterImportDialog(QDialog):
             dup=len(result.duplicates),
             bad=len(result.errors),
         )
-        if result.needs_answers:
+        if any(q.get("required") for q in result.missing_columns):
+            text = self.tr("名册缺少必需的列，还没有读取任何行。请先在下面指出哪一列是它。")
+        elif result.needs_answers:
             text += self.tr("\n另有 {n} 行等待回答下面的问题，回答后才能导入。").format(n=result.waiting)
         if result.remembered:
             text += self.tr("\n所选的对应关系已记住，本站下次导入自动使用。")

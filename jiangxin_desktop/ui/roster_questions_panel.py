@@ -30,6 +30,7 @@ from jiangxin_desktop.services.roster_codes import SKIP
 from jiangxin_desktop.services.roster_fields import CODED_FIELDS
 from jiangxin_desktop.services.roster_headers import IGNORE
 from jiangxin_desktop.services.roster_result import ImportResult
+from jiangxin_desktop.ui.styles import WARNING_STYLE
 
 KIND, TEXT, WHERE, SAMPLES, ANSWER = range(5)
 
@@ -44,6 +45,9 @@ class RosterQuestionsPanel(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("导入前请回答（每项选一次，本站以后自动使用）"))
         self.codes = codes
+        self.required = QLabel(self)  # 姓名 / 公民身份号码 not found: which column is it?
+        self.required.setWordWrap(True)
+        self.required.setStyleSheet(WARNING_STYLE)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.table = QTableWidget(0, 5, self)
@@ -67,6 +71,7 @@ class RosterQuestionsPanel(QGroupBox):
         buttons.addWidget(self.note, 1)
         buttons.addWidget(self.apply_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.required)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self.setVisible(False)
@@ -89,7 +94,14 @@ class RosterQuestionsPanel(QGroupBox):
             samples = "、".join(q["samples"]) or self.tr("（无内容）")
             where = self.tr("第 {n} 列").format(n=q["index"])
             self._add("column", "", q["column"], self.tr("列"), where, samples, combo)
+        required = [q["field"] for q in result.missing_columns if q.get("required")]
+        self.required.setText(
+            self.tr("名册中找不到“{fields}”列：请在下面指出哪一列是它。").format(fields="”“".join(required))
+        )
+        self.required.setVisible(bool(required))
         for q in result.missing_columns:
+            if q.get("required"):
+                continue
             name = field_named(q["field"], option="", coded=True)
             combo = self._entries(name, [], "", "")
             self._add("default", name, q["field"], self.tr("缺少的列"), self.tr("全班使用"), "", combo)

@@ -111,7 +111,7 @@ def test_a_roster_without_a_group_column_asks_for_one_value_for_the_class(demo_c
         [[f"钱{chr(0x4E00 + i)}", ident(i), f"1391234{i:04d}", "失业"] for i in range(1, 4)],
     )
     preview = import_roster(demo_context, klass.code, path, dry_run=True)
-    assert preview.missing_columns == [{"field": "人员类别"}]
+    assert preview.missing_columns == [{"field": "人员类别", "required": False}]
     assert [q["column"] for q in preview.unknown_columns] == ["类别"]
     assert preview.errors == [] and preview.waiting == 3  # not a refusal of every row
     # the unknown column named as 人员类别: its values are then asked about
@@ -162,3 +162,21 @@ def test_map_takes_a_code_or_a_label(demo_context):
         demo_context.codes, maps=["人员类别:大学生=离校未就业高校毕业生", "文化程度:中专及以下=40"]
     )
     assert given.values == {"target_group": {"大学生": "22"}, "education": {"中专及以下": "40"}}
+
+
+def test_an_id_column_under_another_name_is_asked_for(demo_context, tmp_path):
+    klass = opened_class(demo_context)
+    path = workbook(
+        tmp_path,
+        ["姓名", "证件号", "电话", "人员类别"],
+        [[f"冯{chr(0x4E00 + i)}", ident(i), f"1391234{i:04d}", "失业人员"] for i in range(1, 3)],
+    )
+    asked = import_roster(demo_context, klass.code, path, dry_run=True)
+    assert asked.missing_columns == [{"field": "公民身份号码", "required": True}]
+    assert asked.unknown_columns == [{"column": "证件号", "index": 2, "samples": [ident(1), ident(2)]}]
+    stopped = import_roster(demo_context, klass.code, path)  # nothing read, nothing written
+    assert stopped.imported == 0 and stopped.needs_answers
+    done = import_roster(
+        demo_context, klass.code, path, answers=answers(demo_context.codes, columns=["证件号=公民身份号码"])
+    )
+    assert (done.imported, done.needs_answers) == (2, False)

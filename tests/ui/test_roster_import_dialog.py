@@ -138,3 +138,21 @@ def test_a_station_roster_is_answered_in_the_preview_and_remembered(qtbot, demo_
     qtbot.addWidget(other)
     repeat = other.load(FIXTURES / "roster-station.xlsx")
     assert repeat is not None and not repeat.needs_answers and not other.questions.isVisible()
+
+
+def test_an_id_column_the_program_does_not_know_is_pointed_out_in_the_preview(qtbot, demo_context, tmp_path):
+    from tests.services.test_roster_station import ident, workbook
+
+    klass = opened_class(demo_context)
+    path = workbook(tmp_path, ["姓名", "证件号", "电话", "人员类别"], [["冯明", ident(1), "13912340001", "失业人员"]])
+    dialog = RosterImportDialog(demo_context, klass)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    preview = dialog.load(path)
+    assert preview is not None and preview.data_rows == 0
+    assert "还没有读取任何行" in dialog.summary.text()
+    assert dialog.questions.required.isVisible() and "公民身份号码" in dialog.questions.required.text()
+    assert dialog.questions.table.item(0, 3).text() == ident(1)  # its first value: the clerk sees it is an ID
+    dialog.questions.choose("证件号", "id_number")
+    again = dialog.apply_answers()
+    assert again is not None and again.imported == 1 and dialog.import_button.isEnabled()
