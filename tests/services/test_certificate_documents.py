@@ -1,4 +1,4 @@
-"""Certificates printed from a demo database through forms/certificate.toml, read back with poppler."""
+"""Certificates printed from a demo database through forms/certificate.toml, read back (tests/pdf_tools.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""花名册 and 签到表 printed from a demo database, read back with poppler."""
+"""花名册 and 签到表 printed from a demo database, read back (tests/pdf_tools.py)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def open_as(demo_db):
 
 
 def flat(text: str) -> str:
-    return "".join(text.split())  # pdftotext may drop the narrow spaces of a layout
+    return "".join(text.split())  # text extraction may drop the narrow spaces of a layout
 
 
 def last_event(ctx, action: str) -> AuditEvent | None:

@@ -1,4 +1,4 @@
-"""The template engine on its own: real templates, real PDFs read back with poppler."""
+"""The template engine on its own: real templates, real PDFs read back (tests/pdf_tools.py)."""
 
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def test_certificate_pages_embed_both_fonts_and_call_the_drawer(tmp_path):
 
 
 def test_a_character_beyond_the_basic_plane_prints_and_reads_back(tmp_path):
-    """𠇔 (U+201D4) is in UMing: drawn, and pdftotext (copy, search) finds 𠇔, not "”"."""
+    """𠇔 (U+201D4) is in UMing: drawn, and copy and search (the ToUnicode map) find 𠇔, not "”"."""
     template = load_template(write(tmp_path, CERTIFICATE))
     context = {"trainee": {"name": "王𠇔", "id": "320706********0013"}}
     result = render_document(template, [context], tmp_path / "c.pdf", drawers={"qr": lambda *_: None})
@@ -192,7 +192,7 @@ def test_table_continues_with_header_page_numbers_and_room_for_signatures(tmp_pa
     assert result.pages == len(pages) >= 3 and result.rows == 71
     for n, text in enumerate(pages, start=1):
         assert "身份证号" in text  # the header repeats
-        assert f"第{n}页共{len(pages)}页" in "".join(text.split())  # pdftotext drops narrow spaces
+        assert f"第{n}页共{len(pages)}页" in "".join(text.split())  # text extraction drops narrow spaces
         assert ("测试名册" in text) == (n == 1) and ("名册（续）" in text) == (n > 1)
         assert ("经办人签字" in text) == (n == len(pages))
     counts = [text.count("320706*") for text in pages]
