@@ -1,4 +1,4 @@
-"""Certificates printed from a demo database through forms/certificate.toml, read back (tests/pdf_tools.py)."""
+"""Certificates printed from a demo database through forms/certificate.toml, read back by pdf_tools."""
 
 from __future__ import annotations
 
