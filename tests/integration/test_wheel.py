@@ -101,8 +101,9 @@ def test_an_installed_wheel_makes_the_demo_and_prints_certificates_from_any_fold
         rows = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
         return rows[0] if len(rows) == 1 else rows
 
+    show = "import jiangxin_desktop.paths as p; print(p.__file__); print(p.resources_dir())"
     where = subprocess.run(
-        [str(python), "-c", "import jiangxin_desktop.paths as p; print(p.__file__); print(p.resources_dir())"],
+        [str(python), "-c", show],
         capture_output=True,
         text=True,
         cwd=elsewhere,
