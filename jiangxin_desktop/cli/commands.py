@@ -62,6 +62,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     audit = sub.add_parser("audit", help="操作日志").add_subparsers(dest="audit_command", required=True)
     p = audit.add_parser("verify", parents=[common], help="校验操作日志的哈希链，报告第一处断点")
     p.set_defaults(handler=cmd_audit_verify)
+    p = audit.add_parser(
+        "reanchor",
+        parents=[common],
+        help="查明日志问题后重新锚定（管理员；旧锚点文件保留，本操作记入日志）",
+    )
+    p.set_defaults(handler=cmd_audit_reanchor)
 
     from jiangxin_desktop.cli import (
         attendance_commands,
@@ -175,6 +181,27 @@ def cmd_status(args) -> int:
         )
     finally:
         ctx.close()
+    return 0
+
+
+def cmd_audit_reanchor(args) -> int:
+    from jiangxin_desktop.context import anchor_path
+    from jiangxin_desktop.services.audit_anchor import reanchor
+    from jiangxin_desktop.services.security.users import require_role
+
+    ctx = open_cli_context(args)
+    try:
+        assert ctx.user is not None
+        require_role(ctx.user, "admin", action="重新锚定操作日志")
+        result = reanchor(ctx.db, anchor_path(ctx.paths), ctx.user.username)
+    finally:
+        ctx.close()
+    kept = f"旧锚点保留为 {result['old_anchor_kept_as']}。" if result["old_anchor_kept_as"] else ""
+    emit(
+        result,
+        as_json=args.json,
+        text=f"已重新锚定：操作日志现有 {result['anchored_events']} 条。{kept}原来的问题：{result['previous']['problem']}",
+    )
     return 0
 
 

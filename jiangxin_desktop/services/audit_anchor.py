@@ -30,6 +30,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.files import write_private_atomic
 from jiangxin_desktop.services.security.signing import StationSigner, all_public_keys, verify
 from jiangxin_desktop.store.database import Database
+from jiangxin_desktop.store.journal import audit
 
 ANCHOR_FILE = "audit-anchor.json"
 
@@ -241,3 +242,38 @@ class AnchorKeeper:
             return False
         # Another program on this data directory may have anchored a later commit already.
         return (check.anchored_events or 0) <= seq
+
+
+# --- starting afresh, after an administrator has looked into a reported problem ------------
+
+
+def reanchor(db: Database, path: Path, actor: str, clock: Callable[[], datetime] = now_utc) -> dict:
+    """Anchor the chain as it is now, when the anchor reports a problem that an administrator
+    has looked into (or has restored what could be restored). The old anchor is kept beside
+    it as evidence, and the step is audited with what the old anchor said."""
+    before = check_anchor(db, path)
+    if before.ok and read_anchor_file(path) is not None:
+        raise KnownError("审计锚点与操作日志相符，无需重新锚定。")
+    kept = None
+    if path.exists():
+        stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = path.with_name(f"{path.stem}-replaced-{stamp}{path.suffix}")
+        path.replace(kept)
+    with db.write() as session:  # committing re-anchors (the keeper finds no anchor to extend)
+        audit(
+            session,
+            actor=actor,
+            action="audit.reanchor",
+            object_type="audit",
+            object_id=None,
+            before=before.to_json(),
+            after={"old_anchor_kept_as": kept.name if kept else None},
+        )
+    after = check_anchor(db, path)
+    return {
+        "previous": before.to_json(),
+        "old_anchor_kept_as": str(kept) if kept else None,
+        "anchored_events": after.anchored_events,
+        "anchored_at": after.anchored_at,
+        "ok": after.ok,
+    }

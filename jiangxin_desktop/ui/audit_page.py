@@ -111,6 +111,7 @@ def action_labels() -> dict[str, str]:
     return {
         "station.initialize": tr("初始化服务站"),
         "demo.seed": tr("写入演示数据"),
+        "audit.reanchor": tr("重新锚定操作日志"),
         "trainee.register": tr("登记学员"),
         "trainee.update": tr("修改学员"),
         "trainee.deactivate": tr("注销学员"),

@@ -41,3 +41,11 @@ def test_audit_verify_reports_a_cut_off_tail_and_when_it_was_anchored(tmp_path):
     (data / "audit-anchor.json").write_text(json.dumps({**anchor, "events": 1}))  # forged: fewer
     forged = run("audit", "verify", "--data-dir", str(data), "--json", user="reviewer")
     assert forged.returncode == 1 and "签名无效" in json.loads(forged.stdout)["anchor"]["problem"]
+
+    refused = run("audit", "reanchor", "--data-dir", str(data), "--json", user="reviewer")
+    assert refused.returncode == 2 and "管理员" in json.loads(refused.stdout)["error"]
+    again = run("audit", "reanchor", "--data-dir", str(data), "--json", user="admin")
+    assert again.returncode == 0, again.stderr
+    assert "签名无效" in json.loads(again.stdout)["previous"]["problem"]
+    fine = run("audit", "verify", "--data-dir", str(data), "--json", user="reviewer")
+    assert fine.returncode == 0 and json.loads(fine.stdout)["anchor"]["ok"] is True

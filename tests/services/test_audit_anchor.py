@@ -124,3 +124,25 @@ def test_a_backup_carries_its_anchor_and_a_restore_puts_it_back(demo_context, tm
         assert not verify_chain(db, anchor_path(paths)).ok_overall
     finally:
         db.dispose()
+
+
+def test_an_administrator_reanchors_after_looking_into_it(demo_context):
+    from jiangxin_desktop.errors import KnownError
+    from jiangxin_desktop.services.audit_anchor import reanchor
+
+    register_some(demo_context, 4)
+    path = anchor_path(demo_context.paths)
+    try:
+        reanchor(demo_context.db, path, "admin")
+        raise AssertionError("a sound anchor must not be replaced")
+    except KnownError as exc:
+        assert "无需重新锚定" in exc.message
+    last = newest_seq(demo_context)
+    tamper(demo_context, f"DELETE FROM audit_event WHERE seq > {last - 2}")
+    result = reanchor(demo_context.db, path, "admin")
+    assert "截断" in result["previous"]["problem"] and result["ok"]
+    assert json.loads(Path(result["old_anchor_kept_as"]).read_text())["events"] == last  # evidence kept
+    assert verify_chain(demo_context.db, path).ok_overall
+    with demo_context.db.read() as s:
+        event = s.execute(text("SELECT actor, before_json FROM audit_event ORDER BY seq DESC LIMIT 1")).one()
+    assert event.actor == "admin" and "截断" in json.loads(event.before_json)["problem"]
