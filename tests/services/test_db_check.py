@@ -152,3 +152,18 @@ def test_the_command_line_check_in_chinese_with_exit_codes(tmp_path):
     assert "ERROR CORE" not in broken.stderr
     as_json = json.loads(_cli(data, "db", "check", "--json").stdout)
     assert as_json["ok"] is False and as_json["damaged_pages"] and as_json["backup"]["manifest"] == manifest
+
+
+def test_a_damaged_first_page_is_reported_not_raised(demo_context):
+    ctx = demo_context
+    folder = ctx.paths.root / "backups"
+    backup = _backup(ctx, folder, 1)
+    ctx.db.checkpoint()
+    key, database = ctx.db.key, ctx.paths.database
+    ctx.close()
+    with database.open("r+b") as handle:
+        handle.seek(200)  # inside page 1: the header SQLite reads first
+        handle.write(b"\xff" * 32)
+    report = check_database(database, key, [folder])
+    assert not report.ok and not report.check.opened
+    assert "无法打开" in report.message and Path(backup.manifest).name in report.message
