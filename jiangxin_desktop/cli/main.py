@@ -77,7 +77,7 @@ def _run(argv: list[str] | None) -> int:
             return run_gui(args)
         return args.handler(args)
     except KnownError as exc:
-        return fail(exc.message, as_json=as_json)
+        return fail(_with_restore_hint(exc, args), as_json=as_json)
     except BrokenPipeError:  # not a bug: main stops quietly
         raise
     except KeyboardInterrupt:
@@ -87,6 +87,27 @@ def _run(argv: list[str] | None) -> int:
 
         path = save_crash_report(exc, data_dir=getattr(args, "data_dir", None))
         return fail(f"程序内部错误，报告已保存到 {path}，请发给技术支持。", as_json=as_json, code=70)
+
+
+def _with_restore_hint(exc: KnownError, args: argparse.Namespace) -> str:
+    """A key that cannot open the database: name the newest sound backup in the data
+    directory's backups folder and the exact command that restores it."""
+    from jiangxin_desktop.services.security.keystore import UnusableKeyError
+
+    if not isinstance(exc, UnusableKeyError):
+        return exc.message
+    from jiangxin_desktop.paths import resolve_data_dir
+    from jiangxin_desktop.services.audit_anchor import shown_time
+    from jiangxin_desktop.services.db_check import newest_backup
+
+    paths = resolve_data_dir(getattr(args, "data_dir", None))
+    choice = newest_backup([paths.root / "backups"], None)
+    if choice is None:
+        return exc.message
+    return (
+        f"{exc.message}数据目录中最新的完好备份做于 {shown_time(choice.created_at)}（{choice.trainees} 名学员），"
+        f"恢复命令：{choice.restore_command}"
+    )
 
 
 if __name__ == "__main__":

@@ -141,6 +141,19 @@ def test_the_advice_works_a_backup_restores_a_database_whose_key_file_is_damaged
     assert list((data / "pre-restore").glob("key.json.*"))  # the damaged file is kept, not lost
 
 
+def test_the_message_names_the_newest_backup_and_its_command_works(data):
+    env = {"JIANGXIN_BACKUP_PASSPHRASE": "backup-passphrase-1"}
+    made = run("backup", "create", "--data-dir", str(data), "--json", user="admin", env_extra=env)
+    manifest = json.loads(made.stdout)["manifest"]  # in the data directory's backups folder
+    (data / "key.json").write_text("{}")
+    broken = run("status", "--data-dir", str(data), "--json")
+    message = json.loads(broken.stdout)["error"]
+    command = f'jiangxin-desktop backup restore "{manifest}"'
+    assert broken.returncode == 2 and command in message and "最新的完好备份" in message
+    restored = run("backup", "restore", manifest, "--data-dir", str(data), env_extra=env)
+    assert restored.returncode == 0, restored.stderr
+
+
 def test_a_hostile_wrapped_key_in_a_backup_manifest_is_refused_quickly(data, tmp_path):
     backups = tmp_path / "b"
     env = {"JIANGXIN_BACKUP_PASSPHRASE": "backup-passphrase-1"}
