@@ -15,7 +15,7 @@ administrator revokes. Every change is audited and travels to the city.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -63,8 +63,17 @@ class CertificateService:
         self._signer: StationSigner | None = None
 
     # --- changes --------------------------------------------------------------------
-    def issue(self, class_code: str, *, issue_date: date | None = None) -> IssueResult:
-        """A certificate for every passed trainee of a finished class who has none yet."""
+    def issue(
+        self,
+        class_code: str,
+        *,
+        issue_date: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IssueResult:
+        """A certificate for every passed trainee of a finished class who has none yet.
+
+        ``issue_date`` defaults to the class's end date. ``progress(done, total)`` is called
+        per trainee inside the write transaction and may raise to cancel: then nothing is issued."""
         self.acting.require("clerk", "admin", action="发放证书")
         today = self.acting.today()
         catalog = self.catalogs.active() if self.catalogs is not None else None
@@ -102,7 +111,9 @@ class CertificateService:
             result.note = issuer.note
             serial = self._last_serial(s, day.year)
             now = utc_now()
-            for enrollment, trainee in rows:
+            for done, (enrollment, trainee) in enumerate(rows, start=1):
+                if progress is not None:
+                    progress(done - 1, len(rows))
                 reason = (
                     "已有证书"
                     if enrollment.uuid in has
@@ -145,6 +156,8 @@ class CertificateService:
                 )
                 s.add(row)
                 result.issued.append(self._recorded(s, row, klass, trainee, None, "certificate.issue"))
+            if progress is not None:
+                progress(len(rows), len(rows))
         return result
 
     def reprint(self, number: str, reason: str) -> CertificateRecord:

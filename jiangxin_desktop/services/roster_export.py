@@ -7,6 +7,7 @@ nothing in a name or a note can become a formula when the file is opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +40,7 @@ ROSTER_COLUMNS = (
     ("备注", 24),
 )
 FULL_NUMBER_ROLES = ("reviewer", "admin")
+Progress = Callable[[int, int], None]  # (done, total); may raise to cancel
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -199,13 +201,15 @@ def _valid_certificates(ctx, class_uuid: str) -> dict[str, str]:
     return {enrollment: number for enrollment, number in rows}
 
 
-def export_roster(ctx, class_code: str, out: Path) -> dict:
-    """The class's 花名册 as .xlsx; returns what was written."""
+def export_roster(ctx, class_code: str, out: Path, *, progress: Progress | None = None) -> dict:
+    """The class's 花名册 as .xlsx; returns what was written. ``progress(done, total)`` may
+    raise to cancel before the file is written."""
     user = ctx.acting.require("clerk", "reviewer", "admin", action="导出花名册")
     full = user.role in FULL_NUMBER_ROLES
     klass = ctx.classes.get(class_code)
     catalog = ctx.catalogs.active()
     records = roster_rows(ctx, klass, full=full)
+    _report(progress, 1, 2)
     rows = [[row[key] for key in ROSTER_FIELDS] for row in records]
     totals = roster_totals(records, klass)
     book = Workbook()
@@ -229,6 +233,7 @@ def export_roster(ctx, class_code: str, out: Path) -> dict:
     sheet.cell(row=last, column=1, value="合计")
     sheet.cell(row=last, column=2, value=total_line(totals).removeprefix("合计："))
     sheet.merge_cells(start_row=last, start_column=2, end_row=last, end_column=len(ROSTER_COLUMNS))
+    _report(progress, 2, 2)  # the last chance to cancel: nothing is written before this
     _save(book, out)
     with ctx.db.write() as session:  # an export of personal data is audited
         audit(
@@ -259,12 +264,14 @@ STAT_COLUMNS = (
 )
 
 
-def export_statistics(ctx, out: Path) -> dict:
+def export_statistics(ctx, out: Path, *, progress: Progress | None = None) -> dict:
     """One row per class: enrolment, attendance meeting the threshold, assessment results."""
     user = ctx.acting.require("clerk", "reviewer", "admin", action="导出统计")
     catalog = ctx.catalogs.active()
     rows = []
-    for klass in ctx.classes.list(limit=100_000):
+    classes = ctx.classes.list(limit=100_000)
+    for done, klass in enumerate(classes):
+        _report(progress, done, len(classes) + 1)
         rates = ctx.attendance.rates(klass.uuid)
         results = ctx.attendance.assessments(klass.uuid)
         rows.append(
@@ -298,5 +305,11 @@ def export_statistics(ctx, out: Path) -> dict:
         len(STAT_COLUMNS),
     )
     _write_table(sheet, header_row, STAT_COLUMNS, rows)
+    _report(progress, len(classes) + 1, len(classes) + 1)
     _save(book, out)
     return {"file": str(out), "classes": len(rows)}
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)

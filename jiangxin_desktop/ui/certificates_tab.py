@@ -27,7 +27,9 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.certificates import CertificateRecord, IssueResult
 from jiangxin_desktop.services.class_records import ClassRecord
 from jiangxin_desktop.services.security.roles import ROLE_LABELS
+from jiangxin_desktop.ui.class_printing import run_in_worker
 from jiangxin_desktop.ui.error_dialogs import confirm, show_known_error
+from jiangxin_desktop.ui.issue_dialog import IssueDialog
 from jiangxin_desktop.ui.reason_dialog import ReasonDialog
 from jiangxin_desktop.ui.record_table import RecordTableModel
 from jiangxin_desktop.ui.styles import INACTIVE_COLOR, WARNING_STYLE
@@ -201,7 +203,11 @@ class CertificatesTab(QWidget):
             else self.tr("打印证书")
         )
         for button, why, tip in (
-            (self.issue_button, issue, self.tr("为考核合格、尚无证书的学员发证，发证日期为今天")),
+            (
+                self.issue_button,
+                issue,
+                self.tr("为考核合格、尚无证书的学员发证；发证日期可选，默认为结业日期"),
+            ),
             (self.reprint_button, reprint, self.tr("编号不变，证书上注明“补发”")),
             (self.revoke_button, revoke, self.tr("撤销后证书不再有效，核验时显示已撤销")),
             (self.print_button, printing, self.tr("打印选中的有效证书；未选择时打印全部有效证书")),
@@ -214,19 +220,27 @@ class CertificatesTab(QWidget):
         record = self.record
         if record is None:
             return None
-        question = self.tr(
-            "为培训班 {code}（{name}）考核合格、尚无证书的学员发证吗？\n"
-            "发证日期为今天（{day}），证书编号按顺序分配，发出后不能收回，只能撤销。"
-        ).format(code=record.code, name=record.name, day=self.ctx.acting.today().isoformat())
-        if not confirm(self, self.tr("发证"), question, self.tr("发证")):
+        ask = IssueDialog(record, self.ctx.acting.today(), self)
+        if ask.exec() != IssueDialog.DialogCode.Accepted:
             return None
-        try:
-            result = self.ctx.certificates.issue(record.code)
-        except KnownError as exc:
-            show_known_error(self, exc, title=self.tr("没有发证"))
+        day = ask.issue_date()
+        kind, value = run_in_worker(  # in a worker with progress: the window never freezes
+            self,
+            self.tr("正在发证"),
+            self.tr("正在为培训班 {code} 发放证书……").format(code=record.code),
+            lambda report: self.ctx.certificates.issue(record.code, issue_date=day, progress=report),
+            error_title=self.tr("没有发证"),
+        )
+        if kind == "cancelled":
+            self.message.emit(self.tr("已取消发证，没有发出任何证书"))
+        if kind != "finished":
             return None
+        assert isinstance(value, IssueResult)
+        result = value
         self._reload()
         text = self.tr("已发放 {n} 张证书。").format(n=len(result.issued))
+        if result.note:
+            text += "\n" + result.note
         if result.skipped:
             reasons = "\n".join(
                 self.tr("· {name}：{reason}").format(name=s.name, reason=s.reason) for s in result.skipped

@@ -46,6 +46,29 @@ def remove_stale_folders(root: Path | None = None) -> None:
             continue
 
 
+def run_in_worker(
+    parent: QWidget,
+    title: str,
+    text: str,
+    work: Callable[[ProgressCallback], object],
+    *,
+    error_title: str | None = None,
+) -> tuple[str, object]:
+    """Run ``work(report)`` in a worker under a progress window (the window never freezes).
+
+    Returns ("finished", result), ("cancelled", None) or ("failed", error); a KnownError is
+    shown to the clerk (titled ``error_title``) before it is returned, anything else is raised."""
+    progress = TaskProgressDialog(title, text, parent)
+    kind, value = progress.run(BackgroundTask(work, progress))
+    if kind == "failed":
+        if isinstance(value, KnownError):
+            show_known_error(parent, value, title=error_title or _tr("{what}：没有完成").format(what=title))
+        else:
+            assert isinstance(value, BaseException)
+            raise value
+    return kind, value
+
+
 def make_and_preview(
     parent: QWidget, what: str, file_name: str, make: Make, *, temp_root: Path | None = None
 ) -> PrintPreviewDialog | None:

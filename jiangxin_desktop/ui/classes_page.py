@@ -216,11 +216,16 @@ class ClassesPage(QWidget):
 
     def export_statistics_to(self, out: Path) -> bool:
         from jiangxin_desktop.services.roster_export import export_statistics
+        from jiangxin_desktop.ui.class_printing import run_in_worker
 
-        try:
-            result = export_statistics(self.ctx, out)
-        except KnownError as exc:
-            show_known_error(self, exc, title=self.tr("统计没有导出"))
+        kind, result = run_in_worker(  # in a worker with progress: the window never freezes
+            self,
+            self.tr("导出统计"),
+            self.tr("正在导出培训班统计……"),
+            lambda report: export_statistics(self.ctx, out, progress=report),
+            error_title=self.tr("统计没有导出"),
+        )
+        if kind != "finished" or not isinstance(result, dict):
             return False
         self.message.emit(self.tr("已导出 {n} 个培训班的统计：{file}").format(n=result["classes"], file=out))
         return True

@@ -223,11 +223,17 @@ class EnrolmentTab(QWidget):
 
     def export_to(self, out: Path) -> Path | None:
         from jiangxin_desktop.services.roster_export import export_roster
+        from jiangxin_desktop.ui.class_printing import run_in_worker
 
-        try:
-            result = export_roster(self.ctx, self.record.code, out)
-        except KnownError as exc:
-            show_known_error(self, exc, title=self.tr("花名册没有导出"))
+        code = self.record.code
+        kind, result = run_in_worker(  # in a worker with progress: the window never freezes
+            self,
+            self.tr("导出花名册"),
+            self.tr("正在导出 {code} 的花名册……").format(code=code),
+            lambda report: export_roster(self.ctx, code, out, progress=report),
+            error_title=self.tr("花名册没有导出"),
+        )
+        if kind != "finished" or not isinstance(result, dict):
             return None
         note = (
             self.tr("（证件号码和电话已脱敏）")

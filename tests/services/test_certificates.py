@@ -212,3 +212,22 @@ def test_the_roster_shows_valid_certificate_numbers_only(demo_context):
     ctx.certificates.revoke(issued[1].number, "考核材料不实")
     rows = roster_rows(ctx, ctx.classes.get(klass.code), full=False)
     assert [r["certificate_number"] for r in rows] == [issued[0].number, "", ""]
+
+
+def test_issuing_reports_progress_and_a_cancel_issues_nothing(demo_context):
+    ctx = demo_context
+    klass = finished_class(ctx, ("pass", "pass", "fail"), first_seq=161)
+    seen: list[tuple[int, int]] = []
+
+    def cancel_at_second(done: int, total: int) -> None:
+        seen.append((done, total))
+        if done == 2:
+            raise RuntimeError("取消")
+
+    with pytest.raises(RuntimeError):
+        ctx.certificates.issue(klass.code, progress=cancel_at_second)
+    assert ctx.certificates.list(klass.code) == []  # the first one was not kept either
+    seen.clear()
+    result = ctx.certificates.issue(klass.code, progress=lambda done, total: seen.append((done, total)))
+    assert len(result.issued) == 2 and seen[0] == (0, 3) and seen[-1] == (3, 3)
+    assert {c.issue_date for c in result.issued} == {klass.end_date}  # default: the end date

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from jiangxin_desktop.ui.certificates_tab import ID, NAME, NUMBER, REISSUED, STATUS
 from jiangxin_desktop.ui.class_detail import CERTIFICATES, ClassDetailDialog
+from jiangxin_desktop.ui.issue_dialog import IssueDialog
 from jiangxin_desktop.ui.reason_dialog import ReasonDialog
 from tests.services.classes_helpers import login
 
@@ -60,11 +62,21 @@ def issued(qtbot, classes_context, answer_modal):
     assert tab.blocked_label.text() == "本班尚未发证：点“发证”为考核合格的学员发放证书。"
     assert not dialog.certificates_action.isEnabled()
     seen: list[str] = []
-    answer_modal(
-        click("发证", seen, then=lambda: answer_modal(click("以后再打印", seen), QMessageBox)), QMessageBox
-    )
-    result = tab.issue()
+
+    def pick_date(ask: IssueDialog) -> None:
+        seen.append(ask.findChildren(QLabel)[0].text())
+        # the clerk picks the date; it starts at the class's end date, never forced to today
+        assert ask.issue_date() == dialog.record.end_date
+        ask.date_edit.setDate(ask.date_edit.date().addDays(2))
+        answer_modal(click("以后再打印", seen), QMessageBox)
+        ask.confirm_button.click()
+
+    answer_modal(pick_date, IssueDialog)
+    end = dialog.record.end_date
+    tab.ctx.acting.today = lambda: end + timedelta(days=30)  # a fixed clock: issued a month later
+    result = tab.issue()  # issued in a worker under a progress bar
     assert result is not None and result.issued
+    assert {c.issue_date for c in result.issued} == {dialog.record.end_date + timedelta(days=2)}
     return dialog, result, seen
 
 
