@@ -70,7 +70,7 @@ def _check_printing(folder: Path) -> str:
         load_font(key)
     if not result.file.read_bytes().startswith(b"%PDF"):
         raise RuntimeError("the sign-in sheet is not a PDF")
-    return f"printing: {result.pages} page, fonts {', '.join(SHIPPED_FONTS)} ok"
+    return f"打印：签到表 {result.pages} 页，字体 {'、'.join(SHIPPED_FONTS)} 正常"
 
 
 def run_self_test() -> int:
@@ -78,7 +78,7 @@ def run_self_test() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="jiangxin-selftest-") as tmp:
             revision = _check_database(Path(tmp))
-            steps.append(f"database: SQLCipher, schema {revision}, register + search ok")
+            steps.append(f"数据库：SQLCipher 加密，结构版本 {revision}，登记和查找正常")
             steps.append(_check_printing(Path(tmp)))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from jiangxin_desktop.ui.selftest_render import render_chinese
@@ -86,8 +86,9 @@ def run_self_test() -> int:
         steps.append(render_chinese("匠心筑梦·技耀港城 王𠇔 学员登记"))
     except Exception as exc:  # report every failure plainly; this is a diagnostic
         print("\n".join(steps), file=sys.stderr)
-        print(f"SELF-TEST FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        # the exception's own text is for technical support (a build fault, not a user's mistake)
+        print(f"自检失败（SELF-TEST FAILED）：{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print("\n".join(steps))
-    print("SELF-TEST OK")
+    print("自检通过（SELF-TEST OK）")
     return 0

@@ -34,4 +34,4 @@ def render_chinese(sample: str) -> str:
     if dark < 200:
         raise RuntimeError(f"text did not render ({dark} dark samples)")
     del app
-    return f"render: {family} ({QGuiApplication.platformName()}), {dark} dark samples"
+    return f"界面：中文字体 {family}（{QGuiApplication.platformName()}）显示正常，{dark} 个深色采样点"

@@ -117,6 +117,9 @@ def test_failing_commands_say_why_in_chinese(station, tmp_path):
         (["settings", "consent", "--title", "告知", "--text-file", str(folder)], "admin", None),
         (["settings", "consent", "--title", "告知", "--text-file", str(tmp_path / "latin1.txt")], "admin", None),
         (["settings", "set", "backup.keep", "很多"], "admin", None),
+        (["settings", "set", "backup.daily_at", "25:99"], "admin", None),
+        (["settings", "set", "backup.folder", "relative"], "admin", None),
+        (["settings", "set", "no.such.setting", "1"], "admin", None),
         (["backup", "verify", str(tmp_path / "missing.json")], "clerk", None),
         (["backup", "verify", str(tmp_path / "bad.json")], "clerk", None),
         (["backup", "verify", str(folder)], "clerk", None),
@@ -140,3 +143,20 @@ def test_failing_commands_say_why_in_chinese(station, tmp_path):
         message = json.loads(done.stdout.splitlines()[-1])["error"]
         assert_chinese(message, where)
         assert_chinese(done.stderr.strip(), where)
+
+
+def test_the_self_test_reports_in_chinese():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "jiangxin_desktop", "--self-test"],
+        capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1] == "自检通过（SELF-TEST OK）"  # the build's smoke test still finds its words
+    for line in lines:
+        assert re.search(r"[\u4e00-\u9fff]", line), line
