@@ -157,7 +157,7 @@ def _in_class(ctx, args):
 
 
 def cmd_scan(args) -> int:
-    from jiangxin_desktop.services.attendance import OutsideWindow
+    from jiangxin_desktop.services.attendance import LateEntry, OutsideWindow
 
     _require(args, session=True, trainee=True)
     ctx = open_cli_context(args)
@@ -171,6 +171,12 @@ def cmd_scan(args) -> int:
             raise KnownError(
                 f"{exc.message}\n补签：attendance makeup --class {klass.code} --session {sess.number} "
                 f"--id … {option} {exc.moment[-5:]} --reason 原因（审核人批准后才计课时）"
+            ) from None
+        except LateEntry as exc:
+            option = "--at" if args.sign_in else "--out"
+            raise KnownError(
+                f"{exc.message}\n补签：attendance makeup --class {klass.code} --session {sess.number} "
+                f"--id … {option} {args.at or 'HH:MM'} --reason 原因（审核人批准后才计课时）"
             ) from None
     finally:
         ctx.close()

@@ -15,8 +15,7 @@ rate is those hours over the hours of the sessions held so far. The clock is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +25,18 @@ from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, Valid
 from jiangxin_desktop.services.acting import Acting
 from jiangxin_desktop.services.assessment import RESULT_LABELS, AssessmentMixin, AssessmentRecord
 from jiangxin_desktop.services.attendance_makeup import MakeupMixin, MakeupRow
+from jiangxin_desktop.services.attendance_records import (
+    ATTENDANCE_LABELS,
+    ATTENDED,
+    RECORDING,
+    AttendanceRow,
+    LateEntry,
+    OutsideWindow,
+    RateRow,
+    hhmm_on,
+    iso,
+    snapshot,
+)
 from jiangxin_desktop.services.attendance_rules import (
     AttendanceRules,
     SessionWindow,
@@ -42,61 +53,20 @@ from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import Attendance, ClassSession, Enrollment, Trainee, TrainingClass
 
-__all__ = ["RESULT_LABELS", "AssessmentRecord", "MakeupRow"]
-
-ATTENDANCE_LABELS = {"present": "出勤", "late": "迟到", "early": "早退", "leave": "请假", "absent": "缺勤"}
-ATTENDED = ("present", "late", "early")
-RECORDING = ("opened", "training")
+__all__ = [
+    "ATTENDANCE_LABELS",
+    "ATTENDED",
+    "RECORDING",
+    "RESULT_LABELS",
+    "AssessmentRecord",
+    "AttendanceRow",
+    "LateEntry",
+    "MakeupRow",
+    "OutsideWindow",
+    "RateRow",
+    "iso",
+]
 FUTURE_SLACK = timedelta(minutes=1)
-
-
-class OutsideWindow(KnownError):
-    """A sign-in or sign-out outside the session's window; ``window`` and ``moment`` as HH:MM."""
-
-    def __init__(self, message: str, *, window: str, moment: str, sign_in: bool) -> None:
-        super().__init__(message)
-        self.window, self.moment, self.sign_in = window, moment, sign_in
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    enrollment_uuid: str
-    trainee_name: str
-    id_number: str
-    status: str | None  # None: nothing recorded yet
-    sign_in_at: str | None
-    sign_out_at: str | None
-    counted: int = 0  # class hours this session counts for the person
-    reason: str = ""  # why it counts less than the session's hours
-    makeup: str | None = None  # 补签: pending | approved | rejected
-    attendance_uuid: str | None = None
-
-
-@dataclass(frozen=True)
-class RateRow:
-    enrollment_uuid: str
-    trainee_name: str
-    attended_hours: int
-    total_hours: int  # hours of the sessions held so far
-    threshold: float
-    planned_hours: int = 0  # the whole timetable
-
-    @property
-    def rate(self) -> float:
-        return self.attended_hours / self.total_hours if self.total_hours else 0.0
-
-    @property
-    def meets_threshold(self) -> bool:
-        return self.total_hours > 0 and self.rate >= self.threshold
-
-
-def _hhmm(moment: datetime, day) -> str:
-    local = moment.astimezone()
-    return f"{local:%H:%M}" if local.date() == day else f"{local:%Y-%m-%d %H:%M}"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class AttendanceService(AssessmentMixin, MakeupMixin):
@@ -224,7 +194,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
         moment = parse_moment(at) or now
         if check and moment > now + FUTURE_SLACK:
             raise KnownError(
-                f"{_hhmm(moment, sess.day)} 还没有到（现在是 {_hhmm(now, sess.day)}），不能提前记录签到或签退。"
+                f"{hhmm_on(moment, sess.day)} 还没有到（现在是 {hhmm_on(now, sess.day)}），不能提前记录签到或签退。"
             )
         return moment
 
@@ -246,7 +216,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
             )
         )
         first_in = parse_moment(existing.sign_in_at) if existing else None
-        when = _hhmm(moment, sess.day)
+        when = hhmm_on(moment, sess.day)
         if sign_in:
             if first_in is not None:  # a second scan keeps the first sign-in and writes nothing
                 assert existing is not None
@@ -254,7 +224,8 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
                     trainee = s.scalar(select(Trainee).where(Trainee.uuid == enrollment.trainee_uuid))
                     assert trainee is not None
                     return self._row(sess, enrollment.uuid, trainee.name, trainee.id_number, existing)
-                status = self._status(window, first_in)  # marked 请假/缺勤 after signing in
+                self._in_time(sess, window)  # marked 请假/缺勤 after signing in: back to the times
+                status = self._status(window, first_in)
                 return self._write(s, sess, enrollment, status=status, note=note)
             if not window.opens <= moment <= window.end:
                 raise OutsideWindow(
@@ -264,6 +235,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
                     moment=when,
                     sign_in=True,
                 )
+            self._in_time(sess, window)
             self._moment(at, sess)
             status = self._status(window, moment)
             return self._write(s, sess, enrollment, status=status, sign_in=iso(moment), note=note)
@@ -277,11 +249,21 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
                 moment=when,
                 sign_in=False,
             )
+        self._in_time(sess, window)
         self._moment(at, sess)
         status = existing.status if existing.status in ATTENDED else self._status(window, first_in)
         if moment < window.end and status == "present":
             status = "early"
         return self._write(s, sess, enrollment, status=status, sign_out=iso(moment), note=note)
+
+    def _in_time(self, sess: ClassSession, window: SessionWindow) -> None:
+        """Entering a session's times afterwards is allowed for ``record_within_hours``."""
+        hours = self.rules().record_within_hours
+        if hours and self.acting.now() > window.end + timedelta(hours=hours):
+            raise LateEntry(
+                f"第 {sess.number} 次课（{sess.day.isoformat()} {sess.end_time} 下课）已结束超过 {hours} 小时，"
+                "不能再直接补录签到、签退，未记录。如确实到课，请办理补签并写明原因，审核人批准后才计课时。"
+            )
 
     @staticmethod
     def _status(window: SessionWindow, sign_in: datetime) -> str:
@@ -315,7 +297,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
             )
             s.add(row)
             return klass, row, None
-        before = _snapshot(row)
+        before = snapshot(row)
         row.version += 1
         row.updated_at = now
         return klass, row, before
@@ -360,7 +342,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
             uuid=row.uuid,
             version=row.version,
             before=before,
-            after={"session": sess.number, "class": klass.code, **_snapshot(row)},
+            after={"session": sess.number, "class": klass.code, **snapshot(row)},
         )
         trainee = s.scalar(select(Trainee).where(Trainee.uuid == enrollment.trainee_uuid))
         assert trainee is not None
@@ -373,18 +355,3 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
             raise NotFoundError("找不到该课次。")
         return row
 
-
-def _snapshot(row: Attendance) -> dict:
-    data = {"status": row.status, "sign_in_at": row.sign_in_at, "sign_out_at": row.sign_out_at}
-    if row.note:
-        data["note"] = row.note
-    if row.makeup:
-        data.update(
-            makeup=row.makeup,
-            makeup_reason=row.makeup_reason,
-            makeup_sign_in_at=row.makeup_sign_in_at,
-            makeup_sign_out_at=row.makeup_sign_out_at,
-            makeup_by=row.makeup_by,
-            makeup_reviewed_by=row.makeup_reviewed_by,
-        )
-    return data

@@ -195,9 +195,9 @@ def _moment(text: str | None):
 
 
 def _before(row: Attendance) -> dict:
-    from jiangxin_desktop.services.attendance import _snapshot
+    from jiangxin_desktop.services.attendance_records import snapshot
 
-    return _snapshot(row)
+    return snapshot(row)
 
 
 def _makeup(s: Session, row: Attendance) -> MakeupRow:

@@ -7,6 +7,9 @@ The catalog's ``rules.attendance`` (all configurable; the shipped values are exa
   anyway is a 补签 with a reason, which counts nothing until a reviewer approves it.
 - ``checkout_after_end_minutes``: a sign-out is accepted after the sign-in up to this long
   after the end (later: 补签).
+- ``record_within_hours``: a time typed in afterwards (a paper sign-in sheet) is accepted up
+  to this long after the session's end (default 24; 0: no limit); later entries are 补签.
+  Attendance typed in weeks later is how fabricated attendance would arrive.
 - ``late_limit_minutes`` / ``early_leave_limit_minutes``: a sign-in up to this late, a
   sign-out up to this early, still counts the whole session.
 - ``beyond_limit``: later or earlier than that counts ``"minutes"`` (the session's hours in
@@ -37,6 +40,7 @@ COUNTING = ("present", "late", "early")
 class AttendanceRules:
     checkin_before_start_minutes: int = 30
     checkout_after_end_minutes: int = 60
+    record_within_hours: int = 24
     late_limit_minutes: int = 15
     early_leave_limit_minutes: int = 15
     beyond_limit: str = "minutes"
@@ -63,6 +67,11 @@ def parse_attendance_rules(raw: Any, problem: Callable[[str, str], None]) -> Att
             values[key] = value
         else:
             problem(f"规则 attendance.{key}", "应为 0–240 之间的整数（分钟）")
+    value = raw.get("record_within_hours", defaults.record_within_hours)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24 * 31:
+        values["record_within_hours"] = value
+    else:
+        problem("规则 attendance.record_within_hours", "应为 0–744 之间的整数（小时，0 为不限）")
     for key, choices in (("beyond_limit", BEYOND_LIMIT), ("missing_signout", MISSING_SIGNOUT)):
         value = raw.get(key, getattr(defaults, key))
         if value in choices:

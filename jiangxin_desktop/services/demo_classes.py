@@ -176,6 +176,7 @@ def seed_demo_classes(ctx, users: dict, *, today: date | None = None, seed: int 
         if stage == "opened":
             continue
         _attend(ctx.attendance, klass.sessions, enrolled, now, rng)
+        ctx.acting.now = lambda: now
         if stage == "finished":
             for i, e in enumerate(enrolled):
                 failed = i in (5, 11) and e.trainee_uuid != rare.uuid
@@ -199,6 +200,7 @@ def _attend(service: AttendanceService, sessions, enrolled, now: datetime, rng: 
         start, end = local_moment(s.day, s.start_time), local_moment(s.day, s.end_time)
         if end + timedelta(minutes=30) > now:
             break
+        service.acting.now = lambda end=end: end + timedelta(minutes=30)  # entered as the class ends
         for e in enrolled:
             roll = rng.random()
             if roll >= 0.93:

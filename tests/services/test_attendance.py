@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError, ValidationError
 from jiangxin_desktop.paths import resources_dir
-from jiangxin_desktop.services.attendance import OutsideWindow
+from jiangxin_desktop.services.attendance import LateEntry, OutsideWindow
 from jiangxin_desktop.services.enrollment import EnrollInput
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
@@ -79,6 +79,23 @@ def test_a_check_in_at_2350_for_a_morning_session_is_refused_with_the_window_nam
     with pytest.raises(OutsideWindow, match="签退时间为 08:10–12:30，08:05 不在其中"):
         ctx.attendance.check_out(first.uuid, a.id_number, at=at("08:05"))  # before the sign-in
     assert ctx.attendance.check_out(first.uuid, a.id_number).sign_out_at  # 11:40 is inside
+
+
+def test_times_typed_in_more_than_a_day_after_the_session_are_a_makeup(demo_context):
+    ctx = demo_context
+    klass, (a,), (ea,) = enrolled(ctx, 1)
+    first = klass.sessions[0]
+    clock(ctx, "11:29", date(2026, 12, 2))  # the paper sheet, typed in the next morning
+    ctx.attendance.check_in(first.uuid, a.id_number, at=at("08:25"))
+    clock(ctx, "11:31", date(2026, 12, 2))  # 24 hours and a minute after the end
+    with pytest.raises(LateEntry, match=r"第 1 次课（2026-12-01 11:30 下课）已结束超过 24 小时"):
+        ctx.attendance.check_out(first.uuid, a.id_number, at=at("11:30"))
+    row = ctx.attendance.sheet(first.uuid)[0]
+    assert (row.sign_out_at, row.counted) == (None, 0)
+    claim = ctx.attendance.request_makeup(
+        first.uuid, ea.uuid, sign_in_at=None, sign_out_at=at("11:30"), reason="签退表次日才交回"
+    )
+    assert claim.state == "pending"
 
 
 def test_the_keyboard_marks_present_as_a_sign_in_now_and_refuses_it_outside_the_window(demo_context):
