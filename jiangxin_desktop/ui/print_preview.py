@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.pdf_pages import PdfPages
 from jiangxin_desktop.ui.pdf_printing import chosen_pages, print_pages, set_paper
@@ -160,7 +160,7 @@ class PrintPreviewDialog(QDialog):
                 self,
                 KnownError(
                     self.tr("无法保存到 {file}：{why}。请换一个位置保存。").format(
-                        file=out, why=exc.strerror or exc
+                        file=out, why=describe_error(exc)
                     )
                 ),
                 title=self.tr("没有保存"),
