@@ -156,6 +156,7 @@ def cmd_catalog_show(args) -> int:
         f"  每课时 {rules.class_hour_minutes} 分钟；最少课时：{hours}",
         f"  补贴所需出勤率 {rules.attendance_threshold:.0%}；考核合格分数 {rules.assessment_pass_score:g}；"
         f"结业后 {rules.claim_within_months} 个月内申领补贴",
+        attendance_rules_text(rules.attendance),
         "培训项目：",
     ]
     for p in catalog.projects.values():
@@ -168,6 +169,17 @@ def cmd_catalog_show(args) -> int:
     lines += [f"  {i.code}\t{i.name}\t{i.uscc}" for i in catalog.institutions.values()]
     emit(data, as_json=args.json, text="\n".join(lines))
     return 0
+
+
+def attendance_rules_text(a) -> str:
+    from jiangxin_desktop.services.attendance_rules import BEYOND_LIMIT, MISSING_SIGNOUT
+
+    entry = f"下课 {a.record_within_hours} 小时后补录须补签" if a.record_within_hours else "补录不限时"
+    return (
+        f"  考勤：开课前 {a.checkin_before_start_minutes} 分钟至下课可签到，下课后 "
+        f"{a.checkout_after_end_minutes} 分钟内可签退，{entry}；迟到、早退超过 {a.late_limit_minutes}/"
+        f"{a.early_leave_limit_minutes} 分钟{BEYOND_LIMIT[a.beyond_limit]}；没有签退{MISSING_SIGNOUT[a.missing_signout]}"
+    )
 
 
 def cmd_catalog_import(args) -> int:
