@@ -62,6 +62,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--reveal", action="store_true", help="显示完整号码（记入操作日志）")
     p.set_defaults(handler=cmd_show)
 
+    from jiangxin_desktop.cli.photo_commands import register_photo
+
+    register_photo(trainee, common)  # trainee photo set|remove
+
     p = trainee.add_parser("deactivate", parents=[common], help="注销学员（不删除，留审计记录）")
     p.add_argument("id_number", metavar="身份证号")
     p.add_argument("--reason", required=True, help="注销原因（记入操作日志）")

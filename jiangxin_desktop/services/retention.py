@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from jiangxin_desktop.services.name_grams import replace_name_grams
 from jiangxin_desktop.services.security.roles import UserInfo, iso_utc, require_role
@@ -29,7 +29,7 @@ from jiangxin_desktop.services.security.sealing import shred
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.fts import optimize_search_indexes
 from jiangxin_desktop.store.journal import audit
-from jiangxin_desktop.store.models import Enrollment, OutboxEntry, Trainee, TrainingClass
+from jiangxin_desktop.store.models import Enrollment, OutboxEntry, Trainee, TraineePhoto, TrainingClass
 
 ANONYMOUS_NAME = "（已匿名）"
 _CLEARED = (
@@ -121,6 +121,7 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
             session.execute(  # evidence numbers given at enrolment identify the person too
                 update(Enrollment).where(Enrollment.trainee_uuid.in_(batch)).values(evidence_number=None)
             )
+            session.execute(delete(TraineePhoto).where(TraineePhoto.trainee_uuid.in_(batch)))  # face photos
         shred(session, list(chosen.due))
         if chosen.due:  # merge the index segments so the removed name pieces are really gone
             optimize_search_indexes(session)

@@ -160,3 +160,51 @@ def test_without_a_verification_address_the_code_starts_with_a_chinese_line(tmp_
     canvas.save()
     (text,) = decoded_qr_codes(pdf, scale=6)
     assert text == f"匠心培训证书 320706001-2026-000001 李*\n{payload}"
+
+
+def test_a_photo_on_file_with_consent_fills_the_photo_box(open_as, tmp_path):
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from jiangxin_desktop.services.registry import TraineeInput
+    from jiangxin_desktop.services.trainee_photo import TraineePhotos
+
+    login, codes, numbers = open_as
+    ctx = login("clerk")
+    holder = ctx.registry.find_by_id_number("320706199803150021")
+    assert holder is not None
+    picture = tmp_path / "一寸.jpg"
+    Image.new("RGB", (295, 413), (200, 30, 30)).save(picture, "JPEG")  # a red 一寸 photo
+    photos = TraineePhotos(ctx.db, ctx.acting)
+    fields = {f: getattr(holder, f) for f in TraineeInput.__dataclass_fields__ if hasattr(holder, f)}
+    without = replace(TraineeInput(**fields), photo_consent=False)
+    holder = ctx.registry.update(holder.uuid, without, expected_version=holder.version)
+    with pytest.raises(KnownError, match="没有同意采集面部照片"):
+        photos.set(holder.id_number, picture)
+    (tmp_path / "x.jpg").write_bytes(b"not a photo")
+    with pytest.raises(KnownError, match="不是 JPEG 或 PNG"):
+        photos.set(holder.id_number, tmp_path / "x.jpg")
+    holder = ctx.registry.update(
+        holder.uuid, replace(without, photo_consent=True), expected_version=holder.version
+    )
+    info = photos.set(holder.id_number, picture)
+    assert (info.width, info.height, info.mime) == (295, 413, "image/jpeg")
+    (page,) = ctx.certificates.pages(codes[0], [numbers["rare"]])
+    assert page.photo == picture.read_bytes()
+
+    out = tmp_path / "证书.pdf"
+    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(out))
+    image = document[0].render(scale=4 * 25.4 / 72).to_pil().convert("RGB")  # 4 px a mm
+    document.close()
+    red, green, _ = image.getpixel((4 * (38 + 12), 4 * (68 + 17)))  # the photo box's middle
+    assert red > 150 > green
+    flat = "".join(page_texts(out)[0].split())
+    assert "（一寸）" not in flat  # the box holds the photo, not the label
+
+    assert photos.remove(holder.id_number) and not photos.remove(holder.id_number)
+    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    assert "（一寸）" in "".join(page_texts(out)[0].split())
