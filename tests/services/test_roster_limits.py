@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import sys
 import zipfile
 from pathlib import Path
@@ -160,3 +161,45 @@ def test_the_import_uses_the_administrators_limits(demo_context, tmp_path):
     demo_context.settings.set(demo_context.user, "import.max_rows", 200)
     login(demo_context, "clerk")
     assert import_roster(demo_context, klass.code, path, dry_run=True).data_rows == 150
+
+
+def _lie_about_size(path: Path, part_name: str, claimed: int) -> None:
+    """Patch the zip so that its directory and local header claim ``claimed`` unpacked bytes."""
+    data = bytearray(path.read_bytes())
+    name = part_name.encode()
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part_name)
+    local = info.header_offset
+    assert data[local : local + 4] == b"PK\x03\x04"
+    data[local + 22 : local + 26] = claimed.to_bytes(4, "little")
+    end = data.rindex(b"PK\x05\x06")  # end of central directory: where the directory starts
+    central = int.from_bytes(data[end + 16 : end + 20], "little")
+    while True:
+        assert data[central : central + 4] == b"PK\x01\x02"
+        length, extra, comment = (int.from_bytes(data[central + o : central + o + 2], "little") for o in (28, 30, 32))
+        if bytes(data[central + 46 : central + 46 + length]) == name:
+            data[central + 24 : central + 28] = claimed.to_bytes(4, "little")
+            break
+        central += 46 + length + extra + comment
+    path.write_bytes(bytes(data))
+
+
+def test_a_bomb_whose_zip_directory_lies_about_its_size_is_refused(codes, tmp_path):
+    bomb = tmp_path / "名册.xlsx"
+    with zipfile.ZipFile(FIXTURES / "roster-lo.xlsx") as source, zipfile.ZipFile(
+        bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9
+    ) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/sharedStrings.xml":
+                head, tail = data.decode().split("<si><t", 1)
+                data = (head + "<si><t>" + "A" * (200 * MB) + "</t></si><si><t" + tail).encode()
+            out.writestr(item.filename, data)
+    _lie_about_size(bomb, "xl/sharedStrings.xml", 4000)
+    with zipfile.ZipFile(bomb) as archive:  # the directory now says 4,000 bytes
+        assert archive.getinfo("xl/sharedStrings.xml").file_size == 4000
+    started = time.perf_counter()
+    with pytest.raises(KnownError, match="远超文件自己声明的大小") as caught:
+        read_roster(bomb, codes)
+    assert time.perf_counter() - started < 0.5
+    assert "xl/sharedStrings.xml" in caught.value.message
