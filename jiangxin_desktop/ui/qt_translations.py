@@ -22,8 +22,12 @@ MISSING_IN_QTBASE = {
 class _Supplement(QTranslator):
     """Asked last: only for what no catalogue translated."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return MISSING_IN_QTBASE.get(source, "")
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None is a null string: "not here", the next catalogue or the source text is used.
+        # An empty string would replace every untranslated word with nothing.
+        return MISSING_IN_QTBASE.get(source)
 
     def isEmpty(self) -> bool:
         return False

@@ -45,6 +45,14 @@ def english_only(texts) -> list[str]:
     return [t for t in texts if re.search(r"[A-Za-z]{2,}", t) and not re.search(r"[\u4e00-\u9fff]", t)]
 
 
+def test_the_programs_own_words_stay_as_written(chinese):
+    """The supplement answers "not here" for what it does not know, never an empty string."""
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("MainWindow", "学员") == "学员"
+    assert QCoreApplication.translate("DemoNote", "演示数据库：{x}") == "演示数据库：{x}"
+
+
 def test_message_box_buttons_say_queding_and_quxiao(qtbot, chinese):
     box = QMessageBox(QMessageBox.Icon.Question, "匠心", "继续吗？")
     box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
