@@ -1,8 +1,9 @@
-"""Offscreen proof that Chinese renders with the embedded font (used by --self-test)."""
+"""Offscreen proof that Chinese renders with the embedded font, and that Qt's own Chinese strings
+are there (used by --self-test; a frozen build that left them out fails it)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication, QImage, QPainter
 
 from jiangxin_desktop.paths import resources_dir
@@ -35,3 +36,16 @@ def render_chinese(sample: str) -> str:
         raise RuntimeError(f"text did not render ({dark} dark samples)")
     del app
     return f"界面：中文字体 {family}（{QGuiApplication.platformName()}）显示正常，{dark} 个深色采样点"
+
+
+def qt_chinese_strings() -> str:
+    """qtbase_zh_CN loads from Qt's translations folder and says 取消 for Cancel."""
+    app = QCoreApplication.instance() or QGuiApplication(["jiangxin-selftest"])
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load("qtbase_zh_CN", folder):
+        raise RuntimeError(f"qtbase_zh_CN.qm not found in {folder}")
+    cancel = translator.translate("QPlatformTheme", "Cancel")
+    if cancel != "取消":
+        raise RuntimeError(f"qtbase_zh_CN translates Cancel as {cancel!r}")
+    return f"界面：Qt 中文字样（qtbase_zh_CN）已载入：{cancel}"

@@ -1,0 +1,9 @@
+"""The self-test checks that Qt's own Chinese strings are there (a frozen build must carry them)."""
+
+from __future__ import annotations
+
+from jiangxin_desktop.ui.selftest_render import qt_chinese_strings
+
+
+def test_qtbase_chinese_strings_are_found_and_checked(qapp):
+    assert qt_chinese_strings().endswith("已载入：取消")
