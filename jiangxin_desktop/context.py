@@ -17,6 +17,7 @@ from pathlib import Path
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths
+from jiangxin_desktop.services import unfinished_setup as unfinished
 from jiangxin_desktop.services.acting import Acting
 from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE, AnchorKeeper, write_anchor_file
 from jiangxin_desktop.services.attendance import AttendanceService
@@ -44,13 +45,6 @@ from jiangxin_desktop.services.station import (
 )
 from jiangxin_desktop.services.trainee_search import TraineeSearch
 from jiangxin_desktop.services.training_catalog import CatalogService
-from jiangxin_desktop.services.unfinished_setup import (
-    begin,
-    clear_unfinished,
-    disk_full,
-    finish,
-    sweep_leftovers,
-)
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
@@ -64,9 +58,14 @@ def current_actor() -> str:
         return "unknown"
 
 
-def open_database(paths: DataPaths, passphrase: PassphraseProvider, *, create: bool = False) -> Database:
-    """Unlock and open the database, migrating it to this program's schema."""
-    if not create and (leftover := clear_unfinished(paths)):  # a killed setup or demo
+def open_database(
+    paths: DataPaths, passphrase: PassphraseProvider, *, create: bool = False, unlocked: bytes | None = None
+) -> Database:
+    """Unlock and open the database, migrating it to this program's schema.
+
+    ``unlocked``: the key, unlocked already (the windows unlock it while they paint).
+    """
+    if not create and (leftover := unfinished.clear_unfinished(paths)):  # a killed setup or demo
         raise KnownError(leftover)
     keys = KeyStore(paths.key_descriptor, passphrase)
     if paths.database.exists():
@@ -204,7 +203,8 @@ def open_context(paths: DataPaths, passphrase: PassphraseProvider, *, actor: str
         db.dispose()
         raise
     folder = ctx.settings.backup_schedule().folder  # an interrupted backup's .partial files too
-    sweep_leftovers([paths.root, paths.root / "backups", *([Path(folder)] if folder else [])])
+    leftovers = [paths.root, paths.root / "backups", *([Path(folder)] if folder else [])]
+    unfinished.sweep_leftovers(leftovers)
     return ctx
 
 
@@ -212,6 +212,7 @@ def discard_database(paths: DataPaths) -> None:
     """Remove a half-made database, its WAL files and its key (keyring entry included)."""
     for suffix in ("", "-wal", "-shm"):
         paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
+    anchor_path(paths).unlink(missing_ok=True)  # its audit chain's anchor: a half-made chain
     KeyStore(paths.key_descriptor, _no_passphrase).discard()
 
 
@@ -229,7 +230,7 @@ def create_database(
     db = None
     kind = "demo" if demo else "setup"
     try:
-        begin(paths, kind)  # unfinished until the caller's finish(): a kill -9 leaves the mark
+        unfinished.begin(paths, kind)  # until the caller's finish(): a kill -9 leaves the mark
         db = open_database(paths, passphrase, create=True)
         actor = current_actor()
         initialize(db, station, actor=actor, demo=demo)
@@ -239,10 +240,8 @@ def create_database(
         if db is not None:
             db.dispose()
         discard_database(paths)
-        finish(paths)
-        full = disk_full(exc, paths, kind)
-        if full is not None:
-            raise full from exc
+        unfinished.finish(paths)
+        unfinished.raise_if_disk_full(exc, paths, kind)
         raise
     finally:
         if old_umask is not None:
@@ -286,7 +285,7 @@ def ensure_demo_database(
     from jiangxin_desktop.services.demo import seed_trainees
 
     started = time.perf_counter()
-    leftover = clear_unfinished(paths)  # a demo or setup killed half-way: removed, and said
+    leftover = unfinished.clear_unfinished(paths)  # a demo or setup killed half-way: removed, said
     created = not paths.database.exists()
     if not created:
         db = open_database(paths, passphrase)
@@ -321,14 +320,12 @@ def ensure_demo_database(
         db.dispose()
         if created:  # nothing half-made stays: the next demo starts afresh
             discard_database(paths)
-            finish(paths)
-        full = disk_full(exc, paths, "demo") if created else None  # else: one transaction, undone
-        if full is not None:
-            raise full from exc
+            unfinished.finish(paths)
+            unfinished.raise_if_disk_full(exc, paths, "demo")  # else: one transaction, undone
         raise
     db.dispose()
     if created:
-        finish(paths)
+        unfinished.finish(paths)
     seconds = time.perf_counter() - started
     return {
         "database": str(paths.database),

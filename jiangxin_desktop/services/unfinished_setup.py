@@ -89,8 +89,10 @@ def clear_unfinished(paths: DataPaths) -> str | None:
     ]
     for suffix in ("", "-wal", "-shm"):
         paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
+    from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE
     from jiangxin_desktop.services.security.keystore import KeyStore  # cryptography: only when needed
 
+    (paths.root / ANCHOR_FILE).unlink(missing_ok=True)  # the half-made audit chain's anchor
     KeyStore(paths.key_descriptor, _no_passphrase).discard()
     marker.unlink(missing_ok=True)
     _fsync_dir(paths.root)
@@ -174,3 +176,10 @@ def disk_full(exc: BaseException, paths: DataPaths, kind: str) -> KnownError | N
             )
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def raise_if_disk_full(exc: BaseException, paths: DataPaths, kind: str) -> None:
+    """Raise :func:`disk_full`'s message (from ``exc``) when ``exc`` comes from a full disk."""
+    full = disk_full(exc, paths, kind)
+    if full is not None:
+        raise full from exc

@@ -91,6 +91,7 @@ def test_demo_killed_midway_is_removed_at_the_next_start_which_says_so(tmp_path)
     assert "jiangxin-desktop demo" in message
     assert not paths.database.exists() and not paths.key_descriptor.exists()
     assert not (data / MARKER_NAME).exists()
+    assert _database_files(data) == []  # no key, no audit anchor of the half-made chain
 
     again = cli(data, "demo", "--trainees", "30", "--no-classes", "--json")
     assert again.returncode == 0, again.stderr
