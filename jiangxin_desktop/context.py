@@ -74,7 +74,7 @@ def open_database(
                 f"找到数据库 {paths.database}，但缺少密钥说明文件 {paths.key_descriptor}，"
                 "没有密钥无法打开加密数据库。" + RESTORE_ADVICE
             )
-        key = keys.load()
+        key = unlocked if unlocked is not None else keys.load()
     elif create:
         paths.ensure()
         key = keys.create()
