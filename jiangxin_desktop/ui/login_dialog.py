@@ -98,6 +98,12 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("字") * 28)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        self.demo_label = QLabel(self)
+        self.demo_label.setWordWrap(True)
+        self.demo_label.hide()
+        layout.addWidget(self.demo_label)
+        if mode in ("login", "switch"):
+            self._note_demo()
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
@@ -105,6 +111,21 @@ class LoginDialog(QDialog):
         (
             self.password if mode == "unlock" else self.username if mode != "change" else self.password
         ).setFocus()
+
+    def _note_demo(self) -> None:
+        """A demo database says where its users and passwords are (known once it is open)."""
+        from jiangxin_desktop.ui.demo_note import announce_demo
+
+        opening = getattr(self, "opening", None)  # at start the database may still be opening
+        ctx = self.ctx if self.ctx is not None else getattr(opening, "ctx", None)
+        if ctx is None:
+            if opening is not None and not opening.finished:
+                opening.done.connect(self._note_demo)
+            return
+        line = announce_demo(ctx)
+        if line:
+            self.demo_label.setText(line)
+            self.demo_label.show()
 
     def submit(self) -> None:
         """Check with the service; on a problem, say it and stay open (nothing is lost)."""
