@@ -113,7 +113,7 @@ def _import(
 ) -> ImportResult:
     limits = ImportLimits.from_settings(ctx.settings)  # size, rows, unpacked size: before parsing
     try:  # a file that cannot be used stops here
-        sheet = RosterSheet(path, ctx.codes, limits=limits, answers=known)
+        sheet = RosterSheet(path, ctx.codes, today=ctx.acting.today(), limits=limits, answers=known)
     except MissingColumns as exc:  # no 姓名 / 公民身份号码: which column is it? (nothing is read)
         return ImportResult(
             str(path),

@@ -33,3 +33,20 @@ def test_demo_classes_are_dated_from_the_context_clock_which_stays_in_place(demo
     finished, training = by_code[codes[0]], by_code[codes[1]]
     assert finished.start_date == first_weekday_from(date(2026, 3, 18) - timedelta(days=80))
     assert training.start_date == first_weekday_from(date(2026, 3, 18) - timedelta(days=7))
+
+
+def test_a_roster_is_checked_against_the_context_s_today(demo_context, clock, tmp_path):
+    """A birth date after the context's today is refused, whatever the machine's date is."""
+    from jiangxin_desktop.services.demo import id_with_check
+    from jiangxin_desktop.services.roster_import import import_roster
+    from tests.services.classes_helpers import opened_class
+    from tests.services.test_roster_import import people, roster
+
+    klass = opened_class(demo_context)
+    clock.set(FIXED_NOW.replace(year=2025, month=3, day=18))  # long before any real test day
+    row = people(1)[0]
+    row[1] = id_with_check("32070620250320001")  # born two days after the context's today
+    result = import_roster(demo_context, klass.code, roster(tmp_path, [row]), dry_run=True)
+    assert [e["message"] for e in result.errors if "出生日期" in e["message"]] == [
+        "出生日期20250320晚于今天，请核对第7–14位"
+    ]
