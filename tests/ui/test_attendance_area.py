@@ -107,3 +107,39 @@ def test_a_scan_at_2350_is_refused_naming_the_window_and_a_makeup_waits_for_the_
     assert sheet.makeups.model.index(0, 7).data() == "补签已批准"
     assert sheet.model.index(0, STATUS).data() == "出勤"
     assert sheet.model.index(0, COUNTED).data() == "4 课时"
+
+
+def test_a_reviewer_rejects_a_makeup_with_a_reason_and_the_row_stays_as_it_was(
+    qtbot, demo_context, answer_modal
+):
+    from jiangxin_desktop.ui.reason_dialog import ReasonDialog
+
+    clock(demo_context, datetime(2026, 12, 1, 12, 0))
+    klass = opened_class(demo_context)
+    trainee = person(demo_context)
+    enrolment = demo_context.enrollments.enroll(klass.uuid, EnrollInput(trainee.uuid))
+    session = klass.sessions[0]
+    claimed = datetime(2026, 12, 1, 8, 20).astimezone().isoformat()
+    demo_context.attendance.request_makeup(
+        session.uuid, enrolment.uuid, sign_in_at=claimed, sign_out_at=None, reason="忘记签到"
+    )
+    login(demo_context, "reviewer")
+    area = AttendanceArea(demo_context)
+    qtbot.addWidget(area)
+    area.resize(1200, 700)
+    area.show()
+    qtbot.waitExposed(area)
+    panel = area.sheet.makeups
+    assert panel.model.index(0, 5).data() == "忘记签到" and panel.reject_button.isEnabled()
+
+    def refuse(dialog: ReasonDialog) -> None:
+        assert "钱小满 第 1 次课的补签" in dialog.question.text()
+        qtbot.keyClicks(dialog.reason_edit, "no paper sheet")
+        dialog.confirm_button.click()
+
+    answer_modal(refuse, ReasonDialog)
+    qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
+    assert panel.model.index(0, 7).data() == "补签已驳回"
+    assert not panel.approve_button.isEnabled() and "已处理" in panel.approve_button.toolTip()
+    assert area.sheet.model.index(0, STATUS).data() == "缺勤"
+    assert area.sheet.model.index(0, COUNTED).data() == "0 课时"
