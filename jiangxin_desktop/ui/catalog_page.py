@@ -78,6 +78,20 @@ class CatalogPage(QWidget):
             self.tr("享受补贴的出勤率：{p:.0%}；考核合格分：{s:g}").format(
                 p=rules.attendance_threshold, s=rules.assessment_pass_score
             ),
+            self.tr(
+                "考勤：开课前 {b} 分钟至下课可签到，下课后 {o} 分钟内可签退；迟到、早退超过 {late}/{early} 分钟的"
+                "{beyond}；没有签退的{missing}；下课 {h} 小时后补录须补签（0 为不限）"
+            ).format(
+                b=rules.attendance.checkin_before_start_minutes,
+                o=rules.attendance.checkout_after_end_minutes,
+                late=rules.attendance.late_limit_minutes,
+                early=rules.attendance.early_leave_limit_minutes,
+                beyond=self.tr("不计课时")
+                if rules.attendance.beyond_limit == "zero"
+                else self.tr("按实际在场时间折算整课时"),
+                missing=self.tr("计一半课时") if rules.attendance.missing_signout == "half" else self.tr("不计课时"),
+                h=rules.attendance.record_within_hours,
+            ),
             self.tr("<b>培训项目</b>"),
             *(f"{p.code}　{p.name}" for p in catalog.projects.values()),
             self.tr("<b>职业（工种）</b>"),

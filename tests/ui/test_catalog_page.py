@@ -42,6 +42,7 @@ def test_a_clerk_sees_the_catalog_but_cannot_import(qtbot, demo_context):
     qtbot.addWidget(page)
     assert not page.import_button.isEnabled() and "管理员" in page.import_button.toolTip()
     assert "养老护理员" in page.details.toPlainText()
+    assert "考勤：开课前 30 分钟至下课可签到" in page.details.toPlainText()
 
 
 def test_statistics_export_from_the_classes_page(qtbot, demo_context, tmp_path):
