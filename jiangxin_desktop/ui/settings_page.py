@@ -11,6 +11,7 @@ from jiangxin_desktop.ui.audit_page import AuditPage
 from jiangxin_desktop.ui.backup_page import BackupPage
 from jiangxin_desktop.ui.catalog_page import CatalogPage
 from jiangxin_desktop.ui.db_check_page import DbCheckPage
+from jiangxin_desktop.ui.import_limits_page import ImportLimitsPage
 from jiangxin_desktop.ui.privacy_page import PrivacyPage
 from jiangxin_desktop.ui.users_page import UsersPage
 
@@ -44,6 +45,9 @@ class SettingsPage(QWidget):
         self.db_check_page = DbCheckPage(ctx, self)
         self.db_check_page.message.connect(self.message)
         self.tabs.addTab(self.db_check_page, self.tr("数据库检查"))
+        self.import_limits_page = ImportLimitsPage(ctx, self)
+        self.import_limits_page.message.connect(self.message)
+        self.tabs.addTab(self.import_limits_page, self.tr("导入上限"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

@@ -38,3 +38,24 @@ def test_a_damaged_page_is_shown_with_what_to_do(qtbot, demo_context):
     assert "已损坏" in page.state.text()
     text = page.report.toPlainText()
     assert "加密校验失败" in text and "没有找到本站完好的备份" in text
+
+
+def test_the_administrator_sets_the_import_limits_and_a_clerk_sees_them(qtbot, demo_context):
+    from jiangxin_desktop.services.roster_limits import ImportLimits
+    from jiangxin_desktop.ui.import_limits_page import ImportLimitsPage
+    from tests.services.classes_helpers import login
+
+    login(demo_context, "admin")
+    page = ImportLimitsPage(demo_context)
+    qtbot.addWidget(page)
+    assert (page.file_spin.value(), page.rows_spin.value(), page.unpacked_spin.value()) == (20, 50_000, 200)
+    page.rows_spin.setValue(80_000)
+    with qtbot.waitSignal(page.message) as said:
+        page.save_button.click()
+    assert said.args == ["导入上限已保存"]
+    assert ImportLimits.from_settings(demo_context.settings).max_rows == 80_000
+    login(demo_context, "clerk")
+    seen = ImportLimitsPage(demo_context)
+    qtbot.addWidget(seen)
+    assert seen.rows_spin.value() == 80_000 and not seen.save_button.isEnabled()
+    assert "管理员" in seen.save_button.toolTip()
