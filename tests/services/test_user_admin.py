@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -21,28 +21,16 @@ from jiangxin_desktop.services.security.users import (
     UserService,
     load_security_policy,
 )
+from tests.conftest import FIXED_NOW
 
 FAST = replace(load_security_policy(), scrypt_n=2**10)  # the shipped rules, cheaper hashing
 PASSWORD = "Station#2026"
-START = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
 def users(accountless_context, clock) -> UserService:
-    return UserService(accountless_context.db, policy=FAST, clock=clock)
+    """Accounts on the conftest's fixed ``clock`` (``clock.advance`` moves it)."""
+    return UserService(accountless_context.db, policy=FAST, clock=clock.now)
 
 
 @pytest.fixture
@@ -201,14 +189,14 @@ def test_list_shows_last_login_and_only_a_lock_that_still_runs(users, admin, clo
     listed = {u.username: u for u in users.list_users(admin)}
     assert listed["zhang"].last_login_at is None
     users.authenticate("zhang", PASSWORD)
-    assert users.list_users(admin)[1].last_login_at == "2026-11-27T01:00:00.000Z"
+    assert users.list_users(admin)[1].last_login_at == "2026-12-01T00:25:00.000Z"  # FIXED_NOW, 08:25 in China
     for _ in range(FAST.max_failed_logins - 1):
         with pytest.raises(AuthError):
             users.authenticate("zhang", "Wrong#2026")
     with pytest.raises(AccountLocked) as locked:
         users.authenticate("zhang", "Wrong#2026")
     until = {u.username: u for u in users.list_users(admin)}["zhang"].locked_until
-    assert until is not None and until.startswith("2026-11-27T01:15")
-    assert locked.value.locked_until == START + timedelta(minutes=FAST.lock_minutes)
-    clock.now += timedelta(minutes=FAST.lock_minutes, seconds=1)
+    assert until is not None and until.startswith("2026-12-01T00:40")
+    assert locked.value.locked_until == FIXED_NOW + timedelta(minutes=FAST.lock_minutes)
+    clock.advance(minutes=FAST.lock_minutes, seconds=1)
     assert {u.username: u for u in users.list_users(admin)}["zhang"].locked_until is None

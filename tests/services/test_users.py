@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -36,25 +36,10 @@ ADMIN_PW = "Station#2026"
 CLERK_PW = "Clerk#2026"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture
 def users(accountless_context, clock) -> UserService:
-    return UserService(accountless_context.db, policy=FAST, clock=clock)
+    """Accounts on the conftest's fixed ``clock`` (``clock.advance`` moves it)."""
+    return UserService(accountless_context.db, policy=FAST, clock=clock.now)
 
 
 @pytest.fixture
@@ -196,7 +181,7 @@ def test_lock_out_does_not_tell_whether_a_name_exists(users, admin, clock, accou
     real, ghost = attempts(users, "clerk1"), attempts(users, "ghost1")
     assert real == ghost
     assert real[-1][0] == "AccountLocked" and "锁定" in real[-1][1]
-    restarted = UserService(accountless_context.db, policy=FAST, clock=clock)
+    restarted = UserService(accountless_context.db, policy=FAST, clock=clock.now)
     with pytest.raises(AccountLocked):
         restarted.authenticate("GHOST1", "Wrong#2026")  # names are case-insensitive here too
     clock.advance(minutes=FAST.lock_minutes, seconds=1)
@@ -239,7 +224,7 @@ def test_five_failures_lock_then_the_lock_runs_out(users, admin, clock, accountl
         assert not isinstance(info.value, AccountLocked) and info.value.remaining == remaining
     with pytest.raises(AccountLocked) as fifth:
         users.authenticate("clerk1", "Wrong#2026")
-    until = clock.now + timedelta(minutes=15)
+    until = clock.now() + timedelta(minutes=15)
     assert fifth.value.locked_until == until
     assert until.astimezone().strftime("%H:%M") in fifth.value.message
     assert "管理员" in fifth.value.message
@@ -248,7 +233,7 @@ def test_five_failures_lock_then_the_lock_runs_out(users, admin, clock, accountl
     with pytest.raises(AccountLocked):
         users.authenticate("clerk1", CLERK_PW)
     # ... the lock and the count survive a restart of the program (they are in the database) ...
-    restarted = UserService(accountless_context.db, policy=FAST, clock=clock)
+    restarted = UserService(accountless_context.db, policy=FAST, clock=clock.now)
     with pytest.raises(AccountLocked):
         restarted.authenticate("clerk1", CLERK_PW)
     # ... and after 15 minutes it works and the count starts again.
