@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
 from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE
+from jiangxin_desktop.services.audit_display import MORE_DETAIL_LABELS, AuditNames, load_names, words
 from jiangxin_desktop.services.audit_trail import AuditRow, distinct_values, list_events, verify_chain
 from jiangxin_desktop.ui.tables import make_read_only_list
 from jiangxin_desktop.ui.trainee_model import format_created
@@ -46,7 +47,7 @@ def mask_numbers(text: str) -> str:
 def detail_labels() -> dict[str, str]:
     """Labels for the keys of event details (trainee fields and the other events' facts)."""
     tr = AuditTableModel.tr_static
-    labels = {key: tr(label) for key, label in FIELD_LABELS.items()}
+    labels = {key: tr(label) for key, label in {**MORE_DETAIL_LABELS, **FIELD_LABELS}.items()}
     labels.update(
         birth_date=tr("出生日期"),
         sex=tr("性别"),
@@ -88,11 +89,15 @@ def detail_labels() -> dict[str, str]:
     return labels
 
 
-def describe(value: Any, labels: dict[str, str] | None = None) -> str:
-    """One "标签：值" line per field, in the clerk's words rather than as JSON."""
+def describe(
+    value: Any, labels: dict[str, str] | None = None, codes: Any = None, names: AuditNames | None = None
+) -> str:
+    """One "标签：值" line per field, in the clerk's words rather than as JSON: codes as labels,
+    UUIDs and user names as names, times in local time (with ``codes`` and ``names``)."""
     labels = labels or detail_labels()
     if not isinstance(value, dict):
         return str(value)
+    value = words(value, codes, names)
     lines = []
     for key in sorted(value):
         item = value[key]
@@ -133,6 +138,7 @@ def action_labels() -> dict[str, str]:
         "class.archive": tr("归档培训班"),
         "enrollment.enroll": tr("报名"),
         "enrollment.withdraw": tr("退学"),
+        "enrollment.evidence": tr("补交证明材料"),
         "attendance.record": tr("记录考勤"),
         "attendance.makeup_request": tr("提出补签"),
         "attendance.makeup_approve": tr("批准补签"),
@@ -141,6 +147,7 @@ def action_labels() -> dict[str, str]:
         "assessment.correct": tr("更正考核成绩"),
         "assessment.retake": tr("补考"),
         "roster.import": tr("导入名册"),
+        "roster.mappings": tr("记住名册的对照"),
         "roster.export": tr("导出花名册"),
         "print.roster": tr("打印花名册"),
         "print.signin": tr("打印签到表"),
@@ -193,13 +200,15 @@ class AuditTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[AuditRow] = []
+        self.names = AuditNames()
         self._labels = action_labels()
         self._objects = object_labels()
         self._headers = (self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("对象"))
 
-    def set_rows(self, rows: list[AuditRow]) -> None:
+    def set_rows(self, rows: list[AuditRow], names: AuditNames | None = None) -> None:
         self.beginResetModel()
         self._rows = rows
+        self.names = names or AuditNames()
         self.endResetModel()
 
     def row_at(self, row: int) -> AuditRow:
@@ -224,10 +233,11 @@ class AuditTableModel(QAbstractTableModel):
         if column == self.AT:
             return format_created(row.at)
         if column == self.ACTOR:
-            return row.actor
+            return self.names.actor(row.actor)
         if column == self.ACTION:
             return self._labels.get(row.action, row.action)
-        return f"{self._objects.get(row.object_type, row.object_type)} {row.object_id or ''}".strip()
+        thing = self.names.thing(row.object_id) or row.object_id or ""
+        return f"{self._objects.get(row.object_type, row.object_type)} {thing}".strip()
 
 
 class AuditPage(QWidget):
@@ -315,7 +325,7 @@ class AuditPage(QWidget):
             since=self.since.date().toString("yyyy-MM-dd"),
             until=self.until.date().toString("yyyy-MM-dd"),
         )
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, load_names(self.ctx.db, rows))
         self.detail.clear()
         self.count_label.setText(self.tr("共 {n} 条（最近的在前，最多显示 500 条）").format(n=len(rows)))
 
@@ -327,7 +337,8 @@ class AuditPage(QWidget):
         parts = []
         for title, raw in ((self.tr("修改前"), row.before_json), (self.tr("修改后"), row.after_json)):
             if raw:
-                parts.append(f"{title}：\n{mask_numbers(describe(json.loads(raw)))}")
+                detail = describe(json.loads(raw), codes=self.ctx.codes, names=self.model.names)
+                parts.append(f"{title}：\n{mask_numbers(detail)}")
         self.detail.setPlainText("\n\n".join(parts) or self.tr("（无内容）"))
 
     def verify(self) -> None:
