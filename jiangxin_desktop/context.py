@@ -195,8 +195,10 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
     )
 
 
-def open_context(paths: DataPaths, passphrase: PassphraseProvider, *, actor: str | None = None) -> AppContext:
-    db = open_database(paths, passphrase)
+def open_context(
+    paths: DataPaths, passphrase: PassphraseProvider, *, actor: str | None = None, unlocked: bytes | None = None
+) -> AppContext:
+    db = open_database(paths, passphrase, unlocked=unlocked)
     try:
         ctx = build_context(paths, db, actor=actor)
     except BaseException:

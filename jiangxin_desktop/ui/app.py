@@ -97,7 +97,7 @@ def _install_ctrl_c(app: QApplication) -> QTimer:
 
 
 def _run(app: QApplication, args: Any) -> int:
-    from jiangxin_desktop.ui.main_window import MainWindow
+    from jiangxin_desktop.ui.startup_open import BackgroundOpen
 
     paths = resolve_data_dir(getattr(args, "data_dir", None))
     prompt = QtPassphrasePrompt()
@@ -105,19 +105,24 @@ def _run(app: QApplication, args: Any) -> int:
         code = _first_run(paths, prompt, demo=bool(getattr(args, "demo", False)))
         if code is not None:
             return code
-    # The frame is painted first; the data layer is imported and unlocked behind it.
-    window = MainWindow()
-    opened = _DeferredOpen(app, window, paths, prompt)
-    window.first_painted.connect(opened.schedule)
-    QTimer.singleShot(500, opened.schedule)  # in case no paint event ever arrives
-    window.show()
+    # The key is unlocked and the data layer loaded on a thread of their own (a passphrase the
+    # environment does not give is asked first) while the frame and the login form paint.
+    opening = BackgroundOpen(paths, prompt)
+    opening.ask_first()
+    opening.start()
     try:
+        from jiangxin_desktop.ui.main_window import MainWindow
+
+        window = MainWindow()
+        opened = _DeferredOpen(app, window, opening)
+        window.first_painted.connect(opened.schedule)
+        QTimer.singleShot(500, opened.schedule)  # in case no paint event ever arrives
+        window.show()
         code = app.exec()
         opened.raise_failure()
         return code
     finally:
-        if opened.ctx is not None:
-            opened.ctx.close()
+        opening.close()  # waits for it to finish: a migration is never cut off
 
 
 def _first_run(paths: DataPaths, prompt: QtPassphrasePrompt, *, demo: bool) -> int | None:
@@ -141,10 +146,11 @@ def _first_run(paths: DataPaths, prompt: QtPassphrasePrompt, *, demo: bool) -> i
 
 
 class _DeferredOpen:
-    """Opens the database once the frame is on screen; failures are re-raised after exec()."""
+    """Once the frame is on screen: the login form, while the database opens behind it
+    (ui/startup_open.py); failures are re-raised after exec()."""
 
-    def __init__(self, app: QApplication, window: Any, paths: DataPaths, prompt: QtPassphrasePrompt) -> None:
-        self.app, self.window, self.paths, self.prompt = app, window, paths, prompt
+    def __init__(self, app: QApplication, window: Any, opening: Any) -> None:
+        self.app, self.window, self.opening = app, window, opening
         self.ctx: AppContext | None = None
         self.failure: BaseException | None = None
         self.idle_lock: Any = None  # set once someone has logged in
@@ -160,11 +166,14 @@ class _DeferredOpen:
         QTimer.singleShot(0, self._open)
 
     def _open(self) -> None:
-        from jiangxin_desktop.ui.login_dialog import log_in
+        from jiangxin_desktop.ui.startup_open import log_in_while_opening
 
         try:
-            self.ctx = open_with_retries(self.paths, self.prompt)
-            if not log_in(self.ctx, self.window):
+            logged_in = log_in_while_opening(self.opening, self.window)
+            self.ctx = self.opening.ctx
+            if self.opening.failure is not None:
+                raise self.opening.failure
+            if not logged_in:
                 self.app.exit(0)
                 return
             self.window.attach(self.ctx)

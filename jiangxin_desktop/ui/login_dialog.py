@@ -22,6 +22,7 @@ from jiangxin_desktop.ui.styles import ERROR_STYLE
 if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
     from jiangxin_desktop.services.security.users import UserInfo
+    from jiangxin_desktop.ui.startup_open import BackgroundOpen
 
 USER_ENV, PASSWORD_ENV = "JIANGXIN_USER", "JIANGXIN_PASSWORD"
 
@@ -29,9 +30,17 @@ USER_ENV, PASSWORD_ENV = "JIANGXIN_USER", "JIANGXIN_PASSWORD"
 class LoginDialog(QDialog):
     """Modes: "login", "unlock" (idle lock: username fixed), "first_admin", "change"."""
 
-    def __init__(self, ctx: AppContext, mode: str = "login", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext | None,
+        mode: str = "login",
+        parent: QWidget | None = None,
+        *,
+        opening: BackgroundOpen | None = None,
+    ) -> None:
+        """``ctx`` None with ``opening``: the database is still opening behind the form (at start)."""
         super().__init__(parent)
-        self.ctx, self.mode = ctx, mode
+        self.ctx, self.mode, self.opening = ctx, mode, opening
         self.user: UserInfo | None = None
         self.username = QLineEdit(self)
         self.display_name = QLineEdit(self)
@@ -65,7 +74,7 @@ class LoginDialog(QDialog):
             form.addRow(self.tr("原密码"), self.password)
             form.addRow(self.tr("新密码"), self.new_password)
             form.addRow(self.tr("再次输入"), self.confirm)
-            if ctx.user is not None and ctx.user.must_change_password:
+            if ctx is not None and ctx.user is not None and ctx.user.must_change_password:
                 self.intro.setText(self.tr("这是临时密码，请设置您自己的新密码。"))
             else:
                 self.intro.setText(self.tr("请输入现在的密码，再设置新密码（两次输入）。"))
@@ -135,10 +144,29 @@ class LoginDialog(QDialog):
             self.problem.setText(exc.message)
             self.password.clear()
             return
-        self.accept()
+        if self.user is not None:
+            self.accept()
 
-    def _submit(self) -> UserInfo:
-        users = self.ctx.users
+    def _ready_context(self) -> AppContext | None:
+        """The open database; at start, waited for with the form saying so. None: it failed."""
+        if self.ctx is None and self.opening is not None:
+            ok = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+            ok.setEnabled(False)
+            self.problem.setText(self.tr("正在打开数据库，请稍候……"))
+            try:
+                self.ctx = self.opening.wait()
+            finally:
+                ok.setEnabled(True)
+                self.problem.clear()
+            if not self.isVisible():
+                return None  # closed meanwhile (opening failed, no accounts yet): the start-up decides
+        return self.ctx
+
+    def _submit(self) -> UserInfo | None:
+        ctx = self._ready_context()
+        if ctx is None:
+            return None
+        users = ctx.users
         if self.mode in ("first_admin", "change") and self.new_password.text() != self.confirm.text():
             raise KnownError(self.tr("两次输入的新密码不一致。"))
         if self.mode == "first_admin":
@@ -146,8 +174,8 @@ class LoginDialog(QDialog):
                 self.username.text(), self.display_name.text() or self.tr("管理员"), self.new_password.text()
             )
         if self.mode == "change":
-            assert self.ctx.user is not None
-            return users.change_password(self.ctx.user, self.password.text(), self.new_password.text())
+            assert ctx.user is not None
+            return users.change_password(ctx.user, self.password.text(), self.new_password.text())
         return users.authenticate(self.username.text(), self.password.text())
 
 
@@ -161,6 +189,11 @@ def log_in(ctx: AppContext, parent: QWidget | None = None) -> bool:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             return False
         ctx.act_as(dialog.user)
+    return finish_login(ctx, parent)
+
+
+def finish_login(ctx: AppContext, parent: QWidget | None = None) -> bool:
+    """After the password was right: a temporary password is changed first. False: cancelled."""
     assert ctx.user is not None
     if ctx.user.must_change_password:
         change = LoginDialog(ctx, "change", parent)
