@@ -343,7 +343,8 @@ class _Planner:
             if person is None:
                 trainee_uuid = next(fresh_ids)
                 birth_date = f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"
-                flags = json.dumps([v["target_flags"]] if v.get("target_flags") else [], ensure_ascii=False)
+                flag = v.get("target_flags")
+                flags = json.dumps([flag], ensure_ascii=False) if flag else "[]"
                 trainees.append((trainee_uuid, birth_date, sex_of(number), *trainee_values(v), flags))
                 grams.append(name_grams(v["name"]))
             else:
@@ -376,6 +377,8 @@ class _Planner:
 
 def _flags(flag: str | None, earlier: str | None) -> str:
     """The enrolment's flags: the person's earlier ones (same group), and the roster's."""
+    if not flag:
+        return earlier or "[]"
     flags = json.loads(earlier or "[]")
     if flag and flag not in flags:
         flags.append(flag)
