@@ -157,6 +157,8 @@ class BackupPage(QWidget):
         self.role_note.setVisible(not is_admin)
         for widget in (self.folder_edit, self.choose_button, self.time_edit, self.keep_spin, self.key_button):
             widget.setEnabled(is_admin)
+            if not is_admin:  # a greyed control says why
+                widget.setToolTip(self.tr("只有管理员可以修改备份设置"))
         self.save_button.setVisible(is_admin)
 
         self.last_label = QLabel()
@@ -198,7 +200,19 @@ class BackupPage(QWidget):
         self.last_label.setText(describe_outcome(self.ctx.settings.get(BACKUP_LAST), self.tr))
         self.now_button.setEnabled(schedule.ready)
         self.elsewhere_button.setEnabled(schedule.has_key)
-        self.now_button.setToolTip("" if schedule.ready else self.tr("请管理员先设置备份位置和备份口令。"))
+        self.elsewhere_button.setToolTip(
+            self.tr("备份到 U 盘或其他文件夹（一次，不影响定时备份）")
+            if schedule.has_key
+            else self.tr("请先设置备份口令：每一份备份都用它加密，恢复时需要它。")
+        )
+        if schedule.ready:
+            self.now_button.setToolTip(self.tr("现在备份到“{folder}”").format(folder=schedule.folder))
+        elif not schedule.folder and not schedule.has_key:
+            self.now_button.setToolTip(self.tr("请管理员先设置备份位置和备份口令。"))
+        elif not schedule.folder:
+            self.now_button.setToolTip(self.tr("请管理员先设置备份位置。"))
+        else:
+            self.now_button.setToolTip(self.tr("请管理员先设置备份口令。"))
 
     def save(self) -> None:
         settings, user = self.ctx.settings, self.ctx.user
