@@ -60,7 +60,9 @@ class CodeLookup:
                 ask.setdefault(key, codes)
         answers = dict(answers or {})
         for key, code in answers.items():  # the clerk's word wins over the catalog's
-            if code != SKIP:
+            if code == SKIP:
+                keys.pop(key, None)
+            else:
                 keys[key] = code
         widths = {len(e.code) for e in code_list if e.code.isdigit()}
         return cls(

@@ -180,3 +180,12 @@ def test_an_id_column_under_another_name_is_asked_for(demo_context, tmp_path):
         demo_context, klass.code, path, answers=answers(demo_context.codes, columns=["证件号=公民身份号码"])
     )
     assert (done.imported, done.needs_answers) == (2, False)
+
+
+def test_the_clerks_word_wins_over_the_catalogs(demo_context):
+    from jiangxin_desktop.services.roster_codes import SKIP, CodeLookup
+
+    groups = demo_context.codes["target_group"]
+    lookup = CodeLookup.build(groups, {"其他": SKIP, "农民工": "31"})
+    assert lookup.resolve("其他") == SKIP and lookup.resolve("农民工") == "31"
+    assert lookup.flag("脱贫家庭劳动力") == ("11", "脱贫家庭") and lookup.resolve("脱贫家庭劳动力") is None
