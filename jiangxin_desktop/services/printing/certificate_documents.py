@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -24,7 +23,6 @@ from reportlab.pdfgen.canvas import Canvas
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.certificate_pages import CertificatePage
 from jiangxin_desktop.services.certificate_qr import draw_qr
-from jiangxin_desktop.services.printing import fonts
 from jiangxin_desktop.services.printing.render import DrawArea, Drawer, render_document
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
 from jiangxin_desktop.store.journal import audit
@@ -34,8 +32,6 @@ QR_PAYLOAD = "_qr_payload"  # the context key the ``qr`` drawer reads (not a pri
 QR_PREFIX = "_qr_prefix"  # bytes before the payload: the verification address
 PHOTO = "_photo"  # the context key the ``photo`` drawer reads: JPEG/PNG bytes or None
 _DIGITS = "〇一二三四五六七八九"
-_GREY = HexColor("#999999")
-PHOTO_FONT = "uming"  # the certificate's own font: no second font in the PDF
 
 # What each field is called when a font cannot draw one of its characters.
 FIELD_LABELS = {
@@ -124,26 +120,19 @@ def certificate_contexts(pages: Sequence[CertificatePage]) -> list[dict[str, Any
 
 
 def draw_photo_area(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) -> None:
-    """The ``photo`` drawer: the trainee's photo filling the 一寸 box, or the empty box
-    labelled 照片 (the clerk glues a paper photo in)."""
+    """The ``photo`` drawer: the trainee's photo filling the 一寸 box. Without a photo it draws
+    nothing: the template's dashed box labelled 照片 (drawn once for all pages) stays empty for
+    a paper photo."""
     photo = context.get(PHOTO)
-    canvas.setLineWidth(0.5)
-    if photo:
-        image = ImageReader(io.BytesIO(photo))
-        canvas.drawImage(
-            image, area.left, area.bottom, area.width, area.height, preserveAspectRatio=True, anchor="c"
-        )
-        canvas.rect(area.left, area.bottom, area.width, area.height, stroke=1, fill=0)
+    if not photo:
         return
-    canvas.setStrokeColor(_GREY)
-    canvas.setDash(3, 2)
+    canvas.setFillColorRGB(1, 1, 1)  # the photo covers the box's label
+    canvas.rect(area.left, area.bottom, area.width, area.height, stroke=0, fill=1)
+    image = ImageReader(io.BytesIO(photo))
+    left, bottom, width, height = area.left, area.bottom, area.width, area.height
+    canvas.drawImage(image, left, bottom, width, height, preserveAspectRatio=True, anchor="c")
+    canvas.setLineWidth(0.5)
     canvas.rect(area.left, area.bottom, area.width, area.height, stroke=1, fill=0)
-    canvas.setFillColor(_GREY)
-    canvas.setFont(fonts.load_font(PHOTO_FONT), 10)
-    middle = area.bottom + area.height / 2
-    canvas.drawCentredString(area.left + area.width / 2, middle + 2, "照片")
-    canvas.setFont(fonts.load_font(PHOTO_FONT), 7)
-    canvas.drawCentredString(area.left + area.width / 2, middle - 9, "（一寸）")
 
 
 def draw_qr_area(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) -> None:
