@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,9 @@ import pytest
 from tests.pdf_tools import pdf_fonts, qr_codes
 
 ROOT = Path(__file__).resolve().parents[2]
-MAX_MB = 200  # 274 MB before build.spec left out unused Qt parts and stripped binaries
+# 274 MB before build.spec left out unused Qt parts and stripped binaries; 193 MB after.
+# Without binutils' strip (the build then keeps the symbols) it is some 50 MB more.
+MAX_MB = 200 if shutil.which("strip") and os.name != "nt" else 260
 
 
 def imports_qt_network() -> bool:
