@@ -68,6 +68,7 @@ class IssueDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 32)
 
     def issue_date(self) -> date:
         d = self.date_edit.date()
