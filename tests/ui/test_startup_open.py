@@ -189,11 +189,18 @@ def test_a_database_without_accounts_turns_the_form_into_the_first_administrator
         opening.close()
 
 
-def test_a_damaged_key_file_closes_the_form_and_is_reported(qtbot, keyring_database, answer_modal):
+def test_a_damaged_key_file_closes_the_form_and_is_reported(
+    qtbot, keyring_database, held_back, answer_modal
+):
     keyring_database.key_descriptor.write_text(json.dumps({"format": 1, "scheme": "keyring"}))
     opening = BackgroundOpen(keyring_database, ScriptedPrompt([]))
     shown = []
-    answer_modal(lambda dialog: shown.append(dialog.windowTitle()), LoginDialog)  # the clerk does nothing
+
+    def fill(dialog: LoginDialog) -> None:
+        shown.append(dialog.windowTitle())
+        type_and_submit(dialog)  # waits for the opening, which fails and closes the form
+
+    answer_modal(fill, LoginDialog)
     try:
         assert not log_in_while_opening(opening)
         assert isinstance(opening.failure, KnownError) and "key.json" in opening.failure.message
