@@ -124,6 +124,9 @@ class EnrolmentTab(QWidget):
             self.tr("只列出待补证明材料的学员：已报名，补齐证明材料后才能申请补贴")
         )
         self.missing_box.toggled.connect(lambda _on: self._reload_rows())
+        self.evidence_button = QPushButton(self.tr("补证明材料…"), self)
+        self.evidence_button.setAutoDefault(False)
+        self.evidence_button.clicked.connect(self.supply_evidence)
         self.withdraw_button = QPushButton(self.tr("退学…"), self)
         self.withdraw_button.setAutoDefault(False)
         self.withdraw_button.clicked.connect(self.withdraw_selected)
@@ -140,6 +143,7 @@ class EnrolmentTab(QWidget):
         bottom.addWidget(self.missing_box)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.export_button)
+        bottom.addWidget(self.evidence_button)
         bottom.addWidget(self.withdraw_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.blocked_label)
@@ -204,6 +208,10 @@ class EnrolmentTab(QWidget):
             why = self.tr("请先在列表中选择一位学员")
         self.withdraw_button.setEnabled(why is None)
         self.withdraw_button.setToolTip(why or "")
+        if why is None and not self.model.row_at(index.row()).evidence_missing:
+            why = self.tr("所选学员的证明材料已齐全")
+        self.evidence_button.setEnabled(why is None)
+        self.evidence_button.setToolTip(why or self.tr("补填所选学员的证明材料，补齐后才能申请补贴"))
 
     # --- rosters ------------------------------------------------------------------------------
     def import_roster(self) -> None:
@@ -331,6 +339,20 @@ class EnrolmentTab(QWidget):
             self.record = self.ctx.classes.get(self.record.uuid)
             self.load(self.record)
             self.changed.emit()
+
+    def supply_evidence(self, evidence: tuple[str, str] | None = None) -> bool:
+        """补证明材料 for the selected enrolment (``evidence``: type and number, without asking)."""
+        from jiangxin_desktop.ui.evidence_dialog import supply_evidence
+
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or self.record is None:
+            return False
+        row = self.model.row_at(index.row())
+        if not supply_evidence(self, self.ctx, self.record.uuid, row, evidence):
+            return False
+        self._reload()
+        self.message.emit(self.tr("已为 {name} 补填证明材料").format(name=row.trainee_name))
+        return True
 
     # --- withdrawing --------------------------------------------------------------------------
     def withdraw_selected(self) -> None:

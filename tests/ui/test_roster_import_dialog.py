@@ -156,3 +156,32 @@ def test_an_id_column_the_program_does_not_know_is_pointed_out_in_the_preview(qt
     dialog.questions.choose("证件号", "id_number")
     again = dialog.apply_answers()
     assert again is not None and again.imported == 1 and dialog.import_button.isEnabled()
+
+
+def test_missing_evidence_is_supplied_from_the_tab(qtbot, demo_context, tmp_path):
+    from jiangxin_desktop.services.roster_import import import_roster
+    from jiangxin_desktop.ui.class_detail import ClassDetailDialog
+    from jiangxin_desktop.ui.evidence_dialog import EvidenceDialog
+    from tests.services.test_roster_station import ident, workbook
+
+    klass = opened_class(demo_context)
+    path = workbook(tmp_path, ["姓名", "身份证号码", "联系电话", "人员类别"], [["周明", ident(1), "13912340001", "失业人员"]])
+    assert import_roster(demo_context, klass.code, path).imported == 1
+    dialog = ClassDetailDialog(demo_context, klass.uuid)
+    qtbot.addWidget(dialog)
+    tab = dialog.enrolment_tab
+    assert not tab.evidence_button.isEnabled()  # nobody selected
+    tab.table.selectRow(0)
+    tab.table.setCurrentIndex(tab.model.index(0, 0))
+    assert tab.evidence_button.isEnabled()
+    record = tab.model.row_at(0)
+    form = EvidenceDialog(record, "失业人员", ["就业创业证", "失业登记证"])
+    qtbot.addWidget(form)
+    assert not form.save_button.isEnabled()  # a number first
+    form.number_edit.setText("SY-1")
+    assert form.save_button.isEnabled() and form.evidence() == ("就业创业证", "SY-1")
+    assert tab.supply_evidence(("失业登记证", "SY-2026-9"))
+    assert demo_context.enrollments.list(klass.uuid, evidence_missing=True) == []
+    assert tab.model.index(0, 3).data().startswith("失业登记证")
+    tab.table.setCurrentIndex(tab.model.index(0, 0))
+    assert not tab.evidence_button.isEnabled() and "已齐全" in tab.evidence_button.toolTip()
