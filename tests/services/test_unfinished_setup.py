@@ -212,8 +212,12 @@ def test_opening_the_program_removes_stale_leftovers(demo_context, tmp_path):
     restoring = paths.root / "jiangxin.db.restoring"
     restoring.write_bytes(b"half a restore")
     os.utime(restoring, (0, 0))
+    pdf = paths.root / ".证书-x1y2.part"  # a PDF cut short while it was written
+    pdf.write_bytes(b"%PDF-1.4")
+    os.utime(pdf, (0, 0))
     open_context(paths, no_passphrase).close()
-    assert not stale.exists() and not restoring.exists()
+    assert not stale.exists() and not restoring.exists() and not pdf.exists()
+    assert paths.database.exists() and paths.key_descriptor.exists()
 
 
 def _mount_tmpfs(where: Path, size: str) -> bool:
