@@ -1,4 +1,4 @@
-"""``jiangxin-desktop backup create|verify|restore``."""
+"""``jiangxin-desktop backup create|scheduled|status|verify|restore``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--force", action="store_true", help="不论是否到时，立即备份到设置的位置")
     p.set_defaults(handler=cmd_scheduled)
+    p = backup.add_parser(
+        "status", parents=[common], help="备份是否正常：没有设置、上次失败或超过提醒天数时退出码为 1（无须登录）"
+    )
+    p.set_defaults(handler=cmd_status)
     p = backup.add_parser("verify", parents=[common], help="检查一个备份（.json 说明文件）")
     p.add_argument("manifest", metavar="说明文件", help="备份的 .json 说明文件")
     p.add_argument("--open", action="store_true", help="输入备份口令，打开备份做完整检查")
@@ -99,6 +103,21 @@ def cmd_scheduled(args) -> int:
         ctx.close()
     emit({"due": True, **outcome.to_json()}, as_json=args.json, text=outcome.message)
     return 0 if outcome.ok else 1
+
+
+def cmd_status(args) -> int:
+    """What the window's status bar says about backups (the same service)."""
+    from datetime import UTC, datetime
+
+    from jiangxin_desktop.services.backup_health import backup_health
+
+    ctx = open_cli_context(args, login=False)  # reads settings only
+    try:
+        health = backup_health(ctx.settings, datetime.now(UTC))
+    finally:
+        ctx.close()
+    emit(health.to_json(), as_json=args.json, text=health.detail)
+    return 0 if health.ok else 1
 
 
 def cmd_verify(args) -> int:

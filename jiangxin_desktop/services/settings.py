@@ -32,6 +32,7 @@ BACKUP_DAILY_AT = "backup.daily_at"
 BACKUP_KEEP = "backup.keep"
 BACKUP_KEY = "backup.key"  # the database key wrapped under the backup passphrase
 BACKUP_LAST = "backup.last"  # the outcome of the last scheduled backup (written by the program)
+BACKUP_WARN_DAYS = "backup.warn_days"  # the window warns when the last backup is older than this
 
 SETTING_LABELS = {
     CONSENT: "个人信息处理告知",
@@ -41,6 +42,7 @@ SETTING_LABELS = {
     BACKUP_KEEP: "保留备份份数",
     BACKUP_KEY: "备份口令",
     BACKUP_LAST: "上次定时备份",
+    BACKUP_WARN_DAYS: "备份超过几天提醒",
     **LIMIT_LABELS,
 }
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -104,6 +106,7 @@ VALIDATORS = {
     BACKUP_KEEP: _int_between(1, 365),
     BACKUP_KEY: _blob,
     BACKUP_LAST: lambda v: v,
+    BACKUP_WARN_DAYS: _int_between(1, 90),
     MAX_FILE_MB: _int_between(1, 1000),
     MAX_ROWS: _int_between(100, 1_000_000),
     MAX_UNPACKED_MB: _int_between(10, 10_000),

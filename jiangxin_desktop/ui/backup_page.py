@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.backup_health import backup_health
 from jiangxin_desktop.services.backup_schedule import Outcome, run_backup, set_backup_passphrase
 from jiangxin_desktop.services.security.keystore import MIN_PASSPHRASE
 from jiangxin_desktop.services.security.roles import parse_iso
 from jiangxin_desktop.services.settings import BACKUP_DAILY_AT, BACKUP_FOLDER, BACKUP_KEEP, BACKUP_LAST
 from jiangxin_desktop.ui.error_dialogs import show_known_error
 from jiangxin_desktop.ui.progress_dialog import TaskProgressDialog
-from jiangxin_desktop.ui.styles import ERROR_STYLE
+from jiangxin_desktop.ui.styles import ERROR_STYLE, WARNING_STYLE
 from jiangxin_desktop.ui.workers import BackgroundTask, ProgressCallback
 
 if TYPE_CHECKING:
@@ -107,7 +108,11 @@ class BackupPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.clock = lambda: datetime.now(UTC)  # tests fix the day
         is_admin = ctx.user is not None and ctx.user.role == "admin"
+        self.health_label = QLabel()  # 尚未设置备份 / 上次备份已超过 N 天: what to do
+        self.health_label.setWordWrap(True)
+        self.health_label.setStyleSheet(WARNING_STYLE)
 
         self.folder_edit = QLineEdit()
         self.folder_edit.setPlaceholderText(self.tr("尚未设置，例如 U 盘上的“匠心备份”文件夹"))
@@ -174,6 +179,7 @@ class BackupPage(QWidget):
         now_row.addStretch(1)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.health_label)
         layout.addWidget(schedule_box)
         layout.addWidget(self.role_note)
         layout.addWidget(QLabel(self.tr("上次定时备份：")))
@@ -198,6 +204,9 @@ class BackupPage(QWidget):
         self.key_label.setText(self.tr("已设置") if schedule.has_key else self.tr("尚未设置"))
         self.key_button.setText(self.tr("更换备份口令…") if schedule.has_key else self.tr("设置备份口令…"))
         self.last_label.setText(describe_outcome(self.ctx.settings.get(BACKUP_LAST), self.tr))
+        health = backup_health(self.ctx.settings, self.clock())
+        self.health_label.setText(self.tr(health.detail))
+        self.health_label.setVisible(not health.ok)
         self.now_button.setEnabled(schedule.ready)
         self.elsewhere_button.setEnabled(schedule.has_key)
         self.elsewhere_button.setToolTip(

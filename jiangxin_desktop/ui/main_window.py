@@ -8,6 +8,7 @@ meanwhile instead of nothing.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.ui.screen_fit import fit_to_screen
-from jiangxin_desktop.ui.styles import INACTIVE_COLOR
+from jiangxin_desktop.ui.styles import INACTIVE_COLOR, WARNING_STYLE
 from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
 
 if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self._classes_page: ClassesPage | None = None
         self._attendance_area: AttendanceArea | None = None
         self._painted = False
+        self.clock = lambda: datetime.now(UTC)  # tests fix the day
         self.setWindowTitle(self.tr("匠心"))
 
         self.nav = QListWidget(self)
@@ -140,6 +142,7 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         settings = SettingsPage(ctx, self)
         settings.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        settings.message.connect(lambda _text: self.refresh_backup_warning())  # 立即备份, 保存设置
         settings.trainees_changed.connect(self.refresh)
         settings.own_account_changed.connect(self._show_user)
         self._settings_page = settings
@@ -203,6 +206,7 @@ class MainWindow(QMainWindow):
                 self.tr("定时备份没有完成，半小时后再试：{m}").format(m=outcome.message), 120_000
             )
         self.settings_page.backup_page.load()
+        self.refresh_backup_warning()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         scheduler = getattr(self, "backup_scheduler", None)
@@ -293,10 +297,14 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel()
         self.counts_label = QLabel()
         self.user_label = QLabel()
+        self.backup_label = QLabel()
+        self.backup_label.setStyleSheet(WARNING_STYLE)
+        self.backup_label.hide()
         self.sync_label = QLabel(self.tr("同步：尚未配置"))
         self.sync_label.setToolTip(self.tr("本版本还没有同步功能，记录暂存在本机，待上传的记录会保留。"))
         bar.addWidget(self.station_label)
         bar.addWidget(self.database_label)
+        bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.sync_label)
@@ -304,10 +312,22 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         if self.ctx is None:
             return
+        self.refresh_backup_warning()
         totals = self.ctx.search.totals()
         self.counts_label.setText(
             self.tr("在册学员 {active:,} 人 · 已注销 {inactive:,} 人 · 待上传 {outbox:,} 条").format(**totals)
         )
+
+    def refresh_backup_warning(self) -> None:
+        """尚未设置备份 / 上次备份已超过 N 天 in the status bar, the reason in its tooltip."""
+        from jiangxin_desktop.services.backup_health import backup_health
+
+        if self.ctx is None:
+            return
+        health = backup_health(self.ctx.settings, self.clock())
+        self.backup_label.setText(self.tr(health.short))
+        self.backup_label.setToolTip(self.tr(health.detail))
+        self.backup_label.setVisible(not health.ok)
 
     def refresh(self) -> None:
         """F5: re-read the list and the counts."""
