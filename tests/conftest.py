@@ -19,6 +19,7 @@ CHINA = timezone(timedelta(hours=8), "CST")
 # test classes (classes_helpers.class_input starts on this day at 08:30). Tests never read the
 # machine's date or time of day; a test that needs another moment sets it on ``clock``.
 FIXED_NOW = datetime(2026, 12, 1, 8, 25, tzinfo=CHINA)
+DEMO_DAY = FIXED_NOW.date()  # the day seeded demo classes are dated around (ensure_demo_database today=)
 
 
 @dataclass

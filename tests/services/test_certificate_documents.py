@@ -19,7 +19,7 @@ from jiangxin_desktop.services.printing.certificate_documents import (
 )
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
 from jiangxin_desktop.services.security.roles import PermissionDenied
-from tests.conftest import DEMO_PASSWORD, MemoryKeyring, no_passphrase
+from tests.conftest import DEMO_DAY, DEMO_PASSWORD, FixedClock, MemoryKeyring, no_passphrase, use_clock
 from tests.pdf_tools import pdf_fonts, pdf_pages
 from tests.services.test_class_documents import flat, last_event
 
@@ -32,8 +32,9 @@ def demo_db(tmp_path_factory):
     keyring.set_keyring(backend)
     try:
         paths = DataPaths(tmp_path_factory.mktemp("certs") / "data")
-        codes = ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD)["classes"]
-        ctx = open_context(paths, no_passphrase)
+        made = ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD, today=DEMO_DAY)
+        codes = made["classes"]
+        ctx = use_clock(open_context(paths, no_passphrase), FixedClock())
         try:
             ctx.login("clerk", DEMO_PASSWORD)
             issued = ctx.certificates.issue(codes[0]).issued
@@ -63,7 +64,7 @@ def open_as(demo_db):
     opened = []
 
     def login(username: str):
-        ctx = open_context(paths, no_passphrase)
+        ctx = use_clock(open_context(paths, no_passphrase), FixedClock())
         ctx.login(username, DEMO_PASSWORD)
         opened.append(ctx)
         return ctx

@@ -18,7 +18,7 @@ from jiangxin_desktop.services.printing.class_documents import print_roster, pri
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
 from jiangxin_desktop.services.registry import TraineeInput
 from jiangxin_desktop.store.models import AuditEvent
-from tests.conftest import DEMO_PASSWORD, MemoryKeyring, no_passphrase
+from tests.conftest import DEMO_DAY, DEMO_PASSWORD, FixedClock, MemoryKeyring, no_passphrase, use_clock
 from tests.pdf_tools import pdf_fonts, pdf_pages, pdf_pngs
 
 RARE_ID = "320706199803150021"  # 李玥 in the demo classes
@@ -32,7 +32,8 @@ def demo_db(tmp_path_factory):
     keyring.set_keyring(backend)
     try:
         paths = DataPaths(tmp_path_factory.mktemp("print") / "data")
-        codes = ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD)["classes"]
+        made = ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD, today=DEMO_DAY)
+        codes = made["classes"]
     finally:
         keyring.set_keyring(previous)
     return paths, backend, codes
@@ -45,7 +46,7 @@ def open_as(demo_db):
     opened = []
 
     def login(username: str):
-        ctx = open_context(paths, no_passphrase)
+        ctx = use_clock(open_context(paths, no_passphrase), FixedClock())
         ctx.login(username, DEMO_PASSWORD)
         opened.append(ctx)
         return ctx

@@ -5,13 +5,13 @@ from __future__ import annotations
 from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.services.attendance_rules import parse_moment
 from jiangxin_desktop.services.demo_classes import RARE_NAME
-from tests.conftest import DEMO_PASSWORD, no_passphrase
+from tests.conftest import DEMO_DAY, DEMO_PASSWORD, no_passphrase, use_clock
 
 
-def test_demo_has_a_finished_class_with_results_and_a_rare_name(data_paths):
-    result = ensure_demo_database(data_paths, no_passphrase, 120, user_password=DEMO_PASSWORD)
+def test_demo_has_a_finished_class_with_results_and_a_rare_name(data_paths, clock):
+    result = ensure_demo_database(data_paths, no_passphrase, 120, user_password=DEMO_PASSWORD, today=DEMO_DAY)
     assert len(result["classes"]) == 4
-    ctx = open_context(data_paths, no_passphrase)
+    ctx = use_clock(open_context(data_paths, no_passphrase), clock)
     try:
         ctx.login("reviewer", DEMO_PASSWORD)
         by_status = {c.status: c for c in ctx.classes.list()}
