@@ -40,3 +40,13 @@ def issuer_for(
             "本班由承训机构发放培训合格证书。如已有评价组织认定，请导入列出该组织的正式目录后再发证。",
         )
     return Issuer(certificate_type, body.name, body.filing_number)
+
+
+def planned_issuer_problem(certificate_type: str, occupation, catalog: TrainingCatalog) -> str | None:
+    """Why a class may not plan ``certificate_type`` for ``occupation`` (an Occupation), or None."""
+    if certificate_type != SKILL_LEVEL_CERTIFICATE or catalog.evaluation_body(occupation.code) is not None:
+        return None
+    return (
+        f"培训目录中没有可颁发“{occupation.name}”职业技能等级证书的社会培训评价组织，"
+        "培训机构的班请选培训合格证书"
+    )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.acting import Acting
+from jiangxin_desktop.services.certificate_issuer import planned_issuer_problem
 from jiangxin_desktop.services.class_records import (
     CLASS_LABELS,
     STATUS_LABELS,
@@ -92,6 +93,8 @@ class ClassService:
         elif project is not None and data.certificate_type not in project.certificate_types:
             allowed = "、".join(codes["certificate_type"].label(c) or c for c in project.certificate_types)
             errors.append(FieldError(label["certificate_type"], f"该项目可发的证书：{allowed}"))
+        elif occupation and (why := planned_issuer_problem(data.certificate_type, occupation, catalog)):
+            errors.append(FieldError(label["certificate_type"], why))  # 职业技能等级证书: evaluation bodies
         needs_level = bool(certificate and certificate.extra.get("has_level"))
         if needs_level and codes["skill_level"].get(data.level) is None:
             errors.append(FieldError(label["level"], "职业技能等级证书须选择等级"))

@@ -209,3 +209,19 @@ def test_a_photo_on_file_with_consent_fills_the_photo_box(open_as, tmp_path):
     image = document[0].render(scale=4 * 25.4 / 72).to_pil().convert("RGB")
     document.close()
     assert image.getpixel((4 * (38 + 2), 4 * (68 + 2))) == (255, 255, 255)  # empty again
+
+
+def test_a_class_cannot_plan_a_skill_level_certificate_without_an_evaluation_body(open_as):
+    from jiangxin_desktop.errors import ValidationError
+    from tests.services.classes_helpers import class_input
+
+    login, _, _ = open_as
+    ctx = login("clerk")
+    catalog = ctx.catalogs.active()
+    assert catalog.evaluation_body("4-10-01-03") is None  # 保育师: no body in the example catalog
+    data = class_input(name="保育师（初级）第一期", occupation_code="4-10-01-03")
+    with pytest.raises(ValidationError) as caught:
+        ctx.classes.create(data)
+    assert "社会培训评价组织" in str(caught.value) and "保育师" in str(caught.value)
+    _, errors = ctx.classes.check(class_input(certificate_type="3", level=""), catalog)
+    assert not [e for e in errors if "评价组织" in e.message]
