@@ -167,12 +167,20 @@ def search_latency(data: Path, samples: int) -> dict:
         by_kind.setdefault(kind, []).append(ms)
         by_plan.setdefault(plan_search(q).kind, []).append(ms)
     page.close()
+    queries_only: dict[str, list[float]] = {}
+    for kind, q in queries:  # the same keystrokes, the list query and its count alone (no Qt)
+        t = time.perf_counter()
+        ctx.search.page(q, limit=200)
+        ctx.search.count(q, cap=500 if q.strip() else None)
+        queries_only.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
     ctx.close()
     app.processEvents()
     return {
         "all": _summary(every),
         "by_input": {k: _summary(v) for k, v in by_kind.items()},
         "by_plan": {k: _summary(v) for k, v in sorted(by_plan.items())},
+        "queries_only": _summary([ms for v in queries_only.values() for ms in v]),
+        "queries_only_by_input": {k: _summary(v) for k, v in queries_only.items()},
     }
 
 
@@ -182,7 +190,17 @@ def _print_latency(lat: dict) -> None:
         f"search per keystroke ({a['keystrokes']} keystrokes of names, IDs, ID tails, phones): "
         f"median {a['median_ms']:.1f} ms, p95 {a['p95_ms']:.1f} ms, max {a['max_ms']:.1f} ms"
     )
-    for title, group in (("by kind of input", lat["by_input"]), ("by search plan", lat["by_plan"])):
+    q = lat["queries_only"]
+    groups = (
+        ("by kind of input", lat["by_input"]),
+        ("by search plan", lat["by_plan"]),
+        (
+            f"list query and count alone (no Qt): median {q['median_ms']:.1f} ms, "
+            f"p95 {q['p95_ms']:.1f} ms, max {q['max_ms']:.1f} ms; by kind of input",
+            lat["queries_only_by_input"],
+        ),
+    )
+    for title, group in groups:
         print(f"  {title}:")
         for kind, s in group.items():
             print(

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from jiangxin_desktop.context import open_context
 from jiangxin_desktop.services.demo import id_with_check
+from jiangxin_desktop.services import trainee_search
 from jiangxin_desktop.services.registry import TraineeInput
 from jiangxin_desktop.services.trainee_search import plan_search
 from tests.conftest import no_passphrase
@@ -173,3 +174,21 @@ def test_the_old_count_plan_fails_the_plan_check(demo_context, person):
         rows = session.execute(text(f"EXPLAIN QUERY PLAN {sql}"), params)
         lines = [r[3] for r in rows]
     assert not searches(lines, ids, "(id_number>? AND id_number<?)")
+
+
+def test_sorted_by_name_a_broad_filter_walks_the_name_index(demo_context, person, monkeypatch):
+    """Sorting every match of a broad filter by name costs more than walking the name index."""
+    ids = id_index(demo_context)
+    monkeypatch.setattr(trainee_search, "NAME_WALK_MIN", 10)
+    area = person.id_number[:6]  # an area code: some 40 of the 300 demo trainees
+    plans = demo_context.search.explain(area, sort="name", cap=COUNT_CAP)
+    assert plans["list"] == ["SEARCH t USING INDEX ix_trainee_active_name (active=?)"], plans
+    assert searches(plans["count"], ids, "(id_number>? AND id_number<?)"), plans
+    rows = demo_context.search.page(area, sort="name", descending=False, limit=1000)
+    assert len(rows) > 10 and all(r.id_number.startswith(area) for r in rows)
+    assert [(r.name, r.seq) for r in rows] == sorted((r.name, r.seq) for r in rows)
+    plans = demo_context.search.explain("13", sort="name")  # too short: the whole list, by name
+    assert plans["list"] == ["SEARCH t USING INDEX ix_trainee_active_name (active=?)"], plans
+    # A narrow filter: its few matches found on the ID index and sorted.
+    plans = demo_context.search.explain(person.id_number[:14], sort="name", cap=COUNT_CAP)
+    assert searches(plans["list"], ids, "(id_number>? AND id_number<?)"), plans
