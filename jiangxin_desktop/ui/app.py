@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 MAX_PASSPHRASE_TRIES = 3
 EXIT_AFTER_PAINT_ENV = "JIANGXIN_EXIT_AFTER_PAINT"
+ALREADY_RUNNING_EXIT = 3  # another program has this data directory open (it was brought forward)
 HEADLESS_NOTE = (
     "未检测到显示器，窗口在后台（offscreen）运行，按 Ctrl+C 退出。"
     " / No display found; the window runs offscreen (Ctrl+C to quit)."
@@ -97,9 +98,24 @@ def _install_ctrl_c(app: QApplication) -> QTimer:
 
 
 def _run(app: QApplication, args: Any) -> int:
-    from jiangxin_desktop.ui.startup_open import BackgroundOpen
+    """One program per data directory: a second one brings the first forward and ends."""
+    from jiangxin_desktop.ui.single_instance import SingleInstance, tell_already_running
 
     paths = resolve_data_dir(getattr(args, "data_dir", None))
+    instance = SingleInstance(paths.root)
+    if not instance.acquire():
+        instance.ask_holder_to_raise()
+        tell_already_running(instance)
+        return ALREADY_RUNNING_EXIT
+    try:
+        return _run_holding_lock(app, args, paths)
+    finally:
+        instance.release()
+
+
+def _run_holding_lock(app: QApplication, args: Any, paths: DataPaths) -> int:
+    from jiangxin_desktop.ui.startup_open import BackgroundOpen
+
     prompt = QtPassphrasePrompt()
     if not paths.database.exists() or is_unfinished(paths):  # a half-made one: removed, said
         code = _first_run(paths, prompt, demo=bool(getattr(args, "demo", False)))
