@@ -185,14 +185,18 @@ class BackupPage(QWidget):
         layout.addWidget(QLabel(self.tr("上次定时备份：")))
         layout.addWidget(self.last_label)
         layout.addLayout(now_row)
-        restore = QLabel(
-            self.tr(
-                "从备份恢复须先退出程序，再由管理员运行："
-                "jiangxin-desktop --user 管理员 backup restore 备份说明文件.json"
-            )
+        self.restore_button = QPushButton(self.tr("从备份恢复…"))
+        self.restore_button.clicked.connect(self.restore)
+        self.restore_button.setEnabled(is_admin)
+        self.restore_button.setToolTip(
+            self.tr("选择一份备份，用它替换现在的数据库（会先确认）")
+            if is_admin
+            else self.tr("只有管理员可以从备份恢复数据库")
         )
-        restore.setWordWrap(True)
-        layout.addWidget(restore)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_button)
+        restore_row.addStretch(1)
+        layout.addLayout(restore_row)
         layout.addStretch(1)
         self.load()
 
@@ -222,6 +226,17 @@ class BackupPage(QWidget):
             self.now_button.setToolTip(self.tr("请管理员先设置备份位置。"))
         else:
             self.now_button.setToolTip(self.tr("请管理员先设置备份口令。"))
+
+    def restore(self) -> None:
+        from jiangxin_desktop.ui.backup_restore import restore_from
+
+        schedule = self.ctx.settings.backup_schedule()
+        start = schedule.folder or str(self.ctx.paths.root / "backups")
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("选择备份说明文件"), start, self.tr("备份说明文件 (*.json)")
+        )
+        if chosen:
+            restore_from(self.ctx, Path(chosen), self)
 
     def save(self) -> None:
         settings, user = self.ctx.settings, self.ctx.user
