@@ -48,7 +48,7 @@ def test_printed_certificates_carry_the_name_and_a_qr_code_that_verifies(tmp_pat
     assert rare["number"] in pages[index]
 
     payload = scan(pdf, index + 1)
-    assert payload.startswith("JX1:")
+    assert "JX1:" in payload  # the bare payload, or the catalog's verification address carrying it
     verified = out(cli("certificate", "verify", payload, "--json", user="nobody"))
     assert verified["status"] == "valid" and verified["certificate"]["number"] == rare["number"]
     assert verified["certificate"]["masked_name"] == "李*"
