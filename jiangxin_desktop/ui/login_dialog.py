@@ -123,14 +123,15 @@ class LoginDialog(QDialog):
 
     def _note_demo(self) -> None:
         """A demo database says where its users and passwords are (known once it is open)."""
-        from jiangxin_desktop.ui.demo_note import announce_demo
-
         opening = getattr(self, "opening", None)  # at start the database may still be opening
         ctx = self.ctx if self.ctx is not None else getattr(opening, "ctx", None)
         if ctx is None:
             if opening is not None and not opening.finished:
                 opening.done.connect(self._note_demo)
             return
+        # Imports the data layer (context): only once it is loaded, never before the form paints.
+        from jiangxin_desktop.ui.demo_note import announce_demo
+
         line = announce_demo(ctx)
         if line:
             self.demo_label.setText(line)

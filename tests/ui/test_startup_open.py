@@ -251,3 +251,39 @@ def test_a_real_prompt_is_not_asked_when_the_keyring_holds_the_key(qtbot, keyrin
         assert opening.wait() is not None and prompt.calls == 0
     finally:
         opening.close()
+
+
+HEAVY = ("sqlalchemy", "jiangxin_desktop.context", "jiangxin_desktop.store.models", "alembic")
+LIGHT_START = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from jiangxin_desktop.paths import DataPaths
+from jiangxin_desktop.ui import app as app_module, single_instance
+from jiangxin_desktop.ui.main_window import MainWindow
+from jiangxin_desktop.ui.login_dialog import LoginDialog
+from jiangxin_desktop.ui.startup_open import BackgroundOpen
+window = MainWindow()
+window.show()
+opening = BackgroundOpen(DataPaths(Path(sys.argv[1])), lambda new: "unused")  # never started
+dialog = LoginDialog(None, "login", window, opening=opening)
+dialog.show()
+dialog.repaint()
+print(" ".join(m for m in sys.argv[2:] if m in sys.modules) or "none")
+"""
+
+
+def test_the_frame_and_the_login_form_paint_without_the_data_layer(keyring_database):
+    """The GUI thread paints the frame and the login form without SQLAlchemy, models or services."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", LIGHT_START, str(keyring_database.root), *HEAVY],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "none"
