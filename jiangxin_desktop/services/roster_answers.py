@@ -160,12 +160,17 @@ def remembered(session: Session) -> RosterAnswers:
 def remember(session: Session, answers: RosterAnswers, actor: str) -> dict | None:
     """Add the values and columns of ``answers`` to the station's memory (in the caller's
     transaction). Returns what was added, for the import's audit event, or None."""
-    added = {"values": {f: m for f, m in answers.values.items() if m}, "columns": dict(answers.columns)}
-    if not added["values"] and not added["columns"]:
+    if not any(answers.values.values()) and not answers.columns:
         return None
     merged = answers.merged_over(remembered(session))
     _store(session, merged, actor)
-    return added
+    words = {SKIP: "不导入这些行", IGNORE: "忽略此列"}  # the audit log reads words, not markers
+    return {
+        "values": {
+            field_label(f): {v: words.get(c, c) for v, c in m.items()} for f, m in answers.values.items() if m
+        },
+        "columns": {h: words.get(f, field_label(f)) for h, f in answers.columns.items()},
+    }
 
 
 def _store(session: Session, answers: RosterAnswers, actor: str) -> None:

@@ -189,3 +189,21 @@ def test_the_clerks_word_wins_over_the_catalogs(demo_context):
     lookup = CodeLookup.build(groups, {"其他": SKIP, "农民工": "31"})
     assert lookup.resolve("其他") == SKIP and lookup.resolve("农民工") == "31"
     assert lookup.flag("脱贫家庭劳动力") == ("11", "脱贫家庭") and lookup.resolve("脱贫家庭劳动力") is None
+
+
+def test_the_import_audit_names_the_answers_in_words(demo_context):
+    klass = opened_class(demo_context)
+    given = answers(
+        demo_context.codes,
+        maps=["人员类别:高校毕业生=22", "人员类别:灵活就业人员=不导入"],
+        columns=["培训意向=忽略", "备注2=备注"],
+    )
+    done = import_roster(demo_context, klass.code, STATION, answers=given)
+    assert done.remembered == {
+        "values": {"人员类别": {"高校毕业生": "22", "灵活就业人员": "不导入这些行"}},
+        "columns": {"培训意向": "忽略此列", "备注2": "备注"},
+    }
+    with demo_context.db.read() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "roster.import")).one()
+    mappings = json.loads(event.after_json)["mappings"]
+    assert "\\u0000" not in event.after_json and mappings == done.remembered
