@@ -68,6 +68,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="查明日志问题后重新锚定（管理员；旧锚点文件保留，本操作记入日志）",
     )
     p.set_defaults(handler=cmd_audit_reanchor)
+    from jiangxin_desktop.cli import audit_commands
+
+    audit_commands.register(audit, common)
 
     from jiangxin_desktop.cli import (
         attendance_commands,

@@ -14,14 +14,87 @@ from typing import Any
 from sqlalchemy import text
 
 from jiangxin_desktop.domain.codes import CodeCatalog
-from jiangxin_desktop.domain.masking import mask_name
+from jiangxin_desktop.domain.labels import FIELD_LABELS
+from jiangxin_desktop.domain.masking import mask_id, mask_name, mask_phone
 from jiangxin_desktop.store.database import Database
 
 SYSTEM_ACTORS = {"root": "系统", "system": "系统", "unknown": "（未知用户名）"}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _CHUNK = 400
+_ID_NUMBER = re.compile(r"\d{17}[\dX]")
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
+# What each event type is called in 操作日志 (the window translates these through tr()).
+ACTION_LABELS = {
+    "station.initialize": "初始化服务站",
+    "demo.seed": "写入演示数据",
+    "audit.reanchor": "重新锚定操作日志",
+    "trainee.register": "登记学员",
+    "trainee.update": "修改学员",
+    "trainee.deactivate": "注销学员",
+    "trainee.reactivate": "恢复学员",
+    "trainee.reveal": "查看完整号码",
+    "backup.create": "备份",
+    "backup.restore": "从备份恢复",
+    "setting.change": "修改设置",
+    "trainee.anonymise": "匿名化学员",
+    "retention.anonymise": "执行保存期限规则",
+    "signing_key.create": "生成服务站签名密钥",
+    "catalog.install": "安装培训目录",
+    "class.create": "新建培训班",
+    "class.update": "修改培训班",
+    "class.approve": "审核开班",
+    "class.send_back": "退回开班申请",
+    "class.start": "开始培训",
+    "class.finish": "结业",
+    "class.archive": "归档培训班",
+    "enrollment.enroll": "报名",
+    "enrollment.withdraw": "退学",
+    "enrollment.evidence": "补交证明材料",
+    "attendance.record": "记录考勤",
+    "attendance.makeup_request": "提出补签",
+    "attendance.makeup_approve": "批准补签",
+    "attendance.makeup_reject": "驳回补签",
+    "assessment.record": "记录考核成绩",
+    "assessment.correct": "更正考核成绩",
+    "assessment.retake": "补考",
+    "roster.import": "导入名册",
+    "roster.mappings": "记住名册的对照",
+    "roster.export": "导出花名册",
+    "print.roster": "打印花名册",
+    "print.signin": "打印签到表",
+    "print.certificates": "打印证书",
+    "certificate.issue": "发放证书",
+    "certificate.reprint": "补发证书",
+    "certificate.revoke": "撤销证书",
+    "user.create": "新建用户",
+    "user.password_change": "修改密码",
+    "user.password_reset": "重置密码",
+    "user.role_change": "修改角色",
+    "user.deactivate": "停用账户",
+    "user.reactivate": "启用账户",
+    "user.unlock": "解锁账户",
+    "login.ok": "登录",
+    "login.failed": "登录失败",
+    "login.locked": "账户被锁定",
+    "login.refused": "拒绝登录",
+}
+OBJECT_LABELS = {
+    "trainee": "学员",
+    "station": "服务站",
+    "backup": "备份",
+    "user": "用户",
+    "setting": "设置",
+    "catalog": "培训目录",
+    "training_class": "培训班",
+    "enrollment": "报名",
+    "attendance": "考勤",
+    "assessment": "考核",
+    "signing_key": "签名密钥",
+    "retention": "保存期限",
+    "certificate": "证书",
+}
 # Detail keys whose value is a code of a list in the code catalog.
 CODE_KEYS = {
     "target_group": "target_group",
@@ -133,6 +206,11 @@ class AuditNames:
         return self.users.get(value) or self.things.get(value)
 
 
+def mask_numbers(text: str) -> str:
+    """ID and phone numbers inside event details are masked like everywhere else."""
+    return _PHONE.sub(lambda m: mask_phone(m.group()), _ID_NUMBER.sub(lambda m: mask_id(m.group()), text))
+
+
 def local_time(value: str | None) -> str:
     """UTC ISO timestamp → local ``2026-12-03 14:05``; anything else unchanged."""
     if not value or not _ISO_TIME.match(value):
@@ -216,3 +294,35 @@ def word_for(key: str, value: Any, codes: CodeCatalog | None, names: AuditNames 
 def words(detail: Mapping[str, Any], codes: CodeCatalog | None, names: AuditNames | None) -> dict[str, Any]:
     """Every value of an event's detail through ``word_for`` (nested dicts left as they are)."""
     return {key: word_for(key, value, codes, names) for key, value in detail.items()}
+
+
+def event_in_words(event: Any, codes: CodeCatalog | None, names: AuditNames) -> dict[str, Any]:
+    """One event as the command line prints it (``audit list``): the stored facts beside the words."""
+
+    def detail(raw: str | None) -> dict[str, Any] | None:
+        if not raw:
+            return None
+        value = json.loads(raw)
+        if not isinstance(value, dict):
+            return {"值": value}
+        return {
+            {**MORE_DETAIL_LABELS, **FIELD_LABELS}.get(key, key): mask_numbers(word) if isinstance(word, str) else word
+            for key, word in words(value, codes, names).items()
+            if word not in (None, "", [], {})
+        }
+
+    thing = names.thing(event.object_id) or event.object_id or ""
+    return {
+        "seq": event.seq,
+        "at": event.at,
+        "time": local_time(event.at),
+        "actor": event.actor,
+        "actor_name": names.actor(event.actor),
+        "action": event.action,
+        "action_label": ACTION_LABELS.get(event.action, event.action),
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object": f"{OBJECT_LABELS.get(event.object_type, event.object_type)} {thing}".strip(),
+        "before": detail(event.before_json),
+        "after": detail(event.after_json),
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
@@ -25,9 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.domain.labels import FIELD_LABELS
-from jiangxin_desktop.domain.masking import mask_id, mask_phone
 from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE
-from jiangxin_desktop.services.audit_display import MORE_DETAIL_LABELS, AuditNames, load_names, words
+from jiangxin_desktop.services.audit_display import (
+    ACTION_LABELS,
+    MORE_DETAIL_LABELS,
+    OBJECT_LABELS,
+    AuditNames,
+    load_names,
+    mask_numbers,
+    words,
+)
 from jiangxin_desktop.services.audit_trail import AuditRow, distinct_values, list_events, verify_chain
 from jiangxin_desktop.ui.tables import make_read_only_list
 from jiangxin_desktop.ui.trainee_model import format_created
@@ -35,13 +41,6 @@ from jiangxin_desktop.ui.trainee_model import format_created
 if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
 
-_ID = re.compile(r"\d{17}[\dX]")
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def mask_numbers(text: str) -> str:
-    """ID and phone numbers inside event details are masked like everywhere else."""
-    return _PHONE.sub(lambda m: mask_phone(m.group()), _ID.sub(lambda m: mask_id(m.group()), text))
 
 
 def detail_labels() -> dict[str, str]:
@@ -113,79 +112,12 @@ def describe(
 
 def action_labels() -> dict[str, str]:
     tr = AuditTableModel.tr_static
-    return {
-        "station.initialize": tr("初始化服务站"),
-        "demo.seed": tr("写入演示数据"),
-        "audit.reanchor": tr("重新锚定操作日志"),
-        "trainee.register": tr("登记学员"),
-        "trainee.update": tr("修改学员"),
-        "trainee.deactivate": tr("注销学员"),
-        "trainee.reactivate": tr("恢复学员"),
-        "trainee.reveal": tr("查看完整号码"),
-        "backup.create": tr("备份"),
-        "backup.restore": tr("从备份恢复"),
-        "setting.change": tr("修改设置"),
-        "trainee.anonymise": tr("匿名化学员"),
-        "retention.anonymise": tr("执行保存期限规则"),
-        "signing_key.create": tr("生成服务站签名密钥"),
-        "catalog.install": tr("安装培训目录"),
-        "class.create": tr("新建培训班"),
-        "class.update": tr("修改培训班"),
-        "class.approve": tr("审核开班"),
-        "class.send_back": tr("退回开班申请"),
-        "class.start": tr("开始培训"),
-        "class.finish": tr("结业"),
-        "class.archive": tr("归档培训班"),
-        "enrollment.enroll": tr("报名"),
-        "enrollment.withdraw": tr("退学"),
-        "enrollment.evidence": tr("补交证明材料"),
-        "attendance.record": tr("记录考勤"),
-        "attendance.makeup_request": tr("提出补签"),
-        "attendance.makeup_approve": tr("批准补签"),
-        "attendance.makeup_reject": tr("驳回补签"),
-        "assessment.record": tr("记录考核成绩"),
-        "assessment.correct": tr("更正考核成绩"),
-        "assessment.retake": tr("补考"),
-        "roster.import": tr("导入名册"),
-        "roster.mappings": tr("记住名册的对照"),
-        "roster.export": tr("导出花名册"),
-        "print.roster": tr("打印花名册"),
-        "print.signin": tr("打印签到表"),
-        "print.certificates": tr("打印证书"),
-        "certificate.issue": tr("发放证书"),
-        "certificate.reprint": tr("补发证书"),
-        "certificate.revoke": tr("撤销证书"),
-        "user.create": tr("新建用户"),
-        "user.password_change": tr("修改密码"),
-        "user.password_reset": tr("重置密码"),
-        "user.role_change": tr("修改角色"),
-        "user.deactivate": tr("停用账户"),
-        "user.reactivate": tr("启用账户"),
-        "user.unlock": tr("解锁账户"),
-        "login.ok": tr("登录"),
-        "login.failed": tr("登录失败"),
-        "login.locked": tr("账户被锁定"),
-        "login.refused": tr("拒绝登录"),
-    }
+    return {key: tr(label) for key, label in ACTION_LABELS.items()}
 
 
 def object_labels() -> dict[str, str]:
     tr = AuditTableModel.tr_static
-    return {
-        "trainee": tr("学员"),
-        "station": tr("服务站"),
-        "backup": tr("备份"),
-        "user": tr("用户"),
-        "setting": tr("设置"),
-        "catalog": tr("培训目录"),
-        "training_class": tr("培训班"),
-        "enrollment": tr("报名"),
-        "attendance": tr("考勤"),
-        "assessment": tr("考核"),
-        "signing_key": tr("签名密钥"),
-        "retention": tr("保存期限"),
-        "certificate": tr("证书"),
-    }
+    return {key: tr(label) for key, label in OBJECT_LABELS.items()}
 
 
 class AuditTableModel(QAbstractTableModel):

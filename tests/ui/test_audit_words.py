@@ -77,3 +77,23 @@ def test_the_trail_names_people_and_says_codes_in_words(qtbot, window, demo_cont
     for column in (AuditTableModel.AT, AuditTableModel.ACTOR, AuditTableModel.ACTION):
         widest = max(metrics.horizontalAdvance(model.index(r, column).data()) for r in range(model.rowCount()))
         assert header.sectionSize(column) >= widest, column  # nothing cut off
+
+
+def test_audit_list_on_the_command_line_says_the_same(demo_context, monkeypatch, capsys, shanghai_time):
+    import json
+
+    from jiangxin_desktop.cli.main import main as cli_main
+
+    demo_context.registry.register(
+        TraineeInput(name="孙小红", id_number=ID, phone="13812345678", target_group="31", ethnicity="01", consent=True)
+    )
+    monkeypatch.setenv("JIANGXIN_PASSWORD", "Demo-pass-2025")
+    argv = ["--data-dir", str(demo_context.paths.root), "--user", "reviewer", "audit", "list", "--limit", "3"]
+    assert cli_main([*argv, "--action", "trainee.register", "--json"]) == 0
+    event = json.loads(capsys.readouterr().out)["events"][0]
+    assert event["actor_name"] == "演示经办人（clerk）" and event["action_label"] == "登记学员"
+    assert event["object"] == "学员 孙*红" and event["after"]["民族"] == "汉族"
+    assert ID not in json.dumps(event, ensure_ascii=False)  # numbers masked
+    assert cli_main(argv) == 0
+    text = capsys.readouterr().out
+    assert "演示审核人（reviewer）  登录" in text and "T" not in text.splitlines()[0][:16]
