@@ -39,13 +39,22 @@ def render_chinese(sample: str) -> str:
 
 
 def qt_chinese_strings() -> str:
-    """qtbase_zh_CN loads from Qt's translations folder and says 取消 for Cancel."""
+    """The program's translations as the window installs them: Qt's own qtbase_zh_CN says 取消
+    for Cancel, and the program's own words stay as written (none is blanked)."""
+    from jiangxin_desktop.ui.qt_translations import install_chinese_translations
+
     app = QCoreApplication.instance() or QGuiApplication(["jiangxin-selftest"])
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    translator = QTranslator(app)
-    if not translator.load("qtbase_zh_CN", folder):
+    probe = QTranslator(app)
+    if not probe.load("qtbase_zh_CN", folder):
         raise RuntimeError(f"qtbase_zh_CN.qm not found in {folder}")
-    cancel = translator.translate("QPlatformTheme", "Cancel")
-    if cancel != "取消":
-        raise RuntimeError(f"qtbase_zh_CN translates Cancel as {cancel!r}")
-    return f"界面：Qt 中文字样（qtbase_zh_CN）已载入：{cancel}"
+    installed = install_chinese_translations(app)
+    try:
+        cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        own = QCoreApplication.translate("MainWindow", "学员")
+    finally:
+        for translator in installed:
+            app.removeTranslator(translator)
+    if cancel != "取消" or own != "学员":
+        raise RuntimeError(f"translations give Cancel → {cancel!r}, 学员 → {own!r}")
+    return f"界面：Qt 中文字样（qtbase_zh_CN）已载入：{cancel}；程序文字正常：{own}"

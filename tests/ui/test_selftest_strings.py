@@ -6,4 +6,4 @@ from jiangxin_desktop.ui.selftest_render import qt_chinese_strings
 
 
 def test_qtbase_chinese_strings_are_found_and_checked(qapp):
-    assert qt_chinese_strings().endswith("已载入：取消")
+    assert qt_chinese_strings().endswith("已载入：取消；程序文字正常：学员")
