@@ -245,8 +245,9 @@ class AuditPage(QWidget):
             self.action_box.addItem(labels.get(action, action), action)
         self.actor_box.clear()
         self.actor_box.addItem(self.tr("（全部）"), None)
+        names = load_names(self.ctx.db, [])  # the users' display names
         for actor in distinct_values(self.ctx.db, "actor"):
-            self.actor_box.addItem(actor, actor)
+            self.actor_box.addItem(names.actor(actor), actor)
 
     def refresh(self) -> None:
         rows = list_events(

@@ -70,6 +70,8 @@ def test_the_trail_names_people_and_says_codes_in_words(qtbot, window, demo_cont
     assert "文化程度：初中" in detail and "人员类别：失业人员" in detail
     assert "登记人：演示经办人（clerk）" in detail
     assert "T" not in "".join(line for line in detail.splitlines() if line.startswith("登记时间"))
+    choices = [audit.actor_box.itemText(i) for i in range(audit.actor_box.count())]
+    assert "演示经办人（clerk）" in choices and "clerk" not in choices
     actors = [model.index(r, AuditTableModel.ACTOR).data() for r in range(model.rowCount())]
     assert "系统" in actors and "root" not in actors  # the demo's own events
     header = audit.table.horizontalHeader()
