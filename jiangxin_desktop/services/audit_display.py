@@ -185,6 +185,48 @@ MORE_DETAIL_LABELS = {
 }
 
 
+# Labels of the other facts events carry (trainee records, backups, settings, accounts).
+RECORD_LABELS = {
+    "birth_date": "出生日期",
+    "sex": "性别",
+    "active": "在册",
+    "version": "版本",
+    "uuid": "记录编号",
+    "station_code": "服务站代码",
+    "created_at": "登记时间",
+    "updated_at": "修改时间",
+    "created_by": "登记人",
+    "consent_at": "同意时间",
+    "consent_version": "告知版本",
+    "photo_consent": "面部照片同意",
+    "deactivated_at": "注销时间",
+    "deactivated_reason": "注销原因",
+    "trainees": "学员人数",
+    "fields": "查看的号码",
+    "manifest": "备份文件",
+    "sha256": "校验值",
+    "county": "县区",
+    "demo": "演示数据",
+    "code_catalog": "代码表版本",
+    "previous_kept": "原数据库已保留",
+    "erased": "个人信息已按保存期限匿名化，无法再查看",
+    "anonymised_at": "匿名化时间",
+    "value": "值",
+    "years": "保存年限",
+    "cutoff": "最后活动早于",
+    "held_back": "暂缓（尚未上传到市级）",
+    "username": "用户名",
+    "display_name": "姓名",
+    "role": "角色",
+    "must_change_password": "需改密码",
+    "password_changed_at": "密码修改时间",
+    "failed_attempts": "连续输错次数",
+    "locked_until": "锁定至",
+    "first_admin": "首个管理员",
+}
+DETAIL_LABELS = {**MORE_DETAIL_LABELS, **FIELD_LABELS, **RECORD_LABELS}
+
+
 @dataclass
 class AuditNames:
     """Words for the user names and UUIDs that appear in a page of events."""
@@ -306,7 +348,7 @@ def event_in_words(event: Any, codes: CodeCatalog | None, names: AuditNames) -> 
         if not isinstance(value, dict):
             return {"值": value}
         return {
-            {**MORE_DETAIL_LABELS, **FIELD_LABELS}.get(key, key): mask_numbers(word) if isinstance(word, str) else word
+            DETAIL_LABELS.get(key, key): mask_numbers(word) if isinstance(word, str) else word
             for key, word in words(value, codes, names).items()
             if word not in (None, "", [], {})
         }

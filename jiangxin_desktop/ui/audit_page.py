@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE
 from jiangxin_desktop.services.audit_display import (
     ACTION_LABELS,
-    MORE_DETAIL_LABELS,
+    DETAIL_LABELS,
     OBJECT_LABELS,
     AuditNames,
     load_names,
@@ -46,45 +45,7 @@ if TYPE_CHECKING:
 def detail_labels() -> dict[str, str]:
     """Labels for the keys of event details (trainee fields and the other events' facts)."""
     tr = AuditTableModel.tr_static
-    labels = {key: tr(label) for key, label in {**MORE_DETAIL_LABELS, **FIELD_LABELS}.items()}
-    labels.update(
-        birth_date=tr("出生日期"),
-        sex=tr("性别"),
-        active=tr("在册"),
-        version=tr("版本"),
-        uuid=tr("记录编号"),
-        station_code=tr("服务站代码"),
-        created_at=tr("登记时间"),
-        updated_at=tr("修改时间"),
-        created_by=tr("登记人"),
-        consent_at=tr("同意时间"),
-        consent_version=tr("告知版本"),
-        photo_consent=tr("面部照片同意"),
-        deactivated_at=tr("注销时间"),
-        deactivated_reason=tr("注销原因"),
-        trainees=tr("学员人数"),
-        fields=tr("查看的号码"),
-        manifest=tr("备份文件"),
-        sha256=tr("校验值"),
-        county=tr("县区"),
-        demo=tr("演示数据"),
-        code_catalog=tr("代码表版本"),
-        previous_kept=tr("原数据库已保留"),
-        erased=tr("个人信息已按保存期限匿名化，无法再查看"),
-        anonymised_at=tr("匿名化时间"),
-        value=tr("值"),
-        years=tr("保存年限"),
-        cutoff=tr("最后活动早于"),
-        held_back=tr("暂缓（尚未上传到市级）"),
-        username=tr("用户名"),
-        display_name=tr("姓名"),
-        role=tr("角色"),
-        must_change_password=tr("需改密码"),
-        password_changed_at=tr("密码修改时间"),
-        failed_attempts=tr("连续输错次数"),
-        locked_until=tr("锁定至"),
-        first_admin=tr("首个管理员"),
-    )
+    labels = {key: tr(label) for key, label in DETAIL_LABELS.items()}
     return labels
 
 
