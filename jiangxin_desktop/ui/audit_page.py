@@ -41,12 +41,10 @@ if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
 
 
-
 def detail_labels() -> dict[str, str]:
     """Labels for the keys of event details (trainee fields and the other events' facts)."""
     tr = AuditTableModel.tr_static
-    labels = {key: tr(label) for key, label in DETAIL_LABELS.items()}
-    return labels
+    return {key: tr(label) for key, label in DETAIL_LABELS.items()}
 
 
 def describe(
