@@ -91,6 +91,8 @@ class BackgroundOpen(QObject):
         self._ended.connect(self._deliver)
         self._form_shown = threading.Event()
         self._thread: threading.Thread | None = None
+        self._unlock_thread: threading.Thread | None = None
+        self._key: bytes | None = None
         self._asking: _AskedFirst | None = None
 
     def ask_first(self) -> None:
@@ -108,12 +110,15 @@ class BackgroundOpen(QObject):
             return
         if self._asking is None:
             self.ask_first()
+        # The key on a thread of its own: scrypt and the keyring wait outside the interpreter,
+        # so the unlock overlaps both the windows' painting and the data layer's import.
+        self._unlock_thread = threading.Thread(target=self._unlock, name="database-key", daemon=True)
+        self._unlock_thread.start()
         self._thread = threading.Thread(target=self._run, name="database-open", daemon=True)
         self._thread.start()
 
-    def _unlock(self) -> bytes | None:
-        """The key, before the data layer is imported: scrypt and the keyring leave the GUI
-        thread free to paint. None on any problem: ``open_with_retries`` then says what it is."""
+    def _unlock(self) -> None:
+        """The key into ``_key``; None on any problem: ``open_with_retries`` then says what it is."""
         assert self._asking is not None
         passphrase = self._asking.first_answer or os.environ.get(PASSPHRASE_ENV)
 
@@ -123,9 +128,9 @@ class BackgroundOpen(QObject):
             return passphrase
 
         try:
-            return KeyStore(self.paths.key_descriptor, provide).load()
+            self._key = KeyStore(self.paths.key_descriptor, provide).load()
         except Exception:  # noqa: BLE001 - the regular opening reports it
-            return None
+            self._key = None
 
     @property
     def finished(self) -> bool:
@@ -133,14 +138,14 @@ class BackgroundOpen(QObject):
 
     def _run(self) -> None:
         try:
-            assert self._asking is not None
-            key = self._unlock()
+            assert self._asking is not None and self._unlock_thread is not None
             # Importing the data layer holds the interpreter: the windows paint first.
             self._form_shown.wait(FORM_WAIT_SECONDS)
-            if key is not None:
-                from jiangxin_desktop.context import open_context
+            from jiangxin_desktop.context import open_context
 
-                self.ctx = open_context(self.paths, self._asking, unlocked=key)
+            self._unlock_thread.join()
+            if self._key is not None:
+                self.ctx = open_context(self.paths, self._asking, unlocked=self._key)
             else:  # asked again on a wrong passphrase, as ever; failures said as ever
                 self.ctx = open_with_retries(self.paths, self._asking)  # type: ignore[arg-type]
         except BaseException as exc:  # handed to the GUI thread, raised there
