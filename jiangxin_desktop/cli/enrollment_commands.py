@@ -40,6 +40,7 @@ def register_roster(classes: argparse._SubParsersAction, common: argparse.Argume
     p = classes.add_parser("roster", parents=[common], help="花名册（身份证号默认遮盖）")
     p.add_argument("code", help="班级编号")
     p.add_argument("--reveal", action="store_true", help="显示完整身份证号（审核人或管理员，记入操作日志）")
+    p.add_argument("--missing-evidence", action="store_true", help="只列出待补证明材料的学员（缺证明材料）")
     p.set_defaults(handler=cmd_roster)
 
 
@@ -187,14 +188,15 @@ def cmd_roster(args) -> int:
     ctx = open_cli_context(args)
     try:
         klass = ctx.classes.get(args.code)
-        rows = ctx.enrollments.list(klass.uuid)
+        rows = ctx.enrollments.list(klass.uuid, evidence_missing=args.missing_evidence)
         full = {}
         if args.reveal:
             full = {
                 r.trainee_uuid: ctx.registry.reveal(r.trainee_uuid, "id_number")["id_number"] for r in rows
             }
         if not args.json:
-            print(f"培训班 {klass.code} {klass.name}：{len(rows)} 人（计划 {klass.capacity} 人）")
+            which = "待补证明材料 " if args.missing_evidence else ""
+            print(f"培训班 {klass.code} {klass.name}：{which}{len(rows)} 人（计划 {klass.capacity} 人）")
         for number, r in enumerate(rows, start=1):
             out = enrollment_json(ctx, klass, r, reveal=full.get(r.trainee_uuid))
             columns = [
@@ -203,7 +205,7 @@ def cmd_roster(args) -> int:
                 out["trainee_id_number"],
                 out["target_group_label"],
                 "享受补贴" if r.subsidised else "不享受补贴",
-                r.evidence_type or "",
+                "待补证明材料" if r.evidence_missing else r.evidence_type or "",
             ]
             if r.warnings:
                 columns.append("提醒：" + "；".join(r.warnings))

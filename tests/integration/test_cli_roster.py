@@ -85,6 +85,9 @@ def test_a_station_roster_is_answered_on_the_command_line(tmp_path):
     assert not done["needs_answers"] and done["imported"] > 0 and done["remembered"]
     assert [s["row"] for s in done["skipped"]] == [10]
     assert all("待补证明材料" in w["message"] for w in done["warnings"])
+    missing = run("class", "roster", opened, "--missing-evidence", *data)
+    assert missing.returncode == 0 and f"待补证明材料 {done['imported']} 人" in missing.stdout
+    assert missing.stdout.count("\t待补证明材料") == done["imported"]
     remembered = ok(run("roster", "mappings", *data, "--json"))["mappings"]
     assert {(m["value"], m["to"]) for m in remembered} >= {("高校毕业生", "22 离校未就业高校毕业生")}
     assert ok(run("roster", "mappings", "--clear", *data, "--json")) == {"cleared": 4}
