@@ -106,6 +106,7 @@ def test_failing_commands_say_why_in_chinese(station, tmp_path):
     (tmp_path / "a-file").write_text("x")
     (tmp_path / "bad.toml").write_text("title = 没有引号\n")
     code = _class_code(station)
+    consent = ["settings", "consent", "--title", "告知", "--text-file"]
     backup_env = {"JIANGXIN_BACKUP_PASSPHRASE": "backup-passphrase-1"}
     calls = [
         (["roster", "import", str(tmp_path / "missing.xlsx"), "--class", code], "clerk", None),
@@ -113,9 +114,9 @@ def test_failing_commands_say_why_in_chinese(station, tmp_path):
         (["roster", "import", str(tmp_path / "fake.xlsx"), "--class", code], "clerk", None),
         (["catalog", "import", str(tmp_path / "bad.json")], "admin", None),
         (["catalog", "import", str(folder)], "admin", None),
-        (["settings", "consent", "--title", "告知", "--text-file", str(tmp_path / "missing.txt")], "admin", None),
-        (["settings", "consent", "--title", "告知", "--text-file", str(folder)], "admin", None),
-        (["settings", "consent", "--title", "告知", "--text-file", str(tmp_path / "latin1.txt")], "admin", None),
+        ([*consent, str(tmp_path / "missing.txt")], "admin", None),
+        ([*consent, str(folder)], "admin", None),
+        ([*consent, str(tmp_path / "latin1.txt")], "admin", None),
         (["settings", "set", "backup.keep", "很多"], "admin", None),
         (["settings", "set", "backup.daily_at", "25:99"], "admin", None),
         (["settings", "set", "backup.folder", "relative"], "admin", None),
@@ -124,14 +125,14 @@ def test_failing_commands_say_why_in_chinese(station, tmp_path):
         (["backup", "verify", str(tmp_path / "bad.json")], "clerk", None),
         (["backup", "verify", str(folder)], "clerk", None),
         (["backup", "create", "--to", str(tmp_path / "a-file" / "sub")], "admin", backup_env),
-        (["certificate", "verify", "JX1:AAAA", "--public-key", str(tmp_path / "missing.pem")], "clerk", None),
+        (["certificate", "verify", "JX1:AAAA", "--public-key", str(tmp_path / "no.pem")], "clerk", None),
         (["certificate", "verify", "JX1:AAAA", "--public-key", str(folder)], "clerk", None),
         (["print", "roster", "--class", code, "--out", str(tmp_path / "a-file" / "x.pdf")], "reviewer", None),
         (["print", "signin", "--class", code, "--session", "1", "--out", str(tmp_path / "s.pdf"),
           "--template", str(tmp_path / "bad.toml")], "clerk", None),
-        (["class", "create", "--name", "测试班", "--sessions-file", str(tmp_path / "missing.csv")], "clerk", None),
+        (["class", "create", "--name", "测试班", "--sessions-file", str(tmp_path / "no.csv")], "clerk", None),
         (["trainee", "add", "--name", "李四", "--id", "12345", "--consent"], "clerk", None),
-        (["user", "add", "lisi", "--name", "李四", "--role", "clerk"], "admin", {"JIANGXIN_NEW_PASSWORD": "abc"}),
+        (["user", "add", "lisi", "--name", "李四", "--role", "clerk"], "admin", {"JIANGXIN_NEW_PASSWORD": "1"}),
         (["trainee", "find", "李"], "nobody", None),
         (["status"], "clerk", {"JIANGXIN_PASSPHRASE": "wrong-passphrase"}),
     ]
