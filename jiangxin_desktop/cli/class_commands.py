@@ -135,6 +135,8 @@ def cmd_catalog_show(args) -> int:
         "projects": [asdict(p) for p in catalog.projects.values()],
         "occupations": [asdict(o) for o in catalog.occupations.values()],
         "institutions": [asdict(i) for i in catalog.institutions.values()],
+        "evaluation_bodies": [asdict(b) for b in catalog.evaluation_bodies.values()],
+        "verify_base_url": catalog.verify_base_url,
     }
     hours = "，".join(f"{levels.label(k) or '无等级'} {v}" for k, v in rules.min_class_hours.items())
     yes = {True: "是", False: "否"}
@@ -167,6 +169,12 @@ def cmd_catalog_show(args) -> int:
     lines += [f"  {o.code}\t{o.name}\t{o.category} 类" for o in catalog.occupations.values()]
     lines.append("承训机构：")
     lines += [f"  {i.code}\t{i.name}\t{i.uscc}" for i in catalog.institutions.values()]
+    lines.append("社会培训评价组织（颁发职业技能等级证书）：")
+    lines += [
+        f"  {b.code}\t{b.name}\t备案编号 {b.filing_number}\t职业 {'、'.join(b.occupations)}"
+        for b in catalog.evaluation_bodies.values()
+    ] or ["  （无：培训机构的班只发培训合格证书）"]
+    lines.append(f"证书核验地址：{catalog.verify_base_url or '（无：二维码以中文说明开头）'}")
     emit(data, as_json=args.json, text="\n".join(lines))
     return 0
 

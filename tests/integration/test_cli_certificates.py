@@ -16,6 +16,9 @@ def test_certificates_issue_verify_revoke_reprint(tmp_path):
         return run(*args, "--data-dir", data, user=user)
 
     out(cli("demo", "--trainees", "30", "--json"))
+    catalog = out(cli("catalog", "show", "--json", user="nobody"))
+    assert catalog["verify_base_url"].startswith("https://")
+    assert catalog["evaluation_bodies"][0]["filing_number"]
     (finished,) = lines(cli("class", "list", "--status", "finished", "--json"))
     code = finished["code"]
 
