@@ -101,3 +101,12 @@ def test_reachable_from_the_main_window_menu(qtbot, window):
     qtbot.waitExposed(window.verify_dialog)
     assert window.verify_dialog.focusWidget() is window.verify_dialog.payload_edit  # ready for a scan
     window.verify_dialog.reject()
+
+
+def test_a_scanned_verification_address_verifies(qtbot, dialog, certificates):
+    ctx, issued = certificates
+    address = ctx.certificates.qr_content(issued[0].number)  # what the printed code carries
+    assert address.startswith("https://") and "?c=JX1:" in address
+    scan(qtbot, dialog, address)
+    assert dialog.result is not None and dialog.result.status is VerifyStatus.VALID
+    assert shown(dialog)["number"] == issued[0].number
