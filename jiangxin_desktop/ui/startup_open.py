@@ -18,7 +18,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QDialog, QWidget
 
 from jiangxin_desktop.paths import DataPaths
@@ -70,7 +70,7 @@ class _AskedFirst:
             answer, self._answer = self._answer, None
             return answer
         if self._opening.abandoned:  # the clerk has left: ask nobody
-            raise PassphraseCancelled("没有输入数据库口令，程序已退出。")
+            raise PassphraseCancelled(QCoreApplication.translate("Startup", "没有输入数据库口令，程序已退出。"))
         return self._prompt(new)
 
 
