@@ -22,8 +22,10 @@ MAX_MB = 200 if shutil.which("strip") and os.name != "nt" else 260
 
 
 def imports_qt_network() -> bool:
+    """As build.spec decides: an import of PySide6.QtNetwork, not the word in a comment."""
+    pattern = re.compile(r"^\s*(from|import)\s+PySide6(\.QtNetwork\b|\s+import\s.*\bQtNetwork\b)", re.M)
     sources = (ROOT / "jiangxin_desktop").rglob("*.py")
-    return any("QtNetwork" in p.read_text(encoding="utf-8") for p in sources)
+    return any(pattern.search(p.read_text(encoding="utf-8")) for p in sources)
 
 
 LEFT_OUT_QT = (
