@@ -31,6 +31,8 @@ class SessionActions(QObject):
         self.dialog: LoginDialog | None = None  # the login dialog open for 切换用户/退出登录
         self.lock_action = QAction(self.tr("锁定"), window)
         self.lock_action.setShortcut(LOCK_SHORTCUT)
+        # From any of the program's windows: a form open over the list is locked too.
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.setToolTip(self.tr("离开座位时锁定窗口，输入密码后继续，打开的内容都保留 (Ctrl+L)"))
         self.lock_action.triggered.connect(self.lock)
         self.switch_action = QAction(self.tr("切换用户…"), window)

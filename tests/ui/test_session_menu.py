@@ -35,9 +35,8 @@ def test_ctrl_l_locks_and_the_password_unlocks_with_work_kept(qtbot, window, dem
     dialog = RegistrationDialog(demo_context, parent=window)
     dialog.show()
     qtbot.keyClicks(dialog.form.lines["phone"], "1381234")
-    window.activateWindow()
-    with qtbot.waitSignal(window.idle_lock.locked, timeout=3000):
-        qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.idle_lock.locked, timeout=3000):  # pressed in the open form
+        qtbot.keyClick(dialog.form.lines["phone"], Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     lock = window.idle_lock.dialog
     assert lock is not None and lock.username.text() == "clerk" and lock.username.isReadOnly()
     lock.password.setText(PASSWORD)
