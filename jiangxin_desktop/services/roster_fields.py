@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from jiangxin_desktop.domain.checks import FieldCheck, excel_number_message
-from jiangxin_desktop.domain.codes import CodeCatalog, CodeList
+from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.contact import (
     LUHN_WARNING,
     cards_as_typed,
