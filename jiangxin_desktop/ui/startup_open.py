@@ -35,17 +35,19 @@ _FIRST_ADMIN = 2  # the login form's result when the database turns out to have 
 FORM_WAIT_SECONDS = 1.0  # the longest the data layer waits for the login form to be painted
 
 
-def asks_passphrase(paths: DataPaths) -> bool:
-    """True when the key is wrapped by a passphrase and the environment does not give it.
-
-    Read from key.json directly (no data layer); a damaged file is the opening's to report.
-    """
-    if os.environ.get(PASSPHRASE_ENV):
-        return False
+def key_scheme(paths: DataPaths) -> str | None:
+    """"passphrase" or "keyring", read from key.json directly (no data layer); None when it
+    cannot be read (the opening reports why)."""
     try:
-        return json.loads(paths.key_descriptor.read_text(encoding="utf-8")).get("scheme") == "passphrase"
+        scheme = json.loads(paths.key_descriptor.read_text(encoding="utf-8")).get("scheme")
     except (OSError, ValueError, AttributeError):
-        return False
+        return None
+    return scheme if isinstance(scheme, str) else None
+
+
+def asks_passphrase(paths: DataPaths) -> bool:
+    """True when the key is wrapped by a passphrase and the environment does not give it."""
+    return not os.environ.get(PASSPHRASE_ENV) and key_scheme(paths) == "passphrase"
 
 
 class _AskedFirst:
@@ -121,6 +123,9 @@ class BackgroundOpen(QObject):
         """The key into ``_key``; None on any problem: ``open_with_retries`` then says what it is."""
         assert self._asking is not None
         passphrase = self._asking.first_answer or os.environ.get(PASSPHRASE_ENV)
+        if key_scheme(self.paths) != "passphrase":
+            # The keyring's import holds the interpreter (scrypt does not): after the form.
+            self._form_shown.wait(FORM_WAIT_SECONDS)
 
         def provide(new: bool) -> str:
             if new or not passphrase:
