@@ -131,7 +131,9 @@ def cmd_enroll(args) -> int:
     ]
     lines += [f"  提醒：{w}" for w in record.warnings]
     if record.evidence_missing:
-        lines.append("  待补证明材料：申请补贴前请再次运行本命令，用 --evidence-type 和 --evidence-number 补填")
+        lines.append(
+            "  待补证明材料：申请补贴前请再次运行本命令，用 --evidence-type 和 --evidence-number 补填"
+        )
     emit({"enrolled": True, **out}, as_json=args.json, text="\n".join(lines))
     return 0
 

@@ -29,7 +29,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="append",
         default=[],
         metavar="字段:表中的值=代码或名称",
-        help="表中代码表没有的值对应到哪一项，如 人员类别:高校毕业生=22；=不导入 表示不导入这些行（可重复，导入后本站记住）",
+        help=(
+            "表中代码表没有的值对应到哪一项，如 人员类别:高校毕业生=22；"
+            "=不导入 表示不导入这些行（可重复，导入后本站记住）"
+        ),
     )
     p.add_argument(
         "--column",
@@ -139,7 +142,9 @@ def cmd_mappings(args) -> int:
     finally:
         ctx.close()
     lines = [
-        f"值：{r['field']}“{r['value']}”→ {r['to']}" if r["kind"] == "value" else f"表头：“{r['value']}”→ {r['to']}"
+        f"值：{r['field']}“{r['value']}”→ {r['to']}"
+        if r["kind"] == "value"
+        else f"表头：“{r['value']}”→ {r['to']}"
         for r in rows
     ] or ["本站还没有记住的名册对应关系。"]
     emit({"mappings": rows}, as_json=args.json, text="\n".join(lines))

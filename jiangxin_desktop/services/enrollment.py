@@ -179,7 +179,9 @@ class EnrollmentService:
     def _gap(self, row: Enrollment) -> str | None:
         return missing_evidence(self.catalogs.codes, row.target_group, row.evidence_type, row.evidence_number)
 
-    def _supply(self, session: Session, row: Enrollment, trainee: Trainee, data: EnrollInput) -> EnrollmentRecord:
+    def _supply(
+        self, session: Session, row: Enrollment, trainee: Trainee, data: EnrollInput
+    ) -> EnrollmentRecord:
         """The evidence an enrolment lacked (待补证明材料), supplied: checked, audited, sent."""
         entry = self.catalogs.codes["target_group"].get(row.target_group)
         allowed = tuple(entry.extra.get("evidence", ())) if entry is not None else ()

@@ -129,7 +129,9 @@ def parse_column(text: str, answers: RosterAnswers) -> None:
     option = f"--column {text}"
     header, eq, target = text.rpartition("=")
     if not eq or not header.strip() or not target.strip():
-        raise KnownError(f"{option} 的格式应为 表头=字段名，例如 --column 人员类型=人员类别 或 --column 培训意向=忽略")
+        raise KnownError(
+            f"{option} 的格式应为 表头=字段名，例如 --column 人员类型=人员类别 或 --column 培训意向=忽略"
+        )
     name = IGNORE if target.strip() in IGNORE_WORDS else field_named(target, option=option)
     answers.map_column(header, name)
 
@@ -178,7 +180,8 @@ def _store(session: Session, answers: RosterAnswers, actor: str) -> None:
     now = utc_now()
     row = session.get(Setting, REMEMBERED_KEY)
     if row is None:
-        session.add(Setting(key=REMEMBERED_KEY, value_json=encoded, updated_at=now, updated_by=actor, version=1))
+        row = Setting(key=REMEMBERED_KEY, value_json=encoded, updated_at=now, updated_by=actor, version=1)
+        session.add(row)
     else:
         row.value_json, row.updated_at, row.updated_by = encoded, now, actor
         row.version += 1
@@ -190,7 +193,8 @@ def shown(answers: RosterAnswers, codes: CodeCatalog) -> list[dict]:
     for name, mapping in sorted(answers.values.items()):
         code_list = codes[CODED_FIELDS[name]] if name in CODED_FIELDS else None
         for value, code in sorted(mapping.items()):
-            target = "不导入这些行" if code == SKIP else f"{code} {code_list.label(code) if code_list else ''}"
+            label = code_list.label(code) if code_list else ""
+            target = "不导入这些行" if code == SKIP else f"{code} {label or ''}"
             lines.append({"kind": "value", "field": field_label(name), "value": value, "to": target.strip()})
     for header, name in sorted(answers.columns.items()):
         target = "忽略此列" if name == IGNORE else field_label(name)

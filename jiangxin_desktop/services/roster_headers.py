@@ -142,7 +142,9 @@ def _assign(
     return columns, ignored
 
 
-def _single(rows: Sequence[Sequence[object]], r: int, answers: Mapping[str, str] | None = None) -> HeaderLayout:
+def _single(
+    rows: Sequence[Sequence[object]], r: int, answers: Mapping[str, str] | None = None
+) -> HeaderLayout:
     header = tuple(_text(c) for c in rows[r])
     found = [
         (c, match_header(text, answers), bool(answers) and header_key(text) in answers)

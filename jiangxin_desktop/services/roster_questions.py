@@ -60,7 +60,9 @@ class ColumnSamples:
 class MissingColumns(KnownError):
     """The header lacks 姓名 or 公民身份号码: the columns nobody named are the candidates."""
 
-    def __init__(self, layout: HeaderLayout, top: Sequence[Sequence[object]], message: str, *, detail: str) -> None:
+    def __init__(
+        self, layout: HeaderLayout, top: Sequence[Sequence[object]], message: str, *, detail: str
+    ) -> None:
         super().__init__(message, detail=detail)
         samples = ColumnSamples(layout)
         samples.take(top[layout.data_start :])

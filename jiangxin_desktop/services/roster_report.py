@@ -2,7 +2,8 @@
 
 The clerk corrects the rows in this file and imports it again, so it keeps the original
 header and cells. Rows that were imported with a note (待补证明材料, another class at the
-same time) are listed on a second sheet, 提示, the same way. Every cell is written as text: an ID keeps all its digits, and a cell
+same time) are listed on a second sheet, 提示, the same way. Every cell is written as text:
+an ID keeps all its digits, and a cell
 like "=HYPERLINK(…)" stays text and is never run as a formula.
 """
 

@@ -196,7 +196,8 @@ class EnrolmentTab(QWidget):
         rows = self.ctx.enrollments.list(self.record.uuid)
         missing = [r for r in rows if r.evidence_missing]
         self.model.set_rows(missing if self.missing_box.isChecked() else rows)
-        text = self.tr("已报名 {n} 人 / 计划 {capacity} 人").format(n=len(rows), capacity=self.record.capacity)
+        capacity = self.record.capacity
+        text = self.tr("已报名 {n} 人 / 计划 {capacity} 人").format(n=len(rows), capacity=capacity)
         if missing:
             text += self.tr("，其中 {m} 人待补证明材料").format(m=len(missing))
         self.count_label.setText(text)

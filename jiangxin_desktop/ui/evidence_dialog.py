@@ -24,7 +24,9 @@ from jiangxin_desktop.ui.error_dialogs import show_known_error
 
 
 class EvidenceDialog(QDialog):
-    def __init__(self, record: EnrollmentRecord, group_label: str, kinds: list[str], parent: QWidget | None = None):
+    def __init__(
+        self, record: EnrollmentRecord, group_label: str, kinds: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("补证明材料"))
         question = QLabel(
@@ -78,7 +80,8 @@ def supply_evidence(
         evidence = dialog.evidence()
     kind, number = evidence
     try:
-        ctx.enrollments.enroll(class_uuid, EnrollInput(row.trainee_uuid, evidence_type=kind, evidence_number=number))
+        data = EnrollInput(row.trainee_uuid, evidence_type=kind, evidence_number=number)
+        ctx.enrollments.enroll(class_uuid, data)
     except KnownError as exc:
         show_known_error(parent, exc, title=parent.tr("证明材料没有保存"))
         return False

@@ -52,7 +52,13 @@ class RosterQuestionsPanel(QGroupBox):
         self.note.setWordWrap(True)
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("类型"), self.tr("表中的内容"), self.tr("列 / 行数"), self.tr("前几个值"), self.tr("对应为")]
+            [
+                self.tr("类型"),
+                self.tr("表中的内容"),
+                self.tr("列 / 行数"),
+                self.tr("前几个值"),
+                self.tr("对应为"),
+            ]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -121,7 +127,8 @@ class RosterQuestionsPanel(QGroupBox):
         *cells, combo = cells_and_combo
         row = self.table.rowCount()
         self.table.insertRow(row)
-        for column, value in zip((KIND, TEXT, WHERE, SAMPLES), (cells[0], text, cells[1], cells[2]), strict=True):
+        values = (cells[0], text, cells[1], cells[2])
+        for column, value in zip((KIND, TEXT, WHERE, SAMPLES), values, strict=True):
             self.table.setItem(row, column, QTableWidgetItem(value))
         combo.currentIndexChanged.connect(lambda _i: self._update())
         self.table.setCellWidget(row, ANSWER, combo)
@@ -132,12 +139,14 @@ class RosterQuestionsPanel(QGroupBox):
         combo = QComboBox(self)
         combo.addItem(self.tr("请选择……"), None)
         for code in likely:  # the entries the value may mean, first
-            combo.addItem(self.tr("{label}（{code}）").format(label=code_list.label(code) or code, code=code), code)
+            label = code_list.label(code) or code
+            combo.addItem(self.tr("{label}（{code}）").format(label=label, code=code), code)
         if likely:
             combo.insertSeparator(combo.count())
         for entry in code_list:
             if entry.code not in likely:
-                combo.addItem(self.tr("{label}（{code}）").format(label=entry.label, code=entry.code), entry.code)
+                text = self.tr("{label}（{code}）").format(label=entry.label, code=entry.code)
+                combo.addItem(text, entry.code)
         if skip_text:
             combo.insertSeparator(combo.count())
             combo.addItem(skip_text, skip_data)

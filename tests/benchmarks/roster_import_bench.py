@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         "--station-words",
         type=float,
         default=0.3,
-        help="share of rows whose 人员类别 is in a station's words: aliases, flags, values answered with --map",
+        help="share of rows whose 人员类别 is in a station's words (aliases, flags, --map answers)",
     )
     args = parser.parse_args(argv)
     passphrase = os.environ.get("JIANGXIN_PASSPHRASE", "bench-passphrase")
@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"imported per run: {last.imported} (registered {last.registered}), errors {len(last.errors)}, "
         f"duplicates {len(last.duplicates)}, open questions {len(last.unknown_values)}; "
-        f"{args.station_words:.0%} of rows in a station's words (aliases, flags, {len(STATION_MAP)} --map answers)"
+        f"{args.station_words:.0%} of rows in a station's words "
+        f"(aliases, flags, {len(STATION_MAP)} --map answers)"
     )
     print(f"raw calamine parse: median {raw_s * 1000:.0f} ms over {len(raw_times)} runs")
     print(

@@ -76,7 +76,8 @@ def test_a_station_roster_is_answered_on_the_command_line(tmp_path):
     assert stopped.returncode == 1, stopped.stdout + stopped.stderr
     asked = json.loads(stopped.stdout)
     assert asked["needs_answers"] and asked["imported"] == 0
-    assert [(q["value"], q["rows"]) for q in asked["unknown_values"]] == [("高校毕业生", 2), ("灵活就业人员", 1)]
+    values = [(q["value"], q["rows"]) for q in asked["unknown_values"]]
+    assert values == [("高校毕业生", 2), ("灵活就业人员", 1)]
     answers = [
         "--map", "人员类别:高校毕业生=离校未就业高校毕业生", "--map", "人员类别:灵活就业人员=不导入",
         "--column", "培训意向=忽略", "--column", "备注2=备注",

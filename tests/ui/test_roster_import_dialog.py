@@ -144,7 +144,8 @@ def test_an_id_column_the_program_does_not_know_is_pointed_out_in_the_preview(qt
     from tests.services.test_roster_station import ident, workbook
 
     klass = opened_class(demo_context)
-    path = workbook(tmp_path, ["姓名", "证件号", "电话", "人员类别"], [["冯明", ident(1), "13912340001", "失业人员"]])
+    row = ["冯明", ident(1), "13912340001", "失业人员"]
+    path = workbook(tmp_path, ["姓名", "证件号", "电话", "人员类别"], [row])
     dialog = RosterImportDialog(demo_context, klass)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -165,7 +166,8 @@ def test_missing_evidence_is_supplied_from_the_tab(qtbot, demo_context, tmp_path
     from tests.services.test_roster_station import ident, workbook
 
     klass = opened_class(demo_context)
-    path = workbook(tmp_path, ["姓名", "身份证号码", "联系电话", "人员类别"], [["周明", ident(1), "13912340001", "失业人员"]])
+    row = ["周明", ident(1), "13912340001", "失业人员"]
+    path = workbook(tmp_path, ["姓名", "身份证号码", "联系电话", "人员类别"], [row])
     assert import_roster(demo_context, klass.code, path).imported == 1
     dialog = ClassDetailDialog(demo_context, klass.uuid)
     qtbot.addWidget(dialog)
