@@ -19,7 +19,7 @@ from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services import unfinished_setup as unfinished
 from jiangxin_desktop.services.acting import Acting
-from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE, AnchorKeeper, write_anchor_file
+from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE, AnchorKeeper, anchored_once, write_anchor_file
 from jiangxin_desktop.services.attendance import AttendanceService
 from jiangxin_desktop.services.catalog import load_codes
 from jiangxin_desktop.services.certificates import CertificateService
@@ -300,24 +300,25 @@ def ensure_demo_database(
         db = create_database(paths, passphrase, DEMO_STATION, demo=True)
     try:
         ctx = build_context(paths, db)
-        users = []
-        if user_password and not ctx.users.has_users():
-            users = create_demo_users(ctx, user_password)
-        written = seed_trainees(
-            db,
-            ctx.codes,
-            count=trainees,
-            station_code=ctx.station.code,
-            consent_version=ctx.consent.version,
-            actor=ctx.actor,
-            progress=progress,
-        )
-        demo_classes: list[str] = []
-        if users and classes and user_password:
-            from jiangxin_desktop.services.demo_classes import seed_demo_classes
+        with anchored_once(db):  # hundreds of commits: the audit chain is anchored once, after
+            users = []
+            if user_password and not ctx.users.has_users():
+                users = create_demo_users(ctx, user_password)
+            written = seed_trainees(
+                db,
+                ctx.codes,
+                count=trainees,
+                station_code=ctx.station.code,
+                consent_version=ctx.consent.version,
+                actor=ctx.actor,
+                progress=progress,
+            )
+            demo_classes: list[str] = []
+            if users and classes and user_password:
+                from jiangxin_desktop.services.demo_classes import seed_demo_classes
 
-            acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}
-            demo_classes = seed_demo_classes(ctx, acting, today=today)
+                acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}
+                demo_classes = seed_demo_classes(ctx, acting, today=today)
     except BaseException as exc:
         db.dispose()
         if created:  # nothing half-made stays: the next demo starts afresh

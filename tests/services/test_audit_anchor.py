@@ -14,7 +14,7 @@ from jiangxin_desktop.services.audit_anchor import check_anchor
 from jiangxin_desktop.services.audit_trail import describe_report, verify_chain
 from jiangxin_desktop.services.backup import create_backup
 from jiangxin_desktop.store.journal import audit
-from tests.conftest import no_passphrase
+from tests.conftest import DEMO_DAY, no_passphrase
 from tests.services.test_audit_trail import register_some, tamper
 
 
@@ -146,3 +146,26 @@ def test_an_administrator_reanchors_after_looking_into_it(demo_context):
     with demo_context.db.read() as s:
         event = s.execute(text("SELECT actor, before_json FROM audit_event ORDER BY seq DESC LIMIT 1")).one()
     assert event.actor == "admin" and "截断" in json.loads(event.before_json)["problem"]
+
+
+def test_demo_seeding_anchors_once_after_its_commits(data_paths, monkeypatch):
+    """Demo seeding commits hundreds of times; each anchor is an fsync, so it anchors once, at the
+    end, and the anchor it leaves names the whole chain."""
+    from jiangxin_desktop.context import ensure_demo_database
+    from jiangxin_desktop.services import audit_anchor
+
+    writes = []
+    real = audit_anchor.write_anchor_file
+    monkeypatch.setattr(audit_anchor, "write_anchor_file", lambda p, r: writes.append(r) or real(p, r))
+    ensure_demo_database(data_paths, no_passphrase, 300, user_password="Demo-pass-2025", today=DEMO_DAY)
+    # Creating the database anchors its first events (station, signing key); the seeding after
+    # it (users, trainees, classes, enrolments, attendance: hundreds of commits) anchors once.
+    assert len(writes) == 3, [w["events"] for w in writes]
+    assert writes[-1]["events"] > 100
+    db = open_database(data_paths, no_passphrase)
+    try:
+        with db.read() as s:
+            assert writes[-1]["events"] == s.execute(text("SELECT max(seq) FROM audit_event")).scalar_one()
+        assert verify_chain(db, anchor_path(data_paths)).ok_overall
+    finally:
+        db.dispose()
