@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from jiangxin_desktop.ui.login_dialog import LoginDialog
 from jiangxin_desktop.ui.registration_dialog import RegistrationDialog
@@ -34,6 +34,8 @@ def test_the_file_menu_has_lock_switch_and_log_out(window):
 def test_ctrl_l_locks_and_the_password_unlocks_with_work_kept(qtbot, window, demo_context):
     dialog = RegistrationDialog(demo_context, parent=window)
     dialog.show()
+    dialog.activateWindow()  # Ctrl+L is an application shortcut: it needs an active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     qtbot.keyClicks(dialog.form.lines["phone"], "1381234")
     with qtbot.waitSignal(window.idle_lock.locked, timeout=3000):  # pressed in the open form
         qtbot.keyClick(dialog.form.lines["phone"], Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
