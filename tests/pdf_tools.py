@@ -55,7 +55,7 @@ def _embedded(font: DictionaryObject) -> bool:
 
 
 def pdf_fonts(pdf: Path) -> list[dict[str, str]]:
-    """The fonts of all pages as pdffonts lists them: name, type, emb, sub, uni ("yes"/"no").
+    """The fonts of all pages with the columns of poppler's font list: name, type, emb, sub, uni ("yes"/"no").
 
     name is the BaseFont (with its subset tag, ABCDEF+Name); emb: a font program is embedded;
     sub: the name carries a subset tag; uni: a ToUnicode map lets copy and search find the text.
