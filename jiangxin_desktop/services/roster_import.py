@@ -335,10 +335,12 @@ class _Planner:
                     enrolled=enrolled,
                 )
                 problems, warnings = verdict.problems, verdict.warnings
-            if allowed_groups is not None and group not in allowed_groups:
+            wrong_group = allowed_groups is not None and group not in allowed_groups
+            if wrong_group:
                 problems = [*problems, f"人员类别“{entry.label}”不在项目“{self._project_name}”的培训对象内"]
-            if problems:
-                refuse(r.row, "id_number", "；".join(problems))
+            if problems:  # the person's rules name the ID column; a group alone names its own
+                refuse(r.row, "target_group" if wrong_group and len(problems) == 1 else "id_number",
+                       "；".join(problems))
                 continue
             if person is None:
                 trainee_uuid = next(fresh_ids)

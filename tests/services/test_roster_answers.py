@@ -43,6 +43,7 @@ def test_a_station_roster_is_asked_about_not_refused(demo_context):
     # 农民工 and 脱贫家庭劳动力 are catalog aliases; 退役士兵 is 退役军人, outside this project
     assert [e["row"] for e in preview.errors] == [5]
     assert "退役军人" in preview.errors[0]["message"]
+    assert preview.errors[0]["column"] == "人员类型"  # the column that says it, not the ID's
     values = [(q["column"], q["value"], q["rows"], q["first_rows"]) for q in preview.unknown_values]
     assert values == [("人员类型", "高校毕业生", 2, [3, 7]), ("人员类型", "灵活就业人员", 1, [10])]
     graduate = preview.unknown_values[0]
