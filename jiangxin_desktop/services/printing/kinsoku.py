@@ -6,9 +6,9 @@ A pure function of the text and a measure, used for every text box and table cel
   punctuation (（「“…): closing punctuation sticks to the token before it, opening
   punctuation to the token after it;
 - a date (``2026-12-03``, ``2026年12月3日``, ``二〇二六年十二月三日``), a number, an ID or
-  certificate number (``320706001-2026-000001``) or any run of Latin letters and digits is one
-  token and is never split: a token wider than the line stays whole on a line of its own and
-  the caller shrinks the text (:func:`widest_token`);
+  certificate number (``320706001-2026-000001``), a figure with its unit (``40课时``) or any run
+  of Latin letters and digits is one token and is never split: a token wider than the line
+  stays whole on a line of its own and the caller shrinks the text (:func:`widest_token`);
 - Chinese breaks between any two characters; an ASCII space is a break that disappears at the
   end of a line; the ideographic space 　 (an indent) is kept like a character.
 """
@@ -26,6 +26,7 @@ _ATOMS = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"  # 2026年12月3日, 2026年9月
     rf"|[{_CN_DIGIT}]{{4}}年[{_CN_DIGIT}]{{1,3}}月(?:[{_CN_DIGIT}]{{1,3}}日)?"  # 二〇二六年十二月三日
     r"|\d{1,2}\s*月\s*\d{1,2}\s*日"  # 9月14日
+    r"|\d+(?:\.\d+)?\s*(?:课时|学时|小时|分钟|元|人|页|天)"  # 40课时, 1,500元: a figure and its unit
     r"|[A-Za-z0-9*#@_+\-./:]*[A-Za-z0-9*#@_+\-/:][A-Za-z0-9*#@_+\-./:]*"  # numbers, codes, dates
     r"| +"  # ASCII spaces: a break that disappears at a line's end
     r"|.",
