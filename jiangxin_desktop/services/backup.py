@@ -115,7 +115,8 @@ def create_backup(
         raise KnownError(
             f"无法使用备份位置 {target_dir}：{describe_error(exc)}。请检查 U 盘是否插好、是否有写权限。"
         ) from exc
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    moment = now or datetime.now(UTC)  # the file name and the manifest say the same instant
+    stamp = moment.strftime("%Y%m%dT%H%M%SZ")
     name = f"jiangxin-{station_code}-{stamp}"
     final_db, final_manifest = target_dir / f"{name}.db", target_dir / f"{name}.json"
     partial_db = target_dir / f"{name}.db{PARTIAL}"
@@ -137,7 +138,7 @@ def create_backup(
         info = BackupInfo(
             manifest=str(final_manifest),
             database=final_db.name,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            created_at=moment.astimezone(UTC).isoformat(timespec="seconds"),
             station_code=station_code,
             schema=schema,
             trainees=trainees,

@@ -111,7 +111,8 @@ def newest_backup(folders: list[Path], station_code: str | None) -> BackupChoice
                 with contextlib.suppress(KnownError):
                     data = read_manifest(manifest)
                     found.append((str(data.get("created_at", "")), manifest, data))
-    for _created, manifest, data in sorted(found, key=lambda item: item[0], reverse=True):
+    # newest first; two backups of the same second are ordered by their names, never by chance
+    for _created, manifest, data in sorted(found, key=lambda item: (item[0], item[1].name), reverse=True):
         try:
             sound = verify_backup(manifest).ok  # its copy is there and unchanged
         except (KnownError, OSError):
