@@ -17,15 +17,15 @@ from pathlib import Path
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services import unfinished_setup as unfinished
-from jiangxin_desktop.services.acting import Acting
-from jiangxin_desktop.services.audit_anchor import ANCHOR_FILE, AnchorKeeper, anchored_once, write_anchor_file
-from jiangxin_desktop.services.attendance import AttendanceService
-from jiangxin_desktop.services.catalog import load_codes
-from jiangxin_desktop.services.certificates import CertificateService
-from jiangxin_desktop.services.classes import ClassService
-from jiangxin_desktop.services.enrollment import EnrollmentService
-from jiangxin_desktop.services.registry import TraineeRegistry
+from jiangxin_desktop.services.station import unfinished_setup as unfinished
+from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.audit.anchor import ANCHOR_FILE, AnchorKeeper, anchored_once, write_anchor_file
+from jiangxin_desktop.services.training.attendance import AttendanceService
+from jiangxin_desktop.services.catalog.codes import load_codes
+from jiangxin_desktop.services.certificates.issuing import CertificateService
+from jiangxin_desktop.services.training.classes import ClassService
+from jiangxin_desktop.services.training.enrollment import EnrollmentService
+from jiangxin_desktop.services.registry.trainees import TraineeRegistry
 from jiangxin_desktop.services.security.keystore import (
     RESTORE_ADVICE,
     KeyMismatchError,
@@ -35,16 +35,16 @@ from jiangxin_desktop.services.security.keystore import (
 )
 from jiangxin_desktop.services.security.signing import StationSigner, ensure_signing_key
 from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
-from jiangxin_desktop.services.settings import SettingsService
-from jiangxin_desktop.services.station import (
+from jiangxin_desktop.services.station.settings import SettingsService
+from jiangxin_desktop.services.station.setup import (
     ConsentNotice,
     StationInfo,
     initialize,
     is_demo,
     load_station,
 )
-from jiangxin_desktop.services.trainee_search import TraineeSearch
-from jiangxin_desktop.services.training_catalog import CatalogService
+from jiangxin_desktop.services.registry.search import TraineeSearch
+from jiangxin_desktop.services.catalog.training import CatalogService
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
@@ -102,7 +102,7 @@ def open_database(
 
 
 def anchor_path(paths: DataPaths) -> Path:
-    """The signed anchor of the audit chain (``services/audit_anchor.py``)."""
+    """The signed anchor of the audit chain (``services/audit/anchor.py``)."""
     return paths.root / ANCHOR_FILE
 
 
@@ -284,7 +284,7 @@ def ensure_demo_database(
     With a user password (new demo users) and ``classes``, demo classes are built too, dated
     around ``today`` (default: the wall clock's date; tests give a fixed day).
     """
-    from jiangxin_desktop.services.demo import seed_trainees
+    from jiangxin_desktop.services.demo.seed import seed_trainees
 
     started = time.perf_counter()
     leftover = unfinished.clear_unfinished(paths)  # a demo or setup killed half-way: removed, said
@@ -315,7 +315,7 @@ def ensure_demo_database(
             )
             demo_classes: list[str] = []
             if users and classes and user_password:
-                from jiangxin_desktop.services.demo_classes import seed_demo_classes
+                from jiangxin_desktop.services.demo.classes import seed_demo_classes
 
                 acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}
                 demo_classes = seed_demo_classes(ctx, acting, today=today)
@@ -349,7 +349,7 @@ def restore_database(
     The program must not have the database open. The current files go to ``pre-restore/``;
     if the restored database does not open, they are put back.
     """
-    from jiangxin_desktop.services.backup import put_back, read_manifest, set_aside, stage_restore
+    from jiangxin_desktop.services.station.backup import put_back, read_manifest, set_aside, stage_restore
 
     paths.ensure()  # restoring onto a new PC: the data directory may not exist yet
     staged, key = stage_restore(manifest, backup_passphrase, paths.database)

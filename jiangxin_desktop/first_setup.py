@@ -3,7 +3,7 @@
 One step for the clerk, several for the program: the encrypted database and its key, the
 station, the station's signing key and the first administrator. Everything is checked
 before the first file is written; on any failure (or a cancel) nothing is left behind, and
-a set-up killed half-way is marked unfinished (services/unfinished_setup.py): the next
+a set-up killed half-way is marked unfinished (services/station/unfinished_setup.py): the next
 start removes it and says so.
 """
 
@@ -24,12 +24,12 @@ from jiangxin_desktop.domain.passwords import (
 )
 from jiangxin_desktop.errors import FieldError, KnownError, ValidationError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.catalog import shipped_code_list
+from jiangxin_desktop.services.catalog.codes import shipped_code_list
 from jiangxin_desktop.services.security.keystore import PassphraseProvider
 from jiangxin_desktop.services.security.roles import load_security_policy
 from jiangxin_desktop.services.security.signing import active_public_key
-from jiangxin_desktop.services.station import StationInfo, check_station, normalize_station
-from jiangxin_desktop.services.unfinished_setup import clear_unfinished, disk_full, finish
+from jiangxin_desktop.services.station.setup import StationInfo, check_station, normalize_station
+from jiangxin_desktop.services.station.unfinished_setup import clear_unfinished, disk_full, finish
 
 SETUP_STEPS = 3  # database and station (with its signing key); administrator; check
 

@@ -18,9 +18,9 @@ from pathlib import Path
 def _check_database(folder: Path) -> str:
     from jiangxin_desktop.context import build_context
     from jiangxin_desktop.paths import DataPaths
-    from jiangxin_desktop.services.demo import id_with_check
-    from jiangxin_desktop.services.registry import TraineeInput
-    from jiangxin_desktop.services.station import StationInfo, initialize
+    from jiangxin_desktop.services.demo.seed import id_with_check
+    from jiangxin_desktop.services.registry.trainees import TraineeInput
+    from jiangxin_desktop.services.station.setup import StationInfo, initialize
     from jiangxin_desktop.store import migrate
     from jiangxin_desktop.store.database import Database
 
@@ -81,7 +81,7 @@ def run_self_test() -> int:
             steps.append(f"数据库：SQLCipher 加密，结构版本 {revision}，登记和查找正常")
             steps.append(_check_printing(Path(tmp)))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from jiangxin_desktop.ui.selftest_render import qt_chinese_strings, render_chinese
+        from jiangxin_desktop.ui.shell.selftest_render import qt_chinese_strings, render_chinese
 
         steps.append(render_chinese("匠心筑梦·技耀港城 王𠇔 学员登记"))
         steps.append(qt_chinese_strings())

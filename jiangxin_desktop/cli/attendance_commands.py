@@ -114,7 +114,7 @@ def _at(day: date, raw: str | None) -> str | None:
 
 
 def _status_label(status: str | None) -> str:
-    from jiangxin_desktop.services.attendance import ATTENDANCE_LABELS
+    from jiangxin_desktop.services.training.attendance import ATTENDANCE_LABELS
 
     return ATTENDANCE_LABELS.get(status or "", "未记录")
 
@@ -157,7 +157,7 @@ def _in_class(ctx, args):
 
 
 def cmd_scan(args) -> int:
-    from jiangxin_desktop.services.attendance import LateEntry, OutsideWindow
+    from jiangxin_desktop.services.training.attendance import LateEntry, OutsideWindow
 
     _require(args, session=True, trainee=True)
     ctx = open_cli_context(args)
@@ -187,7 +187,7 @@ def cmd_scan(args) -> int:
 
 
 def cmd_set(args) -> int:
-    from jiangxin_desktop.services.attendance import ATTENDANCE_LABELS
+    from jiangxin_desktop.services.training.attendance import ATTENDANCE_LABELS
 
     _require(args, session=True, trainee=True)
     raw = (args.status or "").strip()
@@ -281,7 +281,7 @@ def _score(raw: str | None, label: str, errors: list[FieldError]) -> float | Non
 
 def cmd_assessment(args) -> int:
     from jiangxin_desktop.cli.class_input import parse_day
-    from jiangxin_desktop.services.attendance import RESULT_LABELS
+    from jiangxin_desktop.services.training.attendance import RESULT_LABELS
 
     _require(args, trainee=True)
     errors: list[FieldError] = []

@@ -23,8 +23,8 @@ def register(audit: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def cmd_audit_list(args) -> int:
     from jiangxin_desktop.errors import KnownError
-    from jiangxin_desktop.services.audit_display import event_in_words, load_names, mask_numbers
-    from jiangxin_desktop.services.audit_trail import list_events
+    from jiangxin_desktop.services.audit.display import event_in_words, load_names, mask_numbers
+    from jiangxin_desktop.services.audit.trail import list_events
 
     if not 1 <= args.limit <= 500:
         raise KnownError("--limit 应在 1 到 500 之间。")

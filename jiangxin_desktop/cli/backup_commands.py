@@ -54,8 +54,8 @@ def backup_passphrase(new: bool) -> str:
 
 
 def cmd_create(args) -> int:
-    from jiangxin_desktop.services.backup import create_backup
-    from jiangxin_desktop.services.settings import BACKUP_KEY
+    from jiangxin_desktop.services.station.backup import create_backup
+    from jiangxin_desktop.services.station.settings import BACKUP_KEY
 
     ctx = open_cli_context(args)
     try:
@@ -84,8 +84,8 @@ def cmd_create(args) -> int:
 def cmd_scheduled(args) -> int:
     from datetime import UTC, datetime
 
-    from jiangxin_desktop.services.backup_schedule import SCHEDULER_ACTOR, is_due, run_backup
-    from jiangxin_desktop.services.settings import BACKUP_LAST
+    from jiangxin_desktop.services.station.backup_schedule import SCHEDULER_ACTOR, is_due, run_backup
+    from jiangxin_desktop.services.station.settings import BACKUP_LAST
 
     ctx = open_cli_context(args, login=False)  # copies encrypted data to the administrator's folder
     try:
@@ -109,7 +109,7 @@ def cmd_status(args) -> int:
     """What the window's status bar says about backups (the same service)."""
     from datetime import UTC, datetime
 
-    from jiangxin_desktop.services.backup_health import backup_health
+    from jiangxin_desktop.services.station.backup_health import backup_health
 
     ctx = open_cli_context(args, login=False)  # reads settings only
     try:
@@ -121,7 +121,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from jiangxin_desktop.services.backup import verify_backup
+    from jiangxin_desktop.services.station.backup import verify_backup
 
     report = verify_backup(Path(args.manifest), backup_passphrase(False) if args.open else None)
     emit(report.__dict__, as_json=args.json, text=("完好：" if report.ok else "有问题：") + report.message)

@@ -147,8 +147,8 @@ def cmd_revoke(args) -> int:
 def cmd_verify(args) -> int:
     from jiangxin_desktop.domain.codes import parse_code_catalog
     from jiangxin_desktop.paths import resolve_data_dir
-    from jiangxin_desktop.services.catalog import read_shipped_codes
-    from jiangxin_desktop.services.certificate_payload import verify_payload
+    from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+    from jiangxin_desktop.services.certificates.payload import verify_payload
 
     if args.public_key:
         path = Path(args.public_key)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from jiangxin_desktop.errors import FieldError, KnownError, ValidationError, describe_error
-from jiangxin_desktop.services.class_records import CLASS_LABELS, ClassInput, SessionInput
+from jiangxin_desktop.services.training.class_records import CLASS_LABELS, ClassInput, SessionInput
 
 # option → ClassInput field, for the options a class cannot do without
 REQUIRED = {

@@ -189,7 +189,7 @@ def cmd_status(args) -> int:
 
 def cmd_audit_reanchor(args) -> int:
     from jiangxin_desktop.context import anchor_path
-    from jiangxin_desktop.services.audit_anchor import reanchor
+    from jiangxin_desktop.services.audit.anchor import reanchor
     from jiangxin_desktop.services.security.users import require_role
 
     ctx = open_cli_context(args)
@@ -210,7 +210,7 @@ def cmd_audit_reanchor(args) -> int:
 
 def cmd_audit_verify(args) -> int:
     from jiangxin_desktop.context import anchor_path
-    from jiangxin_desktop.services.audit_trail import describe_report, verify_chain
+    from jiangxin_desktop.services.audit.trail import describe_report, verify_chain
     from jiangxin_desktop.services.security.users import require_role
 
     ctx = open_cli_context(args)

@@ -27,7 +27,7 @@ def cmd_check(args) -> int:
     from jiangxin_desktop.cli.commands import cli_passphrase
     from jiangxin_desktop.errors import KnownError
     from jiangxin_desktop.paths import resolve_data_dir
-    from jiangxin_desktop.services.db_check import check_database
+    from jiangxin_desktop.services.station.db_check import check_database
     from jiangxin_desktop.services.security.keystore import KeyStore
 
     paths = resolve_data_dir(args.data_dir)

@@ -95,7 +95,7 @@ def enrollment_json(ctx, klass, record, *, reveal: str | None = None) -> dict:
 
 
 def cmd_enroll(args) -> int:
-    from jiangxin_desktop.services.enrollment import EnrollInput, NeedsConfirmation, NotEligible
+    from jiangxin_desktop.services.training.enrollment import EnrollInput, NeedsConfirmation, NotEligible
 
     require_options(args, **{"--class": "班级编号", "--id": "公民身份号码"})
     ctx = open_cli_context(args)
@@ -140,7 +140,7 @@ def cmd_enroll(args) -> int:
 
 def _report_refusal(args, klass, trainee, refused) -> int:
     """Refused or waiting for --confirm: the reasons in words on stdout, exit code 1."""
-    from jiangxin_desktop.services.enrollment import NeedsConfirmation
+    from jiangxin_desktop.services.training.enrollment import NeedsConfirmation
 
     verdict = refused.eligibility
     confirm = isinstance(refused, NeedsConfirmation)

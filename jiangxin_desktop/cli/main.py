@@ -72,7 +72,7 @@ def _run(argv: list[str] | None) -> int:
 
             return run_self_test()
         if args.command is None:
-            from jiangxin_desktop.ui.app import run_gui
+            from jiangxin_desktop.ui.shell.app import run_gui
 
             return run_gui(args)
         return args.handler(args)
@@ -97,8 +97,8 @@ def _with_restore_hint(exc: KnownError, args: argparse.Namespace) -> str:
     if not isinstance(exc, UnusableKeyError):
         return exc.message
     from jiangxin_desktop.paths import resolve_data_dir
-    from jiangxin_desktop.services.audit_anchor import shown_time
-    from jiangxin_desktop.services.db_check import newest_backup
+    from jiangxin_desktop.services.audit.anchor import shown_time
+    from jiangxin_desktop.services.station.db_check import newest_backup
 
     paths = resolve_data_dir(getattr(args, "data_dir", None))
     choice = newest_backup([paths.root / "backups"], None)

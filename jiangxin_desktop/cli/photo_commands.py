@@ -26,7 +26,7 @@ def register_photo(trainee: argparse._SubParsersAction, common: argparse.Argumen
 
 
 def cmd_photo_set(args) -> int:
-    from jiangxin_desktop.services.trainee_photo import TraineePhotos
+    from jiangxin_desktop.services.registry.photos import TraineePhotos
 
     ctx = open_cli_context(args)
     try:
@@ -42,7 +42,7 @@ def cmd_photo_set(args) -> int:
 
 
 def cmd_photo_remove(args) -> int:
-    from jiangxin_desktop.services.trainee_photo import TraineePhotos
+    from jiangxin_desktop.services.registry.photos import TraineePhotos
 
     ctx = open_cli_context(args)
     try:

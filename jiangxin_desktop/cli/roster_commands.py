@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args) -> int:
-    from jiangxin_desktop.services.roster_import import import_roster
+    from jiangxin_desktop.services.exchange.roster_import import import_roster
 
     ctx = open_cli_context(args)
     try:
@@ -94,7 +94,7 @@ def cmd_import(args) -> int:
     lines += [f"第{w['row']}行（提示）：{w['message']}" for w in result.warnings]
     lines += [f"第{s['row']}行“{s['column']}”：{s['message']}" for s in result.skipped]
     if result.needs_answers:
-        from jiangxin_desktop.services.roster_questions import question_lines
+        from jiangxin_desktop.services.exchange.roster_questions import question_lines
 
         lines.append(
             f"有 {len(question_lines(result))} 个问题需要先回答（{result.waiting} 行在等待）"
@@ -112,7 +112,7 @@ def cmd_import(args) -> int:
 
 
 def _answers(ctx, args):
-    from jiangxin_desktop.services.roster_answers import (
+    from jiangxin_desktop.services.exchange.roster_answers import (
         RosterAnswers,
         parse_column,
         parse_default,
@@ -130,7 +130,7 @@ def _answers(ctx, args):
 
 
 def cmd_mappings(args) -> int:
-    from jiangxin_desktop.services.roster_answers import clear_remembered, list_remembered
+    from jiangxin_desktop.services.exchange.roster_answers import clear_remembered, list_remembered
 
     ctx = open_cli_context(args)
     try:
@@ -157,7 +157,7 @@ def _all_in_class(result) -> bool:
 
 
 def cmd_export(args) -> int:
-    from jiangxin_desktop.services.roster_export import export_roster
+    from jiangxin_desktop.services.exchange.roster_export import export_roster
 
     ctx = open_cli_context(args)
     try:
@@ -172,7 +172,7 @@ def cmd_export(args) -> int:
 def cmd_template(args) -> int:
     import shutil
 
-    from jiangxin_desktop.services.roster_template import shipped_template_path
+    from jiangxin_desktop.services.exchange.roster_template import shipped_template_path
 
     out = Path(args.out)
     shutil.copyfile(shipped_template_path(), out)
@@ -181,7 +181,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from jiangxin_desktop.services.roster_export import export_statistics
+    from jiangxin_desktop.services.exchange.roster_export import export_statistics
 
     ctx = open_cli_context(args)
     try:

@@ -90,7 +90,7 @@ def cmd_consent(args) -> int:
 
 def cmd_backup_passphrase(args) -> int:
     from jiangxin_desktop.cli.backup_commands import backup_passphrase
-    from jiangxin_desktop.services.backup_schedule import set_backup_passphrase
+    from jiangxin_desktop.services.station.backup_schedule import set_backup_passphrase
 
     ctx = open_cli_context(args)
     try:
@@ -107,7 +107,7 @@ def cmd_backup_passphrase(args) -> int:
 
 
 def cmd_retention(args) -> int:
-    from jiangxin_desktop.services.retention import anonymise_due, plan
+    from jiangxin_desktop.services.station.retention import anonymise_due, plan
 
     ctx = open_cli_context(args)
     try:

@@ -44,7 +44,7 @@ def cmd_setup(args) -> int:
     from jiangxin_desktop.first_setup import AdminAccount, check_admin, set_up_station, shipped_counties
     from jiangxin_desktop.paths import resolve_data_dir
     from jiangxin_desktop.services.security.roles import load_security_policy
-    from jiangxin_desktop.services.station import StationInfo, check_station, normalize_station
+    from jiangxin_desktop.services.station.setup import StationInfo, check_station, normalize_station
 
     counties = shipped_counties()
     by_label = counties.by_label(args.county)  # 海州区 is accepted for 320706
@@ -58,7 +58,7 @@ def cmd_setup(args) -> int:
     ]
     if errors:
         raise ValidationError(errors)
-    from jiangxin_desktop.services.unfinished_setup import is_unfinished
+    from jiangxin_desktop.services.station.unfinished_setup import is_unfinished
 
     paths = resolve_data_dir(args.data_dir)
     if paths.database.exists() and not is_unfinished(paths):  # a half-made one is removed below

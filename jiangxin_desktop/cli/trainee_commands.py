@@ -136,7 +136,7 @@ def _report_duplicate(args, dup) -> int:
 
 
 def cmd_add(args) -> int:
-    from jiangxin_desktop.services.registry import DuplicateTraineeError, TraineeInput
+    from jiangxin_desktop.services.registry.trainees import DuplicateTraineeError, TraineeInput
 
     ctx = open_cli_context(args)
     try:
@@ -153,7 +153,7 @@ def cmd_add(args) -> int:
 
 
 def cmd_edit(args) -> int:
-    from jiangxin_desktop.services.registry import DuplicateTraineeError, TraineeInput
+    from jiangxin_desktop.services.registry.trainees import DuplicateTraineeError, TraineeInput
 
     ctx = open_cli_context(args)
     try:
@@ -173,7 +173,7 @@ def cmd_edit(args) -> int:
 
 
 def cmd_find(args) -> int:
-    from jiangxin_desktop.services.trainee_search import plan_search
+    from jiangxin_desktop.services.registry.search import plan_search
 
     ctx = open_cli_context(args)
     try:

@@ -21,8 +21,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.certificate_pages import CertificatePage
-from jiangxin_desktop.services.certificate_qr import draw_qr
+from jiangxin_desktop.services.certificates.pages import CertificatePage
+from jiangxin_desktop.services.certificates.qr import draw_qr
 from jiangxin_desktop.services.printing.render import DrawArea, Drawer, render_document
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
 from jiangxin_desktop.store.journal import audit

@@ -17,7 +17,7 @@ from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.printing.render import Progress, RenderResult, render_document
 from jiangxin_desktop.services.printing.templates import Template, load_template, shipped_template
-from jiangxin_desktop.services.roster_export import (
+from jiangxin_desktop.services.exchange.roster_export import (
     FULL_NUMBER_ROLES,
     level_label,
     roster_rows,

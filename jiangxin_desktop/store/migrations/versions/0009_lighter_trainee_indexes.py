@@ -2,7 +2,7 @@
 
 - ``ix_trainee_active_seq`` and ``ix_trainee_active_id_number``: the table itself is in
   seq order and the unique ID index is in ID order; the trainee list filters ``active`` row
-  by row on those (services/trainee_search.py), and counts use ``ix_trainee_active_name``.
+  by row on those (services/registry/search.py), and counts use ``ix_trainee_active_name``.
 - ``trainee_name_grams`` becomes contentless (``content=''``, rows deletable with
   ``contentless_delete=1``) with ``detail=none``: it is only ever asked which rows hold a
   one- or two-character token, so it needs neither a copy of the grams nor their positions.
@@ -29,7 +29,7 @@ _LIGHT = "content='', contentless_delete=1, detail=none, "
 
 
 def _refill_grams() -> None:
-    from jiangxin_desktop.services.name_grams import name_grams
+    from jiangxin_desktop.services.registry.name_grams import name_grams
 
     connection = op.get_bind()
     rows = connection.execute(text("SELECT seq, name FROM trainee")).all()

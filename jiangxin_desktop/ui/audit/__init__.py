@@ -1,0 +1,2 @@
+"""操作日志: the audit trail page.
+"""

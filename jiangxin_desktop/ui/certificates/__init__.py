@@ -1,0 +1,2 @@
+"""证书: the certificates tab, the issue dialog and certificate verification.
+"""

@@ -1,0 +1,2 @@
+"""导入名册: the roster import dialog and its questions panel.
+"""

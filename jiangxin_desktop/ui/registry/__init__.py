@@ -1,0 +1,2 @@
+"""学员: the trainee list, registration and editing forms, the picker, deactivation.
+"""

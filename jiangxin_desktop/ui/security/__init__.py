@@ -1,0 +1,2 @@
+"""用户: the account list and the administrator's account dialogs.
+"""
