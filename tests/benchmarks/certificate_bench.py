@@ -41,16 +41,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from jiangxin_desktop.domain.masking import mask_id, mask_name
 from jiangxin_desktop.paths import resources_dir
-from jiangxin_desktop.services.certificate_pages import CertificatePage
-from jiangxin_desktop.services.certificate_payload import CertificateClaims, sign_payload
-from jiangxin_desktop.services.certificate_qr import MASK, draw_qr, qr_symbol
+from jiangxin_desktop.services.certificates.pages import CertificatePage
+from jiangxin_desktop.services.certificates.payload import CertificateClaims, sign_payload
+from jiangxin_desktop.services.certificates.qr import MASK, draw_qr, qr_symbol
 from jiangxin_desktop.services.printing import DrawArea, load_template, render_document, shipped_template
 from jiangxin_desktop.services.printing.certificate_documents import (
     DRAWERS,
     QR_PAYLOAD,
     certificate_contexts,
 )
-from jiangxin_desktop.services.qr_matrix import qr_matrix
+from jiangxin_desktop.services.certificates.qr_matrix import qr_matrix
 from jiangxin_desktop.services.security.signing import StationSigner, key_id_for
 
 FONT = "WenQuanYi"

@@ -145,8 +145,8 @@ def search_latency(data: Path, samples: int) -> dict:
 
     from jiangxin_desktop.context import open_context
     from jiangxin_desktop.paths import DataPaths
-    from jiangxin_desktop.services.trainee_search import plan_search
-    from jiangxin_desktop.ui.trainee_page import TraineePage
+    from jiangxin_desktop.services.registry.search import plan_search
+    from jiangxin_desktop.ui.registry.trainee_page import TraineePage
 
     app = QApplication.instance() or QApplication([])
     ctx = open_context(DataPaths(data), lambda new: PASSPHRASE)

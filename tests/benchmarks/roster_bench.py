@@ -22,8 +22,8 @@ from pathlib import Path
 import python_calamine
 
 from jiangxin_desktop.domain.codes import parse_code_catalog
-from jiangxin_desktop.services.catalog import read_shipped_codes
-from jiangxin_desktop.services.roster_reader import read_roster
+from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+from jiangxin_desktop.services.exchange.roster_reader import read_roster
 
 FORMAT_VERSION = 1  # bump when the generated file changes, to refresh the cache
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database, open_context  # noqa: E402
 from jiangxin_desktop.paths import DataPaths  # noqa: E402
-from jiangxin_desktop.services.roster_import import import_roster  # noqa: E402
-from jiangxin_desktop.services.roster_answers import RosterAnswers, parse_map  # noqa: E402
+from jiangxin_desktop.services.exchange.roster_import import import_roster  # noqa: E402
+from jiangxin_desktop.services.exchange.roster_answers import RosterAnswers, parse_map  # noqa: E402
 from tests.benchmarks.roster_bench import STATION_MAP, make_file  # noqa: E402
 from tests.services.classes_helpers import class_input  # noqa: E402
 

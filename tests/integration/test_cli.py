@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from jiangxin_desktop.services.demo import id_with_check
+from jiangxin_desktop.services.demo.seed import id_with_check
 
 VALID = id_with_check("32070319800101001")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from jiangxin_desktop.paths import resources_dir
-from jiangxin_desktop.services.demo import id_with_check
+from jiangxin_desktop.services.demo.seed import id_with_check
 from tests.integration.test_cli import run
 
 ADULT = id_with_check("32070619900101101")  # 失业人员, attends and passes

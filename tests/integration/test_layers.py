@@ -14,19 +14,19 @@ CORE = [
     "jiangxin_desktop.store.database",
     "jiangxin_desktop.store.migrate",
     "jiangxin_desktop.store.models",
-    "jiangxin_desktop.services.registry",
-    "jiangxin_desktop.services.trainee_search",
-    "jiangxin_desktop.services.demo",
+    "jiangxin_desktop.services.registry.trainees",
+    "jiangxin_desktop.services.registry.search",
+    "jiangxin_desktop.services.demo.seed",
     "jiangxin_desktop.services.security.keystore",
     "jiangxin_desktop.services.security.users",
     "jiangxin_desktop.services.security.signing",
-    "jiangxin_desktop.services.backup",
-    "jiangxin_desktop.services.audit_trail",
+    "jiangxin_desktop.services.station.backup",
+    "jiangxin_desktop.services.audit.trail",
     "jiangxin_desktop.services.printing.class_documents",
     "jiangxin_desktop.services.printing.certificate_documents",
     "jiangxin_desktop.cli.print_commands",
-    "jiangxin_desktop.services.certificates",
-    "jiangxin_desktop.services.certificate_qr",
+    "jiangxin_desktop.services.certificates.issuing",
+    "jiangxin_desktop.services.certificates.qr",
     "jiangxin_desktop.context",
     "jiangxin_desktop.first_setup",
     "jiangxin_desktop.cli.station_commands",
@@ -70,7 +70,7 @@ def test_the_window_paints_before_the_data_layer_loads():
         "import sys\n"
         "import jiangxin_desktop.cli.main as m\n"
         "m.build_parser()\n"
-        "import jiangxin_desktop.ui.app, jiangxin_desktop.ui.main_window\n"
+        "import jiangxin_desktop.ui.shell.app, jiangxin_desktop.ui.shell.main_window\n"
         "print(sorted(n for n in sys.modules if n.startswith('sqlalchemy'))[:3])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from jiangxin_desktop.services.class_records import ClassInput, SessionInput
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
+from jiangxin_desktop.services.training.class_records import ClassInput, SessionInput
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
 from tests.conftest import DEMO_PASSWORD
 
 

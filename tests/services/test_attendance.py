@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError, ValidationError
 from jiangxin_desktop.paths import resources_dir
-from jiangxin_desktop.services.attendance import LateEntry, OutsideWindow
-from jiangxin_desktop.services.enrollment import EnrollInput
+from jiangxin_desktop.services.training.attendance import LateEntry, OutsideWindow
+from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
 from tests.services.classes_helpers import login, opened_class, person

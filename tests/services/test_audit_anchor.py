@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from jiangxin_desktop.context import anchor_path, open_database, restore_database
-from jiangxin_desktop.services.audit_anchor import check_anchor
-from jiangxin_desktop.services.audit_trail import describe_report, verify_chain
-from jiangxin_desktop.services.backup import create_backup
+from jiangxin_desktop.services.audit.anchor import check_anchor
+from jiangxin_desktop.services.audit.trail import describe_report, verify_chain
+from jiangxin_desktop.services.station.backup import create_backup
 from jiangxin_desktop.store.journal import audit
 from tests.conftest import DEMO_DAY, no_passphrase
 from tests.services.test_audit_trail import register_some, tamper
@@ -128,7 +128,7 @@ def test_a_backup_carries_its_anchor_and_a_restore_puts_it_back(demo_context, tm
 
 def test_an_administrator_reanchors_after_looking_into_it(demo_context):
     from jiangxin_desktop.errors import KnownError
-    from jiangxin_desktop.services.audit_anchor import reanchor
+    from jiangxin_desktop.services.audit.anchor import reanchor
 
     register_some(demo_context, 4)
     path = anchor_path(demo_context.paths)
@@ -152,7 +152,7 @@ def test_demo_seeding_anchors_once_after_its_commits(data_paths, monkeypatch):
     """Demo seeding commits hundreds of times; each anchor is an fsync, so it anchors once, at the
     end, and the anchor it leaves names the whole chain."""
     from jiangxin_desktop.context import ensure_demo_database
-    from jiangxin_desktop.services import audit_anchor
+    from jiangxin_desktop.services.audit import anchor as audit_anchor
 
     writes = []
     real = audit_anchor.write_anchor_file

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from jiangxin_desktop.services.audit_trail import verify_chain
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
+from jiangxin_desktop.services.audit.trail import verify_chain
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
 
 
 def register_some(ctx, n: int = 3) -> None:

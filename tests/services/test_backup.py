@@ -14,9 +14,9 @@ from sqlalchemy import text
 
 from jiangxin_desktop.context import open_context, restore_database
 from jiangxin_desktop.errors import KnownError, WrongKeyError
-from jiangxin_desktop.services.backup import PARTIAL, create_backup, verify_backup
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
+from jiangxin_desktop.services.station.backup import PARTIAL, create_backup, verify_backup
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
 
 BACKUP_PASS = "backup-passphrase"
 

@@ -11,7 +11,7 @@ import pytest
 from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.demo_classes import RARE_NAME
+from jiangxin_desktop.services.demo.classes import RARE_NAME
 from jiangxin_desktop.services.printing.certificate_documents import (
     certificate_contexts,
     chinese_date,

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError, ValidationError
-from jiangxin_desktop.services.certificate_payload import VerifyStatus
-from jiangxin_desktop.services.demo_classes import RARE_NAME, seed_demo_classes
-from jiangxin_desktop.services.enrollment import EnrollInput
+from jiangxin_desktop.services.certificates.payload import VerifyStatus
+from jiangxin_desktop.services.demo.classes import RARE_NAME, seed_demo_classes
+from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
 from tests.conftest import DEMO_PASSWORD
@@ -203,7 +203,7 @@ def test_demo_data_issues_certificates_for_the_finished_class(demo_context):
 
 
 def test_the_roster_shows_valid_certificate_numbers_only(demo_context):
-    from jiangxin_desktop.services.roster_export import roster_rows
+    from jiangxin_desktop.services.exchange.roster_export import roster_rows
 
     ctx = demo_context
     klass = finished_class(ctx, ("pass", "pass", "fail"), first_seq=131)

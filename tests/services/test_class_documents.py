@@ -11,12 +11,12 @@ from sqlalchemy import select
 from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.demo_classes import RARE_NAME
-from jiangxin_desktop.services.enrollment import EnrollInput
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.demo.classes import RARE_NAME
+from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.services.printing.class_documents import print_roster, print_signin
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
-from jiangxin_desktop.services.registry import TraineeInput
+from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.store.models import AuditEvent
 from tests.conftest import DEMO_DAY, DEMO_PASSWORD, FixedClock, MemoryKeyring, no_passphrase, use_clock
 from tests.pdf_tools import pdf_fonts, pdf_pages, pdf_pngs

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from jiangxin_desktop.errors import KnownError, ValidationError
-from jiangxin_desktop.services.enrollment import EnrollInput, NeedsConfirmation, NotEligible
+from jiangxin_desktop.services.training.enrollment import EnrollInput, NeedsConfirmation, NotEligible
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from tests.services.classes_helpers import class_input, login, opened_class, person
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.printing.certificate_documents import print_certificates
 from jiangxin_desktop.services.printing.class_documents import print_roster
-from jiangxin_desktop.services.roster_export import export_roster
+from jiangxin_desktop.services.exchange.roster_export import export_roster
 from tests.services.test_certificate_documents import demo_db, open_as  # noqa: F401 (fixtures)
 
 
@@ -92,9 +92,9 @@ def test_a_skill_level_certificate_names_the_catalog_s_evaluation_body(open_as, 
 
 def test_without_an_evaluation_body_an_institution_issues_a_training_certificate():
     from jiangxin_desktop.domain.codes import parse_code_catalog
-    from jiangxin_desktop.services.catalog import read_shipped_codes
-    from jiangxin_desktop.services.certificate_issuer import issuer_for
-    from jiangxin_desktop.services.training_catalog import (
+    from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+    from jiangxin_desktop.services.certificates.issuer import issuer_for
+    from jiangxin_desktop.services.catalog.training import (
         parse_catalog,
         read_catalog_file,
         shipped_catalog_path,
@@ -151,7 +151,7 @@ def test_the_printed_qr_code_is_a_verification_address_that_verifies(open_as, tm
 def test_without_a_verification_address_the_code_starts_with_a_chinese_line(tmp_path):
     from reportlab.pdfgen.canvas import Canvas
 
-    from jiangxin_desktop.services.certificate_qr import draw_qr, qr_prefix
+    from jiangxin_desktop.services.certificates.qr import draw_qr, qr_prefix
 
     payload = "JX1:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 6
     pdf = tmp_path / "qr.pdf"
@@ -167,8 +167,8 @@ def test_a_photo_on_file_with_consent_fills_the_photo_box(open_as, tmp_path):
 
     from PIL import Image
 
-    from jiangxin_desktop.services.registry import TraineeInput
-    from jiangxin_desktop.services.trainee_photo import TraineePhotos
+    from jiangxin_desktop.services.registry.trainees import TraineeInput
+    from jiangxin_desktop.services.registry.photos import TraineePhotos
 
     login, codes, numbers = open_as
     ctx = login("clerk")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from jiangxin_desktop.errors import StorageError
-from jiangxin_desktop.services.backup import create_backup, list_backups
-from jiangxin_desktop.services.db_check import check_database
+from jiangxin_desktop.services.station.backup import create_backup, list_backups
+from jiangxin_desktop.services.station.db_check import check_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKUP_PASSPHRASE = "backup-passphrase-2026"

@@ -9,7 +9,7 @@ from jiangxin_desktop.context import open_context
 from jiangxin_desktop.errors import KnownError, ValidationError
 from jiangxin_desktop.first_setup import AdminAccount, set_up_station, shipped_counties
 from jiangxin_desktop.services.security.signing import StationSigner, verify
-from jiangxin_desktop.services.station import StationInfo
+from jiangxin_desktop.services.station.setup import StationInfo
 
 STATION = StationInfo("320707101", "赣榆区青口镇人社服务站", "320707")
 ADMIN = AdminAccount("wangzz", "王主任", "Admin-pass-2025")

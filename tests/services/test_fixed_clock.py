@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from jiangxin_desktop.services.demo_classes import seed_demo_classes
+from jiangxin_desktop.services.demo.classes import seed_demo_classes
 from tests.conftest import DEMO_PASSWORD, FIXED_NOW
 
 
@@ -37,8 +37,8 @@ def test_demo_classes_are_dated_from_the_context_clock_which_stays_in_place(demo
 
 def test_a_roster_is_checked_against_the_context_s_today(demo_context, clock, tmp_path):
     """A birth date after the context's today is refused, whatever the machine's date is."""
-    from jiangxin_desktop.services.demo import id_with_check
-    from jiangxin_desktop.services.roster_import import import_roster
+    from jiangxin_desktop.services.demo.seed import id_with_check
+    from jiangxin_desktop.services.exchange.roster_import import import_roster
     from tests.services.classes_helpers import opened_class
     from tests.services.test_roster_import import people, roster
 

@@ -94,7 +94,7 @@ def test_missing_keyring_entry_is_a_clear_error(data_paths, memory_keyring):
 
 def test_failed_creation_leaves_no_database_and_no_keyring_entry(data_paths, memory_keyring, monkeypatch):
     from jiangxin_desktop.context import create_database
-    from jiangxin_desktop.services import station
+    from jiangxin_desktop.services.station import setup as station
 
     def broken(*args, **kwargs):
         raise OSError("disk vanished")

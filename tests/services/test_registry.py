@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 
 from jiangxin_desktop.errors import ConflictError, ValidationError
-from jiangxin_desktop.services.audit_trail import list_events
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import DuplicateTraineeError, TraineeInput
+from jiangxin_desktop.services.audit.trail import list_events
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import DuplicateTraineeError, TraineeInput
 
 ID = id_with_check("32070719800101123")  # 赣榆区 code (2014) for a 1980 birth: a real person
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select, text
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.audit_trail import list_events, verify_chain
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
-from jiangxin_desktop.services.retention import ANONYMOUS_NAME, anonymise_due, plan
+from jiangxin_desktop.services.audit.trail import list_events, verify_chain
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.services.station.retention import ANONYMOUS_NAME, anonymise_due, plan
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.fts import SEARCH_INDEXES
 from jiangxin_desktop.store.models import AuditEvent, Trainee, TraineeKey
@@ -121,7 +121,7 @@ def test_a_record_not_yet_uploaded_is_held_back(demo_context):
 def test_a_recent_class_counts_as_activity(demo_context):
     from datetime import date
 
-    from jiangxin_desktop.services.enrollment import EnrollInput
+    from jiangxin_desktop.services.training.enrollment import EnrollInput
     from tests.services.classes_helpers import opened_class, person
 
     trainee = person(demo_context)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.roster_answers import (
+from jiangxin_desktop.services.exchange.roster_answers import (
     RosterAnswers,
     clear_remembered,
     list_remembered,
@@ -17,7 +17,7 @@ from jiangxin_desktop.services.roster_answers import (
     parse_default,
     parse_map,
 )
-from jiangxin_desktop.services.roster_import import import_roster
+from jiangxin_desktop.services.exchange.roster_import import import_roster
 from jiangxin_desktop.store.models import AuditEvent, Trainee
 from tests.fixtures.rosters.make_station_roster import ids
 from tests.services.classes_helpers import opened_class
@@ -184,7 +184,7 @@ def test_an_id_column_under_another_name_is_asked_for(demo_context, tmp_path):
 
 
 def test_the_clerks_word_wins_over_the_catalogs(demo_context):
-    from jiangxin_desktop.services.roster_codes import SKIP, CodeLookup
+    from jiangxin_desktop.services.exchange.roster_codes import SKIP, CodeLookup
 
     groups = demo_context.codes["target_group"]
     lookup = CodeLookup.build(groups, {"其他": SKIP, "农民工": "31"})

@@ -10,8 +10,8 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select, text
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services import roster_import
-from jiangxin_desktop.services.roster_import import import_roster
+from jiangxin_desktop.services.exchange import roster_import
+from jiangxin_desktop.services.exchange.roster_import import import_roster
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.fts import SEARCH_INDEXES, merge_index_step
 from jiangxin_desktop.store.models import OutboxEntry, Trainee
@@ -38,7 +38,7 @@ def roster(tmp_path: Path, rows: list[list], name: str = "名册.xlsx") -> Path:
 
 
 def people(count: int, start: int = 1) -> list[list]:
-    from jiangxin_desktop.services.demo import id_with_check
+    from jiangxin_desktop.services.demo.seed import id_with_check
 
     return [
         [
@@ -99,7 +99,7 @@ def test_import_registers_enrols_once_and_again_adds_nobody(demo_context, tmp_pa
 def test_capacity_and_eligibility_refuse_rows_with_reasons(demo_context, tmp_path):
     klass = opened_class(demo_context, capacity=3)
     young = ["小明", "320706201201010011", "13812340000", "失业人员", "失业登记证", "SY-9"]
-    from jiangxin_desktop.services.demo import id_with_check
+    from jiangxin_desktop.services.demo.seed import id_with_check
 
     young[1] = id_with_check("32070620120101001")
     result = import_roster(demo_context, klass.code, roster(tmp_path, [young] + people(4)))
@@ -222,7 +222,7 @@ def test_imported_people_are_stored_field_by_field(demo_context, tmp_path):
     """Every roster column lands in its own field, codes as codes, empty cells as nothing."""
     from datetime import date
 
-    from jiangxin_desktop.services.demo import id_with_check
+    from jiangxin_desktop.services.demo.seed import id_with_check
     from jiangxin_desktop.store.models import Enrollment
 
     klass = opened_class(demo_context)

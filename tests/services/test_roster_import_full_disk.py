@@ -15,7 +15,7 @@ from sqlalchemy import text
 from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.errors import StorageError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.roster_import import import_roster
+from jiangxin_desktop.services.exchange.roster_import import import_roster
 from tests.conftest import DEMO_PASSWORD, no_passphrase
 from tests.services.classes_helpers import opened_class
 from tests.services.test_roster_import import people, roster

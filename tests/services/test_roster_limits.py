@@ -15,9 +15,9 @@ from openpyxl import Workbook
 
 from jiangxin_desktop.domain.codes import parse_code_catalog
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.catalog import read_shipped_codes
-from jiangxin_desktop.services.roster_limits import ImportLimits
-from jiangxin_desktop.services.roster_reader import read_roster
+from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+from jiangxin_desktop.services.exchange.roster_reader import read_roster
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,8 +61,8 @@ def test_a_shared_string_bomb_is_refused_fast_and_memory_light(tmp_path):
         "from pathlib import Path\n"
         "from jiangxin_desktop.domain.codes import parse_code_catalog\n"
         "from jiangxin_desktop.errors import KnownError\n"
-        "from jiangxin_desktop.services.catalog import read_shipped_codes\n"
-        "from jiangxin_desktop.services.roster_reader import read_roster\n"
+        "from jiangxin_desktop.services.catalog.codes import read_shipped_codes\n"
+        "from jiangxin_desktop.services.exchange.roster_reader import read_roster\n"
         "codes = parse_code_catalog(read_shipped_codes())\n"
         "read_roster(Path(sys.argv[2]), codes)  # warm up on a good file: imports, caches\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
@@ -151,7 +151,7 @@ def test_the_import_uses_the_administrators_limits(demo_context, tmp_path):
     login(demo_context, "admin")
     demo_context.settings.set(demo_context.user, "import.max_rows", 100)
     login(demo_context, "clerk")
-    from jiangxin_desktop.services.roster_import import import_roster
+    from jiangxin_desktop.services.exchange.roster_import import import_roster
 
     with pytest.raises(KnownError, match="超过了导入行数上限 100 行"):
         import_roster(demo_context, klass.code, path, dry_run=True)

@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 
 from jiangxin_desktop.domain.codes import parse_code_catalog
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.catalog import read_shipped_codes
-from jiangxin_desktop.services.roster_reader import ParsedRoster, read_roster, write_error_report
+from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+from jiangxin_desktop.services.exchange.roster_reader import ParsedRoster, read_roster, write_error_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
 TODAY = date(2025, 6, 1)
@@ -289,7 +289,7 @@ def test_repeated_texts_give_each_row_the_same_outcome(tmp_path: Path, codes) ->
     """Outcomes of repeated cells are remembered within a file: every row still gets its own."""
     from openpyxl import Workbook
 
-    from jiangxin_desktop.services.demo import id_with_check
+    from jiangxin_desktop.services.demo.seed import id_with_check
 
     workbook = Workbook()
     sheet = workbook.active

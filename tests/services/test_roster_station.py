@@ -9,9 +9,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.enrollment import EnrollInput
-from jiangxin_desktop.services.roster_import import import_roster
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.training.enrollment import EnrollInput
+from jiangxin_desktop.services.exchange.roster_import import import_roster
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
 from tests.services.classes_helpers import opened_class, person
 

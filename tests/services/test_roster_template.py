@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from jiangxin_desktop.domain.codes import parse_code_catalog
-from jiangxin_desktop.services.catalog import read_shipped_codes
-from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS
-from jiangxin_desktop.services.roster_reader import read_roster
-from jiangxin_desktop.services.roster_template import (
+from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+from jiangxin_desktop.services.exchange.roster_fields import ROSTER_FIELDS
+from jiangxin_desktop.services.exchange.roster_reader import read_roster
+from jiangxin_desktop.services.exchange.roster_template import (
     TEMPLATE_HEADERS,
     build_template,
     drop_down_values,
@@ -57,7 +57,7 @@ def test_committed_template_is_what_the_script_writes(tmp_path: Path, codes) -> 
     build_template(codes, fresh)
     assert content(shipped_template_path()) == content(fresh), (
         "forms/roster-import-template.xlsx is out of date: run "
-        "python -m jiangxin_desktop.services.roster_template"
+        "python -m jiangxin_desktop.services.exchange.roster_template"
     )
 
 

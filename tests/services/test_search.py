@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
-from jiangxin_desktop.services.trainee_search import plan_search
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.services.registry.search import plan_search
 
 
 @pytest.fixture

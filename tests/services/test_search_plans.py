@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from jiangxin_desktop.context import open_context
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services import trainee_search
-from jiangxin_desktop.services.registry import TraineeInput
-from jiangxin_desktop.services.trainee_search import plan_search
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry import search as trainee_search
+from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.services.registry.search import plan_search
 from tests.conftest import no_passphrase
 
 COUNT_CAP = 500  # what the trainee list's model asks for a non-empty query
@@ -82,7 +82,7 @@ def searches(lines: list[str], index: str, constraint: str) -> bool:
 
 def check_plans(ctx, query: str, kind: str, *, sort: str = "recent", include_inactive: bool = False) -> None:
     """Assert that list, count and hint count find their rows through the index ``kind`` needs."""
-    cap = COUNT_CAP if query.strip() else None  # as ui/trainee_model.py asks
+    cap = COUNT_CAP if query.strip() else None  # as ui/registry/trainee_model.py asks
     plans = ctx.search.explain(query, sort=sort, cap=cap, include_inactive=include_inactive)
     listed, counted = plans["list"], plans["count"]
     everything = listed + counted

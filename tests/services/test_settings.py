@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.backup import list_backups, verify_backup
-from jiangxin_desktop.services.backup_schedule import is_due, last_slot, run_backup, set_backup_passphrase
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
+from jiangxin_desktop.services.station.backup import list_backups, verify_backup
+from jiangxin_desktop.services.station.backup_schedule import is_due, last_slot, run_backup, set_backup_passphrase
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.services.security.roles import PermissionDenied, iso_utc
-from jiangxin_desktop.services.settings import (
+from jiangxin_desktop.services.station.settings import (
     BACKUP_DAILY_AT,
     BACKUP_FOLDER,
     BACKUP_KEEP,

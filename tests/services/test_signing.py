@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, text
 
 from jiangxin_desktop.context import open_context, restore_database
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.backup import create_backup
+from jiangxin_desktop.services.station.backup import create_backup
 from jiangxin_desktop.services.security.signing import (
     StationSigner,
     active_public_key,
@@ -136,7 +136,7 @@ def test_a_database_from_the_first_release_gets_a_key_when_opened(tmp_path):
 
     from jiangxin_desktop.context import build_context
     from jiangxin_desktop.paths import DataPaths
-    from jiangxin_desktop.services.audit_trail import verify_chain
+    from jiangxin_desktop.services.audit.trail import verify_chain
     from jiangxin_desktop.store import migrate
     from jiangxin_desktop.store.database import Database
 

@@ -1,4 +1,4 @@
-from jiangxin_desktop.services.registry import TraineeInput
+from jiangxin_desktop.services.registry.trainees import TraineeInput
 
 
 def test_demo_context_registers_and_finds(demo_context):

@@ -18,7 +18,7 @@ import pytest
 from jiangxin_desktop.context import ensure_demo_database
 from jiangxin_desktop.errors import KnownError, StorageError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.unfinished_setup import (
+from jiangxin_desktop.services.station.unfinished_setup import (
     LEFTOVER_AGE_S,
     MARKER_NAME,
     clear_unfinished,
@@ -125,7 +125,7 @@ from pathlib import Path
 from jiangxin_desktop.first_setup import AdminAccount, set_up_station
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.security.keystore import env_passphrase_provider
-from jiangxin_desktop.services.station import StationInfo
+from jiangxin_desktop.services.station.setup import StationInfo
 
 def progress(done, total):
     if done == 1:  # the database, its key and station exist; no administrator yet

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from jiangxin_desktop.errors import KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.audit_trail import verify_chain
+from jiangxin_desktop.services.audit.trail import verify_chain
 from jiangxin_desktop.services.security.users import (
     ROLE_LABELS,
     AccountLocked,

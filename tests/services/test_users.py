@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from jiangxin_desktop.errors import KnownError, ValidationError
-from jiangxin_desktop.services.audit_trail import verify_chain
+from jiangxin_desktop.services.audit.trail import verify_chain
 from jiangxin_desktop.services.security.passwords import (
     hash_password,
     needs_rehash,

@@ -89,8 +89,8 @@ def test_real_schema_0001_database_migrates_to_head(tmp_path):
     """A database written by the first release (schema 0001) opens with its data intact."""
     import shutil
 
-    from jiangxin_desktop.services.audit_trail import verify_chain
-    from jiangxin_desktop.services.trainee_search import TraineeSearch
+    from jiangxin_desktop.services.audit.trail import verify_chain
+    from jiangxin_desktop.services.registry.search import TraineeSearch
 
     path = tmp_path / "jiangxin.db"
     shutil.copy(FIXTURES / "schema-0001.db", path)

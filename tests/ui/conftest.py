@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.ui.fonts import apply_body_font, load_embedded_fonts
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.ui.shell.fonts import apply_body_font, load_embedded_fonts
 
 HERE = Path(__file__).parent
 # Qt's offscreen platform (used for tests) warns this whenever a top-level window with a
@@ -57,7 +57,7 @@ def free_id(demo_context):
 
 @pytest.fixture
 def page(qtbot, demo_context):
-    from jiangxin_desktop.ui.trainee_page import TraineePage
+    from jiangxin_desktop.ui.registry.trainee_page import TraineePage
 
     widget = TraineePage(demo_context)
     qtbot.addWidget(widget)
@@ -69,7 +69,7 @@ def page(qtbot, demo_context):
 
 @pytest.fixture
 def window(qtbot, demo_context):
-    from jiangxin_desktop.ui.main_window import MainWindow
+    from jiangxin_desktop.ui.shell.main_window import MainWindow
 
     widget = MainWindow(demo_context)
     qtbot.addWidget(widget)

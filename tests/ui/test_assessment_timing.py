@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from jiangxin_desktop.services.enrollment import EnrollInput
-from jiangxin_desktop.ui.class_detail import ASSESSMENT, ClassDetailDialog
+from jiangxin_desktop.services.training.enrollment import EnrollInput
+from jiangxin_desktop.ui.training.class_detail import ASSESSMENT, ClassDetailDialog
 from tests.services.classes_helpers import opened_class, person
 
 

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTime
 
-from jiangxin_desktop.services.enrollment import EnrollInput
-from jiangxin_desktop.ui.attendance_area import AttendanceArea
-from jiangxin_desktop.ui.attendance_makeup import MakeupDialog
-from jiangxin_desktop.ui.attendance_tab import COUNTED, NAME, STATUS
-from jiangxin_desktop.ui.class_detail import ENROLMENT
+from jiangxin_desktop.services.training.enrollment import EnrollInput
+from jiangxin_desktop.ui.training.attendance_area import AttendanceArea
+from jiangxin_desktop.ui.training.attendance_makeup import MakeupDialog
+from jiangxin_desktop.ui.training.attendance_tab import COUNTED, NAME, STATUS
+from jiangxin_desktop.ui.training.class_detail import ENROLMENT
 from tests.services.classes_helpers import class_input, login, opened_class, person
 
 
@@ -112,7 +112,7 @@ def test_a_scan_at_2350_is_refused_naming_the_window_and_a_makeup_waits_for_the_
 def test_a_reviewer_rejects_a_makeup_with_a_reason_and_the_row_stays_as_it_was(
     qtbot, demo_context, answer_modal
 ):
-    from jiangxin_desktop.ui.reason_dialog import ReasonDialog
+    from jiangxin_desktop.ui.widgets.reason_dialog import ReasonDialog
 
     clock(demo_context, datetime(2026, 12, 1, 12, 0))
     klass = opened_class(demo_context)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import text
 
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
-from jiangxin_desktop.ui.settings_page import SettingsPage
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.ui.station.settings_page import SettingsPage
 
 ID = id_with_check("32070619900101555")
 
@@ -78,14 +78,14 @@ def test_every_action_the_program_writes_has_a_chinese_label():
     import re
     from pathlib import Path
 
-    from jiangxin_desktop.ui.audit_page import action_labels
+    from jiangxin_desktop.ui.audit.audit_page import action_labels
 
     prefixes = (
         "trainee|user|login|class|enrollment|attendance|assessment|roster|print|backup|setting|retention|"
         "catalog|signing_key|station|demo|certificate"
     )
     pattern = re.compile(rf'"((?:{prefixes})\.[a-z_]+)"')
-    from jiangxin_desktop.services.settings import VALIDATORS
+    from jiangxin_desktop.services.station.settings import VALIDATORS
 
     source = Path(__file__).resolve().parents[2] / "jiangxin_desktop"
     written = (

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from jiangxin_desktop.services.audit_display import local_time
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
-from jiangxin_desktop.ui.audit_page import AuditTableModel
-from jiangxin_desktop.ui.settings_page import SettingsPage
+from jiangxin_desktop.services.audit.display import local_time
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.ui.audit.audit_page import AuditTableModel
+from jiangxin_desktop.ui.station.settings_page import SettingsPage
 
 ID = id_with_check("32070619900101556")
 

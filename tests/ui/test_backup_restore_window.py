@@ -8,12 +8,12 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from jiangxin_desktop.context import open_context
-from jiangxin_desktop.services.backup_schedule import run_backup, set_backup_passphrase
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.registry import TraineeInput
-from jiangxin_desktop.services.settings import BACKUP_FOLDER
-from jiangxin_desktop.ui.backup_page import BackupPage
-from jiangxin_desktop.ui.backup_restore import restore_from
+from jiangxin_desktop.services.station.backup_schedule import run_backup, set_backup_passphrase
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.services.station.settings import BACKUP_FOLDER
+from jiangxin_desktop.ui.station.backup_page import BackupPage
+from jiangxin_desktop.ui.station.backup_restore import restore_from
 from tests.conftest import no_passphrase
 
 PASSWORD = "Demo-pass-2025"

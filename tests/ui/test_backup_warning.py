@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from jiangxin_desktop.cli.main import main as cli_main
-from jiangxin_desktop.services.backup_health import backup_health
-from jiangxin_desktop.services.backup_schedule import run_backup, set_backup_passphrase
-from jiangxin_desktop.services.settings import BACKUP_FOLDER, BACKUP_WARN_DAYS
-from jiangxin_desktop.ui.backup_page import BackupPage
+from jiangxin_desktop.services.station.backup_health import backup_health
+from jiangxin_desktop.services.station.backup_schedule import run_backup, set_backup_passphrase
+from jiangxin_desktop.services.station.settings import BACKUP_FOLDER, BACKUP_WARN_DAYS
+from jiangxin_desktop.ui.station.backup_page import BackupPage
 
 PASSWORD = "Demo-pass-2025"
 BACKED_UP_AT = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)

@@ -6,8 +6,8 @@ import json
 
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.services.training_catalog import shipped_catalog_path
-from jiangxin_desktop.ui.catalog_page import CatalogPage
+from jiangxin_desktop.services.catalog.training import shipped_catalog_path
+from jiangxin_desktop.ui.station.catalog_page import CatalogPage
 from tests.services.classes_helpers import login
 
 
@@ -48,7 +48,7 @@ def test_a_clerk_sees_the_catalog_but_cannot_import(qtbot, demo_context):
 def test_statistics_export_from_the_classes_page(qtbot, demo_context, tmp_path):
     from openpyxl import load_workbook
 
-    from jiangxin_desktop.ui.classes_page import ClassesPage
+    from jiangxin_desktop.ui.training.classes_page import ClassesPage
     from tests.services.classes_helpers import opened_class
 
     opened_class(demo_context)

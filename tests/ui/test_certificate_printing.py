@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jiangxin_desktop.ui.class_detail import CERTIFICATES, ClassDetailDialog
+from jiangxin_desktop.ui.training.class_detail import CERTIFICATES, ClassDetailDialog
 from tests.ui.test_print_preview import pdf_printer
 
 pytest.importorskip(

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from jiangxin_desktop.ui.certificates_tab import ID, NAME, NUMBER, REISSUED, STATUS
-from jiangxin_desktop.ui.class_detail import CERTIFICATES, ClassDetailDialog
-from jiangxin_desktop.ui.issue_dialog import IssueDialog
-from jiangxin_desktop.ui.reason_dialog import ReasonDialog
+from jiangxin_desktop.ui.certificates.certificates_tab import ID, NAME, NUMBER, REISSUED, STATUS
+from jiangxin_desktop.ui.training.class_detail import CERTIFICATES, ClassDetailDialog
+from jiangxin_desktop.ui.certificates.issue_dialog import IssueDialog
+from jiangxin_desktop.ui.widgets.reason_dialog import ReasonDialog
 from tests.services.classes_helpers import login
 
 

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.ui.attendance_tab import COUNTED, MEETS, NAME, RATE, STATUS
-from jiangxin_desktop.ui.class_detail import ASSESSMENT, ATTENDANCE, ClassDetailDialog
-from jiangxin_desktop.ui.classes_page import ClassesPage
-from jiangxin_desktop.ui.enrolment_tab import EVIDENCE, ID, WARNINGS
-from jiangxin_desktop.ui.reason_dialog import ReasonDialog
+from jiangxin_desktop.ui.training.attendance_tab import COUNTED, MEETS, NAME, RATE, STATUS
+from jiangxin_desktop.ui.training.class_detail import ASSESSMENT, ATTENDANCE, ClassDetailDialog
+from jiangxin_desktop.ui.training.classes_page import ClassesPage
+from jiangxin_desktop.ui.training.enrolment_tab import EVIDENCE, ID, WARNINGS
+from jiangxin_desktop.ui.widgets.reason_dialog import ReasonDialog
 from tests.services.classes_helpers import opened_class, person
 
 
@@ -165,7 +165,7 @@ def test_an_ineligible_trainee_is_told_why(qtbot, detail, demo_context):
 def test_warnings_are_confirmed_before_enrolling(qtbot, detail, demo_context, answer_modal):
     adult = person(demo_context)
     first = opened_class(demo_context, name="养老护理员（初级）第二期")
-    from jiangxin_desktop.services.enrollment import EnrollInput
+    from jiangxin_desktop.services.training.enrollment import EnrollInput
 
     demo_context.enrollments.enroll(first.uuid, EnrollInput(adult.uuid))
     tab = detail.enrolment_tab

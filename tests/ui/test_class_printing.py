@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.services.class_records import SessionRecord
-from jiangxin_desktop.services.demo import id_with_check
-from jiangxin_desktop.services.enrollment import EnrollInput
+from jiangxin_desktop.services.training.class_records import SessionRecord
+from jiangxin_desktop.services.demo.seed import id_with_check
+from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.services.printing.class_documents import print_roster
-from jiangxin_desktop.services.registry import TraineeInput
-from jiangxin_desktop.ui import class_printing
-from jiangxin_desktop.ui.class_detail import ClassDetailDialog
-from jiangxin_desktop.ui.class_printing import SessionPickDialog, signin_default
-from jiangxin_desktop.ui.print_preview import PrintPreviewDialog
-from jiangxin_desktop.ui.progress_dialog import TaskProgressDialog
+from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.ui.training import class_printing
+from jiangxin_desktop.ui.training.class_detail import ClassDetailDialog
+from jiangxin_desktop.ui.training.class_printing import SessionPickDialog, signin_default
+from jiangxin_desktop.ui.printing.print_preview import PrintPreviewDialog
+from jiangxin_desktop.ui.widgets.progress_dialog import TaskProgressDialog
 from tests.ui.test_print_preview import pdf_printer
 
 

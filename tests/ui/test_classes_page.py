@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.ui.class_dialog import ClassDialog
-from jiangxin_desktop.ui.class_model import ClassTableModel
-from jiangxin_desktop.ui.classes_page import ClassesPage
-from jiangxin_desktop.ui.reason_dialog import ReasonDialog
+from jiangxin_desktop.ui.training.class_dialog import ClassDialog
+from jiangxin_desktop.ui.training.class_model import ClassTableModel
+from jiangxin_desktop.ui.training.classes_page import ClassesPage
+from jiangxin_desktop.ui.widgets.reason_dialog import ReasonDialog
 from tests.services.classes_helpers import class_input, login
 
 
@@ -228,7 +228,7 @@ def test_models_follow_qt_rules(qtmodeltester, classes_page, demo_context):
 def test_generated_sessions_skip_the_weekend():
     from datetime import date
 
-    from jiangxin_desktop.ui.timetable_generator import generate_sessions
+    from jiangxin_desktop.ui.training.timetable_generator import generate_sessions
 
     days = [s.day for s in generate_sessions(date(2026, 12, 4), 3, "08:30", "11:30", 4)]  # a Friday
     assert days == [date(2026, 12, 4), date(2026, 12, 7), date(2026, 12, 8)]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate
 
-from jiangxin_desktop.ui.class_dialog import ClassDialog
+from jiangxin_desktop.ui.training.class_dialog import ClassDialog
 
 
 def test_a_new_class_starts_the_monday_after_the_context_s_today(qtbot, demo_context, clock):

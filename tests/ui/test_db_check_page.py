@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jiangxin_desktop.ui.db_check_page import DbCheckPage
-from jiangxin_desktop.ui.settings_page import SettingsPage
+from jiangxin_desktop.ui.station.db_check_page import DbCheckPage
+from jiangxin_desktop.ui.station.settings_page import SettingsPage
 from tests.services.test_db_check import damage
 
 
@@ -41,8 +41,8 @@ def test_a_damaged_page_is_shown_with_what_to_do(qtbot, demo_context):
 
 
 def test_the_administrator_sets_the_import_limits_and_a_clerk_sees_them(qtbot, demo_context):
-    from jiangxin_desktop.services.roster_limits import ImportLimits
-    from jiangxin_desktop.ui.import_limits_page import ImportLimitsPage
+    from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+    from jiangxin_desktop.ui.station.import_limits_page import ImportLimitsPage
     from tests.services.classes_helpers import login
 
     login(demo_context, "admin")

@@ -11,8 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-from jiangxin_desktop.ui import demo_note
-from jiangxin_desktop.ui.login_dialog import LoginDialog
+from jiangxin_desktop.ui.shell import demo_note
+from jiangxin_desktop.ui.shell.login_dialog import LoginDialog
 
 REPO = Path(__file__).resolve().parents[2]
 

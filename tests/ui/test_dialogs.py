@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from jiangxin_desktop.errors import StorageError
-from jiangxin_desktop.ui.error_dialogs import ExceptionHook
-from jiangxin_desktop.ui.passphrase_dialog import PassphraseDialog
+from jiangxin_desktop.ui.widgets.error_dialogs import ExceptionHook
+from jiangxin_desktop.ui.shell.passphrase_dialog import PassphraseDialog
 
 
 def close_box(seen: list[str]):

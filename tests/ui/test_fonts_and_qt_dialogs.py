@@ -10,8 +10,8 @@ from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QMessageBox
 
-from jiangxin_desktop.ui.fonts import apply_body_font, body_families, load_embedded_fonts
-from jiangxin_desktop.ui.qt_translations import install_chinese_translations
+from jiangxin_desktop.ui.shell.fonts import apply_body_font, body_families, load_embedded_fonts
+from jiangxin_desktop.ui.shell.qt_translations import install_chinese_translations
 
 
 def test_the_body_font_is_the_sans_face_not_the_ming_serif(qapp):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from jiangxin_desktop.ui.idle_lock import IdleLock
-from jiangxin_desktop.ui.login_dialog import LoginDialog
-from jiangxin_desktop.ui.registration_dialog import RegistrationDialog
+from jiangxin_desktop.ui.shell.idle_lock import IdleLock
+from jiangxin_desktop.ui.shell.login_dialog import LoginDialog
+from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
 
 PASSWORD = "Demo-pass-2025"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from jiangxin_desktop.ui.main_window import MainWindow
-from jiangxin_desktop.ui.unbuilt_page import UnbuiltPage
+from jiangxin_desktop.ui.shell.main_window import MainWindow
+from jiangxin_desktop.ui.shell.unbuilt_page import UnbuiltPage
 
 AREAS = ["学员", "培训班", "考勤", "证书与打印", "补贴", "同步", "统计", "设置"]
 
@@ -30,8 +30,8 @@ def test_unbuilt_areas_say_so_plainly(qtbot, window):
 
 
 def test_classes_and_attendance_areas_are_built(qtbot, window):
-    from jiangxin_desktop.ui.attendance_area import AttendanceArea
-    from jiangxin_desktop.ui.classes_page import ClassesPage
+    from jiangxin_desktop.ui.training.attendance_area import AttendanceArea
+    from jiangxin_desktop.ui.training.classes_page import ClassesPage
 
     window.nav.setCurrentRow(AREAS.index("培训班"))
     assert isinstance(window.pages.currentWidget(), ClassesPage)
@@ -102,7 +102,7 @@ def test_fits_a_1366_by_768_screen(window):
 
 def test_other_areas_are_built_after_the_list_is_on_screen(qtbot, window):
     """Start-up pays for the trainee list only; the other areas follow a moment later."""
-    from jiangxin_desktop.ui.settings_page import SettingsPage
+    from jiangxin_desktop.ui.station.settings_page import SettingsPage
 
     qtbot.waitUntil(lambda: window._settings_page is not None, timeout=5000)
     assert isinstance(window.pages.widget(AREAS.index("设置")), SettingsPage)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QLineEdit
 
-from jiangxin_desktop.ui.backup_page import BackupPage
-from jiangxin_desktop.ui.styles import INACTIVE_COLOR
+from jiangxin_desktop.ui.station.backup_page import BackupPage
+from jiangxin_desktop.ui.widgets.styles import INACTIVE_COLOR
 
 PASSWORD = "Demo-pass-2025"
 

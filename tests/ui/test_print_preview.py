@@ -10,9 +10,9 @@ from PySide6.QtPrintSupport import QPrinter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from jiangxin_desktop.ui.pdf_pages import page_count
-from jiangxin_desktop.ui.print_preview import PrintPreviewDialog
-from jiangxin_desktop.ui.progress_dialog import TaskProgressDialog
+from jiangxin_desktop.ui.printing.pdf_pages import page_count
+from jiangxin_desktop.ui.printing.print_preview import PrintPreviewDialog
+from jiangxin_desktop.ui.widgets.progress_dialog import TaskProgressDialog
 
 
 def make_pdf(path: Path, pages: int, size=A4) -> Path:
@@ -102,7 +102,7 @@ def test_landscape_pages_print_landscape(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     out = tmp_path / "wide-printed.pdf"
     printer = pdf_printer(out)
-    from jiangxin_desktop.ui.pdf_printing import set_paper
+    from jiangxin_desktop.ui.printing.pdf_printing import set_paper
 
     set_paper(printer, dialog.pages.sizes[0])
     assert dialog.print_to(printer) == 2

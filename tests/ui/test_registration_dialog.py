@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from jiangxin_desktop.ui.registration_dialog import RegistrationDialog
+from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
 
 
 def wrong_check_digit(number: str) -> str:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from jiangxin_desktop.services.roster_answers import list_remembered
-from jiangxin_desktop.services.roster_codes import SKIP
-from jiangxin_desktop.services.roster_headers import IGNORE
-from jiangxin_desktop.ui.roster_import_dialog import RosterImportDialog
+from jiangxin_desktop.services.exchange.roster_answers import list_remembered
+from jiangxin_desktop.services.exchange.roster_codes import SKIP
+from jiangxin_desktop.services.exchange.roster_headers import IGNORE
+from jiangxin_desktop.ui.exchange.roster_import_dialog import RosterImportDialog
 from tests.services.classes_helpers import login, opened_class
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
@@ -56,7 +56,7 @@ def test_preview_lists_every_row_then_import_and_again_nothing(qtbot, demo_conte
 
 
 def test_export_from_the_tab_is_masked_for_a_clerk(qtbot, demo_context, tmp_path):
-    from jiangxin_desktop.ui.class_detail import ClassDetailDialog
+    from jiangxin_desktop.ui.training.class_detail import ClassDetailDialog
 
     klass = opened_class(demo_context)
     dialog = ClassDetailDialog(demo_context, klass.uuid)
@@ -73,8 +73,8 @@ def test_export_from_the_tab_is_masked_for_a_clerk(qtbot, demo_context, tmp_path
 
 
 def test_the_class_roster_filters_to_missing_evidence(qtbot, demo_context, tmp_path):
-    from jiangxin_desktop.services.roster_import import import_roster
-    from jiangxin_desktop.ui.class_detail import ClassDetailDialog
+    from jiangxin_desktop.services.exchange.roster_import import import_roster
+    from jiangxin_desktop.ui.training.class_detail import ClassDetailDialog
     from tests.services.test_roster_station import ident, workbook
 
     klass = opened_class(demo_context)
@@ -160,9 +160,9 @@ def test_an_id_column_the_program_does_not_know_is_pointed_out_in_the_preview(qt
 
 
 def test_missing_evidence_is_supplied_from_the_tab(qtbot, demo_context, tmp_path):
-    from jiangxin_desktop.services.roster_import import import_roster
-    from jiangxin_desktop.ui.class_detail import ClassDetailDialog
-    from jiangxin_desktop.ui.evidence_dialog import EvidenceDialog
+    from jiangxin_desktop.services.exchange.roster_import import import_roster
+    from jiangxin_desktop.ui.training.class_detail import ClassDetailDialog
+    from jiangxin_desktop.ui.training.evidence_dialog import EvidenceDialog
     from tests.services.test_roster_station import ident, workbook
 
     klass = opened_class(demo_context)

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from jiangxin_desktop.ui.class_detail import ASSESSMENT, ClassDetailDialog
-from jiangxin_desktop.ui.classes_page import ClassesPage
-from jiangxin_desktop.ui.trainee_model import TraineeTableModel
+from jiangxin_desktop.ui.training.class_detail import ASSESSMENT, ClassDetailDialog
+from jiangxin_desktop.ui.training.classes_page import ClassesPage
+from jiangxin_desktop.ui.registry.trainee_model import TraineeTableModel
 from tests.services.classes_helpers import opened_class, person
 
 

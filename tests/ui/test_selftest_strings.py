@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiangxin_desktop.ui.selftest_render import qt_chinese_strings
+from jiangxin_desktop.ui.shell.selftest_render import qt_chinese_strings
 
 
 def test_qtbase_chinese_strings_are_found_and_checked(qapp):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from jiangxin_desktop.ui.login_dialog import LoginDialog
-from jiangxin_desktop.ui.registration_dialog import RegistrationDialog
+from jiangxin_desktop.ui.shell.login_dialog import LoginDialog
+from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
 
 PASSWORD = "Demo-pass-2025"
 

@@ -9,12 +9,12 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import text
 
-from jiangxin_desktop.services.backup import list_backups, verify_backup
-from jiangxin_desktop.services.backup_schedule import set_backup_passphrase
-from jiangxin_desktop.services.settings import BACKUP_FOLDER, BACKUP_LAST
-from jiangxin_desktop.ui.backup_page import BackupPage, BackupPassphraseDialog
-from jiangxin_desktop.ui.backup_scheduler import BackupScheduler
-from jiangxin_desktop.ui.privacy_page import PrivacyPage
+from jiangxin_desktop.services.station.backup import list_backups, verify_backup
+from jiangxin_desktop.services.station.backup_schedule import set_backup_passphrase
+from jiangxin_desktop.services.station.settings import BACKUP_FOLDER, BACKUP_LAST
+from jiangxin_desktop.ui.station.backup_page import BackupPage, BackupPassphraseDialog
+from jiangxin_desktop.ui.station.backup_scheduler import BackupScheduler
+from jiangxin_desktop.ui.station.privacy_page import PrivacyPage
 from tests.conftest import DEMO_PASSWORD
 
 PASS = "usb-backup-pass"

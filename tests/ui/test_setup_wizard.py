@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox, QWizard
 
 from jiangxin_desktop.context import open_context
 from jiangxin_desktop.services.security.signing import StationSigner, active_public_key
-from jiangxin_desktop.services.station import StationInfo
-from jiangxin_desktop.ui.setup_wizard import SetupWizard
+from jiangxin_desktop.services.station.setup import StationInfo
+from jiangxin_desktop.ui.shell.setup_wizard import SetupWizard
 
 PASSWORD = "Admin-pass-2025"
 
@@ -136,8 +136,8 @@ def test_a_problem_at_finish_is_shown_in_chinese_and_the_wizard_stays(
 def test_without_a_keyring_the_passphrase_is_asked_once(qtbot, ime, monkeypatch, data_paths, answer_modal):
     """The wizard asks for a new passphrase from its worker; opening right after does not ask again."""
     from jiangxin_desktop.services.security.keystore import env_passphrase_provider
-    from jiangxin_desktop.ui.app import open_with_retries
-    from jiangxin_desktop.ui.passphrase_dialog import PassphraseDialog, QtPassphrasePrompt
+    from jiangxin_desktop.ui.shell.app import open_with_retries
+    from jiangxin_desktop.ui.shell.passphrase_dialog import PassphraseDialog, QtPassphrasePrompt
 
     keyring.set_keyring(keyring.backends.fail.Keyring())
     monkeypatch.delenv("JIANGXIN_PASSPHRASE", raising=False)
@@ -167,8 +167,8 @@ def test_without_a_keyring_the_passphrase_is_asked_once(qtbot, ime, monkeypatch,
 
 
 def test_first_run_offers_setup_demo_or_quit_and_setup_opens_the_wizard(qtbot, ime, data_paths, answer_modal):
-    from jiangxin_desktop.ui.app import _first_run
-    from jiangxin_desktop.ui.passphrase_dialog import QtPassphrasePrompt
+    from jiangxin_desktop.ui.shell.app import _first_run
+    from jiangxin_desktop.ui.shell.passphrase_dialog import QtPassphrasePrompt
 
     seen: list[list[str]] = []
 

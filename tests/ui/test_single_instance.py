@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMainWindow
 
-from jiangxin_desktop.ui.single_instance import LOCK_NAME, REQUEST_NAME, SingleInstance
+from jiangxin_desktop.ui.shell.single_instance import LOCK_NAME, REQUEST_NAME, SingleInstance
 
 REPO = Path(__file__).resolve().parents[2]
 

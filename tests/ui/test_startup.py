@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.errors import WrongKeyError
-from jiangxin_desktop.ui.app import HEADLESS_NOTE, open_with_retries, prepare_platform
-from jiangxin_desktop.ui.first_run import ask_first_run, create_demo_database
+from jiangxin_desktop.ui.shell.app import HEADLESS_NOTE, open_with_retries, prepare_platform
+from jiangxin_desktop.ui.shell.first_run import ask_first_run, create_demo_database
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -142,7 +142,7 @@ def test_first_run_without_keyring_asks_for_a_new_passphrase_from_the_worker(
     qtbot, monkeypatch, data_paths, answer_modal
 ):
     from jiangxin_desktop.services.security.keystore import env_passphrase_provider
-    from jiangxin_desktop.ui.passphrase_dialog import PassphraseDialog, QtPassphrasePrompt
+    from jiangxin_desktop.ui.shell.passphrase_dialog import PassphraseDialog, QtPassphrasePrompt
 
     keyring.set_keyring(keyring.backends.fail.Keyring())
     monkeypatch.delenv("JIANGXIN_PASSPHRASE", raising=False)

@@ -15,10 +15,10 @@ from PySide6.QtCore import QTimer
 
 from jiangxin_desktop.context import ensure_demo_database
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.ui import startup_open
-from jiangxin_desktop.ui.login_dialog import LoginDialog
-from jiangxin_desktop.ui.passphrase_dialog import QtPassphrasePrompt
-from jiangxin_desktop.ui.startup_open import BackgroundOpen, log_in_while_opening
+from jiangxin_desktop.ui.shell import startup_open
+from jiangxin_desktop.ui.shell.login_dialog import LoginDialog
+from jiangxin_desktop.ui.shell.passphrase_dialog import QtPassphrasePrompt
+from jiangxin_desktop.ui.shell.startup_open import BackgroundOpen, log_in_while_opening
 from tests.conftest import DEMO_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -260,10 +260,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.ui import app as app_module, single_instance
-from jiangxin_desktop.ui.main_window import MainWindow
-from jiangxin_desktop.ui.login_dialog import LoginDialog
-from jiangxin_desktop.ui.startup_open import BackgroundOpen
+from jiangxin_desktop.ui.shell import app as app_module
+from jiangxin_desktop.ui.shell import single_instance
+from jiangxin_desktop.ui.shell.main_window import MainWindow
+from jiangxin_desktop.ui.shell.login_dialog import LoginDialog
+from jiangxin_desktop.ui.shell.startup_open import BackgroundOpen
 window = MainWindow()
 window.show()
 opening = BackgroundOpen(DataPaths(Path(sys.argv[1])), lambda new: "unused")  # never started

@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from jiangxin_desktop.ui.trainee_model import TraineeTableModel
+from jiangxin_desktop.ui.registry.trainee_model import TraineeTableModel
 
 MASKED_ID = re.compile(r"^\d{6}\*{8}\d{3}[\dX]$")
 MASKED_PHONE = re.compile(r"^1\d{2}\*{4}\d{4}$")

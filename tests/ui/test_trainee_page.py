@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from jiangxin_desktop.store.models import AuditEvent
-from jiangxin_desktop.ui.trainee_model import TraineeTableModel
+from jiangxin_desktop.ui.registry.trainee_model import TraineeTableModel
 
 ID_COL, PHONE_COL, NAME_COL = TraineeTableModel.ID_NUMBER, TraineeTableModel.PHONE, TraineeTableModel.NAME
 

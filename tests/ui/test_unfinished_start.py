@@ -9,9 +9,9 @@ import sys
 
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.services.unfinished_setup import MARKER_NAME
-from jiangxin_desktop.ui.app import _first_run
-from jiangxin_desktop.ui.passphrase_dialog import QtPassphrasePrompt
+from jiangxin_desktop.services.station.unfinished_setup import MARKER_NAME
+from jiangxin_desktop.ui.shell.app import _first_run
+from jiangxin_desktop.ui.shell.passphrase_dialog import QtPassphrasePrompt
 
 
 def test_the_first_run_question_says_what_a_killed_setup_left_and_that_it_is_gone(

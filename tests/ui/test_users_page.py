@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.audit_trail import list_events
-from jiangxin_desktop.ui.audit_page import AuditTableModel
-from jiangxin_desktop.ui.login_dialog import LoginDialog, log_in
-from jiangxin_desktop.ui.user_dialogs import NewUserDialog, ResetPasswordDialog, RoleDialog
-from jiangxin_desktop.ui.users_page import UsersPage, UsersTableModel
+from jiangxin_desktop.services.audit.trail import list_events
+from jiangxin_desktop.ui.audit.audit_page import AuditTableModel
+from jiangxin_desktop.ui.shell.login_dialog import LoginDialog, log_in
+from jiangxin_desktop.ui.security.user_dialogs import NewUserDialog, ResetPasswordDialog, RoleDialog
+from jiangxin_desktop.ui.security.users_page import UsersPage, UsersTableModel
 
 PASSWORD = "Demo-pass-2025"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from jiangxin_desktop.services.certificate_payload import VerifyStatus
-from jiangxin_desktop.ui.styles import ERROR_COLOR
-from jiangxin_desktop.ui.verify_dialog import VALID_COLOR, VerifyDialog
+from jiangxin_desktop.services.certificates.payload import VerifyStatus
+from jiangxin_desktop.ui.widgets.styles import ERROR_COLOR
+from jiangxin_desktop.ui.certificates.verify_dialog import VALID_COLOR, VerifyDialog
 from tests.services.classes_helpers import login
 
 

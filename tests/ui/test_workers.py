@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from jiangxin_desktop.errors import StorageError
-from jiangxin_desktop.ui.workers import BackgroundTask, MainThreadCall
+from jiangxin_desktop.ui.widgets.workers import BackgroundTask, MainThreadCall
 
 GUI_THREAD = threading.get_ident()
 

@@ -9,14 +9,14 @@ from datetime import date
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from jiangxin_desktop.services.certificate_payload import (
+from jiangxin_desktop.services.certificates.payload import (
     PREFIX,
     CertificateClaims,
     VerifyStatus,
     sign_payload,
     verify_payload,
 )
-from jiangxin_desktop.services.certificate_qr import qr_symbol
+from jiangxin_desktop.services.certificates.qr import qr_symbol
 from jiangxin_desktop.services.security.signing import StationSigner, key_id_for
 
 CLAIMS = CertificateClaims(

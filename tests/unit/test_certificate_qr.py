@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from jiangxin_desktop.services.certificate_payload import CertificateClaims, sign_payload, verify_payload
-from jiangxin_desktop.services.certificate_qr import MASK, draw_qr
+from jiangxin_desktop.services.certificates.payload import CertificateClaims, sign_payload, verify_payload
+from jiangxin_desktop.services.certificates.qr import MASK, draw_qr
 from jiangxin_desktop.services.security.signing import StationSigner, key_id_for
 from tests.pdf_tools import qr_codes
 

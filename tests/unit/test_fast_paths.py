@@ -22,7 +22,7 @@ from jiangxin_desktop.domain.contact import (
 )
 from jiangxin_desktop.domain.idnumber import check_id, valid_as_typed
 from jiangxin_desktop.domain.names import check_name, names_as_typed
-from jiangxin_desktop.services.enrollment import age_on, eligible_births
+from jiangxin_desktop.services.training.enrollment import age_on, eligible_births
 
 TODAY = date(2025, 6, 1)
 

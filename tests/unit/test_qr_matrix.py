@@ -7,7 +7,7 @@ import random
 import pytest
 import segno
 
-from jiangxin_desktop.services.qr_matrix import qr_matrix
+from jiangxin_desktop.services.certificates.qr_matrix import qr_matrix
 
 ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from jiangxin_desktop.domain.codes import parse_code_catalog
-from jiangxin_desktop.services.catalog import read_shipped_codes
-from jiangxin_desktop.services.roster_fields import ROSTER_FIELDS, RowChecker
+from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+from jiangxin_desktop.services.exchange.roster_fields import ROSTER_FIELDS, RowChecker
 
 TODAY = date(2025, 6, 1)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

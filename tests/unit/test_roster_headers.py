@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jiangxin_desktop.services.roster_headers import find_header, match_header
-from jiangxin_desktop.services.spreadsheet_safety import cell_text, safe_cell_text
+from jiangxin_desktop.services.exchange.roster_headers import find_header, match_header
+from jiangxin_desktop.services.exchange.spreadsheet_safety import cell_text, safe_cell_text
 
 
 @pytest.mark.parametrize(
