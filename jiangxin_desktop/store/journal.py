@@ -1,4 +1,4 @@
-"""Audit events and outbox entries, written inside the caller's transaction."""
+"""Audit events, and a change's audit event with its outbox entry, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.audit_chain import GENESIS, ChainedEvent, event_hash
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import AUDIT_TAIL
-from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
+from jiangxin_desktop.store.models import AuditEvent
 
 
 def utc_now() -> str:
@@ -69,19 +70,6 @@ def audit(
     return event
 
 
-def enqueue(session: Session, *, entity: str, entity_uuid: str, version: int, operation: str) -> OutboxEntry:
-    """Queue a changed row for the city (a reference: the batch serialises the row)."""
-    entry = OutboxEntry(
-        created_at=utc_now(),
-        entity=entity,
-        entity_uuid=entity_uuid,
-        version=version,
-        operation=operation,
-    )
-    session.add(entry)
-    return entry
-
-
 def record_change(
     session: Session,
     *,
@@ -92,7 +80,7 @@ def record_change(
     version: int,
     before: dict | None,
     after: dict,
-    operation: str = "upsert",
+    operation: str = outbox.UPSERT,
     travels: bool = True,
     seal: Callable[[dict | None], dict | None] | None = None,
 ) -> None:
@@ -111,10 +99,11 @@ def record_change(
         after=seal(after) if seal else after,
     )
     if travels:
-        enqueue(
+        outbox.enqueue(
             session,
             entity=entity,
             entity_uuid=entity_uuid,
             version=version,
             operation=operation,
+            at=utc_now(),
         )

@@ -157,7 +157,7 @@ def test_change_and_its_outbox_entry_commit_together(demo_context, monkeypatch):
     def full_disk(*args, **kwargs):
         raise OSError("database or disk is full")
 
-    monkeypatch.setattr("jiangxin_desktop.store.journal.enqueue", full_disk)
+    monkeypatch.setattr("jiangxin_desktop.store.outbox.enqueue", full_disk)
     with pytest.raises(OSError):
         demo_context.registry.register(person())
     assert count(demo_context, "SELECT count(*) FROM trainee") == trainees

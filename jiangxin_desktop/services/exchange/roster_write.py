@@ -33,6 +33,7 @@ from jiangxin_desktop.store.fts import (
     suspend_trainee_index,
 )
 from jiangxin_desktop.store.journal import audit, utc_now
+from jiangxin_desktop.store.outbox import ENROLLMENT, TRAINEE, enqueue_span
 
 
 def _insert_from_json(table: str, spec: Sequence[tuple[str, str]]) -> str:
@@ -98,17 +99,6 @@ INSERT_TRAINEES = _insert_from_json("trainee", _TRAINEE)
 INSERT_ENROLMENTS = _insert_from_json("enrollment", _ENROLMENT)
 INSERT_NAME_GRAMS = _insert_from_json(
     "trainee_name_grams", (("rowid", "key + :first_seq"), ("grams", "value"))
-)
-
-# Outbox entries (references, as journal.enqueue writes them) for the rows of one chunk.
-_OUTBOX = "INSERT INTO outbox (created_at, entity, entity_uuid, version, operation) "
-OUTBOX_TRAINEES = (
-    _OUTBOX + "SELECT :now, 'trainee', uuid, version, 'upsert' FROM trainee "
-    "WHERE seq > :after AND seq <= :upto ORDER BY seq"
-)
-OUTBOX_ENROLMENTS = (
-    _OUTBOX + "SELECT :now, 'enrollment', uuid, version, 'upsert' FROM enrollment "
-    "WHERE seq > :after AND seq <= :upto ORDER BY seq"
 )
 
 _first = itemgetter(0)
@@ -200,10 +190,8 @@ class RosterWriter:
                 cursor.execute(INSERT_ENROLMENTS, {**same, "first_seq": first, "rows": enrolments_json})
                 if travels:  # an outbox entry for each row just written
                     if trainees:
-                        span = {"now": now, "after": trainee_from, "upto": trainee_upto}
-                        cursor.execute(OUTBOX_TRAINEES, span)
-                    span = {"now": now, "after": enrolment_from, "upto": enrolment_upto}
-                    cursor.execute(OUTBOX_ENROLMENTS, span)
+                        enqueue_span(cursor, entity=TRAINEE, at=now, after=trainee_from, upto=trainee_upto)
+                    enqueue_span(cursor, entity=ENROLLMENT, at=now, after=enrolment_from, upto=enrolment_upto)
             finally:
                 cursor.close()
 
