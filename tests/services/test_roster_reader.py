@@ -14,7 +14,8 @@ from python_calamine import CalamineWorkbook
 from jiangxin_desktop.domain.codes import parse_code_catalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.catalog.codes import read_shipped_codes
-from jiangxin_desktop.services.exchange.roster_reader import ParsedRoster, read_roster, write_error_report
+from jiangxin_desktop.services.exchange.roster_reader import ParsedRoster, read_roster
+from jiangxin_desktop.services.exchange.roster_report import write_error_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
 TODAY = date(2025, 6, 1)

@@ -15,18 +15,15 @@ with any question open writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.exchange.roster_answers import REQUIRED_CODED, RosterAnswers, field_label
 from jiangxin_desktop.services.exchange.roster_codes import CodeLookup
-from jiangxin_desktop.services.exchange.roster_fields import CODED_FIELDS, CheckedRow
+from jiangxin_desktop.services.exchange.roster_data import ParsedRoster
+from jiangxin_desktop.services.exchange.roster_fields import CODED_FIELDS
 from jiangxin_desktop.services.exchange.roster_headers import HeaderLayout
 from jiangxin_desktop.services.exchange.spreadsheet_safety import cell_text
-
-if TYPE_CHECKING:
-    from jiangxin_desktop.services.exchange.roster_reader import ParsedRoster, RosterSheet
 
 SAMPLES = 3  # first values shown for a column nobody named
 FIRST_ROWS = 8  # rows named for an unknown value
@@ -68,20 +65,6 @@ class MissingColumns(KnownError):
         samples.take(top[layout.data_start :])
         self.columns = samples.columns()  # (index, header, first values)
         self.missing = layout.missing()  # our fields
-
-
-def held_row(sheet: RosterSheet, number: int, check: CheckedRow, has_problems: bool) -> bool:
-    """Note a row's unknown values and skipped values; True when the row is held out."""
-    if not check.unknown and not check.skipped:
-        return False
-    from jiangxin_desktop.services.exchange.roster_reader import RowProblem
-
-    for name, value in check.unknown:
-        sheet.unknown_values.setdefault((name, value), []).append(number)
-    if not has_problems:
-        for name, value in check.skipped:
-            sheet.skipped.append(RowProblem(number, sheet.column(name), f"“{value}”：已选择不导入这些行"))
-    return True
 
 
 def missing_columns(layout: HeaderLayout, answers: RosterAnswers) -> list[str]:

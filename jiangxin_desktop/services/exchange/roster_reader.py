@@ -9,11 +9,9 @@ A file that cannot be used at all raises :class:`KnownError` with a message for 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
 
 import python_calamine as calamine
 
@@ -21,11 +19,11 @@ from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.exchange.roster_answers import RosterAnswers
-from jiangxin_desktop.services.exchange.roster_fields import ROSTER_FIELDS, RowChecker
+from jiangxin_desktop.services.exchange.roster_data import ParsedRoster, RosterRow, RowProblem
+from jiangxin_desktop.services.exchange.roster_fields import ROSTER_FIELDS, CheckedRow, RowChecker
 from jiangxin_desktop.services.exchange.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
-from jiangxin_desktop.services.exchange.roster_questions import ColumnSamples, MissingColumns, held_row
+from jiangxin_desktop.services.exchange.roster_questions import ColumnSamples, MissingColumns
 from jiangxin_desktop.services.exchange.roster_limits import ImportLimits, check_before_parsing, check_rows
-from jiangxin_desktop.services.exchange.roster_report import write_error_report
 
 __all__ = [
     "ROSTER_FIELDS",
@@ -34,70 +32,12 @@ __all__ = [
     "RosterSheet",
     "RowProblem",
     "read_roster",
-    "write_error_report",
 ]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
 COLUMN_LABELS = {**FIELD_LABELS, "sex": "性别"}
-
-
-class RosterRow(NamedTuple):
-    """A row without problems. ``row`` is the row number the spreadsheet shows (1-based)."""
-
-    row: int
-    values: dict[str, str]  # every field of ROSTER_FIELDS, normalised; "" when empty
-    raw: Sequence[object]  # the cells as read
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """``column`` is the header text as in the file (our label when the column is missing)."""
-
-    row: int
-    column: str
-    message: str
-
-    @property
-    def text(self) -> str:
-        """The whole sentence for a list of problems: 第5行“身份证号”：…"""
-        return f"第{self.row}行“{self.column}”：{self.message}"
-
-
-@dataclass(frozen=True)
-class ParsedRoster:
-    """The outcome of :func:`read_roster`.
-
-    ``header_row`` is the row number of the (last) header row: data begins below it.
-    ``rows`` holds only rows without problems; ``problems`` every blocking problem (a
-    duplicate ID is one too, and is also listed in ``duplicates`` as
-    ``(row, id_number, first_row)``); ``warnings`` do not keep a row out (e.g. a card
-    number failing the Luhn check). ``raw_rows`` holds the cells of every non-blank data row.
-    """
-
-    path: Path
-    sheet: str
-    header_row: int
-    columns: dict[str, str]
-    rows: list[RosterRow]
-    problems: list[RowProblem]
-    duplicates: list[tuple[int, str, int]]
-    data_rows: int
-    header: tuple
-    raw_rows: dict[int, Sequence[object]]
-    warnings: list[RowProblem] = field(default_factory=list)
-    # Questions for the clerk (services/exchange/roster_questions.py): (field, value) → its rows; columns
-    # nobody named: (index, header, first values); rows left out as the clerk said.
-    unknown_values: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    unknown_columns: list[tuple[int, str, list[str]]] = field(default_factory=list)
-    skipped: list[RowProblem] = field(default_factory=list)
-
-    def problems_by_row(self) -> dict[int, list[RowProblem]]:
-        grouped: dict[int, list[RowProblem]] = {}
-        for problem in self.problems:
-            grouped.setdefault(problem.row, []).append(problem)
-        return grouped
 
 
 def _unreadable(path: Path, why: str) -> KnownError:
@@ -297,7 +237,7 @@ class RosterSheet:
                     )
             if row_check is not None and row_check.warnings:
                 warnings.extend(RowProblem(number, column(f), m) for f, m in row_check.warnings)
-            if row_check is not None and held_row(self, number, row_check, bool(row_problems)):
+            if row_check is not None and self._held(number, row_check, bool(row_problems)):
                 problems.extend(row_problems)  # a value to ask about, or left out as the clerk said
             elif row_problems:
                 problems.extend(row_problems)
@@ -305,6 +245,17 @@ class RosterSheet:
                 good.append(RosterRow(number, row_values, line))
         self.rows.extend(good)
         return good
+
+    def _held(self, number: int, check: CheckedRow, has_problems: bool) -> bool:
+        """Note a row's unknown values and skipped values; True when the row is held out."""
+        if not check.unknown and not check.skipped:
+            return False
+        for name, value in check.unknown:
+            self.unknown_values.setdefault((name, value), []).append(number)
+        if not has_problems:
+            for name, value in check.skipped:
+                self.skipped.append(RowProblem(number, self.column(name), f"“{value}”：已选择不导入这些行"))
+        return True
 
     def result(self) -> ParsedRoster:
         """Everything checked so far (all of the sheet once :attr:`remaining` is 0)."""

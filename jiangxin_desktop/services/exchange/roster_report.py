@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from jiangxin_desktop.errors import KnownError, describe_error
+from jiangxin_desktop.services.exchange.roster_data import ParsedRoster, RowProblem
 from jiangxin_desktop.services.exchange.spreadsheet_safety import put_text_cell
-
-if TYPE_CHECKING:
-    from jiangxin_desktop.services.exchange.roster_reader import ParsedRoster, RowProblem
 
 REASON_HEADER = "问题原因"
 NOTE_HEADER = "提示"
