@@ -37,6 +37,7 @@ from jiangxin_desktop.services.certificates.qr import qr_prefix, qr_text
 from jiangxin_desktop.services.certificates.records import STATUS_TEXT, CertificateRecord, IssueResult, Skipped
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
 from jiangxin_desktop.services.security.signing import StationSigner, all_public_keys
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -306,7 +307,7 @@ class CertificateService:
         self.acting.record(
             s,
             action=action,
-            entity="certificate",
+            entity=outbox.CERTIFICATE,
             uuid=row.uuid,
             version=row.version,
             before=before,

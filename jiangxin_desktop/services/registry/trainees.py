@@ -20,6 +20,7 @@ from jiangxin_desktop.services.registry.name_grams import replace_name_grams
 from jiangxin_desktop.services.registry.records import TraineeRecord
 from jiangxin_desktop.services.security.sealing import seal
 from jiangxin_desktop.services.security.users import PermissionDenied, UserInfo, require_role
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import audit, record_change, utc_now
@@ -248,7 +249,7 @@ class TraineeRegistry:
                 session,
                 actor=self.actor,
                 action="trainee.register",
-                entity="trainee",
+                entity=outbox.TRAINEE,
                 entity_uuid=row.uuid,
                 version=1,
                 before=None,
@@ -338,7 +339,7 @@ class TraineeRegistry:
             session,
             actor=self.actor,
             action=action,
-            entity="trainee",
+            entity=outbox.TRAINEE,
             entity_uuid=row.uuid,
             version=row.version,
             before=before.to_json(),

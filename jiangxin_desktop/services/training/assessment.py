@@ -19,6 +19,7 @@ from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, Valid
 from jiangxin_desktop.services.security.acting import Acting
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
 from jiangxin_desktop.services.catalog.training import CatalogService
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -151,7 +152,7 @@ class AssessmentMixin:
             self.acting.record(
                 s,
                 action=action,
-                entity="assessment",
+                entity=outbox.ASSESSMENT,
                 uuid=row.uuid,
                 version=row.version,
                 before=before,

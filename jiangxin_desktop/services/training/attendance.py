@@ -48,6 +48,7 @@ from jiangxin_desktop.services.training.attendance_rules import (
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
 from jiangxin_desktop.services.training.classes import ClassService
 from jiangxin_desktop.services.catalog.training import CatalogService
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -338,7 +339,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
         self.acting.record(
             s,
             action=action,
-            entity="attendance",
+            entity=outbox.ATTENDANCE,
             uuid=row.uuid,
             version=row.version,
             before=before,

@@ -12,11 +12,11 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.domain.money import MoneyError, parse_yuan, yuan_text
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.security.acting import Acting
 from jiangxin_desktop.services.certificates.issuer import planned_issuer_problem
@@ -29,6 +29,7 @@ from jiangxin_desktop.services.training.class_records import (
     SessionRecord,
 )
 from jiangxin_desktop.services.catalog.training import CatalogService, TrainingCatalog
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -36,15 +37,12 @@ from jiangxin_desktop.store.models import ClassSession, Enrollment, TrainingClas
 
 
 def fen(text: str, label: str, errors: list[FieldError]) -> int:
+    """Typed 元 → fen; a problem is added to ``errors`` under ``label`` and counts as 0."""
     try:
-        value = Decimal(str(text or "0").strip().replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        errors.append(FieldError(label, f"“{text}”不是金额，请填写数字，如 1200 或 1200.50"))
+        return parse_yuan(text)
+    except MoneyError as exc:
+        errors.append(FieldError(label, str(exc)))
         return 0
-    if value < 0 or value != value.quantize(Decimal("0.01")):
-        errors.append(FieldError(label, "金额不能为负数，最多保留两位小数"))
-        return 0
-    return int(value * 100)
 
 
 def _minutes(hhmm: str) -> int | None:
@@ -177,8 +175,8 @@ class ClassService:
         shares = record.government_fen + record.employer_fen + record.personal_fen
         if record.fee_fen and shares != record.fee_fen:
             problems.append(
-                f"政府、企业、个人分担合计 {shares / 100:.2f} 元，"
-                f"与培训费 {record.fee_fen / 100:.2f} 元不一致"
+                f"政府、企业、个人分担合计 {yuan_text(shares, grouping=False)} 元，"
+                f"与培训费 {yuan_text(record.fee_fen, grouping=False)} 元不一致"
             )
         if record.project_code not in catalog.projects:
             problems.append(f"培训项目 {record.project_code} 已不在当前目录（{catalog.version}）中")
@@ -241,7 +239,7 @@ class ClassService:
             self.acting.record(
                 session,
                 action="class.create",
-                entity="training_class",
+                entity=outbox.TRAINING_CLASS,
                 uuid=row.uuid,
                 version=1,
                 before=None,
@@ -382,7 +380,7 @@ class ClassService:
         self.acting.record(
             session,
             action=action,
-            entity="training_class",
+            entity=outbox.TRAINING_CLASS,
             uuid=row.uuid,
             version=row.version,
             before=before.to_json(),

@@ -34,6 +34,7 @@ from jiangxin_desktop.services.training.enrollment_rules import (
     missing_evidence,
 )
 from jiangxin_desktop.services.catalog.training import CatalogService
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -223,7 +224,7 @@ class EnrollmentService:
         self.acting.record(
             session,
             action=action,
-            entity="enrollment",
+            entity=outbox.ENROLLMENT,
             uuid=row.uuid,
             version=row.version,
             before=before,
