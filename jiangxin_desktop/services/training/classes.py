@@ -25,9 +25,9 @@ from jiangxin_desktop.services.training.class_records import (
     STATUS_LABELS,
     ClassInput,
     ClassRecord,
-    SessionInput,
     SessionRecord,
 )
+from jiangxin_desktop.services.training.class_sessions import write_timetable
 from jiangxin_desktop.services.catalog.training import CatalogService, TrainingCatalog
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
@@ -234,7 +234,7 @@ class ClassService:
             )
             session.add(row)
             session.flush()
-            self._replace_sessions(session, row, data.sessions, now)
+            write_timetable(session, row, data.sessions, now, travels=self.acting.travels)
             record = self._record(session, row)
             self.acting.record(
                 session,
@@ -261,7 +261,7 @@ class ClassService:
             before = self._record(session, row)
             for key, value in values.items():
                 setattr(row, key, value)
-            self._replace_sessions(session, row, data.sessions, utc_now())
+            write_timetable(session, row, data.sessions, utc_now(), travels=self.acting.travels)
             return self._save(session, row, before, "class.update")
 
     def approve(self, uuid: str) -> ClassRecord:
@@ -341,36 +341,6 @@ class ClassService:
             raise KnownError(
                 f"培训班 {row.code} 现在是“{STATUS_LABELS[row.status]}”，只有“{need}”的班才能{action}。"
             )
-
-    def _replace_sessions(
-        self, session: Session, row: TrainingClass, sessions: builtins.list[SessionInput], now: str
-    ) -> None:
-        existing = builtins.list(
-            session.scalars(select(ClassSession).where(ClassSession.class_uuid == row.uuid))
-        )
-        for old in existing:
-            session.delete(old)
-        session.flush()
-        ordered: builtins.list[SessionInput] = sorted(sessions, key=lambda item: (item.day, item.start_time))
-        for number, s in enumerate(ordered, start=1):
-            session.add(
-                ClassSession(
-                    uuid=uuid7(),
-                    station_code=row.station_code,
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                    class_uuid=row.uuid,
-                    number=number,
-                    day=s.day,
-                    start_time=s.start_time,
-                    end_time=s.end_time,
-                    hours=s.hours,
-                    teacher=s.teacher.strip() or None,
-                    topic=s.topic.strip() or None,
-                )
-            )
-        session.flush()
 
     def _save(self, session: Session, row: TrainingClass, before: ClassRecord, action: str) -> ClassRecord:
         row.version += 1
