@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.context import AppContext
+from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.errors import FieldError, KnownError, ValidationError
 from jiangxin_desktop.services.training.class_records import (
     CLASS_LABELS,
@@ -45,10 +46,6 @@ from jiangxin_desktop.ui.training.timetable_editor import TimetableEditor
 from jiangxin_desktop.ui.training.timetable_generator import to_date
 
 SESSIONS = CLASS_LABELS["sessions"]
-
-
-def money(fen_value: int) -> str:
-    return f"¥{fen_value / 100:,.2f}"
 
 
 def catalog_note(catalog: TrainingCatalog, tr) -> str:
@@ -229,8 +226,8 @@ class ClassDialog(FormKeysDialog):
         same = shares == amounts["fee"]
         self.form.shares_label.setText(
             self.tr("三项合计 {shares}，{verdict}培训费 {fee}").format(
-                shares=money(shares),
-                fee=money(amounts["fee"]),
+                shares=yuan_sign(shares),
+                fee=yuan_sign(amounts["fee"]),
                 verdict=self.tr("等于") if same else self.tr("不等于"),
             )
         )

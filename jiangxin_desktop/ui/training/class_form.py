@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.domain.money import yuan_plain
 from jiangxin_desktop.services.training.class_records import CLASS_LABELS, ClassInput, ClassRecord
 from jiangxin_desktop.services.catalog.training import TrainingCatalog
 from jiangxin_desktop.ui.widgets.code_combo import CodeCombo
@@ -31,10 +32,6 @@ MONEY = {
     "personal": "个人负担部分",
 }
 _TEACHER_SPLIT = re.compile(r"[、，,；;\s]+")
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen / 100:.2f}".removesuffix(".00")
 
 
 def next_monday(today: date) -> date:
@@ -249,7 +246,7 @@ class ClassForm(QWidget):
                 ("employer", record.employer_fen),
                 ("personal", record.personal_fen),
             ):
-                self.money[key].setText(_yuan(fen))
+                self.money[key].setText(yuan_plain(fen))
             self.note_edit.setText(record.note or "")
         finally:
             self._loading = False

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.services.training.class_records import ClassRecord
-from jiangxin_desktop.ui.training.class_dialog import money
 from jiangxin_desktop.ui.training.class_model import date_range
 from jiangxin_desktop.ui.widgets.styles import BANNER_STYLE, WARNING_STYLE
 
@@ -105,10 +105,10 @@ class ClassSummary(QScrollArea):
         v["授课教师"].setText("、".join(record.teachers) or self.tr("未填写"))
         v["培训费"].setText(
             self.tr("{fee}（政府 {g}，企业 {e}，个人 {p}）").format(
-                fee=money(record.fee_fen),
-                g=money(record.government_fen),
-                e=money(record.employer_fen),
-                p=money(record.personal_fen),
+                fee=yuan_sign(record.fee_fen),
+                g=yuan_sign(record.government_fen),
+                e=yuan_sign(record.employer_fen),
+                p=yuan_sign(record.personal_fen),
             )
         )
         v["审核"].setText(
