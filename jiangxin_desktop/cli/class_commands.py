@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jiangxin_desktop.cli.commands import open_cli_context
 from jiangxin_desktop.cli.output import emit
+from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.errors import KnownError
 
 LIFECYCLE = {
@@ -92,10 +93,6 @@ def _create_options(p: argparse.ArgumentParser) -> None:
         help="一次课：日期,开始,结束,课时[,教师[,内容]]，如 2026-12-01,08:30,11:30,4（可重复）",
     )
     p.add_argument("--sessions-file", help="课次表 CSV（同样的列，可有表头；UTF-8 或 GBK）")
-
-
-def yuan(fen: int) -> str:
-    return f"¥{fen / 100:,.2f}"
 
 
 def status_code(raw: str | None) -> str | None:
@@ -299,8 +296,8 @@ def show_text(ctx, r, problems: list[str] | None) -> str:
     if r.teachers:
         lines.append(f"授课教师：{'、'.join(r.teachers)}")
     lines.append(
-        f"培训费：{yuan(r.fee_fen)}（政府 {yuan(r.government_fen)}，企业 {yuan(r.employer_fen)}，"
-        f"个人 {yuan(r.personal_fen)}）"
+        f"培训费：{yuan_sign(r.fee_fen)}（政府 {yuan_sign(r.government_fen)}，"
+        f"企业 {yuan_sign(r.employer_fen)}，个人 {yuan_sign(r.personal_fen)}）"
     )
     lines.append(f"课次（{len(r.sessions)} 次）：" if r.sessions else "课次：尚未安排")
     for s in r.sessions:
