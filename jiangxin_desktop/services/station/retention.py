@@ -10,7 +10,12 @@ runs the rule (first as a preview); in one transaction it
 - removes the person's name pieces from both search indexes and compacts them;
 - deletes the person's data key, so the identifying fields sealed inside earlier audit
   events can no longer be read (services/security/sealing.py);
-- writes one audit event per trainee and one for the run, without personal data.
+- writes one audit event per trainee and one for the run, without personal data;
+- writes an outbox entry with the operation "anonymise" for each trainee row and each
+  enrolment whose evidence number it cleared (their versions go up by one), so that the
+  city clears the same fields in its copy: an "upsert" would only carry the blanked row,
+  and the city could not tell an erasure it must repeat from an ordinary edit. Demo data
+  does not travel, as everywhere.
 
 A trainee whose changes still wait in the outbox for the city is held back: the city must
 receive the record before this station forgets it.
@@ -21,15 +26,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from jiangxin_desktop.services.registry.name_grams import replace_name_grams
 from jiangxin_desktop.services.security.roles import UserInfo, iso_utc, require_role
 from jiangxin_desktop.services.security.sealing import shred
+from jiangxin_desktop.services.station.setup import DEMO_KEY
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.fts import optimize_search_indexes
 from jiangxin_desktop.store.journal import audit
-from jiangxin_desktop.store.models import Enrollment, OutboxEntry, Trainee, TraineePhoto, TrainingClass
+from jiangxin_desktop.store.models import Enrollment, Meta, OutboxEntry, Trainee, TraineePhoto, TrainingClass
 
 ANONYMOUS_NAME = "（已匿名）"
 _CLEARED = (
@@ -80,9 +88,9 @@ def plan(db: Database, years: int, now: datetime) -> RetentionPlan:
         .join(TrainingClass, TrainingClass.uuid == Enrollment.class_uuid)
         .where((Enrollment.updated_at >= cutoff) | (TrainingClass.end_date >= cutoff[:10]))
     )
-    pending = select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == "trainee")
+    pending = select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == outbox.TRAINEE)
     pending_enrolment = select(Enrollment.trainee_uuid).where(
-        Enrollment.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == "enrollment"))
+        Enrollment.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == outbox.ENROLLMENT))
     )
     with db.read() as session:
         rows = session.execute(
@@ -104,6 +112,8 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
     chosen = plan(db, years, now)
     stamp = iso_utc(now)
     with db.write() as session:
+        demo = session.get(Meta, DEMO_KEY)
+        travels = not (demo and demo.value == "1")  # as the composition root decides
         for start in range(0, len(chosen.due), 500):
             batch = chosen.due[start : start + 500]
             for row in session.scalars(select(Trainee).where(Trainee.uuid.in_(batch))):
@@ -118,9 +128,19 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
                     object_id=row.uuid,
                     after={"anonymised_at": stamp, "years": years},
                 )
-            session.execute(  # evidence numbers given at enrolment identify the person too
-                update(Enrollment).where(Enrollment.trainee_uuid.in_(batch)).values(evidence_number=None)
-            )
+                if travels:
+                    _enqueue(session, outbox.TRAINEE, row.uuid, row.version, stamp)
+            # evidence numbers given at enrolment identify the person too
+            for enrolment in session.scalars(
+                select(Enrollment).where(
+                    Enrollment.trainee_uuid.in_(batch), Enrollment.evidence_number.is_not(None)
+                )
+            ):
+                enrolment.evidence_number = None
+                enrolment.version += 1
+                enrolment.updated_at = stamp
+                if travels:
+                    _enqueue(session, outbox.ENROLLMENT, enrolment.uuid, enrolment.version, stamp)
             session.execute(delete(TraineePhoto).where(TraineePhoto.trainee_uuid.in_(batch)))  # face photos
         shred(session, list(chosen.due))
         if chosen.due:  # merge the index segments so the removed name pieces are really gone
@@ -135,6 +155,12 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
         )
     db.checkpoint()  # the old pages leave the write-ahead log too
     return chosen
+
+
+def _enqueue(session: Session, entity: str, uuid: str, version: int, stamp: str) -> None:
+    outbox.enqueue(
+        session, entity=entity, entity_uuid=uuid, version=version, operation=outbox.ANONYMISE, at=stamp
+    )
 
 
 def _strip(row: Trainee, stamp: str) -> None:
