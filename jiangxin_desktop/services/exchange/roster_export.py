@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from jiangxin_desktop.domain.masking import mask_id, mask_phone
+from jiangxin_desktop.domain.money import multiply, yuan_number, yuan_plain, yuan_to_fen
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.exchange.spreadsheet_safety import safe_cell_text
 from jiangxin_desktop.store.journal import audit
@@ -46,19 +48,21 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def subsidy_standard(catalog, klass, *, passed: bool, subsidised: bool) -> int | None:
-    """The catalog's standard for this class's level and occupation (yuan), capped at the fee."""
+    """The catalog's standard for this class's level and occupation in fen, capped at the fee.
+
+    The shortage uplift is applied in Decimal, half up to the fen (domain/money)."""
     if not (passed and subsidised and klass.level):
         return None
     amounts = catalog.subsidy_amounts.get("by_level", {}).get(klass.level)
     occupation = catalog.occupations.get(klass.occupation_code)
     if not amounts or occupation is None or occupation.category not in amounts:
         return None
-    amount = amounts[occupation.category]
+    amount = yuan_to_fen(amounts[occupation.category])
     if occupation.shortage:
-        amount = amount * (1 + float(catalog.subsidy_amounts.get("shortage_uplift", 0)))
+        amount = multiply(amount, 1 + Decimal(str(catalog.subsidy_amounts.get("shortage_uplift", 0))))
     if klass.fee_fen:
-        amount = min(amount, klass.fee_fen / 100)
-    return round(amount)
+        amount = min(amount, klass.fee_fen)
+    return amount
 
 
 def _write_title(sheet: Worksheet, title: str, lines: list[str], width: int) -> int:
@@ -162,31 +166,32 @@ def roster_rows(ctx, klass, *, full: bool) -> list[dict]:
             klass.occupation_name,
             level,
             certificates.get(e.uuid, ""),
-            amount if amount is not None else "",
+            yuan_number(amount) if amount is not None else "",
             "个人" if amount is not None else "",
             "；".join(notes),
         )
         row = dict(zip(ROSTER_FIELDS, values, strict=True))
         row["_passed"] = passed  # not a column: counted in the 合计 row
+        row["_amount_fen"] = amount  # not a column: added up in fen for the 合计 row
         rows.append(row)
     return rows
 
 
 def roster_totals(rows: list[dict], klass) -> dict:
     """What the 合计 row says: 人数, 合格人数, 课时 and the subsidy amounts added up."""
-    amounts = [r["amount"] for r in rows if isinstance(r.get("amount"), int | float)]
+    total_fen = sum(r.get("_amount_fen") or 0 for r in rows)
     return {
         "count": len(rows),
         "passed": sum(1 for r in rows if r.get("_passed")),
         "hours": klass.class_hours,
-        "amount_total": sum(amounts),
+        "amount_total": yuan_plain(total_fen),  # "2600" or "2600.50" (元)
     }
 
 
 def total_line(totals: dict) -> str:
     return (
         f"合计：人数 {totals['count']} 人　　合格人数 {totals['passed']} 人　　"
-        f"课时 {totals['hours']}　　补贴金额 {totals['amount_total']:g} 元"
+        f"课时 {totals['hours']}　　补贴金额 {totals['amount_total']} 元"
     )
 
 

@@ -87,7 +87,7 @@ def roster_context(ctx, klass, *, full: bool, user) -> dict[str, Any]:
         "rows": rows,
         "count": len(rows),
         "passed": totals["passed"],
-        "amount_total": f"{totals['amount_total']:g}",
+        "amount_total": totals["amount_total"],
         "masking": "含完整证件号码和电话，请妥善保管" if full else "证件号码和电话已脱敏",
         **_common(ctx, user),
     }
