@@ -5,10 +5,11 @@ Revises: 0001
 Create Date: 2026-11-26
 """
 
+import hashlib
+import json
+
 import sqlalchemy as sa
 from alembic import op
-
-from jiangxin_desktop.domain.audit_chain import GENESIS, ChainedEvent, event_hash
 
 revision = "0002"
 down_revision = "0001"
@@ -19,6 +20,19 @@ _NO_UPDATE = (
     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event BEGIN "
     "SELECT RAISE(ABORT, 'audit events are append-only'); END"
 )
+
+
+# Frozen as of this migration: the chain's format as domain/audit_chain.py defined it on
+# 2026-11-26 (GENESIS, event_hash with SHA-256). A migration imports no application code;
+# the format itself must never change, or existing chains would no longer verify.
+_FORMAT = "jx-audit-1"
+GENESIS = "0" * 64
+
+
+def event_hash(row: tuple, prev_hash: str) -> str:
+    """SHA-256 of the event's columns (seq … after_json) and the previous hash, canonical JSON."""
+    canonical = json.dumps([_FORMAT, *row, prev_hash], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def upgrade() -> None:
@@ -35,7 +49,7 @@ def upgrade() -> None:
     ).all()
     prev = GENESIS
     for row in rows:
-        digest = event_hash(ChainedEvent(*row), prev)
+        digest = event_hash(tuple(row), prev)
         conn.execute(
             sa.text("UPDATE audit_event SET prev_hash = :p, hash = :h WHERE seq = :s"),
             {"p": prev, "h": digest, "s": row.seq},

@@ -16,6 +16,8 @@ Revises: 0008
 Create Date: 2026-11-27
 """
 
+import re
+
 from alembic import op
 from sqlalchemy import text
 
@@ -28,9 +30,26 @@ _GRAMS = "CREATE VIRTUAL TABLE trainee_name_grams USING fts5(grams, {options}tok
 _LIGHT = "content='', contentless_delete=1, detail=none, "
 
 
-def _refill_grams() -> None:
-    from jiangxin_desktop.services.registry.name_grams import name_grams
+# Frozen as of this migration: a copy of services/registry/name_grams.py's name_grams() on
+# 2026-11-27. A migration imports no application code, so that later changes there cannot
+# change what this revision does; a later change of the grams needs a migration of its own.
+_SEPARATORS = {"·", " "}
+_SPLITS = re.compile(r"[\s·]")
 
+
+def name_grams(name: str) -> str:
+    """A name's characters and neighbouring pairs, space-separated, each once."""
+    if _SPLITS.search(name) is None:
+        grams = [*name, *map(str.__add__, name, name[1:])]
+    else:
+        grams = []
+        for part in "".join(" " if ch in _SEPARATORS else ch for ch in name).split():
+            grams.extend(part)
+            grams.extend(part[i : i + 2] for i in range(len(part) - 1))
+    return " ".join(dict.fromkeys(grams))
+
+
+def _refill_grams() -> None:
     connection = op.get_bind()
     rows = connection.execute(text("SELECT seq, name FROM trainee")).all()
     if rows:
