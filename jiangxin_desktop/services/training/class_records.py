@@ -8,13 +8,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-STATUS_LABELS = {
-    "draft": "草稿",
-    "opened": "已开班",
-    "training": "培训中",
-    "finished": "已结业",
-    "archived": "已归档",
-}
+from jiangxin_desktop.domain.class_lifecycle import ENROLLING, STATUS_LABELS
+
+__all__ = [  # the states and their labels live in domain/class_lifecycle; kept importable here
+    "CLASS_LABELS",
+    "ENROLLING",
+    "STATUS_LABELS",
+    "ClassInput",
+    "ClassRecord",
+    "SessionInput",
+    "SessionRecord",
+]
+
 CLASS_LABELS = {
     "name": "班级名称",
     "project_code": "培训项目",
@@ -32,7 +37,6 @@ CLASS_LABELS = {
     "shares": "费用分担",
     "sessions": "课次安排",
 }
-ENROLLING = ("draft", "opened", "training")  # states in which trainees may be added
 
 
 @dataclass(frozen=True)

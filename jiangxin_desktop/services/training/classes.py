@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.domain.class_lifecycle import TRANSITIONS, Transition, allowed_from, earliest_finish
 from jiangxin_desktop.domain.money import MoneyError, parse_yuan, yuan_text
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.security.acting import Acting
@@ -213,7 +214,7 @@ class ClassService:
 
     # --- changes --------------------------------------------------------------------
     def create(self, data: ClassInput) -> ClassRecord:
-        self.acting.require("clerk", "admin", action="新建培训班")
+        step = self._may("create")
         values, errors = self.check(data)
         if errors:
             raise ValidationError(errors)
@@ -228,7 +229,7 @@ class ClassService:
                 created_at=now,
                 updated_at=now,
                 code=f"{prefix}{taken + 1:03d}",
-                status="draft",
+                status=step.target,
                 created_by=self.acting.actor,
                 **values,
             )
@@ -248,13 +249,13 @@ class ClassService:
         return record
 
     def update(self, uuid: str, data: ClassInput, *, expected_version: int) -> ClassRecord:
-        self.acting.require("clerk", "admin", action="修改培训班")
+        self._may("edit")
         values, errors = self.check(data)
         if errors:
             raise ValidationError(errors)
         with self.db.write() as session:
             row = self._row(session, uuid)
-            if row.status != "draft":
+            if not allowed_from("edit", row.status):
                 raise KnownError(f"培训班 {row.code} 已{STATUS_LABELS[row.status]}，只有草稿可以修改。")
             if row.version != expected_version:
                 raise ConflictError("该培训班已被他人修改，请刷新后重新编辑。")
@@ -266,16 +267,17 @@ class ClassService:
 
     def approve(self, uuid: str) -> ClassRecord:
         """开班: a reviewer checks the catalog's rules and opens the class."""
-        user = self.acting.require("reviewer", action="审核开班")
+        step = TRANSITIONS["approve"]
+        user = self.acting.require(*step.roles, action=step.duty)
         with self.db.write() as session:
             row = self._row(session, uuid)
-            self._expect(row, "draft", "审核开班")
+            self._expect(row, step)
             before = self._record(session, row)
             problems = self.opening_problems(before)
             if problems:
                 raise KnownError(f"培训班 {row.code} 不能开班：\n" + "\n".join(f"· {p}" for p in problems))
             row.status, row.approved_by, row.approved_at, row.review_note = (
-                "opened",
+                step.target,
                 user.username,
                 utc_now(),
                 None,
@@ -284,15 +286,15 @@ class ClassService:
 
     def send_back(self, uuid: str, reason: str) -> ClassRecord:
         """退回: the reviewer returns a draft or an opened class (before training) with a reason."""
-        self.acting.require("reviewer", action="退回开班申请")
+        step = self._may("send_back")
         if not reason.strip():
             raise ValidationError([FieldError("退回原因", "请写明退回原因，经办人据此修改")])
         with self.db.write() as session:
             row = self._row(session, uuid)
-            self._expect(row, ("draft", "opened"), "退回")
+            self._expect(row, step)
             before = self._record(session, row)
             row.status, row.review_note, row.approved_by, row.approved_at = (
-                "draft",
+                step.target,
                 reason.strip(),
                 None,
                 None,
@@ -300,46 +302,52 @@ class ClassService:
             return self._save(session, row, before, "class.send_back")
 
     def start(self, uuid: str) -> ClassRecord:
-        self.acting.require("clerk", "admin", action="开始培训")
+        self._may("start")
         with self.db.write() as session:
             return self.start_in(session, self._row(session, uuid))
 
     def start_in(self, session: Session, row: TrainingClass) -> ClassRecord:
         """已开班 → 培训中 (also when the first attendance is recorded)."""
-        self._expect(row, "opened", "开始培训")
+        step = TRANSITIONS["start"]
+        self._expect(row, step)
         before = self._record(session, row)
-        row.status = "training"
+        row.status = step.target
         return self._save(session, row, before, "class.start")
 
     def finish(self, uuid: str) -> ClassRecord:
-        self.acting.require("clerk", "admin", action="结业")
+        step = self._may("finish")
         with self.db.write() as session:
             row = self._row(session, uuid)
-            self._expect(row, "training", "结业")
+            self._expect(row, step)
             before = self._record(session, row)
-            last = max((s.day for s in before.sessions), default=row.end_date)
+            last = earliest_finish((s.day for s in before.sessions), row.end_date)
             if self.acting.today() < last:
                 raise KnownError(f"培训班 {row.code} 的最后一次课在 {last}，之后才能结业。")
-            row.status = "finished"
+            row.status = step.target
             return self._save(session, row, before, "class.finish")
 
     def archive(self, uuid: str) -> ClassRecord:
-        self.acting.require("reviewer", "admin", action="归档培训班")
+        step = self._may("archive")
         with self.db.write() as session:
             row = self._row(session, uuid)
-            self._expect(row, "finished", "归档")
+            self._expect(row, step)
             before = self._record(session, row)
-            row.status = "archived"
+            row.status = step.target
             return self._save(session, row, before, "class.archive")
 
     # --- helpers --------------------------------------------------------------------
+    def _may(self, action: str) -> Transition:
+        """The lifecycle step, once the acting user's role may take it."""
+        step = TRANSITIONS[action]
+        self.acting.require(*step.roles, action=step.duty)
+        return step
+
     @staticmethod
-    def _expect(row: TrainingClass, states: str | tuple[str, ...], action: str) -> None:
-        allowed = (states,) if isinstance(states, str) else states
-        if row.status not in allowed:
-            need = "或".join(STATUS_LABELS[s] for s in allowed)
+    def _expect(row: TrainingClass, step: Transition) -> None:
+        if row.status not in step.sources:
+            need = "或".join(STATUS_LABELS[s] for s in step.sources)
             raise KnownError(
-                f"培训班 {row.code} 现在是“{STATUS_LABELS[row.status]}”，只有“{need}”的班才能{action}。"
+                f"培训班 {row.code} 现在是“{STATUS_LABELS[row.status]}”，只有“{need}”的班才能{step.verb}。"
             )
 
     def _save(self, session: Session, row: TrainingClass, before: ClassRecord, action: str) -> ClassRecord:

@@ -1,7 +1,7 @@
 """Which class actions the clerk at the screen may take now, and in words why not.
 
-The services enforce the same rules (roles and states); this only mirrors them so that a
-disabled button can say why it is disabled.
+The services enforce the transition table of domain/class_lifecycle; this reads the same
+table so that a disabled button can say why it is disabled.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 
-from jiangxin_desktop.services.training.class_records import STATUS_LABELS, ClassRecord
+from jiangxin_desktop.domain.class_lifecycle import ENTERING, STATUS_LABELS, TRANSITIONS, earliest_finish
+from jiangxin_desktop.services.training.class_records import ClassRecord
 from jiangxin_desktop.services.security.roles import ROLE_LABELS, UserInfo
 
-ENTERING = ("clerk", "admin")  # 经办人 and 管理员 enter classes, enrolments, attendance
 ACTIONS = ("new", "edit", "approve", "send_back", "start", "finish", "archive", "open")
 
 
@@ -43,33 +43,27 @@ def _state(record: ClassRecord, allowed: tuple[str, ...], what: str) -> str | No
     )
 
 
+def _block(user: UserInfo | None, record: ClassRecord, action: str) -> str | None:
+    step = TRANSITIONS[action]
+    return _only(user, step.roles, _tr(step.duty)) or _state(record, step.sources, _tr(step.verb))
+
+
 def class_action_blocks(
     user: UserInfo | None, record: ClassRecord | None, today: date | None = None
 ) -> dict[str, str | None]:
     """Action → None when allowed, else the reason in Chinese (for the button's tooltip)."""
     pick = _tr("请先在列表中选择一个培训班")
-    blocks: dict[str, str | None] = {"new": _only(user, ENTERING, _tr("新建培训班"))}
+    create = TRANSITIONS["create"]
+    blocks: dict[str, str | None] = {"new": _only(user, create.roles, _tr(create.duty))}
     if record is None:
         blocks.update({key: pick for key in ACTIONS if key != "new"})
         return blocks
     blocks["open"] = None
-    blocks["edit"] = _only(user, ENTERING, _tr("修改培训班")) or _state(record, ("draft",), _tr("修改"))
-    blocks["approve"] = _only(user, ("reviewer",), _tr("审核开班")) or _state(
-        record, ("draft",), _tr("审核开班")
-    )
-    blocks["send_back"] = _only(user, ("reviewer",), _tr("退回")) or _state(
-        record, ("draft", "opened"), _tr("退回")
-    )
-    blocks["start"] = _only(user, ENTERING, _tr("开始培训")) or _state(record, ("opened",), _tr("开始培训"))
-    finish = _only(user, ENTERING, _tr("结业")) or _state(record, ("training",), _tr("结业"))
-    if finish is None and record.sessions:
-        last = max(s.day for s in record.sessions)
-        if (today or date.today()) < last:
-            finish = _tr("最后一次课在 {day}，之后才能结业").format(day=last.isoformat())
-    blocks["finish"] = finish
-    blocks["archive"] = _only(user, ("reviewer", "admin"), _tr("归档")) or _state(
-        record, ("finished",), _tr("归档")
-    )
+    for action in ("edit", "approve", "send_back", "start", "finish", "archive"):
+        blocks[action] = _block(user, record, action)
+    last = earliest_finish((s.day for s in record.sessions), record.end_date)
+    if blocks["finish"] is None and (today or date.today()) < last:
+        blocks["finish"] = _tr("最后一次课在 {day}，之后才能结业").format(day=last.isoformat())
     return blocks
 
 
