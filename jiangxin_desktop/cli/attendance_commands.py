@@ -9,11 +9,19 @@ outside the session's window is refused; ``attendance makeup`` records it as a �
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from jiangxin_desktop.cli import makeup_commands
-from jiangxin_desktop.cli.commands import open_cli_context
-from jiangxin_desktop.cli.enrollment_commands import find_enrollment, find_trainee, require_options
+from jiangxin_desktop.cli.attendance_input import (
+    add_target,
+    at_time,
+    hhmm,
+    in_class,
+    require_target,
+    session_of,
+)
+from jiangxin_desktop.cli.enrollment_commands import find_enrollment, find_trainee
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import FieldError, KnownError, ValidationError
@@ -30,87 +38,38 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         ("checkout", "签退（签到后至下课后规定时间；早于结束时间为早退）"),
     ):
         p = attendance.add_parser(name, parents=[common], help=help_text)
-        _target(p, session=True, trainee=True)
+        add_target(p, session=True, trainee=True)
         p.add_argument("--at", help="时间 HH:MM（课次当天；默认为现在）")
         p.set_defaults(handler=cmd_scan, sign_in=name == "checkin")
 
     p = attendance.add_parser(
         "set", parents=[common], help="记录考勤状态（出勤、迟到即现在签到，早退即现在签退）"
     )
-    _target(p, session=True, trainee=True)
+    add_target(p, session=True, trainee=True)
     p.add_argument("--status", help=STATUS_WORDS)
     p.add_argument("--note", default="", help="备注，如请假事由")
     p.set_defaults(handler=cmd_set)
 
     p = attendance.add_parser("sheet", parents=[common], help="一次课的签到表")
-    _target(p, session=True, trainee=False)
+    add_target(p, session=True, trainee=False)
     p.set_defaults(handler=cmd_sheet)
 
     p = attendance.add_parser("rates", parents=[common], help="每名学员的出勤率，是否达到补贴要求")
-    _target(p, session=False, trainee=False)
+    add_target(p, session=False, trainee=False)
     p.set_defaults(handler=cmd_rates)
-    makeup_commands.register(attendance, common, _target)
+    makeup_commands.register(attendance, common, add_target)
 
     assessment = sub.add_parser("assessment", help="考核").add_subparsers(
         dest="assessment_command", required=True
     )
     p = assessment.add_parser("record", parents=[common], help="记录考核成绩或结果（再次记录即更正）")
-    _target(p, session=False, trainee=True)
+    add_target(p, session=False, trainee=True)
     p.add_argument("--theory", help="理论成绩 0–100")
     p.add_argument("--practical", help="实操成绩 0–100")
     p.add_argument("--result", help="合格|不合格（不填则按合格分数判定）")
     p.add_argument("--date", help="考核日期 YYYY-MM-DD（默认为今天）")
     p.add_argument("--retake", action="store_true", help="补考（仅限上次不合格）")
     p.set_defaults(handler=cmd_assessment)
-
-
-def _target(p: argparse.ArgumentParser, *, session: bool, trainee: bool) -> None:
-    p.add_argument("--class", dest="class_code", help="班级编号（必填）")
-    if session:
-        p.add_argument("--session", help="第几次课（必填）")
-    if trainee:
-        p.add_argument("--id", dest="id_number", help="学员的公民身份号码（必填）")
-
-
-def _require(args, *, session: bool = False, trainee: bool = False) -> None:
-    options = {"--class": "班级编号"}
-    if session:
-        options["--session"] = "第几次课"
-    if trainee:
-        options["--id"] = "公民身份号码"
-    require_options(args, **options)
-
-
-def _session(klass, raw: str):
-    try:
-        number = int(raw.strip())
-    except ValueError:
-        number = 0
-    for s in klass.sessions:
-        if s.number == number:
-            return s
-    raise KnownError(
-        f"培训班 {klass.code} 没有第 {raw} 次课（共 {len(klass.sessions)} 次）。请用 class show 查看课次。"
-    )
-
-
-def _hhmm(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%H:%M")
-
-
-def _at(day: date, raw: str | None) -> str | None:
-    """HH:MM on the session's day, local time, as the UTC instant the services store."""
-    from jiangxin_desktop.cli.class_input import parse_hhmm
-
-    if not raw:
-        return None
-    hhmm = parse_hhmm(raw)
-    if hhmm is None:
-        raise ValidationError([FieldError("时间", f"“{raw}”应写成 08:30")])
-    moment = datetime.combine(day, time(int(hhmm[:2]), int(hhmm[3:]))).astimezone()
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _status_label(status: str | None) -> str:
@@ -128,8 +87,8 @@ def _row_json(klass, sess, row) -> dict:
         "trainee_id_number": mask_id(row.id_number),
         "status": row.status,
         "status_label": _status_label(row.status),
-        "sign_in": _hhmm(row.sign_in_at),
-        "sign_out": _hhmm(row.sign_out_at),
+        "sign_in": hhmm(row.sign_in_at),
+        "sign_out": hhmm(row.sign_out_at),
         "counted_hours": row.counted,
         "counted_reason": row.reason,
         "makeup": row.makeup,
@@ -148,24 +107,16 @@ def _row_text(data: dict) -> str:
     return f"{data['trainee_name']}\t{data['trainee_id_number']}\t{data['status_label']}\t{times}\t{counted}".rstrip()
 
 
-def _in_class(ctx, args):
-    """The class, the session and the trainee's enrolment the options name."""
-    klass = ctx.classes.get(args.class_code)
-    sess = _session(klass, args.session)
-    trainee = find_trainee(ctx, args.id_number)
-    return klass, sess, trainee, find_enrollment(ctx, klass, trainee)
-
-
 def cmd_scan(args) -> int:
     from jiangxin_desktop.services.training.attendance import LateEntry, OutsideWindow
 
-    _require(args, session=True, trainee=True)
+    require_target(args, session=True, trainee=True)
     ctx = open_cli_context(args)
     try:
-        klass, sess, trainee, _ = _in_class(ctx, args)
+        klass, sess, trainee, _ = in_class(ctx, args)
         scan = ctx.attendance.check_in if args.sign_in else ctx.attendance.check_out
         try:
-            row = scan(sess.uuid, trainee.id_number, at=_at(sess.day, args.at))
+            row = scan(sess.uuid, trainee.id_number, at=at_time(sess.day, args.at))
         except OutsideWindow as exc:
             option = "--at" if args.sign_in else "--out"
             raise KnownError(
@@ -189,14 +140,14 @@ def cmd_scan(args) -> int:
 def cmd_set(args) -> int:
     from jiangxin_desktop.services.training.attendance import ATTENDANCE_LABELS
 
-    _require(args, session=True, trainee=True)
+    require_target(args, session=True, trainee=True)
     raw = (args.status or "").strip()
     status = next((code for code, label in ATTENDANCE_LABELS.items() if raw in (code, label)), None)
     if status is None:
         raise KnownError(f"请用 --status 给出考勤状态：{STATUS_WORDS}。")
     ctx = open_cli_context(args)
     try:
-        klass, sess, _, enrollment = _in_class(ctx, args)
+        klass, sess, _, enrollment = in_class(ctx, args)
         row = ctx.attendance.set_status(sess.uuid, enrollment.uuid, status, args.note)
     finally:
         ctx.close()
@@ -206,11 +157,11 @@ def cmd_set(args) -> int:
 
 
 def cmd_sheet(args) -> int:
-    _require(args, session=True)
+    require_target(args, session=True)
     ctx = open_cli_context(args)
     try:
         klass = ctx.classes.get(args.class_code)
-        sess = _session(klass, args.session)
+        sess = session_of(klass, args.session)
         rows = ctx.attendance.sheet(sess.uuid)
     finally:
         ctx.close()
@@ -234,7 +185,7 @@ def cmd_sheet(args) -> int:
 
 
 def cmd_rates(args) -> int:
-    _require(args)
+    require_target(args)
     ctx = open_cli_context(args)
     try:
         klass = ctx.classes.get(args.class_code)
@@ -283,7 +234,7 @@ def cmd_assessment(args) -> int:
     from jiangxin_desktop.cli.class_input import parse_day
     from jiangxin_desktop.services.training.attendance import RESULT_LABELS
 
-    _require(args, trainee=True)
+    require_target(args, trainee=True)
     errors: list[FieldError] = []
     theory = _score(args.theory, "理论成绩", errors)
     practical = _score(args.practical, "实操成绩", errors)

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from jiangxin_desktop.cli.commands import cli_passphrase, open_cli_context
+from jiangxin_desktop.cli.login import cli_passphrase, open_cli_context
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import resolve_data_dir

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from jiangxin_desktop.cli.commands import open_cli_context
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.enrollment_commands import require_options
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.domain.masking import mask_id

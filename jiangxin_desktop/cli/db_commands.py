@@ -24,7 +24,7 @@ def cmd_check(args) -> int:
     """No login: a damaged database may not get as far as one, and the report holds no personal data."""
     from pathlib import Path
 
-    from jiangxin_desktop.cli.commands import cli_passphrase
+    from jiangxin_desktop.cli.login import cli_passphrase
     from jiangxin_desktop.errors import KnownError
     from jiangxin_desktop.paths import resolve_data_dir
     from jiangxin_desktop.services.station.db_check import check_database

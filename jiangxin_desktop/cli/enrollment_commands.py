@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from jiangxin_desktop.cli.commands import open_cli_context
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.domain.masking import mask_card, mask_id
 from jiangxin_desktop.errors import KnownError, ValidationError

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from jiangxin_desktop.cli.commands import open_cli_context
+from jiangxin_desktop.cli.attendance_input import at_time, hhmm, in_class, require_target
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
@@ -40,8 +41,6 @@ def register(attendance: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def makeup_json(m) -> dict:
-    from jiangxin_desktop.cli.attendance_commands import _hhmm
-
     return {
         "class_code": m.class_code,
         "session": m.session_number,
@@ -51,8 +50,8 @@ def makeup_json(m) -> dict:
         "enrollment_uuid": m.enrollment_uuid,
         "trainee_name": m.trainee_name,
         "trainee_id_number": mask_id(m.id_number),
-        "sign_in": _hhmm(m.sign_in_at),
-        "sign_out": _hhmm(m.sign_out_at),
+        "sign_in": hhmm(m.sign_in_at),
+        "sign_out": hhmm(m.sign_out_at),
         "reason": m.reason,
         "requested_by": m.requested_by,
         "state": m.state,
@@ -73,21 +72,19 @@ def _text(data: dict) -> str:
 
 
 def cmd_makeup(args) -> int:
-    from jiangxin_desktop.cli.attendance_commands import _at, _in_class, _require
-
-    _require(args, session=True, trainee=True)
+    require_target(args, session=True, trainee=True)
     if not (args.at or args.out):
         raise KnownError("请用 --at 给出补签的签到时间，或用 --out 给出签退时间（HH:MM）。")
     if not args.reason.strip():
         raise KnownError("请用 --reason 写明补签原因，如 --reason 扫码枪故障，按纸质签到表补录。")
     ctx = open_cli_context(args)
     try:
-        _klass, sess, _trainee, enrollment = _in_class(ctx, args)
+        _klass, sess, _trainee, enrollment = in_class(ctx, args)
         made = ctx.attendance.request_makeup(
             sess.uuid,
             enrollment.uuid,
-            sign_in_at=_at(sess.day, args.at),
-            sign_out_at=_at(sess.day, args.out),
+            sign_in_at=at_time(sess.day, args.at),
+            sign_out_at=at_time(sess.day, args.out),
             reason=args.reason,
         )
     finally:
@@ -98,9 +95,7 @@ def cmd_makeup(args) -> int:
 
 
 def cmd_makeups(args) -> int:
-    from jiangxin_desktop.cli.attendance_commands import _require
-
-    _require(args)
+    require_target(args)
     ctx = open_cli_context(args)
     try:
         klass = ctx.classes.get(args.class_code)
@@ -116,14 +111,12 @@ def cmd_makeups(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from jiangxin_desktop.cli.attendance_commands import _in_class, _require
-
-    _require(args, session=True, trainee=True)
+    require_target(args, session=True, trainee=True)
     if not args.approve and not args.reason.strip():
         raise KnownError("请用 --reason 写明驳回原因。")
     ctx = open_cli_context(args)
     try:
-        klass, sess, trainee, enrollment = _in_class(ctx, args)
+        klass, sess, trainee, enrollment = in_class(ctx, args)
         found = next(
             (
                 m

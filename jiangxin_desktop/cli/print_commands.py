@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from jiangxin_desktop.cli.commands import open_cli_context
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from jiangxin_desktop.cli.commands import open_cli_context
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 
 EXIT_NOTHING_IMPORTED = 1  # no row of the file can be imported (as check-id and enroll say "refused")
@@ -69,12 +69,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args) -> int:
-    from jiangxin_desktop.services.exchange.roster_import import import_roster
-
     ctx = open_cli_context(args)
     try:
-        result = import_roster(
-            ctx,
+        result = ctx.roster_importer().run(
             args.class_code,
             Path(args.file),
             dry_run=args.dry_run,
@@ -135,10 +132,10 @@ def cmd_mappings(args) -> int:
     ctx = open_cli_context(args)
     try:
         if args.clear:
-            count = clear_remembered(ctx, field_text=args.field)
+            count = clear_remembered(ctx.db, ctx.acting, ctx.codes, field_text=args.field)
             emit({"cleared": count}, as_json=args.json, text=f"已清除 {count} 条名册对应关系。")
             return 0
-        rows = list_remembered(ctx)
+        rows = list_remembered(ctx.db, ctx.acting, ctx.codes)
     finally:
         ctx.close()
     lines = [

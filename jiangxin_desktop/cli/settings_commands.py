@@ -8,7 +8,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from jiangxin_desktop.cli.commands import open_cli_context
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.errors import KnownError, describe_error
 

@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_setup(args) -> int:
-    from jiangxin_desktop.cli.commands import cli_passphrase
+    from jiangxin_desktop.cli.login import cli_passphrase
     from jiangxin_desktop.errors import ValidationError
     from jiangxin_desktop.first_setup import AdminAccount, check_admin, set_up_station, shipped_counties
     from jiangxin_desktop.paths import resolve_data_dir
@@ -107,7 +107,7 @@ def _admin_password(username: str, policy, *, legacy: bool) -> str:
 
 def cmd_station_show(args) -> int:
     """No personal data here (codes, names, the public key), so no login is needed."""
-    from jiangxin_desktop.cli.commands import open_cli_context
+    from jiangxin_desktop.cli.login import open_cli_context
     from jiangxin_desktop.services.security.signing import active_public_key
 
     ctx = open_cli_context(args, login=False)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from dataclasses import replace
 
-from jiangxin_desktop.cli.commands import open_cli_context
+from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.domain.masking import mask_card, mask_id, mask_phone

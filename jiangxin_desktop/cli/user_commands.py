@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from jiangxin_desktop.cli.commands import open_cli_context, user_password
+from jiangxin_desktop.cli.login import open_cli_context, user_password
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.errors import KnownError
 

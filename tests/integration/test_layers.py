@@ -31,6 +31,7 @@ CORE = [
     "jiangxin_desktop.first_setup",
     "jiangxin_desktop.cli.station_commands",
     "jiangxin_desktop.cli.commands",
+    "jiangxin_desktop.cli.login",
     "jiangxin_desktop.cli.certificate_commands",
 ]
 

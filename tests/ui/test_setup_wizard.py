@@ -136,7 +136,7 @@ def test_a_problem_at_finish_is_shown_in_chinese_and_the_wizard_stays(
 def test_without_a_keyring_the_passphrase_is_asked_once(qtbot, ime, monkeypatch, data_paths, answer_modal):
     """The wizard asks for a new passphrase from its worker; opening right after does not ask again."""
     from jiangxin_desktop.services.security.keystore import env_passphrase_provider
-    from jiangxin_desktop.ui.shell.app import open_with_retries
+    from jiangxin_desktop.ui.shell.unlock import open_with_retries
     from jiangxin_desktop.ui.shell.passphrase_dialog import PassphraseDialog, QtPassphrasePrompt
 
     keyring.set_keyring(keyring.backends.fail.Keyring())

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.errors import WrongKeyError
-from jiangxin_desktop.ui.shell.app import HEADLESS_NOTE, open_with_retries, prepare_platform
+from jiangxin_desktop.ui.shell.app import HEADLESS_NOTE, prepare_platform
+from jiangxin_desktop.ui.shell.unlock import open_with_retries
 from jiangxin_desktop.ui.shell.first_run import ask_first_run, create_demo_database
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,20 +11,19 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from jiangxin_desktop.errors import KnownError, WrongKeyError
+from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths, resolve_data_dir
-from jiangxin_desktop.services.security.keystore import PASSPHRASE_ENV, env_passphrase_provider
+from jiangxin_desktop.services.security.keystore import env_passphrase_provider
 from jiangxin_desktop.services.station.unfinished_setup import clear_unfinished, is_unfinished
 from jiangxin_desktop.ui.widgets.error_dialogs import install_exception_hook, show_crash, show_critical
 from jiangxin_desktop.ui.shell.fonts import apply_body_font, load_embedded_fonts
 from jiangxin_desktop.ui.shell.passphrase_dialog import PassphraseCancelled, QtPassphrasePrompt
 from jiangxin_desktop.ui.shell.qt_translations import install_chinese_translations
+from jiangxin_desktop.ui.shell.unlock import EXIT_AFTER_PAINT_ENV
 
 if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
 
-MAX_PASSPHRASE_TRIES = 3
-EXIT_AFTER_PAINT_ENV = "JIANGXIN_EXIT_AFTER_PAINT"
 ALREADY_RUNNING_EXIT = 3  # another program has this data directory open (it was brought forward)
 HEADLESS_NOTE = (
     "未检测到显示器，窗口在后台（offscreen）运行，按 Ctrl+C 退出。"
@@ -66,26 +65,6 @@ def _quiet_offscreen_noise() -> None:
             print(message, file=sys.stderr)
 
     previous = qInstallMessageHandler(handler)
-
-
-def open_with_retries(paths: DataPaths, prompt: QtPassphrasePrompt) -> AppContext:
-    """Unlock the database; a wrong passphrase is asked again, up to MAX_PASSPHRASE_TRIES times."""
-    from jiangxin_desktop.context import open_context
-
-    provider = env_passphrase_provider(prompt)
-    for attempt in range(1, MAX_PASSPHRASE_TRIES + 1):
-        asked_before = prompt.calls
-        from_env = attempt == 1 and bool(os.environ.get(PASSPHRASE_ENV))
-        try:
-            # After a failure the dialog is asked, even when the environment gave a passphrase.
-            return open_context(paths, provider if attempt == 1 else prompt)
-        except WrongKeyError as exc:
-            passphrase_used = prompt.calls > asked_before or from_env
-            left = MAX_PASSPHRASE_TRIES - attempt
-            if not passphrase_used or left == 0:
-                raise
-            prompt.problem = _tr("{message}（还可以再试 {n} 次）").format(message=exc.message, n=left)
-    raise AssertionError("unreachable")
 
 
 def _install_ctrl_c(app: QApplication) -> QTimer:

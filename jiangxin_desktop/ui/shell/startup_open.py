@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.errors import PassphraseRequired
 from jiangxin_desktop.services.security.keystore import PASSPHRASE_ENV, KeyStore
-from jiangxin_desktop.ui.shell.app import EXIT_AFTER_PAINT_ENV, open_with_retries
+from jiangxin_desktop.ui.shell.unlock import EXIT_AFTER_PAINT_ENV, open_with_retries
 from jiangxin_desktop.ui.shell.login_dialog import PASSWORD_ENV, USER_ENV, LoginDialog, finish_login, log_in
 from jiangxin_desktop.ui.shell.passphrase_dialog import PassphraseCancelled, QtPassphrasePrompt
 
