@@ -13,16 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from jiangxin_desktop.domain.masking import mask_id, mask_name
 from jiangxin_desktop.services.certificates.payload import CertificateClaims, sign_payload
 from jiangxin_desktop.services.certificates.qr import qr_prefix, qr_text
+from jiangxin_desktop.services.certificates.records import CertificateRecord
 from jiangxin_desktop.services.security.signing import StationSigner
 from jiangxin_desktop.store.models import TrainingClass
-
-if TYPE_CHECKING:
-    from jiangxin_desktop.services.certificates.issuing import CertificateRecord
 
 
 @dataclass(frozen=True)
