@@ -1,0 +1,100 @@
+"""Real stored rows of every travelling table, read once from a demo database with classes."""
+
+from __future__ import annotations
+
+import pytest
+
+# The table each entity's rows are stored in (protocol/ may not know; the tests may).
+TABLES = {
+    "trainee": "trainee",
+    "training_class": "training_class",
+    "class_session": "class_session",
+    "enrollment": "enrollment",
+    "attendance": "attendance",
+    "assessment": "assessment",
+    "certificate": "certificate",
+}
+
+
+def _exercise(ctx) -> None:
+    """Fill the optional columns the demo leaves empty: a trainee with every field, a
+    withdrawal, a deactivation, certificates issued, one reprinted and one revoked."""
+    from jiangxin_desktop.services.demo.seed import id_with_check
+    from jiangxin_desktop.services.registry.trainees import TraineeInput
+    from tests.services.classes_helpers import login
+
+    login(ctx, "clerk")
+    classes = {c.status: c for c in ctx.classes.list()}
+    issued = ctx.certificates.issue(classes["finished"].code).issued
+    ctx.certificates.reprint(issued[0].number, "原件遗失")
+    running = next(c for c in ctx.classes.list() if c.status != "finished" and ctx.enrollments.list(c.uuid))
+    withdrawn = ctx.enrollments.list(running.uuid)[0]
+    ctx.enrollments.withdraw(withdrawn.uuid, "本人外出务工")
+    ctx.registry.deactivate(withdrawn.trainee_uuid, "迁出本市")
+    uscc = "91320700MA1MX4L200"  # fails its check digit: kept with a reason
+    ctx.registry.register(
+        TraineeInput(
+            name="欧阳·明月",
+            id_number=id_with_check("32070619850312042"),
+            phone="13912345678",
+            target_group="11",
+            target_flags=("脱贫家庭",),
+            evidence_type="帮扶手册",
+            evidence_number="BF2026-0042",
+            bank_card="6222020200112233445",
+            address="连云港市海州区朝阳东路 18 号",
+            employer="连云港港口集团有限公司",
+            employer_uscc=uscc,
+            employer_uscc_override="营业执照原件核对无误",
+            note="需要下午上课",
+            consent=True,
+        )
+    )
+    login(ctx, "reviewer")
+    ctx.certificates.revoke(issued[1].number, "考核记录有误")
+
+
+def _anonymise_everyone(ctx) -> None:
+    """The retention rule, run as if years had passed: every trainee's row anonymised."""
+    from datetime import datetime, timedelta, timezone
+
+    from jiangxin_desktop.services.station.retention import anonymise_due
+    from tests.conftest import DEMO_PASSWORD
+
+    admin = ctx.users.authenticate("admin", DEMO_PASSWORD)
+    assert anonymise_due(ctx.db, admin, 1, datetime(2040, 1, 1, tzinfo=timezone(timedelta(hours=8)))).due
+
+
+@pytest.fixture(scope="session")
+def stored_rows(tmp_path_factory) -> dict[str, list[dict]]:
+    """entity → its rows as ``session.execute(select(table)).mappings()`` gives them."""
+    import keyring
+    from sqlalchemy import select
+
+    from jiangxin_desktop.context import ensure_demo_database, open_context
+    from jiangxin_desktop.paths import DataPaths
+    from jiangxin_desktop.store.models import Base
+    from tests.conftest import DEMO_PASSWORD, FIXED_NOW, FixedClock, MemoryKeyring, no_passphrase, use_clock
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        paths = DataPaths(tmp_path_factory.mktemp("protocol") / "data")
+        ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD, today=FIXED_NOW.date())
+        ctx = use_clock(open_context(paths, no_passphrase), FixedClock())
+        try:
+            _exercise(ctx)
+            with ctx.db.read() as session:
+                rows = {
+                    entity: [dict(r) for r in session.execute(select(Base.metadata.tables[table])).mappings()]
+                    for entity, table in TABLES.items()
+                }
+            _anonymise_everyone(ctx)
+            with ctx.db.read() as session:  # the same people as the city receives them afterwards
+                trainees = session.execute(select(Base.metadata.tables["trainee"])).mappings()
+                rows["trainee"] += [dict(r) for r in trainees]
+            return rows
+        finally:
+            ctx.close()
+    finally:
+        keyring.set_keyring(previous)
