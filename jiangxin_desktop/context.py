@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError, WrongKeyError
@@ -48,6 +49,9 @@ from jiangxin_desktop.services.catalog.training import CatalogService
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.services.exchange.roster_import import RosterImporter
 
 
 def current_actor() -> str:
@@ -146,6 +150,15 @@ class AppContext:
         self.consent = self.settings.set_consent(self.user, title, text)
         self.registry.consent_version = self.consent.version
         return self.consent
+
+    def roster_importer(self) -> RosterImporter:
+        """A roster import under the consent notice and the import limits as they stand now."""
+        from jiangxin_desktop.services.exchange.roster_import import RosterImporter
+        from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+
+        limits, consent = ImportLimits.from_settings(self.settings), self.consent.version
+        pieces = (self.db, self.acting, self.classes, self.catalogs, self.codes)
+        return RosterImporter(*pieces, consent_version=consent, limits=limits)
 
     def close(self) -> None:
         self.db.dispose()

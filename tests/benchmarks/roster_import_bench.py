@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database, open_context  # noqa: E402
 from jiangxin_desktop.paths import DataPaths  # noqa: E402
-from jiangxin_desktop.services.exchange.roster_import import import_roster  # noqa: E402
 from jiangxin_desktop.services.exchange.roster_answers import RosterAnswers, parse_map  # noqa: E402
 from tests.benchmarks.roster_bench import STATION_MAP, make_file  # noqa: E402
 from tests.services.classes_helpers import class_input  # noqa: E402
@@ -88,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
         raw = time.perf_counter() - started
         started = time.perf_counter()
-        result = import_roster(ctx, code, path, answers=answers)
+        result = ctx.roster_importer().run(code, path, answers=answers)
         spent = time.perf_counter() - started
         # The program merges the index segments and folds the write-ahead log into the file
         # on a background thread once writes are quiet; here both are done at once, timed

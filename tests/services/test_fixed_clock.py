@@ -38,7 +38,6 @@ def test_demo_classes_are_dated_from_the_context_clock_which_stays_in_place(demo
 def test_a_roster_is_checked_against_the_context_s_today(demo_context, clock, tmp_path):
     """A birth date after the context's today is refused, whatever the machine's date is."""
     from jiangxin_desktop.services.demo.seed import id_with_check
-    from jiangxin_desktop.services.exchange.roster_import import import_roster
     from tests.services.classes_helpers import opened_class
     from tests.services.test_roster_import import people, roster
 
@@ -46,7 +45,7 @@ def test_a_roster_is_checked_against_the_context_s_today(demo_context, clock, tm
     clock.set(FIXED_NOW.replace(year=2025, month=3, day=18))  # long before any real test day
     row = people(1)[0]
     row[1] = id_with_check("32070620250320001")  # born two days after the context's today
-    result = import_roster(demo_context, klass.code, roster(tmp_path, [row]), dry_run=True)
+    result = demo_context.roster_importer().run(klass.code, roster(tmp_path, [row]), dry_run=True)
     assert [e["message"] for e in result.errors if "出生日期" in e["message"]] == [
         "出生日期20250320晚于今天，请核对第7–14位"
     ]

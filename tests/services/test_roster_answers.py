@@ -17,7 +17,6 @@ from jiangxin_desktop.services.exchange.roster_answers import (
     parse_default,
     parse_map,
 )
-from jiangxin_desktop.services.exchange.roster_import import import_roster
 from jiangxin_desktop.store.models import AuditEvent, Trainee
 from tests.fixtures.rosters.make_station_roster import ids
 from tests.services.classes_helpers import opened_class
@@ -39,7 +38,7 @@ def answers(codes, *, maps=(), columns=(), defaults=()) -> RosterAnswers:
 
 def test_a_station_roster_is_asked_about_not_refused(demo_context):
     klass = opened_class(demo_context)
-    preview = import_roster(demo_context, klass.code, STATION, dry_run=True)
+    preview = demo_context.roster_importer().run(klass.code, STATION, dry_run=True)
     # 农民工 and 脱贫家庭劳动力 are catalog aliases; 退役士兵 is 退役军人, outside this project
     assert [e["row"] for e in preview.errors] == [5]
     assert "退役军人" in preview.errors[0]["message"]
@@ -58,7 +57,7 @@ def test_a_station_roster_is_asked_about_not_refused(demo_context):
     assert {w["row"] for w in preview.warnings} == {4, 6, 8, 9, 11}  # no evidence: 待补证明材料
 
     # a real import with questions open writes nothing
-    stopped = import_roster(demo_context, klass.code, STATION)
+    stopped = demo_context.roster_importer().run(klass.code, STATION)
     assert stopped.imported == 0 and stopped.needs_answers and not stopped.dry_run
     assert demo_context.enrollments.list(klass.uuid) == []
 
@@ -70,7 +69,7 @@ def test_answers_import_the_rows_and_are_remembered_for_the_station(demo_context
         maps=["人员类别:高校毕业生=22", "人员类别:灵活就业人员=不导入"],
         columns=["培训意向=忽略", "备注2=备注"],
     )
-    done = import_roster(demo_context, klass.code, STATION, answers=given)
+    done = demo_context.roster_importer().run(klass.code, STATION, answers=given)
     assert not done.needs_answers
     assert (done.imported, done.registered) == (7, 7)
     assert [(s["row"], s["column"]) for s in done.skipped] == [(10, "人员类型")]
@@ -87,21 +86,22 @@ def test_answers_import_the_rows_and_are_remembered_for_the_station(demo_context
 
     # the next roster with the same words asks nothing: the station remembers
     other = opened_class(demo_context, name="养老护理员（初级）第二期")
-    again = import_roster(demo_context, other.code, STATION, dry_run=True)
+    again = demo_context.roster_importer().run(other.code, STATION, dry_run=True)
     assert not again.needs_answers and again.waiting == 0  # (the people are in the first class)
     assert [s["row"] for s in again.skipped] == [10]
-    shown = {(m["field"], m["value"], m["to"]) for m in list_remembered(demo_context)}
+    memory = (demo_context.db, demo_context.acting, demo_context.codes)
+    shown = {(m["field"], m["value"], m["to"]) for m in list_remembered(*memory)}
     assert ("人员类别", "高校毕业生", "22 离校未就业高校毕业生") in shown
     assert ("人员类别", "灵活就业人员", "不导入这些行") in shown
     assert ("", "培训意向", "忽略此列") in shown
 
     # forgotten: asked again
-    assert clear_remembered(demo_context, field_text="人员类别") == 2
-    asked = import_roster(demo_context, other.code, STATION, dry_run=True)
+    assert clear_remembered(*memory, field_text="人员类别") == 2
+    asked = demo_context.roster_importer().run(other.code, STATION, dry_run=True)
     assert [q["value"] for q in asked.unknown_values] == ["高校毕业生", "灵活就业人员"]
     assert asked.unknown_columns == []  # the columns are still remembered
-    assert clear_remembered(demo_context) == 2
-    assert len(import_roster(demo_context, other.code, STATION, dry_run=True).unknown_columns) == 2
+    assert clear_remembered(*memory) == 2
+    assert len(demo_context.roster_importer().run(other.code, STATION, dry_run=True).unknown_columns) == 2
 
 
 def test_a_roster_without_a_group_column_asks_for_one_value_for_the_class(demo_context, tmp_path):
@@ -111,18 +111,18 @@ def test_a_roster_without_a_group_column_asks_for_one_value_for_the_class(demo_c
         ["姓名", "身份证号码", "电话", "类别"],
         [[f"钱{chr(0x4E00 + i)}", ident(i), f"1391234{i:04d}", "失业"] for i in range(1, 4)],
     )
-    preview = import_roster(demo_context, klass.code, path, dry_run=True)
+    preview = demo_context.roster_importer().run(klass.code, path, dry_run=True)
     assert preview.missing_columns == [{"field": "人员类别", "required": False}]
     assert [q["column"] for q in preview.unknown_columns] == ["类别"]
     assert preview.errors == [] and preview.waiting == 3  # not a refusal of every row
     # the unknown column named as 人员类别: its values are then asked about
     by_column = answers(demo_context.codes, columns=["类别=人员类别"])
-    mapped = import_roster(demo_context, klass.code, path, dry_run=True, answers=by_column)
+    mapped = demo_context.roster_importer().run(klass.code, path, dry_run=True, answers=by_column)
     assert mapped.missing_columns == [] and mapped.unknown_columns == []
     assert [(q["value"], q["rows"]) for q in mapped.unknown_values] == [("失业", 3)]
     # or one value for the whole class, the 类别 column ignored
     by_default = answers(demo_context.codes, columns=["类别=忽略"], defaults=["人员类别=31"])
-    done = import_roster(demo_context, klass.code, path, answers=by_default)
+    done = demo_context.roster_importer().run(klass.code, path, answers=by_default)
     assert (done.imported, done.needs_answers) == (3, False)
     assert {e.target_group for e in demo_context.enrollments.list(klass.uuid)} == {"31"}
 
@@ -134,10 +134,10 @@ def test_a_recognised_header_can_be_answered_too(demo_context, tmp_path):
         ["姓名", "身份证号码", "电话", "手机", "人员类别"],
         [["孙明", ident(1), "0518-1234567", "13912340001", "失业人员"]],
     )
-    refused = import_roster(demo_context, klass.code, path, dry_run=True)
+    refused = demo_context.roster_importer().run(klass.code, path, dry_run=True)
     assert [e["column"] for e in refused.errors] == ["电话"]  # the office phone read as the mobile
     given = answers(demo_context.codes, columns=["电话=忽略", "手机=手机号码"])
-    done = import_roster(demo_context, klass.code, path, answers=given)
+    done = demo_context.roster_importer().run(klass.code, path, answers=given)
     assert (done.imported, done.errors) == (1, [])
 
 
@@ -172,13 +172,13 @@ def test_an_id_column_under_another_name_is_asked_for(demo_context, tmp_path):
         ["姓名", "证件号", "电话", "人员类别"],
         [[f"冯{chr(0x4E00 + i)}", ident(i), f"1391234{i:04d}", "失业人员"] for i in range(1, 3)],
     )
-    asked = import_roster(demo_context, klass.code, path, dry_run=True)
+    asked = demo_context.roster_importer().run(klass.code, path, dry_run=True)
     assert asked.missing_columns == [{"field": "公民身份号码", "required": True}]
     assert asked.unknown_columns == [{"column": "证件号", "index": 2, "samples": [ident(1), ident(2)]}]
-    stopped = import_roster(demo_context, klass.code, path)  # nothing read, nothing written
+    stopped = demo_context.roster_importer().run(klass.code, path)  # nothing read, nothing written
     assert stopped.imported == 0 and stopped.needs_answers
-    done = import_roster(
-        demo_context, klass.code, path, answers=answers(demo_context.codes, columns=["证件号=公民身份号码"])
+    done = demo_context.roster_importer().run(
+        klass.code, path, answers=answers(demo_context.codes, columns=["证件号=公民身份号码"])
     )
     assert (done.imported, done.needs_answers) == (2, False)
 
@@ -199,7 +199,7 @@ def test_the_import_audit_names_the_answers_in_words(demo_context):
         maps=["人员类别:高校毕业生=22", "人员类别:灵活就业人员=不导入"],
         columns=["培训意向=忽略", "备注2=备注"],
     )
-    done = import_roster(demo_context, klass.code, STATION, answers=given)
+    done = demo_context.roster_importer().run(klass.code, STATION, answers=given)
     assert done.remembered == {
         "values": {"人员类别": {"高校毕业生": "22", "灵活就业人员": "不导入这些行"}},
         "columns": {"培训意向": "忽略此列", "备注2": "备注"},

@@ -11,7 +11,6 @@ from sqlalchemy import func, select, text
 
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.exchange import roster_import
-from jiangxin_desktop.services.exchange.roster_import import import_roster
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.fts import SEARCH_INDEXES, merge_index_step
 from jiangxin_desktop.store.models import OutboxEntry, Trainee
@@ -56,8 +55,8 @@ def people(count: int, start: int = 1) -> list[list]:
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
 def test_dry_run_names_every_problem_and_writes_nothing(demo_context, fmt, tmp_path):
     klass = opened_class(demo_context)
-    result = import_roster(
-        demo_context, klass.code, FIXTURES / f"roster-lo.{fmt}", dry_run=True, report=tmp_path / "问题.xlsx"
+    result = demo_context.roster_importer().run(
+        klass.code, FIXTURES / f"roster-lo.{fmt}", dry_run=True, report=tmp_path / "问题.xlsx"
     )
     assert result.data_rows == 14 and result.dry_run
     assert result.duplicates == [{"row": 10, "id_number": "320706********9007"}]
@@ -85,12 +84,12 @@ def test_import_registers_enrols_once_and_again_adds_nobody(demo_context, tmp_pa
     # already registered: enrolled, not registered again
     known = person(demo_context, birth="19900101", seq=50)
     path = roster(tmp_path, people(5) + [["钱小满", known.id_number, "", "", "", ""]])
-    first = import_roster(demo_context, klass.code, path)
+    first = demo_context.roster_importer().run(klass.code, path)
     assert (first.imported, first.registered, first.errors, first.duplicates) == (6, 5, [], [])
     listed = demo_context.enrollments.list(klass.uuid)
     assert len(listed) == 6 and {e.evidence_type for e in listed} == {"失业登记证"}
     assert demo_context.search.count("学员丁", include_inactive=True)[0] == 1  # indexed for search
-    again = import_roster(demo_context, klass.code, path)
+    again = demo_context.roster_importer().run(klass.code, path)
     assert (again.imported, again.registered) == (0, 0)
     assert [d["row"] for d in again.duplicates] == [3, 4, 5, 6, 7, 8]
     assert len(demo_context.enrollments.list(klass.uuid)) == 6
@@ -102,7 +101,7 @@ def test_capacity_and_eligibility_refuse_rows_with_reasons(demo_context, tmp_pat
     from jiangxin_desktop.services.demo.seed import id_with_check
 
     young[1] = id_with_check("32070620120101001")
-    result = import_roster(demo_context, klass.code, roster(tmp_path, [young] + people(4)))
+    result = demo_context.roster_importer().run(klass.code, roster(tmp_path, [young] + people(4)))
     reasons = {e["row"]: e["message"] for e in result.errors}
     assert "须年满 16 岁" in reasons[3]
     assert "培训班已满（计划 3 人）" in reasons[7]
@@ -113,7 +112,7 @@ def test_only_clerks_and_admins_import(demo_context, tmp_path):
     klass = opened_class(demo_context)
     login(demo_context, "reviewer")
     with pytest.raises(PermissionDenied):
-        import_roster(demo_context, klass.code, roster(tmp_path, people(1)), dry_run=True)
+        demo_context.roster_importer().run(klass.code, roster(tmp_path, people(1)), dry_run=True)
 
 
 def test_a_failure_in_a_later_chunk_imports_nothing(demo_context, tmp_path, monkeypatch):
@@ -131,7 +130,7 @@ def test_a_failure_in_a_later_chunk_imports_nothing(demo_context, tmp_path, monk
             )
         )
     with pytest.raises(KnownError, match="名册未导入任何记录"):
-        import_roster(demo_context, klass.code, path)
+        demo_context.roster_importer().run(klass.code, path)
     assert demo_context.enrollments.list(klass.uuid) == []
     with demo_context.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Trainee).where(Trainee.name.like("学员%"))) == 0
@@ -140,7 +139,7 @@ def test_a_failure_in_a_later_chunk_imports_nothing(demo_context, tmp_path, monk
         assert _automerge(s) == {"trainee_fts": None, "trainee_name_grams": None}
     with demo_context.db.write() as s:
         s.execute(text("DROP TRIGGER refuse_third"))
-    result = import_roster(demo_context, klass.code, path)  # the database is free again
+    result = demo_context.roster_importer().run(klass.code, path)  # the database is free again
     assert (result.imported, result.registered) == (3, 3)
     assert demo_context.search.count("学员七", include_inactive=True)[0] == 1
 
@@ -152,11 +151,11 @@ def test_chunks_meet_the_database_as_one_file(demo_context, tmp_path, monkeypatc
     klass = opened_class(demo_context)
     rows = people(8)
     rows.insert(6, list(rows[1]))  # row 9 repeats row 4, two chunks later
-    result = import_roster(demo_context, klass.code, roster(tmp_path, rows))
+    result = demo_context.roster_importer().run(klass.code, roster(tmp_path, rows))
     assert (result.data_rows, result.imported, result.registered) == (9, 8, 8)
     assert [d["row"] for d in result.duplicates] == [9]
     assert len(demo_context.enrollments.list(klass.uuid)) == 8
-    again = import_roster(demo_context, klass.code, roster(tmp_path, rows, "again.xlsx"))
+    again = demo_context.roster_importer().run(klass.code, roster(tmp_path, rows, "again.xlsx"))
     assert again.imported == 0 and len(again.duplicates) == 9
 
 
@@ -174,7 +173,7 @@ def test_index_segments_of_a_chunked_import_are_merged_afterwards(demo_context, 
     monkeypatch.setattr(roster_import, "_CHUNK", 2)  # 12 people: 6 chunks
     klass = opened_class(demo_context)
     db = demo_context.db
-    result = import_roster(demo_context, klass.code, roster(tmp_path, people(12)))
+    result = demo_context.roster_importer().run(klass.code, roster(tmp_path, people(12)))
     assert result.registered == 12
     with db.read() as s:
         assert _automerge(s) == {"trainee_fts": 4, "trainee_name_grams": 4}  # on again for later writes
@@ -201,7 +200,7 @@ def test_outbox_names_each_record_the_import_created(demo_context, tmp_path, mon
     demo_context.acting.travels = True  # as at a real station
     rows = people(3)
     path = roster(tmp_path, rows[:1] + [["钱小满", known.id_number, "", "", "", ""]] + rows[1:])
-    result = import_roster(demo_context, klass.code, path)
+    result = demo_context.roster_importer().run(klass.code, path)
     assert (result.imported, result.registered) == (4, 3)
     with demo_context.db.read() as s:
         entries = s.execute(
@@ -270,7 +269,7 @@ def test_imported_people_are_stored_field_by_field(demo_context, tmp_path):
     sheet.append(["钱满", sparse, "", "13812345679", "", "", "", "失业人员", "失业登记证", "SY-2"])
     path = tmp_path / "名册.xlsx"
     book.save(path)
-    result = import_roster(demo_context, klass.code, path)
+    result = demo_context.roster_importer().run(klass.code, path)
     assert (result.imported, result.registered, result.errors) == (2, 2, [])
     with demo_context.db.read() as s:
         a, b = (s.scalars(select(Trainee).where(Trainee.id_number == n)).one() for n in (full, sparse))

@@ -15,7 +15,6 @@ from sqlalchemy import text
 from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.errors import StorageError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.exchange.roster_import import import_roster
 from tests.conftest import DEMO_PASSWORD, no_passphrase
 from tests.services.classes_helpers import opened_class
 from tests.services.test_roster_import import people, roster
@@ -35,7 +34,7 @@ def _import_within(ctx, class_code: str, path: Path, seconds: float = 15.0) -> B
 
     def run() -> None:
         try:
-            import_roster(ctx, class_code, path)
+            ctx.roster_importer().run(class_code, path)
         except BaseException as exc:  # noqa: BLE001 - handed to the test
             raised.append(exc)
 

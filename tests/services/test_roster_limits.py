@@ -151,16 +151,15 @@ def test_the_import_uses_the_administrators_limits(demo_context, tmp_path):
     login(demo_context, "admin")
     demo_context.settings.set(demo_context.user, "import.max_rows", 100)
     login(demo_context, "clerk")
-    from jiangxin_desktop.services.exchange.roster_import import import_roster
 
     with pytest.raises(KnownError, match="超过了导入行数上限 100 行"):
-        import_roster(demo_context, klass.code, path, dry_run=True)
+        demo_context.roster_importer().run(klass.code, path, dry_run=True)
     login(demo_context, "admin")
     with pytest.raises(KnownError, match="导入行数上限"):
         demo_context.settings.set(demo_context.user, "import.max_rows", 5)  # below 100: refused
     demo_context.settings.set(demo_context.user, "import.max_rows", 200)
     login(demo_context, "clerk")
-    assert import_roster(demo_context, klass.code, path, dry_run=True).data_rows == 150
+    assert demo_context.roster_importer().run(klass.code, path, dry_run=True).data_rows == 150
 
 
 def _lie_about_size(path: Path, part_name: str, claimed: int) -> None:

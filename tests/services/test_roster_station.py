@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.demo.seed import id_with_check
 from jiangxin_desktop.services.training.enrollment import EnrollInput
-from jiangxin_desktop.services.exchange.roster_import import import_roster
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
 from tests.services.classes_helpers import opened_class, person
 
@@ -46,7 +45,8 @@ def test_rows_without_evidence_are_enrolled_and_marked(demo_context, tmp_path):
         ["姓名", "身份证号码", "联系电话", "人员类别"],
         [[f"孙{chr(0x4E00 + i)}明", ident(i), f"1391234{i:04d}", "失业人员"] for i in range(1, 4)],
     )
-    preview = import_roster(demo_context, klass.code, path, dry_run=True, report=tmp_path / "清单.xlsx")
+    importer = demo_context.roster_importer()
+    preview = importer.run(klass.code, path, dry_run=True, report=tmp_path / "清单.xlsx")
     assert (preview.imported, preview.errors) == (3, [])
     assert [w["row"] for w in preview.warnings] == [2, 3, 4]
     assert all(w["message"].startswith("待补证明材料") for w in preview.warnings)
@@ -54,7 +54,7 @@ def test_rows_without_evidence_are_enrolled_and_marked(demo_context, tmp_path):
     notes = load_workbook(tmp_path / "清单.xlsx")["提示"]
     assert notes.cell(2, 1).value == "孙丁明" and "待补证明材料" in notes.cell(2, 5).value
     assert notes.max_row == 4
-    done = import_roster(demo_context, klass.code, path)
+    done = demo_context.roster_importer().run(klass.code, path)
     assert (done.imported, done.registered, done.errors) == (3, 3, [])
     assert len(done.warnings) == 3
     listed = demo_context.enrollments.list(klass.uuid)
@@ -76,7 +76,7 @@ def test_evidence_of_the_wrong_kind_is_still_refused(demo_context, tmp_path):
             ["郑明", ident(3), "13912340003", "失业人员", "失业登记证", "SY-3"],
         ],
     )
-    result = import_roster(demo_context, klass.code, path)
+    result = demo_context.roster_importer().run(klass.code, path)
     assert [(e["row"], e["column"]) for e in result.errors] == [(2, "证明材料类型")]
     assert result.imported == 2
     assert [w["row"] for w in result.warnings] == [3]
@@ -103,7 +103,7 @@ def test_a_line_break_inside_a_name_is_refused_with_its_row(demo_context, tmp_pa
             ["赵刚", ident(3), "13912340003", "失业人员"],
         ],
     )
-    result = import_roster(demo_context, klass.code, path, dry_run=True)
+    result = demo_context.roster_importer().run(klass.code, path, dry_run=True)
     assert [(e["row"], e["column"]) for e in result.errors] == [(2, "姓名"), (3, "姓名")]
     assert "换行" in result.errors[0]["message"] and "李红 / 张兰" in result.errors[1]["message"]
     assert result.imported == 1

@@ -73,7 +73,6 @@ def test_export_from_the_tab_is_masked_for_a_clerk(qtbot, demo_context, tmp_path
 
 
 def test_the_class_roster_filters_to_missing_evidence(qtbot, demo_context, tmp_path):
-    from jiangxin_desktop.services.exchange.roster_import import import_roster
     from jiangxin_desktop.ui.training.class_detail import ClassDetailDialog
     from tests.services.test_roster_station import ident, workbook
 
@@ -87,7 +86,7 @@ def test_the_class_roster_filters_to_missing_evidence(qtbot, demo_context, tmp_p
             ["郑明", ident(3), "13912340003", "失业人员", "失业登记证", ""],
         ],
     )
-    assert import_roster(demo_context, klass.code, path).imported == 3
+    assert demo_context.roster_importer().run(klass.code, path).imported == 3
     dialog = ClassDetailDialog(demo_context, klass.uuid)
     qtbot.addWidget(dialog)
     tab = dialog.enrolment_tab
@@ -132,7 +131,7 @@ def test_a_station_roster_is_answered_in_the_preview_and_remembered(qtbot, demo_
     done = dialog.run_import()
     assert done is not None and done.imported == 7 and done.remembered
     assert "已记住" in dialog.summary.text()
-    assert len(list_remembered(demo_context)) == 4
+    assert len(list_remembered(demo_context.db, demo_context.acting, demo_context.codes)) == 4
     # a new dialog for the same kind of file asks nothing
     other = RosterImportDialog(demo_context, klass)
     qtbot.addWidget(other)
@@ -160,7 +159,6 @@ def test_an_id_column_the_program_does_not_know_is_pointed_out_in_the_preview(qt
 
 
 def test_missing_evidence_is_supplied_from_the_tab(qtbot, demo_context, tmp_path):
-    from jiangxin_desktop.services.exchange.roster_import import import_roster
     from jiangxin_desktop.ui.training.class_detail import ClassDetailDialog
     from jiangxin_desktop.ui.training.evidence_dialog import EvidenceDialog
     from tests.services.test_roster_station import ident, workbook
@@ -168,7 +166,7 @@ def test_missing_evidence_is_supplied_from_the_tab(qtbot, demo_context, tmp_path
     klass = opened_class(demo_context)
     row = ["周明", ident(1), "13912340001", "失业人员"]
     path = workbook(tmp_path, ["姓名", "身份证号码", "联系电话", "人员类别"], [row])
-    assert import_roster(demo_context, klass.code, path).imported == 1
+    assert demo_context.roster_importer().run(klass.code, path).imported == 1
     dialog = ClassDetailDialog(demo_context, klass.uuid)
     qtbot.addWidget(dialog)
     tab = dialog.enrolment_tab

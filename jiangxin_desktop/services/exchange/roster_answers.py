@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,10 @@ from jiangxin_desktop.services.exchange.roster_fields import CODED_FIELDS, ROSTE
 from jiangxin_desktop.services.exchange.roster_headers import IGNORE, header_key
 from jiangxin_desktop.store.journal import audit, utc_now
 from jiangxin_desktop.store.models import Setting
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.services.security.acting import Acting
+    from jiangxin_desktop.store.database import Database
 
 REMEMBERED_KEY = "roster.mappings"
 SKIP_WORDS = ("不导入", "不导入这些行", "跳过")
@@ -202,19 +207,22 @@ def shown(answers: RosterAnswers, codes: CodeCatalog) -> list[dict]:
     return lines
 
 
-def list_remembered(ctx) -> list[dict]:
-    ctx.acting.require("clerk", "admin", action="查看名册对应关系")
-    with ctx.db.read() as session:
-        return shown(remembered(session), ctx.codes)
+def list_remembered(db: Database, acting: Acting, codes: CodeCatalog) -> list[dict]:
+    """The station's remembered answers, for a clerk or administrator."""
+    acting.require("clerk", "admin", action="查看名册对应关系")
+    with db.read() as session:
+        return shown(remembered(session), codes)
 
 
-def clear_remembered(ctx, *, field_text: str | None = None) -> int:
+def clear_remembered(
+    db: Database, acting: Acting, codes: CodeCatalog, *, field_text: str | None = None
+) -> int:
     """Forget the remembered answers (only those of one field, or the columns, when named).
     Returns how many were forgotten; audited."""
-    ctx.acting.require("clerk", "admin", action="清除名册对应关系")
-    with ctx.db.write() as session:
+    acting.require("clerk", "admin", action="清除名册对应关系")
+    with db.write() as session:
         current = remembered(session)
-        before = shown(current, ctx.codes)
+        before = shown(current, codes)
         if field_text is None:
             kept = RosterAnswers()
         elif field_text.strip() in ("列", "表头", "columns"):
@@ -222,16 +230,16 @@ def clear_remembered(ctx, *, field_text: str | None = None) -> int:
         else:
             name = field_named(field_text, option="--field", coded=True)
             kept = RosterAnswers({f: m for f, m in current.values.items() if f != name}, current.columns)
-        forgotten = len(before) - len(shown(kept, ctx.codes))
+        forgotten = len(before) - len(shown(kept, codes))
         if forgotten:
-            _store(session, kept, ctx.acting.actor)
+            _store(session, kept, acting.actor)
             audit(
                 session,
-                actor=ctx.acting.actor,
+                actor=acting.actor,
                 action="roster.mappings.clear",
                 object_type="setting",
                 object_id=REMEMBERED_KEY,
                 before={"mappings": before},
-                after={"mappings": shown(kept, ctx.codes)},
+                after={"mappings": shown(kept, codes)},
             )
         return forgotten

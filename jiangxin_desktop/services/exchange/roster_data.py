@@ -1,16 +1,20 @@
 """The plain data one stage of a roster import hands to the next.
 
-read and check (roster_reader) → :class:`RosterRow`, :class:`RowProblem`, :class:`ParsedRoster`,
-which the questions, the error report and the import take. Nothing here reads a file or
-the database.
+read and check (roster_reader) → :class:`RosterRow`, :class:`RowProblem`, :class:`ParsedRoster`
+(the questions and the error report take it too); plan (roster_plan) → a :class:`RosterChunk`
+per chunk for the writer (roster_write), and a :class:`PlanOutcome` for the result
+(roster_result). Nothing here reads a file or the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
+
+from jiangxin_desktop.services.exchange.roster_fields import ROSTER_FIELDS
 
 
 class RosterRow(NamedTuple):
@@ -68,3 +72,35 @@ class ParsedRoster:
         for problem in self.problems:
             grouped.setdefault(problem.row, []).append(problem)
         return grouped
+
+
+# A new trainee's row in a RosterChunk: uuid, birth date and sex, then the roster values in the
+# order of ROSTER_FIELDS (each stored in the trainee column of the same name), then the flags.
+trainee_values = itemgetter(*ROSTER_FIELDS)  # a row's roster values → that order
+
+
+@dataclass(frozen=True)
+class RosterChunk:
+    """Rows of one chunk, as the import planned them and the writer's statements take them.
+
+    ``trainees``: new people, (uuid, birth date, sex, *the roster values, flags); ``grams``: each
+    new person's name grams, in the same order; ``enrolments``: (uuid, trainee uuid, target
+    group, target flags, evidence type, evidence number, warnings), "" for nothing.
+    """
+
+    trainees: list[tuple] = field(default_factory=list)
+    grams: list[str] = field(default_factory=list)
+    enrolments: list[tuple] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """What planning every chunk came to: counts, refusals, people already in the class
+    ((row, id number)), notes ((row, note)), rows waiting for the class-wide 人员类别."""
+
+    registered: int = 0
+    imported: int = 0
+    problems: tuple[RowProblem, ...] = ()
+    duplicates: tuple[tuple[int, str], ...] = ()
+    warnings: tuple[tuple[int, str], ...] = ()
+    waiting: int = 0

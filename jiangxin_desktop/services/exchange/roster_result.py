@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jiangxin_desktop.domain.masking import mask_id
+from jiangxin_desktop.services.exchange.roster_data import ParsedRoster, PlanOutcome, RowProblem
 
 FULL_NUMBER_ROLES = ("reviewer", "admin")
 
@@ -59,10 +60,18 @@ class ImportResult:
 
 
 def build_result(
-    user, class_code: str, path: Path, dry_run: bool, parsed, planner, problems, asked: dict
+    role: str,
+    class_code: str,
+    path: Path,
+    dry_run: bool,
+    parsed: ParsedRoster,
+    planned: PlanOutcome,
+    problems: list[RowProblem],
+    asked: dict,
 ) -> ImportResult:
-    """The result of an import; a real one with questions open imported nothing."""
-    shown = (lambda n: n) if user.role in FULL_NUMBER_ROLES else mask_id
+    """The result of an import for a user of ``role`` (who may see full ID numbers or not);
+    a real one with questions open imported nothing."""
+    shown = (lambda n: n) if role in FULL_NUMBER_ROLES else mask_id
     repeated = {row for row, _number, _first in parsed.duplicates}
     stopped = not dry_run and any(asked.values())
     return ImportResult(
@@ -70,11 +79,11 @@ def build_result(
         class_code=class_code,
         dry_run=dry_run,
         data_rows=parsed.data_rows,
-        imported=0 if stopped else planner.imported,
-        registered=0 if stopped else planner.registered,
+        imported=0 if stopped else planned.imported,
+        registered=0 if stopped else planned.registered,
         duplicates=sorted(
             [{"row": row, "id_number": shown(number)} for row, number, _first in parsed.duplicates]
-            + [{"row": row, "id_number": shown(number)} for row, number in planner.duplicates],
+            + [{"row": row, "id_number": shown(number)} for row, number in planned.duplicates],
             key=lambda d: d["row"],
         ),
         errors=sorted(
@@ -85,20 +94,21 @@ def build_result(
             ),
             key=lambda d: (d["row"], d["column"]),
         ),
-        warnings=[{"row": row, "message": message} for row, message in planner.warnings],
+        warnings=[{"row": row, "message": message} for row, message in planned.warnings],
         skipped=[{"row": p.row, "column": p.column, "message": p.message} for p in parsed.skipped],
-        waiting=len({row for rows in parsed.unknown_values.values() for row in rows}) + planner.waiting,
+        waiting=len({row for rows in parsed.unknown_values.values() for row in rows}) + planned.waiting,
         **asked,
     )
 
 
-def audit_after(ctx, class_code: str, path: Path, data_rows: int) -> dict:
-    """What the import's audit event says besides the records it created."""
+def audit_after(consent_version: str, class_code: str, path: Path, data_rows: int) -> dict:
+    """What the import's audit event says besides the records it created (new people are
+    registered under the consent notice ``consent_version``)."""
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         digest = None
-    consent = ctx.consent.version
+    consent = consent_version
     return {
         "class": class_code,
         "file": path.name,

@@ -1,7 +1,7 @@
 """Writing a roster import: chunk by chunk, in one transaction run beside the checking.
 
 The import checks a chunk of rows (roster_reader), meets it with the database
-(roster_import) and hands it here; while the next chunk is checked, a background
+(roster_plan) and hands it here as a RosterChunk; while the next chunk is checked, a background
 transaction (store/background_write.py) writes this one: trainees, their name index and
 search index, enrolments, outbox entries. Each kind of row goes in with one
 ``INSERT … SELECT … FROM jsonb_each(?)`` per chunk, so that SQLite does the work without
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from operator import itemgetter
 
 import sqlcipher3
@@ -22,8 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.exchange.roster_data import RosterChunk
 from jiangxin_desktop.services.exchange.roster_fields import ROSTER_FIELDS
 from jiangxin_desktop.store.background_write import BackgroundWrite
+from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.fts import (
     index_trainees,
     merge_index_step,
@@ -32,7 +33,7 @@ from jiangxin_desktop.store.fts import (
     resume_trainee_index,
     suspend_trainee_index,
 )
-from jiangxin_desktop.store.journal import audit, utc_now
+from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.outbox import ENROLLMENT, TRAINEE, enqueue_span
 
 
@@ -66,9 +67,9 @@ _NEW_TRAVELLING_ROW = (  # the columns every travelling row has (models.Travelli
     ("created_at", ":now"),
     ("updated_at", ":now"),
 )
-# A new trainee's row: uuid, birth date and sex, then the roster values in the order of
-# ROSTER_FIELDS, each stored in the trainee column of the same name, then the flags (JSON).
-trainee_values = itemgetter(*ROSTER_FIELDS)  # a row's roster values → that order
+# A new trainee's row (roster_data.trainee_values): uuid, birth date and sex, then the roster
+# values in the order of ROSTER_FIELDS, each stored in the trainee column of the same name,
+# then the flags (JSON).
 _REQUIRED_VALUES = frozenset({"name", "id_number", "phone", "target_group"})
 _TRAINEE = (
     *_NEW_TRAVELLING_ROW,
@@ -109,20 +110,6 @@ def _dump(rows: list) -> str:
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass
-class RosterChunk:
-    """Rows of one chunk, as the import planned them and the writer's statements take them.
-
-    ``trainees``: new people, (uuid, birth date, sex, *the roster values); ``grams``: each new
-    person's name grams, in the same order; ``enrolments``: (uuid, trainee uuid, target
-    group, target flags, evidence type, evidence number, warnings), "" for nothing.
-    """
-
-    trainees: list[tuple] = field(default_factory=list)
-    grams: list[str] = field(default_factory=list)
-    enrolments: list[tuple] = field(default_factory=list)
-
-
 class RosterWriter:
     """Starts the import's write transaction; :meth:`add` chunks; :meth:`commit` or :meth:`rollback`.
 
@@ -130,17 +117,28 @@ class RosterWriter:
     meanwhile see the database as it stands, and nobody can change it under them.
     """
 
-    def __init__(self, ctx, class_uuid: str) -> None:
-        acting = ctx.acting
-        self._now = utc_now()
-        self._station, self._actor = acting.station_code, acting.actor
-        self._consent = ctx.consent.version
-        self._travels = acting.travels
+    def __init__(
+        self,
+        db: Database,
+        class_uuid: str,
+        *,
+        station_code: str,
+        actor: str,
+        consent_version: str,
+        travels: bool,
+        now: str,
+    ) -> None:
+        """``now``: the import's instant (UTC, as ``journal.utc_now`` writes it), on every row;
+        ``travels``: each row gets its outbox entry for the city."""
+        self._now = now
+        self._station, self._actor = station_code, actor
+        self._consent = consent_version
+        self._travels = travels
         self._class_uuid = class_uuid
         self.registered: list[str] = []
         self.enrolled: list[str] = []
-        self._db = ctx.db
-        self._write = BackgroundWrite(ctx.db, self._begin, name="roster-import")
+        self._db = db
+        self._write = BackgroundWrite(db, self._begin, name="roster-import")
         self._trainee_seq, self._enrolment_seq = self._write.began
 
     @staticmethod

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.exchange.roster_answers import RosterAnswers
-from jiangxin_desktop.services.exchange.roster_import import ImportResult, import_roster
+from jiangxin_desktop.services.exchange.roster_result import ImportResult
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
 from jiangxin_desktop.ui.widgets.progress_dialog import TaskProgressDialog
 from jiangxin_desktop.ui.exchange.roster_questions_panel import RosterQuestionsPanel
@@ -164,7 +164,7 @@ class RosterImportDialog(QDialog):
         ctx, code, path, answers = self.ctx, self.record.code, self.path, self.answers
 
         def work(progress: ProgressCallback) -> ImportResult:
-            return import_roster(ctx, code, path, dry_run=dry_run, report=report, answers=answers)
+            return ctx.roster_importer().run(code, path, dry_run=dry_run, report=report, answers=answers)
 
         dialog = TaskProgressDialog(title, self.tr("{file}，请稍候……").format(file=path.name), self)
         kind, value = dialog.run(BackgroundTask(work, dialog))
