@@ -38,6 +38,7 @@ TRAVELLING: frozenset[str] = frozenset(TABLES)
 
 # Operations an entry may name.
 UPSERT = "upsert"
+DEACTIVATE = "deactivate"
 DELETE = "delete"
 ANONYMISE = "anonymise"
 

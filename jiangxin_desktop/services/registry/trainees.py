@@ -295,7 +295,7 @@ class TraineeRegistry:
             row.active = False
             row.deactivated_at = utc_now()
             row.deactivated_reason = reason
-            return self._save(session, row, before, "trainee.deactivate", operation="deactivate")
+            return self._save(session, row, before, "trainee.deactivate", operation=outbox.DEACTIVATE)
 
     def reactivate(self, uuid: str) -> TraineeRecord:
         self._require("reviewer", "admin", action="恢复已注销的学员")
@@ -327,7 +327,12 @@ class TraineeRegistry:
             return {f: getattr(row, f) or "" for f in field_names}
 
     def _save(
-        self, session: Session, row: Trainee, before: TraineeRecord, action: str, operation: str = "upsert"
+        self,
+        session: Session,
+        row: Trainee,
+        before: TraineeRecord,
+        action: str,
+        operation: str = outbox.UPSERT,
     ) -> TraineeRecord:
         row.version += 1
         row.updated_at = utc_now()

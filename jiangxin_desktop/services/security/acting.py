@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from jiangxin_desktop.services.security.roles import UserInfo, require_role
 from jiangxin_desktop.services.security.sealing import seal
+from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.journal import record_change
 
 
@@ -47,7 +48,7 @@ class Acting:
         before: dict | None,
         after: dict,
         subject: str | None = None,
-        operation: str = "upsert",
+        operation: str = outbox.UPSERT,
     ) -> None:
         """Audit event + outbox entry; a row about a person (``subject``) has its audit copy sealed."""
         record_change(
