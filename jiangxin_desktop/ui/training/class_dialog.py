@@ -34,7 +34,7 @@ from jiangxin_desktop.services.training.class_records import (
     SessionInput,
     SessionRecord,
 )
-from jiangxin_desktop.services.training.classes import fen
+from jiangxin_desktop.services.training.class_checks import fen
 from jiangxin_desktop.services.catalog.training import TrainingCatalog
 from jiangxin_desktop.ui.training.class_form import MONEY, ClassForm
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
