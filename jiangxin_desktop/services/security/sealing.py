@@ -21,30 +21,17 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.protocol import SCHEMAS, TRAINEE
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import TraineeKey
 
 SEALED = "sealed"
 ERASED = "erased"  # marks a sealed part whose key was deleted by the retention rule
-# Fields of a trainee record that identify the person, or say something sensitive about them.
-IDENTIFYING = frozenset(
-    {
-        "name",
-        "id_number",
-        "birth_date",
-        "phone",
-        "bank_card",
-        "address",
-        "employer",
-        "employer_uscc",
-        "employer_uscc_override",
-        "evidence_number",
-        "note",
-        "deactivated_reason",
-        "trainee_name",
-        "trainee_id_number",
-    }
-)
+# Fields of a record about a trainee that identify the person: those the wire schemas mark
+# identifying (the one list, protocol/entities.py), also under the "trainee_" prefix by which
+# enrolment and certificate records name their trainee's fields (trainee_name, trainee_id_number).
+_OWN = frozenset[str]().union(*(s.identifying for s in SCHEMAS.values()))
+IDENTIFYING = _OWN | {f"trainee_{column}" for column in SCHEMAS[TRAINEE].identifying}
 
 
 def _key(session: Session, uuid: str, *, create: bool) -> bytes | None:

@@ -26,9 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop import protocol
 from jiangxin_desktop.services.registry.name_grams import replace_name_grams
 from jiangxin_desktop.services.security.roles import UserInfo, iso_utc, require_role
 from jiangxin_desktop.services.security.sealing import shred
@@ -40,16 +41,10 @@ from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import Enrollment, Meta, OutboxEntry, Trainee, TraineePhoto, TrainingClass
 
 ANONYMOUS_NAME = "（已匿名）"
-_CLEARED = (
-    "bank_card",
-    "address",
-    "employer",
-    "employer_uscc",
-    "employer_uscc_override",
-    "evidence_number",
-    "note",
-    "deactivated_reason",
-)
+# What the wire schemas mark as cleared on anonymisation (the one list of personal fields);
+# name, ID number, phone and birth date are replaced instead (_strip).
+_CLEARED = protocol.schema(protocol.TRAINEE).cleared_on_anonymisation
+_ENROLMENT_CLEARED = protocol.schema(protocol.ENROLLMENT).cleared_on_anonymisation
 
 
 @dataclass(frozen=True)
@@ -133,10 +128,12 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
             # evidence numbers given at enrolment identify the person too
             for enrolment in session.scalars(
                 select(Enrollment).where(
-                    Enrollment.trainee_uuid.in_(batch), Enrollment.evidence_number.is_not(None)
+                    Enrollment.trainee_uuid.in_(batch),
+                    or_(*(getattr(Enrollment, column).is_not(None) for column in _ENROLMENT_CLEARED)),
                 )
             ):
-                enrolment.evidence_number = None
+                for column in _ENROLMENT_CLEARED:
+                    setattr(enrolment, column, None)
                 enrolment.version += 1
                 enrolment.updated_at = stamp
                 if travels:
