@@ -21,10 +21,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.security.acting import Acting
-from jiangxin_desktop.services.training.class_records import ENROLLING, STATUS_LABELS
-from jiangxin_desktop.services.training.enrollment_rules import (
+from jiangxin_desktop.domain.eligibility import (
     EVIDENCE_PENDING,
     Eligibility,
     OtherEnrolment,
@@ -33,6 +30,9 @@ from jiangxin_desktop.services.training.enrollment_rules import (
     judge,
     missing_evidence,
 )
+from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
+from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.training.class_records import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.services.catalog.training import CatalogService
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
