@@ -91,8 +91,9 @@ def stored_rows(tmp_path_factory) -> dict[str, list[dict]]:
                 }
             _anonymise_everyone(ctx)
             with ctx.db.read() as session:  # the same people as the city receives them afterwards
-                trainees = session.execute(select(Base.metadata.tables["trainee"])).mappings()
-                rows["trainee"] += [dict(r) for r in trainees]
+                for entity in ("trainee", "enrollment"):
+                    after = session.execute(select(Base.metadata.tables[entity])).mappings()
+                    rows[entity] += [dict(r) for r in after]
             return rows
         finally:
             ctx.close()
