@@ -30,8 +30,9 @@ class Base(DeclarativeBase):
 
 
 class Travelling:
-    """Columns every row that goes to the city carries."""
+    """Columns every row that goes to the city carries (and ``seq``, which stays here)."""
 
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     station_code: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -75,7 +76,6 @@ class Trainee(Travelling, Base):
         # table's own order) or ID (its unique index) the list filters ``active`` row by row.
         Index("ix_trainee_active_name", "active", "name"),
     )
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(60))
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     birth_date: Mapped[date] = mapped_column(Date)
@@ -249,7 +249,6 @@ class TrainingClass(Travelling, Base):
 
     __tablename__ = "training_class"
     __table_args__ = (Index("ix_training_class_status", "status", "start_date"),)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16))  # draft|opened|training|finished|archived
@@ -285,7 +284,6 @@ class ClassSession(Travelling, Base):
 
     __tablename__ = "class_session"
     __table_args__ = (UniqueConstraint("class_uuid", "number"),)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     day: Mapped[date] = mapped_column(Date)
@@ -302,7 +300,6 @@ class Enrollment(Travelling, Base):
     __tablename__ = "enrollment"
     # The unique (class, trainee) index also finds a class's enrolments: no index of its own.
     __table_args__ = (UniqueConstraint("class_uuid", "trainee_uuid"),)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"))
     trainee_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("trainee.uuid"), index=True)
     target_group: Mapped[str] = mapped_column(String(40))
@@ -322,7 +319,6 @@ class Attendance(Travelling, Base):
 
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("session_uuid", "enrollment_uuid"),)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("class_session.uuid"), index=True)
     enrollment_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("enrollment.uuid"), index=True)
     status: Mapped[str] = mapped_column(String(12))  # present|late|early|leave|absent
@@ -346,7 +342,6 @@ class Assessment(Travelling, Base):
 
     __tablename__ = "assessment"
     __table_args__ = (UniqueConstraint("enrollment_uuid", "attempt"),)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     enrollment_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("enrollment.uuid"), index=True)
     attempt: Mapped[int] = mapped_column(Integer)
     theory_score: Mapped[float | None] = mapped_column(Float)
@@ -368,7 +363,6 @@ class Certificate(Travelling, Base):
 
     __tablename__ = "certificate"
     __table_args__ = (UniqueConstraint("station_code", "year", "serial"),)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     year: Mapped[int] = mapped_column(Integer)
     serial: Mapped[int] = mapped_column(Integer)
