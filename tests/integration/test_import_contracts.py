@@ -43,10 +43,9 @@ def test_the_package_keeps_every_import_contract():
 
 
 def _add_import(module: Path, line: str) -> None:
-    text = module.read_text(encoding="utf-8")
-    marker = "from __future__ import annotations\n"
-    assert marker in text, module
-    module.write_text(text.replace(marker, marker + line + "\n", 1), encoding="utf-8")
+    """Appends a module-level import: it counts wherever it stands, and needs nothing of the file."""
+    with module.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + line + "\n")
 
 
 def test_a_wrong_way_import_breaks_its_contract(tmp_path):
@@ -64,6 +63,8 @@ def test_a_wrong_way_import_breaks_its_contract(tmp_path):
         package / "services" / "security" / "roles.py",
         "import jiangxin_desktop.services.training.enrollment",
     )
+    # the wire format reaching into the station's rules
+    _add_import(package / "protocol" / "fields.py", "import jiangxin_desktop.domain.money")
 
     result = lint_imports(tmp_path)
 
@@ -74,8 +75,10 @@ def test_a_wrong_way_import_breaks_its_contract(tmp_path):
         "Nothing outside ui imports PySide6 BROKEN",
         "domain is pure rules: no database, files, settings or Qt BROKEN",  # through services
         "Feature packages of services import only the packages below them BROKEN",
+        "protocol imports nothing of the station BROKEN",
     ):
         assert contract in out, out
     assert "jiangxin_desktop.domain.masking -> jiangxin_desktop.services.registry.search" in out
     assert "jiangxin_desktop.store.ids -> PySide6" in out
     assert "jiangxin_desktop.services.security.roles -> jiangxin_desktop.services.training.enrollment" in out
+    assert "jiangxin_desktop.protocol.fields -> jiangxin_desktop.domain.money" in out
