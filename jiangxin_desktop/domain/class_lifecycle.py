@@ -20,6 +20,8 @@ STATUS_LABELS = {
     ARCHIVED: "已归档",
 }
 ENROLLING = (DRAFT, OPENED, TRAINING)  # states in which trainees may be added
+RECORDING = (OPENED, TRAINING)  # attendance is recorded (the first record starts the training)
+ASSESSING = (TRAINING, FINISHED)  # assessment results are entered
 ENTERING = ("clerk", "admin")  # 经办人 and 管理员 enter classes, enrolments, attendance, scores
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.domain.class_lifecycle import ASSESSING
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.security.acting import Acting
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
@@ -33,7 +34,6 @@ from jiangxin_desktop.store.models import (
 )
 
 RESULT_LABELS = {"pass": "合格", "fail": "不合格"}
-ASSESSING = ("training", "finished")
 
 
 @dataclass(frozen=True)

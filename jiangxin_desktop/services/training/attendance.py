@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.idnumber import normalize_id
+from jiangxin_desktop.domain.class_lifecycle import RECORDING
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.security.acting import Acting
 from jiangxin_desktop.services.training.assessment import RESULT_LABELS, AssessmentMixin, AssessmentRecord
@@ -28,7 +29,6 @@ from jiangxin_desktop.services.training.attendance_makeup import MakeupMixin, Ma
 from jiangxin_desktop.services.training.attendance_records import (
     ATTENDANCE_LABELS,
     ATTENDED,
-    RECORDING,
     AttendanceRow,
     LateEntry,
     OutsideWindow,

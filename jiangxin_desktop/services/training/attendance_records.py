@@ -10,7 +10,6 @@ from jiangxin_desktop.store.models import Attendance
 
 ATTENDANCE_LABELS = {"present": "出勤", "late": "迟到", "early": "早退", "leave": "请假", "absent": "缺勤"}
 ATTENDED = ("present", "late", "early")
-RECORDING = ("opened", "training")
 
 
 class OutsideWindow(KnownError):

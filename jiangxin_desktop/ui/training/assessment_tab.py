@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.context import AppContext
+from jiangxin_desktop.domain.class_lifecycle import ASSESSING
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.training.attendance import RESULT_LABELS, AssessmentRecord, RateRow
@@ -32,7 +33,6 @@ from jiangxin_desktop.ui.widgets.styles import ERROR_COLOR, ERROR_STYLE
 from jiangxin_desktop.ui.widgets.tables import make_read_only_list
 from jiangxin_desktop.ui.training.timetable_generator import date_edit, to_date
 
-ASSESSING = ("training", "finished")
 NAME, ID, RATE, THEORY, PRACTICAL, RESULT, ATTEMPT, DAY = range(8)
 
 
