@@ -37,8 +37,8 @@ def _checked(value: object, path: str) -> object:
                 raise NotCanonical(path, f"object key of type {type(key).__name__}")
         keys = sorted(value, key=_utf16)
         return {key: _checked(value[key], f"{path}.{key}") for key in keys}
-    if kind is list or kind is tuple:
-        return [_checked(item, f"{path}[{i}]") for i, item in enumerate(value)]  # type: ignore[arg-type]
+    if isinstance(value, (list, tuple)):
+        return [_checked(item, f"{path}[{i}]") for i, item in enumerate(value)]
     if kind is float:
         raise NotCanonical(path, "a float (send a decimal string or integer fen)")
     raise NotCanonical(path, f"a value of type {kind.__name__}")

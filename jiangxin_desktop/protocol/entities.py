@@ -27,7 +27,7 @@ CERTIFICATE = "certificate"
 
 _LOCAL = frozenset({"seq"})  # the local integer key never leaves the database
 
-S, I, B, U, D, DT, TIME = Kind.STR, Kind.INT, Kind.BOOL, Kind.UUID, Kind.DATE, Kind.DATETIME, Kind.TIME
+S, INT, B, U, D, DT, TIME = Kind.STR, Kind.INT, Kind.BOOL, Kind.UUID, Kind.DATE, Kind.DATETIME, Kind.TIME
 CLEAR, REPLACE = Anonymise.CLEAR, Anonymise.REPLACE
 
 
@@ -36,7 +36,7 @@ def _travelling(*fields: Field) -> tuple[Field, ...]:
     return (
         Field("uuid", U),
         Field("station_code", S),
-        Field("version", I),
+        Field("version", INT),
         Field("created_at", DT),
         Field("updated_at", DT),
         *fields,
@@ -118,13 +118,13 @@ TRAINING_CLASS_SCHEMA = EntitySchema(
         Field("site", S),
         Field("start_date", D),
         Field("end_date", D),
-        Field("class_hours", I),
-        Field("capacity", I),
+        Field("class_hours", INT),
+        Field("capacity", INT),
         Field("teachers_json", Kind.STR_LIST, wire="teachers", personal=True),  # teachers' names
-        Field("fee_fen", I),
-        Field("government_fen", I),
-        Field("employer_fen", I),
-        Field("personal_fen", I),
+        Field("fee_fen", INT),
+        Field("government_fen", INT),
+        Field("employer_fen", INT),
+        Field("personal_fen", INT),
         Field("note", S, optional=True),
         Field("review_note", S, optional=True),
         Field("approved_by", S, optional=True),
@@ -139,11 +139,11 @@ CLASS_SESSION_SCHEMA = EntitySchema(
     1,
     _travelling(
         Field("class_uuid", U),
-        Field("number", I),
+        Field("number", INT),
         Field("day", D),
         Field("start_time", TIME),
         Field("end_time", TIME),
-        Field("hours", I),
+        Field("hours", INT),
         Field("teacher", S, optional=True, personal=True),
         Field("topic", S, optional=True),
     ),
@@ -197,7 +197,7 @@ ASSESSMENT_SCHEMA = EntitySchema(
     1,
     _travelling(
         Field("enrollment_uuid", U),
-        Field("attempt", I),
+        Field("attempt", INT),
         Field("theory_score", Kind.DECIMAL, optional=True),
         Field("practical_score", Kind.DECIMAL, optional=True),
         Field("result", S),
@@ -213,8 +213,8 @@ CERTIFICATE_SCHEMA = EntitySchema(
     1,
     _travelling(
         Field("number", S),
-        Field("year", I),
-        Field("serial", I),
+        Field("year", INT),
+        Field("serial", INT),
         Field("class_uuid", U),
         Field("enrollment_uuid", U),
         Field("trainee_uuid", U),
@@ -224,7 +224,7 @@ CERTIFICATE_SCHEMA = EntitySchema(
         Field("level", S),
         Field("issue_date", D),
         Field("status", S),
-        Field("reissue_count", I),
+        Field("reissue_count", INT),
         Field("reissued_on", D, optional=True),
         _who("reissue_reason"),
         Field("revoked_at", DT, optional=True),

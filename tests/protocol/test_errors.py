@@ -13,6 +13,7 @@ from jiangxin_desktop.protocol import (
     UnknownField,
     WrongType,
     from_wire,
+    schema,
     to_wire,
 )
 
@@ -154,12 +155,8 @@ def _trainee(**changes) -> dict:
         "active": True,
         "created_by": "clerk",
     }
-    for column in (
-        "hukou ethnicity education target_group evidence_type evidence_number employment_status bank_card "
-        "address employer employer_uscc employer_uscc_override note deactivated_at deactivated_reason "
-        "anonymised_at"
-    ).split():
-        row[column] = None
+    for column in schema("trainee").fields:
+        row.setdefault(column.column, None)  # the optional ones
     row.update(changes)
     return row
 

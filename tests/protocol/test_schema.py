@@ -94,5 +94,13 @@ def test_describe_lists_every_field_with_its_type():
     by_entity = {e["entity"]: e for e in described["entities"]}
     assert list(by_entity) == list(SCHEMAS)  # parents before children
     assert list(by_entity)[:2] == ["trainee", "training_class"]
-    assert {"name": "teachers", "type": "str_list"}.items() <= by_entity["training_class"]["fields"][23].items()
+    teachers = next(f for f in by_entity["training_class"]["fields"] if f["name"] == "teachers")
+    assert teachers == {
+        "name": "teachers",
+        "type": "str_list",
+        "optional": False,
+        "personal": True,
+        "sensitive": False,
+        "identifying": False,
+    }
     assert all(e["version"] == 1 for e in by_entity.values())
