@@ -59,6 +59,11 @@ def allowed_from(action: str, status: str) -> bool:
     return status in TRANSITIONS[action].sources
 
 
+def returned(status: str, review_note: str | None) -> bool:
+    """退回 is no state of its own: a draft that carries the reviewer's reason (已退回)."""
+    return status == DRAFT and bool(review_note)
+
+
 def earliest_finish(session_days: Iterable[date], end_date: date) -> date:
     """A class closes (结业) no earlier than its last session; with none, its end date."""
     return max(session_days, default=end_date)

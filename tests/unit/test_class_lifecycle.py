@@ -10,6 +10,7 @@ from jiangxin_desktop.domain.class_lifecycle import (
     allowed_from,
     earliest_finish,
     may,
+    returned,
 )
 
 
@@ -45,3 +46,7 @@ def test_a_class_closes_after_its_last_session_or_its_end_date() -> None:
     days = [date(2026, 3, 2), date(2026, 3, 9)]
     assert earliest_finish(days, date(2026, 3, 31)) == date(2026, 3, 9)
     assert earliest_finish([], date(2026, 3, 31)) == date(2026, 3, 31)
+
+
+def test_a_returned_class_is_a_draft_with_the_reviewer_s_reason() -> None:
+    assert returned("draft", "课时不足") and not returned("draft", None) and not returned("opened", "x")

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from jiangxin_desktop.domain.class_lifecycle import returned
 from jiangxin_desktop.domain.codes import CodeList
 from jiangxin_desktop.services.training.class_records import ClassRecord
 from jiangxin_desktop.ui.widgets.styles import INACTIVE_COLOR, WARNING_COLOR
@@ -50,7 +51,7 @@ class ClassTableModel(QAbstractTableModel):
 
     def status_text(self, record: ClassRecord) -> str:
         """A draft the reviewer returned reads 已退回 (still a draft: the clerk edits it)."""
-        if record.status == "draft" and record.review_note:
+        if returned(record.status, record.review_note):
             return self.tr("已退回")
         return record.status_label
 
@@ -78,7 +79,7 @@ class ClassTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if record.status == "archived":
                 return QBrush(QColor(INACTIVE_COLOR))
-            if column == self.STATUS and record.status == "draft" and record.review_note:
+            if column == self.STATUS and returned(record.status, record.review_note):
                 return QBrush(QColor(WARNING_COLOR))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
