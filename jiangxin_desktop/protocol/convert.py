@@ -35,12 +35,6 @@ class _Refused(Exception):
     """A value of the wrong type or form (turned into :class:`WrongType` with the field's name)."""
 
 
-def _str(value: object) -> str:
-    if type(value) is not str:
-        raise _Refused
-    return value
-
-
 def _int(value: object) -> int:
     if type(value) is not int or not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         raise _Refused
@@ -74,18 +68,20 @@ _uuid, _time = _matching(_UUID), _matching(_TIME)
 
 
 def _datetime(value: object) -> str:
-    text = _matching(_DATETIME)(value)
+    if type(value) is not str or not _DATETIME.fullmatch(value):
+        raise _Refused
     try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise _Refused from None
-    return text
+    return value
 
 
 def _wire_date(value: object) -> date:
-    text = _matching(_DATE)(value)
+    if type(value) is not str or not _DATE.fullmatch(value):
+        raise _Refused
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(value)
     except ValueError:
         raise _Refused from None
 
@@ -106,7 +102,9 @@ def _decimal_to_wire(value: object) -> str:
 
 
 def _wire_decimal(value: object) -> float:
-    return float(_matching(_DECIMAL)(value))
+    if type(value) is not str or not _DECIMAL.fullmatch(value):
+        raise _Refused
+    return float(value)
 
 
 def _list_to_wire(value: object) -> list[str]:
@@ -128,9 +126,11 @@ def _list_stored(value: object) -> str:
     return json.dumps(_wire_list(value), ensure_ascii=False)  # as the services write it
 
 
+_Codec = Callable[[object], object] | None  # None: a string that travels as it is (the common case)
+
 # kind → (stored → wire, wire → stored, what the wire value must be)
-_CODECS: dict[Kind, tuple[Callable[[object], object], Callable[[object], object], str]] = {
-    Kind.STR: (_str, _str, "a string"),
+_CODECS: dict[Kind, tuple[_Codec, _Codec, str]] = {
+    Kind.STR: (None, None, "a string"),
     Kind.INT: (_int, _int, "an integer"),
     Kind.BOOL: (_bool_stored, _bool, "true or false"),
     Kind.UUID: (_uuid, _uuid, "a lower-case UUID"),
@@ -146,7 +146,7 @@ _CODECS: dict[Kind, tuple[Callable[[object], object], Callable[[object], object]
 class _Plan:
     """One entity's fields with their codecs, worked out once."""
 
-    fields: tuple[tuple[str, str, bool, Callable[[object], object], Callable[[object], object], str], ...]
+    fields: tuple[tuple[str, str, bool, _Codec, _Codec, str], ...]
     columns: frozenset[str]
     wires: frozenset[str]
 
@@ -161,7 +161,6 @@ def _plan(entity_schema: EntitySchema) -> _Plan:
 
 
 _PLANS = {entity: _plan(s) for entity, s in SCHEMAS.items()}
-_ABSENT = object()
 
 
 def _plan_of(entity: str) -> _Plan:
@@ -182,16 +181,23 @@ def to_wire(entity: str, row: Mapping[str, object]) -> dict[str, object]:
         raise UnknownField(entity, min(extra))
     out: dict[str, object] = {}
     for column, wire, optional, encode, _decode, expected in plan.fields:
-        value = row.get(column, _ABSENT)
-        if value is _ABSENT or (value is None and not optional):
-            raise MissingField(entity, column)
-        if value is None:
-            out[wire] = None
-            continue
         try:
-            out[wire] = encode(value)
-        except _Refused:
-            raise WrongType(entity, column, expected, value) from None
+            value = row[column]
+        except KeyError:
+            raise MissingField(entity, column) from None
+        if value is None:
+            if not optional:
+                raise MissingField(entity, column)
+            out[wire] = None
+        elif encode is None:
+            if type(value) is not str:
+                raise WrongType(entity, column, expected, value)
+            out[wire] = value
+        else:
+            try:
+                out[wire] = encode(value)
+            except _Refused:
+                raise WrongType(entity, column, expected, value) from None
     return out
 
 
@@ -210,9 +216,13 @@ def from_wire(entity: str, record: Mapping[str, object]) -> dict[str, object]:
             if not optional:
                 raise MissingField(entity, wire)
             out[column] = None
-            continue
-        try:
-            out[column] = decode(value)
-        except _Refused:
-            raise WrongType(entity, wire, expected, value) from None
+        elif decode is None:
+            if type(value) is not str:
+                raise WrongType(entity, wire, expected, value)
+            out[column] = value
+        else:
+            try:
+                out[column] = decode(value)
+            except _Refused:
+                raise WrongType(entity, wire, expected, value) from None
     return out
