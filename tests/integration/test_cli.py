@@ -1,4 +1,5 @@
-"""The command line as a script would use it: real process, real encrypted database."""
+"""The command line as a script would use it, on a real encrypted database: in this process
+(``cli_runner.run``) unless the process itself is under test (``run_process``)."""
 
 from __future__ import annotations
 
@@ -10,35 +11,14 @@ import sys
 import pytest
 
 from jiangxin_desktop.services.demo.seed import id_with_check
+from tests.integration.cli_runner import run, run_process
 
 VALID = id_with_check("32070319800101001")
 
 
-def run(*args, env_extra=None, check=False, user="clerk"):
-    """The program as a script runs it: as the demo user ``user`` (password from the environment)."""
-    env = {
-        **os.environ,
-        "JIANGXIN_PASSPHRASE": "cli-test-passphrase",
-        "JIANGXIN_PASSWORD": "Demo-pass-2025",
-        **(env_extra or {}),
-    }
-    env.pop("QT_QPA_PLATFORM", None)
-    # Headless Linux has no keyring backend: force keyring's fail backend so the CLI
-    # takes the passphrase path exactly as on such a machine.
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    return subprocess.run(
-        [sys.executable, "-m", "jiangxin_desktop", "--user", user, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=check,
-        timeout=120,
-        stdin=subprocess.DEVNULL,  # never a terminal: a missing password is an error, not a prompt
-    )
-
-
 def test_check_id_json_lines_and_exit_codes():
-    ok = run(
+    """Through ``python -m jiangxin_desktop``: the exit status is the process's."""
+    ok = run_process(
         "check-id",
         VALID,
         VALID.replace("320703", "810000")[:-1] + id_with_check("81000019800101001")[-1],
@@ -54,7 +34,7 @@ def test_check_id_json_lines_and_exit_codes():
         "sex": "男",
         "message": None,
     }
-    bad = run("check-id", VALID, "3.20703E+17", "--json")
+    bad = run_process("check-id", VALID, "3.20703E+17", "--json")
     assert bad.returncode == 1
     lines = [json.loads(x) for x in bad.stdout.splitlines()]
     assert [x["valid"] for x in lines] == [True, False]
@@ -235,17 +215,7 @@ def test_commands_on_personal_data_need_a_user_and_a_role(tmp_path):
         run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, "--json", check=True).stdout
     )
     assert demo["users"] == ["admin", "reviewer", "clerk"]
-    nobody = subprocess.run(
-        [sys.executable, "-m", "jiangxin_desktop", "trainee", "find", "王", "--data-dir", data],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            **os.environ,
-            "JIANGXIN_PASSPHRASE": "cli-test-passphrase",
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-        },
-    )
+    nobody = run("trainee", "find", "王", "--data-dir", data, user=None, env_extra={"JIANGXIN_PASSWORD": None})
     assert nobody.returncode == 2 and "--user" in nobody.stderr
     wrong = run("trainee", "find", "王", "--data-dir", data, env_extra={"JIANGXIN_PASSWORD": "Wrong-pass-1"})
     assert wrong.returncode == 2 and "用户名或密码不正确" in wrong.stderr
@@ -321,6 +291,7 @@ def test_setup_makes_a_real_station_and_station_show_needs_no_login(tmp_path):
     key_id = result["signing_key"]["key_id"]
     assert len(key_id) == 16 and result["signing_key"]["algorithm"] == "Ed25519"
 
+    # A fresh process with no account password in its environment reads the new station.
     env = {**os.environ, "JIANGXIN_PASSPHRASE": "cli-test-passphrase"}
     env.update(PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     env.pop("JIANGXIN_PASSWORD", None)

@@ -6,11 +6,12 @@ import json
 
 from sqlalchemy import text
 
-from tests.integration.test_cli import demo_with_one_trainee, run
+from tests.integration.cli_runner import run
+from tests.integration.test_cli import demo_with_one_trainee
 
 
 def test_audit_verify_reports_a_cut_off_tail_and_when_it_was_anchored(tmp_path):
-    from jiangxin_desktop.context import open_database
+    from jiangxin_desktop.database_files import open_database
     from jiangxin_desktop.paths import DataPaths
 
     data = tmp_path / "d"

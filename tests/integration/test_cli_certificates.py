@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.test_cli import run
+from tests.integration.cli_runner import run
 from tests.integration.test_cli_classes import lines, out
 
 

@@ -6,7 +6,7 @@ import json
 
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.services.demo.seed import id_with_check
-from tests.integration.test_cli import run
+from tests.integration.cli_runner import run
 
 ADULT = id_with_check("32070619900101101")  # 失业人员, attends and passes
 LATE = id_with_check("32070619850615202")  # comes late once, then withdraws

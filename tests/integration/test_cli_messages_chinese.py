@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from jiangxin_desktop.errors import describe_error, describe_json_error, describe_os_error
-from tests.integration.test_cli import run
+from tests.integration.cli_runner import run
 
 # Words a Chinese message may carry: formats, products and names a clerk sees on the screen.
 ALLOWED = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.integration.test_cli import run
+from tests.integration.cli_runner import run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.test_cli import run
+from tests.integration.cli_runner import run
 
 
 def out(result):
