@@ -1,4 +1,4 @@
-"""Shared fixtures. Qt runs offscreen; the keyring is an in-memory backend."""
+"""Shared fixtures. Qt runs offscreen; the keyring is an in-memory backend; scrypt is cheap."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+# New password hashes and wrapped keys use a tiny scrypt n, here and in every process a test
+# starts (they inherit the environment); see services/security/kdf_cost.py. Stored hashes record
+# their numbers, so nothing else changes. JIANGXIN_TEST_FAST_KDF=0 runs the suite at full cost.
+os.environ.setdefault("JIANGXIN_TEST_FAST_KDF", "1")
 
 import keyring
 import keyring.backend
@@ -79,6 +83,12 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def production_kdf(monkeypatch):
+    """The test's hashes and wrapped keys use the shipped scrypt numbers (no test switch)."""
+    monkeypatch.delenv("JIANGXIN_TEST_FAST_KDF", raising=False)
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def test_migration_head_is_current(demo_context):
 # --- hashing -----------------------------------------------------------------------------
 
 
-def test_hash_is_self_describing_scrypt_with_the_shipped_parameters():
+def test_hash_is_self_describing_scrypt_with_the_shipped_parameters(production_kdf):
     encoded = hash_password("Zhang#2026", SHIPPED)
     scheme, n, r, p, salt, digest = encoded.split("$")
     assert (scheme, n, r, p) == ("scrypt", "32768", "8", "1")
@@ -279,7 +279,7 @@ def test_deactivated_user_is_refused_and_told_only_with_the_right_password(users
     assert users.authenticate("clerk1", CLERK_PW).active
 
 
-def test_a_changed_policy_rehashes_at_the_next_login(users, admin, accountless_context):
+def test_a_changed_policy_rehashes_at_the_next_login(production_kdf, users, admin, accountless_context):
     assert stored_hash(accountless_context, "admin").startswith("scrypt$1024$")
     stronger = UserService(accountless_context.db, policy=replace(FAST, scrypt_n=2**11))
     stronger.authenticate("admin", ADMIN_PW)

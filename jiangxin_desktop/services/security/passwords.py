@@ -4,7 +4,8 @@ Format: ``scrypt$<n>$<r>$<p>$<salt, base64>$<hash, base64>`` (16-byte salt, 32-b
 The parameters travel with the hash, so a later policy with other numbers still verifies
 old hashes; :func:`needs_rehash` says when a hash was made with other numbers.
 Verification compares in constant time (``Scrypt.verify``). The password is
-NFKC-normalised first (see ``domain.passwords``).
+NFKC-normalised first (see ``domain.passwords``). A test run makes new hashes with a
+smaller n (``kdf_cost.py``); the policy's numbers are what a station uses.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from jiangxin_desktop.domain.passwords import SecurityPolicy, normalize_password
+from jiangxin_desktop.services.security.kdf_cost import scrypt_numbers
 
 SCHEME = "scrypt"
 SALT_BYTES = 16
@@ -49,7 +51,7 @@ def _kdf(salt: bytes, n: int, r: int, p: int) -> Scrypt:
 
 def hash_password(password: str, policy: SecurityPolicy) -> str:
     """A new salted hash of ``password`` with the policy's scrypt parameters."""
-    n, r, p = policy.scrypt_n, policy.scrypt_r, policy.scrypt_p
+    n, r, p = _policy_numbers(policy)
     _check_params(n, r, p)
     salt = os.urandom(SALT_BYTES)
     digest = _kdf(salt, n, r, p).derive(normalize_password(password).encode("utf-8"))
@@ -59,7 +61,7 @@ def hash_password(password: str, policy: SecurityPolicy) -> str:
 def unusable_hash(policy: SecurityPolicy) -> str:
     """A well-formed hash with the policy's numbers that no password matches: checking a
     password against it costs what checking a real one costs, without hashing anything first."""
-    n, r, p = policy.scrypt_n, policy.scrypt_r, policy.scrypt_p
+    n, r, p = _policy_numbers(policy)
     _check_params(n, r, p)
     return f"{SCHEME}${n}${r}${p}${_b64(os.urandom(SALT_BYTES))}${_b64(os.urandom(HASH_BYTES))}"
 
@@ -97,11 +99,12 @@ def verify_password(password: str, encoded: str) -> bool:
 def needs_rehash(encoded: str, policy: SecurityPolicy) -> bool:
     """True when the hash was made with other parameters than the policy's."""
     parsed = parse_hash(encoded)
-    return parsed is None or (parsed.n, parsed.r, parsed.p) != (
-        policy.scrypt_n,
-        policy.scrypt_r,
-        policy.scrypt_p,
-    )
+    return parsed is None or (parsed.n, parsed.r, parsed.p) != _policy_numbers(policy)
+
+
+def _policy_numbers(policy: SecurityPolicy) -> tuple[int, int, int]:
+    """The scrypt (n, r, p) new hashes are made with: the policy's (smaller n in a test run)."""
+    return scrypt_numbers(policy.scrypt_n, policy.scrypt_r, policy.scrypt_p)
 
 
 def _check_params(n: int, r: int, p: int) -> None:
