@@ -154,11 +154,9 @@ def _all_in_class(result) -> bool:
 
 
 def cmd_export(args) -> int:
-    from jiangxin_desktop.services.exchange.roster_export import export_roster
-
     ctx = open_cli_context(args)
     try:
-        result = export_roster(ctx, args.class_code, Path(args.out))
+        result = ctx.class_exports().export_roster(args.class_code, Path(args.out))
     finally:
         ctx.close()
     masked = "（证件号码和电话已脱敏）" if result["masked"] else "（完整号码，已记入操作日志）"
@@ -178,11 +176,9 @@ def cmd_template(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from jiangxin_desktop.services.exchange.roster_export import export_statistics
-
     ctx = open_cli_context(args)
     try:
-        result = export_statistics(ctx, Path(args.out))
+        result = ctx.class_exports().export_statistics(Path(args.out))
     finally:
         ctx.close()
     emit(result, as_json=args.json, text=f"已导出 {result['classes']} 个培训班的统计到 {result['file']}")

@@ -1,4 +1,5 @@
-"""Excel exports: a class's 花名册 in the order DOMAIN.md gives, and the class statistics.
+"""Excel exports: a class's 花名册 in the order DOMAIN.md gives, and the class statistics
+(:class:`ClassExports`, which also gives the 花名册's rows to the printed one).
 
 Numbers are masked unless the role may see them (reviewer, administrator); an export with
 full numbers is audited as such. Every text cell goes through ``safe_cell_text`` so that
@@ -8,9 +9,9 @@ nothing in a name or a note can become a formula when the file is opened.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -24,6 +25,17 @@ from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.exchange.spreadsheet_safety import safe_cell_text
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import Certificate
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.domain.codes import CodeCatalog
+    from jiangxin_desktop.services.catalog.training import CatalogService
+    from jiangxin_desktop.services.registry.trainees import TraineeRegistry
+    from jiangxin_desktop.services.security.acting import Acting
+    from jiangxin_desktop.services.training.attendance import AttendanceService
+    from jiangxin_desktop.services.training.class_records import ClassRecord
+    from jiangxin_desktop.services.training.classes import ClassService
+    from jiangxin_desktop.services.training.enrollment import EnrollmentService
+    from jiangxin_desktop.store.database import Database
 
 ROSTER_COLUMNS = (
     ("序号", 6),
@@ -124,57 +136,13 @@ ROSTER_FIELDS = (
 )  # the keys of a roster row, in ROSTER_COLUMNS order
 
 
-def level_label(ctx, klass) -> str:
-    codes = ctx.codes
+def level_label(codes: CodeCatalog, klass: ClassRecord) -> str:
+    """The class's 等级 as printed: its skill level, else its certificate type."""
     return (
         codes["skill_level"].label(klass.level)
         or codes["certificate_type"].label(klass.certificate_type)
         or ""
     )
-
-
-def roster_rows(ctx, klass, *, full: bool) -> list[dict]:
-    """One dict per enrolled trainee (keys ROSTER_FIELDS), masked unless ``full``.
-
-    The Excel export and the printed 花名册 share it, so both show the same columns.
-    """
-    catalog = ctx.catalogs.active()
-    enrolled = ctx.enrollments.list(klass.uuid)
-    results = ctx.attendance.assessments(klass.uuid)
-    codes = ctx.codes
-    details = {r.uuid: r for r in (ctx.registry.get(e.trainee_uuid) for e in enrolled)}
-    level = level_label(ctx, klass)
-    certificates = _valid_certificates(ctx, klass.uuid)
-    rows = []
-    for i, e in enumerate(enrolled, start=1):
-        person = details[e.trainee_uuid]
-        result = results.get(e.uuid)
-        passed = result is not None and result.result == "pass"
-        notes = [] if e.subsidised else ["不享受补贴"]
-        if result is not None and not passed:
-            notes.append("考核不合格")
-        amount = subsidy_standard(catalog, klass, passed=passed, subsidised=e.subsidised)
-        values = (
-            i,
-            person.name,
-            person.sex,
-            person.id_number if full else mask_id(person.id_number),
-            codes["hukou"].label(person.hukou or "") or "",
-            codes["target_group"].label(e.target_group) or e.target_group,
-            person.phone if full else mask_phone(person.phone),
-            klass.occupation_code,
-            klass.occupation_name,
-            level,
-            certificates.get(e.uuid, ""),
-            yuan_number(amount) if amount is not None else "",
-            "个人" if amount is not None else "",
-            "；".join(notes),
-        )
-        row = dict(zip(ROSTER_FIELDS, values, strict=True))
-        row["_passed"] = passed  # not a column: counted in the 合计 row
-        row["_amount_fen"] = amount  # not a column: added up in fen for the 合计 row
-        rows.append(row)
-    return rows
 
 
 def roster_totals(rows: list[dict], klass) -> dict:
@@ -195,63 +163,6 @@ def total_line(totals: dict) -> str:
     )
 
 
-def _valid_certificates(ctx, class_uuid: str) -> dict[str, str]:
-    """Enrolment uuid → number of its valid certificate (a revoked one is not shown)."""
-    with ctx.db.read() as session:
-        rows = session.execute(
-            select(Certificate.enrollment_uuid, Certificate.number).where(
-                Certificate.class_uuid == class_uuid, Certificate.status == "valid"
-            )
-        ).all()
-    return {enrollment: number for enrollment, number in rows}
-
-
-def export_roster(ctx, class_code: str, out: Path, *, progress: Progress | None = None) -> dict:
-    """The class's 花名册 as .xlsx; returns what was written. ``progress(done, total)`` may
-    raise to cancel before the file is written."""
-    user = ctx.acting.require("clerk", "reviewer", "admin", action="导出花名册")
-    full = user.role in FULL_NUMBER_ROLES
-    klass = ctx.classes.get(class_code)
-    catalog = ctx.catalogs.active()
-    records = roster_rows(ctx, klass, full=full)
-    _report(progress, 1, 2)
-    rows = [[row[key] for key in ROSTER_FIELDS] for row in records]
-    totals = roster_totals(records, klass)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "花名册"
-    header_row = _write_title(
-        sheet,
-        f"{klass.name}（{klass.code}）花名册",
-        [
-            f"承训机构：{klass.institution_name}　培训地点：{klass.site}　"
-            f"培训时间：{klass.start_date}—{klass.end_date}　课时：{klass.class_hours}",
-            f"导出：{datetime.now():%Y-%m-%d %H:%M}　{user.display_name}"
-            + ("" if full else "　（证件号码和电话已脱敏）")
-            + ("　补贴金额按目录标准测算（示例目录）" if catalog.example else "　补贴金额按目录标准测算"),
-        ],
-        len(ROSTER_COLUMNS),
-    )
-    _write_table(sheet, header_row, ROSTER_COLUMNS, rows)
-    last = header_row + len(rows) + 1
-    sheet.cell(row=last, column=1, value="合计")
-    sheet.cell(row=last, column=2, value=total_line(totals).removeprefix("合计："))
-    sheet.merge_cells(start_row=last, start_column=2, end_row=last, end_column=len(ROSTER_COLUMNS))
-    _report(progress, 2, 2)  # the last chance to cancel: nothing is written before this
-    _save(book, out)
-    with ctx.db.write() as session:  # an export of personal data is audited
-        audit(
-            session,
-            actor=user.username,
-            action="roster.export",
-            object_type="training_class",
-            object_id=klass.uuid,
-            after={"class": klass.code, "file": out.name, "rows": len(rows), "full_numbers": full},
-        )
-    return {"file": str(out), "class": klass.code, "rows": len(rows), "masked": not full}
-
-
 STAT_COLUMNS = (
     ("班级编号", 20),
     ("班级名称", 28),
@@ -269,50 +180,178 @@ STAT_COLUMNS = (
 )
 
 
-def export_statistics(ctx, out: Path, *, progress: Progress | None = None) -> dict:
-    """One row per class: enrolment, attendance meeting the threshold, assessment results."""
-    user = ctx.acting.require("clerk", "reviewer", "admin", action="导出统计")
-    catalog = ctx.catalogs.active()
-    rows = []
-    classes = ctx.classes.list(limit=100_000)
-    for done, klass in enumerate(classes):
-        _report(progress, done, len(classes) + 1)
-        rates = ctx.attendance.rates(klass.uuid)
-        results = ctx.attendance.assessments(klass.uuid)
-        rows.append(
-            [
-                klass.code,
-                klass.name,
-                klass.status_label,
+class ClassExports:
+    """A class's 花名册 (its rows, shared with the printed one, and the .xlsx) and the statistics
+    of every class, for the acting user; ``station_name`` heads the statistics."""
+
+    def __init__(
+        self,
+        db: Database,
+        acting: Acting,
+        codes: CodeCatalog,
+        catalogs: CatalogService,
+        classes: ClassService,
+        enrollments: EnrollmentService,
+        attendance: AttendanceService,
+        registry: TraineeRegistry,
+        *,
+        station_name: str,
+    ) -> None:
+        self._db = db
+        self._acting = acting
+        self._codes = codes
+        self._catalogs = catalogs
+        self._classes = classes
+        self._enrollments = enrollments
+        self._attendance = attendance
+        self._registry = registry
+        self._station_name = station_name
+
+    def roster_rows(self, klass: ClassRecord, *, full: bool) -> list[dict]:
+        """One dict per enrolled trainee (keys ROSTER_FIELDS), masked unless ``full``.
+
+        The Excel export and the printed 花名册 share it, so both show the same columns.
+        """
+        catalog = self._catalogs.active()
+        enrolled = self._enrollments.list(klass.uuid)
+        results = self._attendance.assessments(klass.uuid)
+        codes = self._codes
+        details = {r.uuid: r for r in (self._registry.get(e.trainee_uuid) for e in enrolled)}
+        level = level_label(codes, klass)
+        certificates = self._valid_certificates(klass.uuid)
+        rows = []
+        for i, e in enumerate(enrolled, start=1):
+            person = details[e.trainee_uuid]
+            result = results.get(e.uuid)
+            passed = result is not None and result.result == "pass"
+            notes = [] if e.subsidised else ["不享受补贴"]
+            if result is not None and not passed:
+                notes.append("考核不合格")
+            amount = subsidy_standard(catalog, klass, passed=passed, subsidised=e.subsidised)
+            values = (
+                i,
+                person.name,
+                person.sex,
+                person.id_number if full else mask_id(person.id_number),
+                codes["hukou"].label(person.hukou or "") or "",
+                codes["target_group"].label(e.target_group) or e.target_group,
+                person.phone if full else mask_phone(person.phone),
+                klass.occupation_code,
                 klass.occupation_name,
-                ctx.codes["skill_level"].label(klass.level) or "",
-                klass.start_date.isoformat(),
-                klass.end_date.isoformat(),
-                klass.class_hours,
-                klass.capacity,
-                klass.enrolled,
-                sum(1 for r in rates if r.meets_threshold),
-                sum(1 for r in results.values() if r.result == "pass"),
-                sum(1 for r in results.values() if r.result == "fail"),
-            ]
+                level,
+                certificates.get(e.uuid, ""),
+                yuan_number(amount) if amount is not None else "",
+                "个人" if amount is not None else "",
+                "；".join(notes),
+            )
+            row = dict(zip(ROSTER_FIELDS, values, strict=True))
+            row["_passed"] = passed  # not a column: counted in the 合计 row
+            row["_amount_fen"] = amount  # not a column: added up in fen for the 合计 row
+            rows.append(row)
+        return rows
+
+
+    def _valid_certificates(self, class_uuid: str) -> dict[str, str]:
+        """Enrolment uuid → number of its valid certificate (a revoked one is not shown)."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(Certificate.enrollment_uuid, Certificate.number).where(
+                    Certificate.class_uuid == class_uuid, Certificate.status == "valid"
+                )
+            ).all()
+        return {enrollment: number for enrollment, number in rows}
+
+
+    def export_roster(self, class_code: str, out: Path, *, progress: Progress | None = None) -> dict:
+        """The class's 花名册 as .xlsx; returns what was written. ``progress(done, total)`` may
+        raise to cancel before the file is written."""
+        user = self._acting.require("clerk", "reviewer", "admin", action="导出花名册")
+        full = user.role in FULL_NUMBER_ROLES
+        klass = self._classes.get(class_code)
+        catalog = self._catalogs.active()
+        records = self.roster_rows(klass, full=full)
+        _report(progress, 1, 2)
+        rows = [[row[key] for key in ROSTER_FIELDS] for row in records]
+        totals = roster_totals(records, klass)
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "花名册"
+        header_row = _write_title(
+            sheet,
+            f"{klass.name}（{klass.code}）花名册",
+            [
+                f"承训机构：{klass.institution_name}　培训地点：{klass.site}　"
+                f"培训时间：{klass.start_date}—{klass.end_date}　课时：{klass.class_hours}",
+                f"导出：{self._acting.now():%Y-%m-%d %H:%M}　{user.display_name}"
+                + ("" if full else "　（证件号码和电话已脱敏）")
+                + ("　补贴金额按目录标准测算（示例目录）" if catalog.example else "　补贴金额按目录标准测算"),
+            ],
+            len(ROSTER_COLUMNS),
         )
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "培训班统计"
-    header_row = _write_title(
-        sheet,
-        f"{ctx.station.name} 培训班统计",
-        [
-            f"导出：{datetime.now():%Y-%m-%d %H:%M}　{user.display_name}　"
-            f"出勤达标线 {catalog.rules.attendance_threshold:.0%}（目录 {catalog.version}）"
-        ],
-        len(STAT_COLUMNS),
-    )
-    _write_table(sheet, header_row, STAT_COLUMNS, rows)
-    _report(progress, len(classes) + 1, len(classes) + 1)
-    _save(book, out)
-    return {"file": str(out), "classes": len(rows)}
+        _write_table(sheet, header_row, ROSTER_COLUMNS, rows)
+        last = header_row + len(rows) + 1
+        sheet.cell(row=last, column=1, value="合计")
+        sheet.cell(row=last, column=2, value=total_line(totals).removeprefix("合计："))
+        sheet.merge_cells(start_row=last, start_column=2, end_row=last, end_column=len(ROSTER_COLUMNS))
+        _report(progress, 2, 2)  # the last chance to cancel: nothing is written before this
+        _save(book, out)
+        with self._db.write() as session:  # an export of personal data is audited
+            audit(
+                session,
+                actor=user.username,
+                action="roster.export",
+                object_type="training_class",
+                object_id=klass.uuid,
+                after={"class": klass.code, "file": out.name, "rows": len(rows), "full_numbers": full},
+            )
+        return {"file": str(out), "class": klass.code, "rows": len(rows), "masked": not full}
+
+
+    def export_statistics(self, out: Path, *, progress: Progress | None = None) -> dict:
+        """One row per class: enrolment, attendance meeting the threshold, assessment results."""
+        user = self._acting.require("clerk", "reviewer", "admin", action="导出统计")
+        catalog = self._catalogs.active()
+        rows = []
+        classes = self._classes.list(limit=100_000)
+        for done, klass in enumerate(classes):
+            _report(progress, done, len(classes) + 1)
+            rates = self._attendance.rates(klass.uuid)
+            results = self._attendance.assessments(klass.uuid)
+            rows.append(
+                [
+                    klass.code,
+                    klass.name,
+                    klass.status_label,
+                    klass.occupation_name,
+                    self._codes["skill_level"].label(klass.level) or "",
+                    klass.start_date.isoformat(),
+                    klass.end_date.isoformat(),
+                    klass.class_hours,
+                    klass.capacity,
+                    klass.enrolled,
+                    sum(1 for r in rates if r.meets_threshold),
+                    sum(1 for r in results.values() if r.result == "pass"),
+                    sum(1 for r in results.values() if r.result == "fail"),
+                ]
+            )
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "培训班统计"
+        header_row = _write_title(
+            sheet,
+            f"{self._station_name} 培训班统计",
+            [
+                f"导出：{self._acting.now():%Y-%m-%d %H:%M}　{user.display_name}　"
+                f"出勤达标线 {catalog.rules.attendance_threshold:.0%}（目录 {catalog.version}）"
+            ],
+            len(STAT_COLUMNS),
+        )
+        _write_table(sheet, header_row, STAT_COLUMNS, rows)
+        _report(progress, len(classes) + 1, len(classes) + 1)
+        _save(book, out)
+        return {"file": str(out), "classes": len(rows)}
 
 
 def _report(progress: Progress | None, done: int, total: int) -> None:

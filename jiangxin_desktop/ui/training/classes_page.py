@@ -215,14 +215,13 @@ class ClassesPage(QWidget):
             self.export_statistics_to(Path(name))
 
     def export_statistics_to(self, out: Path) -> bool:
-        from jiangxin_desktop.services.exchange.roster_export import export_statistics
         from jiangxin_desktop.ui.training.class_printing import run_in_worker
 
         kind, result = run_in_worker(  # in a worker with progress: the window never freezes
             self,
             self.tr("导出统计"),
             self.tr("正在导出培训班统计……"),
-            lambda report: export_statistics(self.ctx, out, progress=report),
+            lambda report: self.ctx.class_exports().export_statistics(out, progress=report),
             error_title=self.tr("统计没有导出"),
         )
         if kind != "finished" or not isinstance(result, dict):

@@ -231,15 +231,14 @@ class EnrolmentTab(QWidget):
         return self.export_to(Path(name)) if name else None
 
     def export_to(self, out: Path) -> Path | None:
-        from jiangxin_desktop.services.exchange.roster_export import export_roster
         from jiangxin_desktop.ui.training.class_printing import run_in_worker
 
-        code = self.record.code
+        code, exports = self.record.code, self.ctx.class_exports()
         kind, result = run_in_worker(  # in a worker with progress: the window never freezes
             self,
             self.tr("导出花名册"),
             self.tr("正在导出 {code} 的花名册……").format(code=code),
-            lambda report: export_roster(self.ctx, code, out, progress=report),
+            lambda report: exports.export_roster(code, out, progress=report),
             error_title=self.tr("花名册没有导出"),
         )
         if kind != "finished" or not isinstance(result, dict):
