@@ -62,3 +62,14 @@ def test_the_path_of_a_refused_value_is_named():
 
 def test_largest_safe_integers_pass():
     assert canonical_json([2**53 - 1, -(2**53 - 1), 0]) == b"[9007199254740991,-9007199254740991,0]"
+
+
+def test_the_fast_path_gives_the_bytes_of_the_careful_one(stored_rows):
+    """Real wire records: json's own key sorting equals the RFC 8785 ordering built by hand."""
+    from jiangxin_desktop.protocol import to_wire
+    from jiangxin_desktop.protocol.canonical import _checked, _plain
+
+    batch = {entity: [to_wire(entity, row) for row in rows[:20]] for entity, rows in stored_rows.items()}
+    careful = json.dumps(_checked(batch, "$"), ensure_ascii=False, separators=(",", ":")).encode()
+    assert _plain(batch) and canonical_json(batch) == careful
+    assert not _plain({"\uff61": 1, "\U0001f600": 2})  # keys that sort otherwise take the careful path
