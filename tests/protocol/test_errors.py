@@ -50,6 +50,9 @@ def test_a_row_goes_on_the_wire_in_canonical_types():
 def test_rows_read_through_the_driver_are_accepted():
     """Dates as text and flags as 0/1, as sqlite3 gives them."""
     assert to_wire("class_session", session_row(day="2026-12-03"))["day"] == "2026-12-03"
+    assert to_wire("trainee", _trainee(photo_consent=0, active=1))["active"] is True
+    with pytest.raises(WrongType, match="active"):
+        to_wire("trainee", _trainee(active=2))
 
 
 def test_an_unknown_entity():
