@@ -294,3 +294,45 @@ def test_imported_people_are_stored_field_by_field(demo_context, tmp_path):
     # two-character names are found by one or two of their characters
     assert demo_context.search.count("钱满", include_inactive=True)[0] == 1
     assert demo_context.search.count("娜娜", include_inactive=True)[0] >= 1
+
+
+def test_the_importer_uses_only_the_pieces_it_is_given(demo_context, tmp_path):
+    """Built without the context: the rows carry the clock's instant and the consent version it
+    was handed, the audit event names that version, and its limits are the ones obeyed."""
+    from jiangxin_desktop.services.exchange.roster_import import RosterImporter
+    from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+    from jiangxin_desktop.store.models import AuditEvent, Enrollment
+
+    ctx = demo_context
+    klass = opened_class(ctx)
+    instant = "2026-01-02T03:04:05.678Z"
+    importer = RosterImporter(
+        ctx.db,
+        ctx.acting,
+        ctx.classes,
+        ctx.catalogs,
+        ctx.codes,
+        consent_version="测试告知-v9",
+        limits=ImportLimits(max_rows=2),
+        clock=lambda: instant,
+    )
+    with pytest.raises(KnownError, match="导入行数上限 2 行"):
+        importer.run(klass.code, roster(tmp_path, people(3)), dry_run=True)
+    rows = people(2)
+    assert importer.run(klass.code, roster(tmp_path, rows, "two.xlsx")).registered == 2
+    with ctx.db.read() as s:
+        trainees = {
+            tuple(row)
+            for row in s.execute(
+                select(Trainee.created_at, Trainee.consent_version, Trainee.station_code).where(
+                    Trainee.id_number.in_([r[1] for r in rows])
+                )
+            )
+        }
+        enrolled = set(s.scalars(select(Enrollment.created_at).where(Enrollment.class_uuid == klass.uuid)))
+        event = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "roster.import").order_by(AuditEvent.seq.desc())
+        ).first()
+    assert trainees == {(instant, "测试告知-v9", ctx.station.code)}
+    assert enrolled == {instant}
+    assert event is not None and "测试告知-v9" in (event.after_json or "")
