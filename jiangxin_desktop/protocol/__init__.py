@@ -15,15 +15,20 @@ from __future__ import annotations
 from jiangxin_desktop.protocol.canonical import canonical_json
 from jiangxin_desktop.protocol.convert import from_wire, to_wire
 from jiangxin_desktop.protocol.entities import (
+    ANONYMISE,
     ASSESSMENT,
     ATTENDANCE,
     CERTIFICATE,
     CLASS_SESSION,
+    DEACTIVATE,
+    DELETE,
     ENROLLMENT,
+    OPERATIONS,
     PROTOCOL_VERSION,
     SCHEMAS,
     TRAINEE,
     TRAINING_CLASS,
+    UPSERT,
     describe,
     schema,
 )
@@ -38,15 +43,20 @@ from jiangxin_desktop.protocol.errors import (
 from jiangxin_desktop.protocol.fields import Anonymise, EntitySchema, Field, Kind
 
 __all__ = [
+    "ANONYMISE",
     "ASSESSMENT",
     "ATTENDANCE",
     "CERTIFICATE",
     "CLASS_SESSION",
+    "DEACTIVATE",
+    "DELETE",
     "ENROLLMENT",
+    "OPERATIONS",
     "PROTOCOL_VERSION",
     "SCHEMAS",
     "TRAINEE",
     "TRAINING_CLASS",
+    "UPSERT",
     "Anonymise",
     "EntitySchema",
     "Field",

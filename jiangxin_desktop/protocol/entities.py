@@ -25,6 +25,13 @@ ATTENDANCE = "attendance"
 ASSESSMENT = "assessment"
 CERTIFICATE = "certificate"
 
+# What a change did to a row, as outbox entries and batches name it.
+UPSERT = "upsert"  # created or changed: the record is sent whole
+DEACTIVATE = "deactivate"  # a trainee deactivated (the row stays, inactive)
+DELETE = "delete"  # removed at the station (a class session taken out of the timetable)
+ANONYMISE = "anonymise"  # the retention rule ran: clear and replace what the schema marks so
+OPERATIONS = frozenset({UPSERT, DEACTIVATE, DELETE, ANONYMISE})
+
 _LOCAL = frozenset({"seq"})  # the local integer key never leaves the database
 
 S, INT, B, U, D, DT, TIME = Kind.STR, Kind.INT, Kind.BOOL, Kind.UUID, Kind.DATE, Kind.DATETIME, Kind.TIME
@@ -264,4 +271,8 @@ def schema(entity: str) -> EntitySchema:
 
 def describe() -> dict[str, object]:
     """Every schema as plain JSON data, with the protocol's version."""
-    return {"protocol_version": PROTOCOL_VERSION, "entities": [s.describe() for s in SCHEMAS.values()]}
+    return {
+        "protocol_version": PROTOCOL_VERSION,
+        "operations": sorted(OPERATIONS),
+        "entities": [s.describe() for s in SCHEMAS.values()],
+    }

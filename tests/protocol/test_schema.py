@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Boolean, Date, Float, Integer, String, Text
 
-from jiangxin_desktop.protocol import PROTOCOL_VERSION, SCHEMAS, Anonymise, Kind, describe, schema
+from jiangxin_desktop.protocol import OPERATIONS, PROTOCOL_VERSION, SCHEMAS, Anonymise, Kind, describe, schema
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.models import Base, Travelling
 from tests.protocol.conftest import TABLES
@@ -25,6 +25,13 @@ def test_the_travelling_tables_are_the_entities_the_outbox_names():
     travelling = {m.__tablename__ for m in Base.__subclasses__() if issubclass(m, Travelling)}
     assert set(TABLES.values()) == travelling
     assert set(SCHEMAS) == set(outbox.TRAVELLING) == set(TABLES)
+    assert set(outbox.TABLES.items()) == set(TABLES.items())
+
+
+def test_the_operations_are_those_the_outbox_writes():
+    written = {outbox.UPSERT, outbox.DEACTIVATE, outbox.DELETE, outbox.ANONYMISE}
+    assert written == OPERATIONS
+    assert describe()["operations"] == ["anonymise", "deactivate", "delete", "upsert"]
 
 
 @pytest.mark.parametrize("entity", list(TABLES))
