@@ -1,113 +1,46 @@
 """Composition root shared by the command line and the windows.
 
-config (data directory) → key (keyring or passphrase) → database (open, migrate) →
-services. Nothing is opened at import time; tests build contexts on temporary folders.
+config (data directory) → key (keyring or passphrase) → database (open, migrate:
+``database_files.py``) → services, built here with what each uses, then the user who logs
+in (``acting``). Nothing is opened at import time; tests build contexts on temporary folders.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jiangxin_desktop.database_files import create_database, current_actor, discard_database, open_database
 from jiangxin_desktop.domain.codes import CodeCatalog
-from jiangxin_desktop.errors import KnownError, WrongKeyError
+from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.station import unfinished_setup as unfinished
-from jiangxin_desktop.services.security.acting import Acting
-from jiangxin_desktop.services.audit.anchor import ANCHOR_FILE, AnchorKeeper, anchored_once, write_anchor_file
-from jiangxin_desktop.services.training.attendance import AttendanceService
+from jiangxin_desktop.services.audit.anchor import anchored_once
 from jiangxin_desktop.services.catalog.codes import load_codes
+from jiangxin_desktop.services.catalog.training import CatalogService
 from jiangxin_desktop.services.certificates.issuing import CertificateService
+from jiangxin_desktop.services.registry.search import TraineeSearch
+from jiangxin_desktop.services.registry.trainees import TraineeRegistry
+from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security.keystore import PassphraseProvider
+from jiangxin_desktop.services.security.signing import ensure_signing_key
+from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
+from jiangxin_desktop.services.station import unfinished_setup as unfinished
+from jiangxin_desktop.services.station.settings import SettingsService
+from jiangxin_desktop.services.station.setup import ConsentNotice, StationInfo, is_demo, load_station
+from jiangxin_desktop.services.training.attendance import AttendanceService
 from jiangxin_desktop.services.training.classes import ClassService
 from jiangxin_desktop.services.training.enrollment import EnrollmentService
-from jiangxin_desktop.services.registry.trainees import TraineeRegistry
-from jiangxin_desktop.services.security.keystore import (
-    RESTORE_ADVICE,
-    KeyMismatchError,
-    KeyStore,
-    PassphraseProvider,
-    UnusableKeyError,
-)
-from jiangxin_desktop.services.security.signing import StationSigner, ensure_signing_key
-from jiangxin_desktop.services.security.users import UserInfo, UserService, load_security_policy
-from jiangxin_desktop.services.station.settings import SettingsService
-from jiangxin_desktop.services.station.setup import (
-    ConsentNotice,
-    StationInfo,
-    initialize,
-    is_demo,
-    load_station,
-)
-from jiangxin_desktop.services.registry.search import TraineeSearch
-from jiangxin_desktop.services.catalog.training import CatalogService
-from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
-from jiangxin_desktop.store.journal import audit
 
 if TYPE_CHECKING:
+    from jiangxin_desktop.services.certificates.documents import CertificatePrinting
+    from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
-
-
-def current_actor() -> str:
-    """Who is acting. Until user accounts exist (issue 3) this is the OS login name."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def open_database(
-    paths: DataPaths, passphrase: PassphraseProvider, *, create: bool = False, unlocked: bytes | None = None
-) -> Database:
-    """Unlock and open the database, migrating it to this program's schema.
-
-    ``unlocked``: the key, unlocked already (the windows unlock it while they paint).
-    """
-    if not create and (leftover := unfinished.clear_unfinished(paths)):  # a killed setup or demo
-        raise KnownError(leftover)
-    keys = KeyStore(paths.key_descriptor, passphrase)
-    if paths.database.exists():
-        if not keys.exists():
-            raise UnusableKeyError(
-                f"找到数据库 {paths.database}，但缺少密钥说明文件 {paths.key_descriptor}，"
-                "没有密钥无法打开加密数据库。" + RESTORE_ADVICE
-            )
-        key = unlocked if unlocked is not None else keys.load()
-    elif create:
-        paths.ensure()
-        key = keys.create()
-    else:
-        raise KnownError(
-            f"数据目录 {paths.root} 中还没有数据库。请先运行 jiangxin-desktop setup（或 demo）。"
-        )
-    db = Database(paths.database, key)
-    try:
-        try:
-            db.check_open()
-        except WrongKeyError as exc:  # the key was unlocked, so the passphrase was right
-            raise KeyMismatchError(
-                f"数据库密钥已解锁（口令无误），但密钥说明文件 {paths.key_descriptor.name} 中的密钥与数据库 "
-                f"{paths.database} 不匹配（密钥说明文件被替换，或数据库是从别处复制来的），"
-                "也可能数据库文件开头已损坏。" + RESTORE_ADVICE,
-                detail=exc.detail,
-            ) from None
-        migrate.upgrade(db, paths.migration_backups)
-    except BaseException:
-        db.dispose()
-        raise
-    db.after_audit_commit = AnchorKeeper(db, anchor_path(paths))  # the chain's tail, signed, outside
-    return db
-
-
-def anchor_path(paths: DataPaths) -> Path:
-    """The signed anchor of the audit chain (``services/audit/anchor.py``)."""
-    return paths.root / ANCHOR_FILE
+    from jiangxin_desktop.services.training.documents import ClassDocuments
 
 
 @dataclass
@@ -120,7 +53,7 @@ class AppContext:
     registry: TraineeRegistry
     search: TraineeSearch
     demo: bool
-    actor: str
+    system_actor: str  # who acts before anyone logs in: the OS login name (setup, demo, backups)
     users: UserService
     settings: SettingsService
     acting: Acting
@@ -129,7 +62,15 @@ class AppContext:
     enrollments: EnrollmentService
     attendance: AttendanceService
     certificates: CertificateService
-    user: UserInfo | None = None
+
+    @property
+    def user(self) -> UserInfo | None:
+        """Who is logged in; kept in one place, ``acting``, which every service reads."""
+        return self.acting.user
+
+    @property
+    def actor(self) -> str:
+        return self.acting.user.username if self.acting.user else self.system_actor
 
     def login(self, username: str, password: str) -> UserInfo:
         """Authenticate (lock-out, audit) and act as that user from now on."""
@@ -139,10 +80,6 @@ class AppContext:
 
     def act_as(self, user: UserInfo) -> None:
         """Services act for ``user``: their audit events name the user, their checks use the role."""
-        self.user = user
-        self.actor = user.username
-        self.registry.actor = user.username
-        self.registry.user = user
         self.acting.user = user
 
     def set_consent(self, title: str, text: str) -> ConsentNotice:
@@ -160,6 +97,32 @@ class AppContext:
         pieces = (self.db, self.acting, self.classes, self.catalogs, self.codes)
         return RosterImporter(*pieces, consent_version=consent, limits=limits)
 
+    def class_exports(self) -> ClassExports:
+        """The 花名册 and statistics exports (and the 花名册's rows for printing)."""
+        from jiangxin_desktop.services.exchange.roster_export import ClassExports
+
+        pieces = (self.db, self.acting, self.codes, self.catalogs, self.classes, self.enrollments)
+        return ClassExports(*pieces, self.attendance, self.registry, station_name=self.station.name)
+
+    def class_documents(self) -> ClassDocuments:
+        """The printed 花名册 (the Excel export's rows) and 签到表."""
+        from jiangxin_desktop.services.exchange import roster_export as export
+        from jiangxin_desktop.services.training.documents import ClassDocuments, RosterTable
+
+        rows, codes = self.class_exports().roster_rows, self.codes
+        roster = RosterTable(
+            lambda klass, full: rows(klass, full=full),
+            export.roster_totals,
+            lambda klass: export.level_label(codes, klass),
+            export.FULL_NUMBER_ROLES,
+        )
+        return ClassDocuments(self.db, self.acting, self.classes, self.attendance, self.station.name, roster)
+
+    def certificate_printing(self) -> CertificatePrinting:
+        from jiangxin_desktop.services.certificates.documents import CertificatePrinting
+
+        return CertificatePrinting(self.db, self.acting, self.classes, self.certificates)
+
     def close(self) -> None:
         self.db.dispose()
 
@@ -174,16 +137,9 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
     settings = SettingsService(db)
     consent = settings.consent_notice()
     demo = is_demo(db)
-    registry = TraineeRegistry(
-        db,
-        station_code=station.code,
-        actor=actor,
-        codes=codes,
-        consent_version=consent.version,
-        travels=not demo,  # demo rows never travel to the city
-    )
+    acting = Acting(station.code, travels=not demo)  # demo rows never travel to the city
+    registry = TraineeRegistry(db, acting, codes=codes, consent_version=consent.version, travels=not demo)
     users = UserService(db, policy=load_security_policy())
-    acting = Acting(station.code, travels=not demo)
     catalogs = CatalogService(db, codes)
     catalogs.active()  # a database without a training catalog gets the shipped one (audited, once)
     classes = ClassService(db, acting, catalogs)
@@ -221,46 +177,6 @@ def open_context(
     leftovers = [paths.root, paths.root / "backups", *([Path(folder)] if folder else [])]
     unfinished.sweep_leftovers(leftovers)
     return ctx
-
-
-def discard_database(paths: DataPaths) -> None:
-    """Remove a half-made database, its WAL files and its key (keyring entry included)."""
-    for suffix in ("", "-wal", "-shm"):
-        paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
-    anchor_path(paths).unlink(missing_ok=True)  # its audit chain's anchor: a half-made chain
-    KeyStore(paths.key_descriptor, _no_passphrase).discard()
-
-
-def _no_passphrase(new: bool) -> str:
-    raise AssertionError("discarding a key never needs the passphrase")
-
-
-def create_database(
-    paths: DataPaths, passphrase: PassphraseProvider, station: StationInfo, *, demo: bool = False
-) -> Database:
-    """A new encrypted database with its station and signing key; refuses to touch an existing one."""
-    if paths.database.exists():
-        raise KnownError(f"数据库 {paths.database} 已存在，不会覆盖。")
-    old_umask = os.umask(0o077) if os.name == "posix" else None
-    db = None
-    kind = "demo" if demo else "setup"
-    try:
-        unfinished.begin(paths, kind)  # until the caller's finish(): a kill -9 leaves the mark
-        db = open_database(paths, passphrase, create=True)
-        actor = current_actor()
-        initialize(db, station, actor=actor, demo=demo)
-        StationSigner.create(db, actor)
-        return db
-    except BaseException as exc:
-        if db is not None:
-            db.dispose()
-        discard_database(paths)
-        unfinished.finish(paths)
-        unfinished.raise_if_disk_full(exc, paths, kind)
-        raise
-    finally:
-        if old_umask is not None:
-            os.umask(old_umask)
 
 
 DEMO_STATION = StationInfo("320706001", "海州区新南街道人社服务站（演示）", "320706")
@@ -328,10 +244,11 @@ def ensure_demo_database(
             )
             demo_classes: list[str] = []
             if users and classes and user_password:
-                from jiangxin_desktop.services.demo.classes import seed_demo_classes
+                from jiangxin_desktop.services.demo.classes import DemoClasses
 
                 acting = {role: ctx.users.authenticate(role, user_password) for role in ("clerk", "reviewer")}
-                demo_classes = seed_demo_classes(ctx, acting, today=today)
+                pieces = (ctx.db, ctx.acting, ctx.registry, ctx.classes, ctx.enrollments, ctx.attendance)
+                demo_classes = DemoClasses(*pieces).seed(acting, today=today)
     except BaseException as exc:
         db.dispose()
         if created:  # nothing half-made stays: the next demo starts afresh
@@ -354,58 +271,3 @@ def ensure_demo_database(
     }
 
 
-def restore_database(
-    paths: DataPaths, manifest: Path, backup_passphrase: str, passphrase: PassphraseProvider
-) -> dict:
-    """Replace the database with a verified backup; the current one is kept until the restored one opens.
-
-    The program must not have the database open. The current files go to ``pre-restore/``;
-    if the restored database does not open, they are put back.
-    """
-    from jiangxin_desktop.services.station.backup import put_back, read_manifest, set_aside, stage_restore
-
-    paths.ensure()  # restoring onto a new PC: the data directory may not exist yet
-    staged, key = stage_restore(manifest, backup_passphrase, paths.database)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    keep = paths.root / "pre-restore"
-    moved = set_aside(paths.database, keep, stamp)
-    anchor = anchor_path(paths)  # the replaced chain's anchor goes with it
-    for kept in (paths.key_descriptor, anchor):
-        if kept.exists():
-            moved.append((kept, keep / f"{kept.name}.{stamp}"))
-            os.replace(*moved[-1])
-    try:
-        os.replace(staged, paths.database)
-        KeyStore(paths.key_descriptor, passphrase).create(key)  # this PC's keyring, or a passphrase
-        carried = read_manifest(manifest).get("audit_anchor")
-        if carried:  # the backup's own anchor: the restored chain is checked against it
-            write_anchor_file(anchor, carried)
-        db = open_database(paths, passphrase)
-        station = load_station(db)
-        with db.write() as session:
-            audit(
-                session,
-                actor=current_actor(),
-                action="backup.restore",
-                object_type="backup",
-                object_id=None,
-                after={"manifest": str(manifest), "previous_kept": bool(moved)},
-            )
-        db.dispose()
-    except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
-        paths.key_descriptor.unlink(missing_ok=True)
-        anchor.unlink(missing_ok=True)
-        put_back(moved)
-        staged.unlink(missing_ok=True)
-        raise
-    data = read_manifest(manifest)
-    return {
-        "restored": str(paths.database),
-        "from": str(manifest),
-        "created_at": data["created_at"],
-        "station": station.code if station else None,
-        "trainees": data["trainees"],
-        "previous_kept_in": str(keep) if moved else None,
-    }

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jiangxin_desktop.context import build_context, create_database, discard_database
+from jiangxin_desktop.context import build_context
+from jiangxin_desktop.database_files import create_database, discard_database
 from jiangxin_desktop.domain.codes import CodeList
 from jiangxin_desktop.domain.passwords import (
     SecurityPolicy,

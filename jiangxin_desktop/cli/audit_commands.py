@@ -59,7 +59,7 @@ def cmd_audit_list(args) -> int:
 
 
 def cmd_audit_reanchor(args) -> int:
-    from jiangxin_desktop.context import anchor_path
+    from jiangxin_desktop.database_files import anchor_path
     from jiangxin_desktop.services.audit.anchor import reanchor
     from jiangxin_desktop.services.security.users import require_role
 
@@ -80,7 +80,7 @@ def cmd_audit_reanchor(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from jiangxin_desktop.context import anchor_path
+    from jiangxin_desktop.database_files import anchor_path
     from jiangxin_desktop.services.audit.trail import describe_report, verify_chain
     from jiangxin_desktop.services.security.users import require_role
 

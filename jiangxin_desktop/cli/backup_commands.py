@@ -129,7 +129,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from jiangxin_desktop.context import restore_database
+    from jiangxin_desktop.database_files import restore_database
     from jiangxin_desktop.services.security.keystore import UnusableKeyError
     from jiangxin_desktop.services.security.users import require_role
 

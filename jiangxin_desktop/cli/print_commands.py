@@ -46,11 +46,9 @@ def _template(args) -> Path | None:
 
 
 def cmd_roster(args) -> int:
-    from jiangxin_desktop.services.printing.class_documents import print_roster
-
     ctx = open_cli_context(args)
     try:
-        result = print_roster(ctx, args.class_code, Path(args.out), template=_template(args))
+        result = ctx.class_documents().print_roster(args.class_code, Path(args.out), template=_template(args))
     finally:
         ctx.close()
     masked = "证件号码和电话已脱敏" if result["masked"] else "含完整号码，已记入操作日志"
@@ -60,11 +58,10 @@ def cmd_roster(args) -> int:
 
 
 def cmd_signin(args) -> int:
-    from jiangxin_desktop.services.printing.class_documents import print_signin
-
     ctx = open_cli_context(args)
     try:
-        result = print_signin(ctx, args.class_code, args.session, Path(args.out), template=_template(args))
+        out, template = Path(args.out), _template(args)
+        result = ctx.class_documents().print_signin(args.class_code, args.session, out, template=template)
     finally:
         ctx.close()
     text = (
@@ -76,12 +73,10 @@ def cmd_signin(args) -> int:
 
 
 def cmd_certificates(args) -> int:
-    from jiangxin_desktop.services.printing.certificate_documents import print_certificates
-
     ctx = open_cli_context(args)
     try:
-        result = print_certificates(
-            ctx, args.class_code, Path(args.out), numbers=args.numbers, template=_template(args)
+        result = ctx.certificate_printing().print(
+            args.class_code, Path(args.out), numbers=args.numbers, template=_template(args)
         )
     finally:
         ctx.close()

@@ -5,7 +5,7 @@
 
 ``--template`` measures the real thing instead: 1,000 certificates (CertificatePage objects
 built in memory with unique signed payloads, no database) printed through forms/certificate.toml
-by render_document with the ``qr`` drawer of certificate_documents (certificate_qr.draw_qr),
+by render_document with the ``qr`` drawer of certificates/documents.py (certificate_qr.draw_qr),
 beside the same template with a drawer using reportlab's QrCodeWidget, and without QR codes.
 
 Each page is simple (number, name, QR code 22 mm). Prints medians over several runs of:
@@ -45,7 +45,7 @@ from jiangxin_desktop.services.certificates.pages import CertificatePage
 from jiangxin_desktop.services.certificates.payload import CertificateClaims, sign_payload
 from jiangxin_desktop.services.certificates.qr import MASK, draw_qr, qr_symbol
 from jiangxin_desktop.services.printing import DrawArea, load_template, render_document, shipped_template
-from jiangxin_desktop.services.printing.certificate_documents import (
+from jiangxin_desktop.services.certificates.documents import (
     DRAWERS,
     QR_PAYLOAD,
     certificate_contexts,

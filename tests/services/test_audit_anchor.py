@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from jiangxin_desktop.context import anchor_path, open_database, restore_database
+from jiangxin_desktop.database_files import anchor_path, open_database, restore_database
 from jiangxin_desktop.services.audit.anchor import check_anchor
 from jiangxin_desktop.services.audit.trail import describe_report, verify_chain
 from jiangxin_desktop.services.station.backup import create_backup

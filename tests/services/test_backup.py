@@ -12,7 +12,8 @@ import time
 import pytest
 from sqlalchemy import text
 
-from jiangxin_desktop.context import open_context, restore_database
+from jiangxin_desktop.context import open_context
+from jiangxin_desktop.database_files import restore_database
 from jiangxin_desktop.errors import KnownError, WrongKeyError
 from jiangxin_desktop.services.station.backup import PARTIAL, create_backup, verify_backup
 from jiangxin_desktop.services.demo.seed import id_with_check
@@ -104,7 +105,7 @@ def test_failed_restore_puts_the_current_database_back(demo_context, tmp_path, m
     def broken_open(*args, **kwargs):
         raise KnownError("模拟：恢复后的数据库打不开")
 
-    monkeypatch.setattr("jiangxin_desktop.context.open_database", broken_open)
+    monkeypatch.setattr("jiangxin_desktop.database_files.open_database", broken_open)
     with pytest.raises(KnownError, match="模拟"):
         restore_database(paths, tmp_path / "usb" / f"{info.database[:-3]}.json", BACKUP_PASS, passphrase)
     monkeypatch.undo()

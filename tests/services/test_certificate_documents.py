@@ -12,11 +12,7 @@ from jiangxin_desktop.context import ensure_demo_database, open_context
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.demo.classes import RARE_NAME
-from jiangxin_desktop.services.printing.certificate_documents import (
-    certificate_contexts,
-    chinese_date,
-    print_certificates,
-)
+from jiangxin_desktop.services.certificates.documents import certificate_contexts, chinese_date
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from tests.conftest import DEMO_DAY, DEMO_PASSWORD, FixedClock, MemoryKeyring, no_passphrase, use_clock
@@ -82,7 +78,7 @@ def test_a_clerk_prints_every_valid_certificate_one_page_each(open_as, tmp_path)
     login, codes, numbers = open_as
     ctx = login("clerk")
     out = tmp_path / "证书.pdf"
-    result = print_certificates(ctx, codes[0], out)
+    result = ctx.certificate_printing().print(codes[0], out)
     valid = [n for n in numbers["all"] if n != numbers["revoked"]]
     assert result == {
         "file": str(out),
@@ -126,7 +122,7 @@ def test_the_reissue_mark_is_printed_only_on_the_reissued_certificate(open_as, t
     login, codes, numbers = open_as
     ctx = login("admin")
     out = tmp_path / "补发.pdf"
-    result = print_certificates(ctx, codes[0], out, numbers=[numbers["rare"], numbers["reissued"]])
+    result = ctx.certificate_printing().print(codes[0], out, numbers=[numbers["rare"], numbers["reissued"]])
     assert result["certificates"] == 2 and result["reissued"] == 1
     by_number = {n: flat(p) for p in pdf_pages(out) for n in (numbers["rare"], numbers["reissued"]) if n in p}
     assert "补发" in by_number[numbers["reissued"]] and "补发日期：" in by_number[numbers["reissued"]]
@@ -137,7 +133,7 @@ def test_a_reviewer_may_not_print_certificates(open_as, tmp_path):
     login, codes, _ = open_as
     ctx = login("reviewer")
     with pytest.raises(PermissionDenied, match="打印证书"):
-        print_certificates(ctx, codes[0], tmp_path / "x.pdf")
+        ctx.certificate_printing().print(codes[0], tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -147,14 +143,14 @@ def test_revoked_unknown_and_empty_selections_are_named_and_print_nothing(open_a
     before = seq(last_event(ctx, "print.certificates"))
     out = tmp_path / "x.pdf"
     with pytest.raises(KnownError, match=f"证书 {numbers['revoked']} 已撤销，不能打印"):
-        print_certificates(ctx, codes[0], out, numbers=[numbers["rare"], numbers["revoked"]])
+        ctx.certificate_printing().print(codes[0], out, numbers=[numbers["rare"], numbers["revoked"]])
     unknown = numbers["rare"][:-6] + "999999"
     with pytest.raises(KnownError, match=f"没有证书 {unknown}"):
-        print_certificates(ctx, codes[0], out, numbers=[unknown])
+        ctx.certificate_printing().print(codes[0], out, numbers=[unknown])
     with pytest.raises(KnownError, match="没有选择要打印的证书"):
-        print_certificates(ctx, codes[0], out, numbers=[" "])
+        ctx.certificate_printing().print(codes[0], out, numbers=[" "])
     with pytest.raises(KnownError, match="还没有发放证书。请先发证"):
-        print_certificates(ctx, codes[1], out)  # the class in training has none
+        ctx.certificate_printing().print(codes[1], out)  # the class in training has none
     assert not out.exists() and seq(last_event(ctx, "print.certificates")) == before
 
 
@@ -174,7 +170,7 @@ def test_a_cancelled_print_leaves_no_file_and_no_audit_event(open_as, tmp_path):
             raise Cancelled
 
     with pytest.raises(Cancelled):
-        print_certificates(ctx, codes[0], out, progress=progress)
+        ctx.certificate_printing().print(codes[0], out, progress=progress)
     assert seen[0][0] == 1 and seen[-1][0] == 2 and seen[0][1] > 2
     assert list(out.parent.iterdir()) == []  # not even the temporary file
     assert seq(last_event(ctx, "print.certificates")) == before
@@ -186,7 +182,7 @@ def test_a_name_the_template_s_font_lacks_is_named_with_its_field(open_as, tmp_p
     pages = ctx.certificates.pages(codes[0], [numbers["rare"]])
     (context,) = certificate_contexts(pages)
     context["name"] = "刘\U000f0000"  # a private-use character no shipped font has
-    from jiangxin_desktop.services.printing.certificate_documents import DRAWERS
+    from jiangxin_desktop.services.certificates.documents import DRAWERS
     from jiangxin_desktop.services.printing.render import render_document
 
     with pytest.raises(KnownError, match="的姓名中的"):

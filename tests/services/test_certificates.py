@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError, ValidationError
 from jiangxin_desktop.services.certificates.payload import VerifyStatus
-from jiangxin_desktop.services.demo.classes import RARE_NAME, seed_demo_classes
+from jiangxin_desktop.services.demo.classes import RARE_NAME, DemoClasses
 from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.services.security.roles import PermissionDenied
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
@@ -114,7 +114,6 @@ def test_permissions_per_role(demo_context):
     login(ctx, "admin")
     assert ctx.certificates.reprint(two.number, "污损").reissue_count == 1
     ctx.certificates.revoke(two.number, "冒名顶替")
-    ctx.user = None
     ctx.acting.user = None
     with pytest.raises(PermissionDenied, match="请先登录"):
         ctx.certificates.list(klass.code)
@@ -184,7 +183,7 @@ def test_revoke_blocks_reprint_printing_and_verification(demo_context):
 def test_demo_data_issues_certificates_for_the_finished_class(demo_context):
     ctx = demo_context
     users = {role: ctx.users.authenticate(role, DEMO_PASSWORD) for role in ("clerk", "reviewer")}
-    seed_demo_classes(ctx, users)
+    DemoClasses(ctx.db, ctx.acting, ctx.registry, ctx.classes, ctx.enrollments, ctx.attendance).seed(users)
     finished = next(c for c in ctx.classes.list() if c.status == "finished")
     login(ctx, "clerk")
     result = ctx.certificates.issue(finished.code)
@@ -203,14 +202,12 @@ def test_demo_data_issues_certificates_for_the_finished_class(demo_context):
 
 
 def test_the_roster_shows_valid_certificate_numbers_only(demo_context):
-    from jiangxin_desktop.services.exchange.roster_export import roster_rows
-
     ctx = demo_context
     klass = finished_class(ctx, ("pass", "pass", "fail"), first_seq=131)
     issued = ctx.certificates.issue(klass.code, issue_date=AFTER).issued
     login(ctx, "reviewer")
     ctx.certificates.revoke(issued[1].number, "考核材料不实")
-    rows = roster_rows(ctx, ctx.classes.get(klass.code), full=False)
+    rows = ctx.class_exports().roster_rows(ctx.classes.get(klass.code), full=False)
     assert [r["certificate_number"] for r in rows] == [issued[0].number, "", ""]
 
 

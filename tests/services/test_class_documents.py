@@ -14,7 +14,6 @@ from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.demo.seed import id_with_check
 from jiangxin_desktop.services.demo.classes import RARE_NAME
 from jiangxin_desktop.services.training.enrollment import EnrollInput
-from jiangxin_desktop.services.printing.class_documents import print_roster, print_signin
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
 from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.store.models import AuditEvent
@@ -71,7 +70,7 @@ def test_a_clerk_prints_a_masked_roster_with_embedded_subset_fonts(open_as, tmp_
     login, codes = open_as
     ctx = login("clerk")
     out = tmp_path / "花名册.pdf"
-    result = print_roster(ctx, codes[0], out)
+    result = ctx.class_documents().print_roster(codes[0], out)
     assert result["masked"] is True and result["rows"] >= 15 and result["pages"] >= 1
     pages = pdf_pages(out)
     assert len(pages) == result["pages"]
@@ -100,7 +99,7 @@ def test_a_clerk_prints_a_masked_roster_with_embedded_subset_fonts(open_as, tmp_
 def test_a_reviewer_s_roster_has_full_numbers_and_says_so(open_as, tmp_path):
     login, codes = open_as
     ctx = login("reviewer")
-    result = print_roster(ctx, codes[0], tmp_path / "r.pdf")
+    result = ctx.class_documents().print_roster(codes[0], tmp_path / "r.pdf")
     text = flat("".join(pdf_pages(tmp_path / "r.pdf")))
     assert result["masked"] is False and RARE_ID in text and "请妥善保管" in text
     assert json.loads(last_event(ctx, "print.roster").after_json)["full_numbers"] is True
@@ -111,7 +110,7 @@ def test_a_sign_in_sheet_has_the_session_masked_ids_and_signature_lines(open_as,
     ctx = login("reviewer")  # even a reviewer's sign-in sheet is masked: it lies open on a table
     klass = ctx.classes.get(codes[1])
     out = tmp_path / "签到表.pdf"
-    result = print_signin(ctx, codes[1], 2, out)
+    result = ctx.class_documents().print_signin(codes[1], 2, out)
     pages = pdf_pages(out)
     text = flat("".join(pages))
     session = klass.sessions[1]
@@ -136,7 +135,7 @@ def test_a_session_that_does_not_exist_is_named(open_as, tmp_path):
     login, codes = open_as
     ctx = login("clerk")
     with pytest.raises(KnownError, match="没有第 99 次课：本班共 14 次课"):
-        print_signin(ctx, codes[1], 99, tmp_path / "x.pdf")
+        ctx.class_documents().print_signin(codes[1], 99, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -147,8 +146,8 @@ def test_an_edited_copy_of_the_template_changes_the_sheet(open_as, tmp_path):
     shipped = shipped_template("signin").read_text(encoding="utf-8")
     assert 'text = "签　到　表"' in shipped
     copy.write_text(shipped.replace('text = "签　到　表"', 'text = "学员签到簿（赣榆区）"'), encoding="utf-8")
-    print_signin(ctx, codes[1], 1, tmp_path / "edited.pdf", template=copy)
-    print_signin(ctx, codes[1], 1, tmp_path / "shipped.pdf")
+    ctx.class_documents().print_signin(codes[1], 1, tmp_path / "edited.pdf", template=copy)
+    ctx.class_documents().print_signin(codes[1], 1, tmp_path / "shipped.pdf")
     assert "学员签到簿（赣榆区）" in flat(pdf_pages(tmp_path / "edited.pdf")[0])
     assert "学员签到簿" not in flat(pdf_pages(tmp_path / "shipped.pdf")[0])
 
@@ -174,7 +173,7 @@ def test_a_name_the_font_cannot_draw_stops_the_roster_before_a_file_exists(open_
     before = last_event(ctx, "print.roster")
     out = tmp_path / "out" / "花名册.pdf"
     with pytest.raises(KnownError) as caught:
-        print_roster(ctx, codes[2], out)
+        ctx.class_documents().print_roster(codes[2], out)
     assert "学员 刘䶮 的姓名中的“䶮”在字体“文泉驿微米黑”中没有字形" in caught.value.message
     assert not out.parent.exists()
     after = last_event(ctx, "print.roster")

@@ -10,9 +10,6 @@ import pytest
 from openpyxl import load_workbook
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.printing.certificate_documents import print_certificates
-from jiangxin_desktop.services.printing.class_documents import print_roster
-from jiangxin_desktop.services.exchange.roster_export import export_roster
 from tests.services.test_certificate_documents import demo_db, open_as  # noqa: F401 (fixtures)
 
 
@@ -24,7 +21,7 @@ def test_roster_numbers_are_whole_and_the_last_page_adds_up(open_as, tmp_path):
     login, codes, numbers = open_as
     ctx = login("reviewer")  # full ID numbers
     out = tmp_path / "花名册.pdf"
-    result = print_roster(ctx, codes[0], out)
+    result = ctx.class_documents().print_roster(codes[0], out)
     pages = page_texts(out)
     assert len(pages) == result["pages"] >= 2
     text = "\n".join(pages)
@@ -50,7 +47,7 @@ def test_the_excel_roster_ends_with_a_total_row_and_wide_number_columns(open_as,
     login, codes, _ = open_as
     ctx = login("clerk")
     out = tmp_path / "花名册.xlsx"
-    result = export_roster(ctx, codes[0], out)
+    result = ctx.class_exports().export_roster(codes[0], out)
     sheet = load_workbook(out).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     last = next(row for row in reversed(values) if any(v is not None for v in row))
@@ -66,7 +63,7 @@ def test_the_certificate_prints_the_full_id_and_an_empty_photo_box(open_as, tmp_
     login, codes, numbers = open_as
     ctx = login("clerk")
     out = tmp_path / "证书.pdf"
-    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    ctx.certificate_printing().print(codes[0], out, numbers=[numbers["rare"]])
     (page,) = page_texts(out)
     flat = "".join(page.split())
     assert "320706199803150021" in flat and "********" not in flat
@@ -85,7 +82,7 @@ def test_a_skill_level_certificate_names_the_catalog_s_evaluation_body(open_as, 
     assert record.certificate_type_label == "职业技能等级证书"
     assert (record.issuer_name, record.issuer_filing_number) == (body.name, body.filing_number)
     out = tmp_path / "证书.pdf"
-    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    ctx.certificate_printing().print(codes[0], out, numbers=[numbers["rare"]])
     flat = "".join(page_texts(out)[0].split())
     assert "职业技能等级证书" in flat and body.name in flat and f"备案编号：{body.filing_number}" in flat
 
@@ -137,7 +134,7 @@ def test_the_printed_qr_code_is_a_verification_address_that_verifies(open_as, tm
     login, codes, numbers = open_as
     ctx = login("clerk")
     out = tmp_path / "证书.pdf"
-    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    ctx.certificate_printing().print(codes[0], out, numbers=[numbers["rare"]])
     (text,) = decoded_qr_codes(out)
     base = ctx.catalogs.active().verify_base_url
     payload = ctx.certificates.payload(numbers["rare"])
@@ -194,7 +191,7 @@ def test_a_photo_on_file_with_consent_fills_the_photo_box(open_as, tmp_path):
     assert page.photo == picture.read_bytes()
 
     out = tmp_path / "证书.pdf"
-    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    ctx.certificate_printing().print(codes[0], out, numbers=[numbers["rare"]])
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(out))
@@ -204,7 +201,7 @@ def test_a_photo_on_file_with_consent_fills_the_photo_box(open_as, tmp_path):
     assert red > 150 > green  # the photo, not the empty box's label
 
     assert photos.remove(holder.id_number) and not photos.remove(holder.id_number)
-    print_certificates(ctx, codes[0], out, numbers=[numbers["rare"]])
+    ctx.certificate_printing().print(codes[0], out, numbers=[numbers["rare"]])
     document = pypdfium2.PdfDocument(str(out))
     image = document[0].render(scale=4 * 25.4 / 72).to_pil().convert("RGB")
     document.close()

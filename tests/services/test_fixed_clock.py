@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from jiangxin_desktop.services.demo.classes import seed_demo_classes
+from jiangxin_desktop.services.demo.classes import DemoClasses
 from tests.conftest import DEMO_PASSWORD, FIXED_NOW
 
 
@@ -27,7 +27,8 @@ def test_demo_classes_are_dated_from_the_context_clock_which_stays_in_place(demo
     ctx = demo_context
     clock.set(FIXED_NOW.replace(month=3, day=18))  # a Wednesday, far from any real test day
     users = {role: ctx.users.authenticate(role, DEMO_PASSWORD) for role in ("clerk", "reviewer")}
-    codes = seed_demo_classes(ctx, users)
+    pieces = (ctx.db, ctx.acting, ctx.registry, ctx.classes, ctx.enrollments, ctx.attendance)
+    codes = DemoClasses(*pieces).seed(users)
     assert ctx.acting.today() == date(2026, 3, 18) and ctx.acting.now() == clock.now()  # not reset
     by_code = {c.code: c for c in ctx.classes.list()}
     finished, training = by_code[codes[0]], by_code[codes[1]]

@@ -93,13 +93,13 @@ def test_missing_keyring_entry_is_a_clear_error(data_paths, memory_keyring):
 
 
 def test_failed_creation_leaves_no_database_and_no_keyring_entry(data_paths, memory_keyring, monkeypatch):
-    from jiangxin_desktop.context import create_database
+    from jiangxin_desktop.database_files import create_database
     from jiangxin_desktop.services.station import setup as station
 
     def broken(*args, **kwargs):
         raise OSError("disk vanished")
 
-    monkeypatch.setattr("jiangxin_desktop.context.initialize", broken)
+    monkeypatch.setattr("jiangxin_desktop.database_files.initialize", broken)
     with pytest.raises(OSError):
         create_database(
             data_paths, fixed("unused-pass"), station.StationInfo("320706001", "测试站", "320706")

@@ -9,7 +9,8 @@ import secrets
 import pytest
 from sqlalchemy import delete, select, text
 
-from jiangxin_desktop.context import open_context, restore_database
+from jiangxin_desktop.context import open_context
+from jiangxin_desktop.database_files import restore_database
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.station.backup import create_backup
 from jiangxin_desktop.services.security.signing import (

@@ -7,11 +7,6 @@ import pytest
 from jiangxin_desktop.ui.training.class_detail import CERTIFICATES, ClassDetailDialog
 from tests.ui.test_print_preview import pdf_printer
 
-pytest.importorskip(
-    "jiangxin_desktop.services.printing.certificate_documents",
-    reason="print_certificates is written on another branch; this test runs once it is merged",
-)
-
 
 @pytest.fixture
 def detail(qtbot, classes_context):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QMessageBox
 from jiangxin_desktop.services.training.class_records import SessionRecord
 from jiangxin_desktop.services.demo.seed import id_with_check
 from jiangxin_desktop.services.training.enrollment import EnrollInput
-from jiangxin_desktop.services.printing.class_documents import print_roster
 from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.ui.training import class_printing
 from jiangxin_desktop.ui.training.class_detail import ClassDetailDialog
@@ -104,7 +103,7 @@ def test_cancel_leaves_no_file(qtbot, detail, tmp_path, answer_modal):
             gate.wait(10)  # until 取消 has been pressed
             report(done, total)
 
-        return print_roster(ctx, code, out, progress=slow)
+        return ctx.class_documents().print_roster(code, out, progress=slow)
 
     def cancel(dialog: TaskProgressDialog) -> None:
         dialog.reject()

@@ -13,11 +13,20 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from jiangxin_desktop.services.registry.trainees import TraineeInput, TraineeRegistry
+from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security.roles import UserInfo
 from jiangxin_desktop.services.training.attendance import AttendanceService, iso
 from jiangxin_desktop.services.training.attendance_rules import local_moment
 from jiangxin_desktop.services.training.class_records import ClassInput, SessionInput
-from jiangxin_desktop.services.training.enrollment import EnrollInput, NeedsConfirmation, NotEligible
-from jiangxin_desktop.services.registry.trainees import TraineeInput
+from jiangxin_desktop.services.training.classes import ClassService
+from jiangxin_desktop.services.training.enrollment import (
+    EnrollInput,
+    EnrollmentService,
+    NeedsConfirmation,
+    NotEligible,
+)
+from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.models import Trainee
 
 RARE_NAME = "李玥"  # 玥 (U+73A5) is outside GB2312
@@ -58,139 +67,161 @@ def _input(name, project, occupation, level, certificate, start, sessions, hours
     )
 
 
-def seed_demo_classes(ctx, users: dict, *, today: date | None = None, seed: int = 2026) -> list[str]:
-    """Create the demo classes; ``users`` maps clerk/reviewer to logged-in UserInfo. With ``today``
-    the clock stands at 18:00 that day, else it is the context's clock (``ctx.acting.now``, the
-    wall clock unless a test fixed it); the context's clock is put back afterwards."""
-    clock = (ctx.acting.today, ctx.acting.now)
-    now = datetime.combine(today, time(18, 0)).astimezone() if today else ctx.acting.now()
-    today = now.date()
-    rng = random.Random(seed)
-    ctx.acting.today = lambda: today
-    ctx.acting.now = lambda: now
-    previous = ctx.user
+class DemoClasses:
+    """Builds the demo classes through the services, acting in turn as the demo clerk and reviewer."""
 
-    def as_(role: str) -> None:
-        ctx.act_as(users[role])
+    def __init__(
+        self,
+        db: Database,
+        acting: Acting,
+        registry: TraineeRegistry,
+        classes: ClassService,
+        enrollments: EnrollmentService,
+        attendance: AttendanceService,
+    ) -> None:
+        self.db = db
+        self.acting = acting  # whose turn it is, and the clock the services read
+        self.registry = registry
+        self.classes = classes
+        self.enrollments = enrollments
+        self.attendance = attendance
 
-    as_("clerk")
-    rare = ctx.registry.find_by_id_number("320706199803150021") or ctx.registry.register(
-        TraineeInput(
-            name=RARE_NAME,
-            id_number="320706199803150021",
-            phone="13961300026",
-            target_group="31",
-            evidence_type="失业登记证",
-            evidence_number="SY2026-0026",
-            consent=True,
-        )
-    )
-    with ctx.db.read() as session:
-        pool = list(
-            session.scalars(
-                select(Trainee.uuid)
-                .where(
-                    Trainee.active.is_(True),
-                    Trainee.target_group.in_(("11", "31", "22")),
-                    Trainee.uuid != rare.uuid,
-                )
-                .order_by(Trainee.seq)
-                .limit(60)
+    def seed(self, users: dict[str, UserInfo], *, today: date | None = None, seed: int = 2026) -> list[str]:
+        """Create the demo classes; ``users`` maps clerk/reviewer to logged-in UserInfo. With ``today``
+        the clock stands at 18:00 that day, else it is the acting clock (``acting.now``, the wall
+        clock unless a test fixed it); the clock (and a previously acting user) is put back afterwards."""
+        acting = self.acting
+        clock = (acting.today, acting.now)
+        now = datetime.combine(today, time(18, 0)).astimezone() if today else acting.now()
+        today = now.date()
+        rng = random.Random(seed)
+        acting.today = lambda: today
+        acting.now = lambda: now
+        previous = acting.user
+
+        def as_(role: str) -> None:
+            acting.user = users[role]
+
+        as_("clerk")
+        rare = self.registry.find_by_id_number("320706199803150021") or self.registry.register(
+            TraineeInput(
+                name=RARE_NAME,
+                id_number="320706199803150021",
+                phone="13961300026",
+                target_group="31",
+                evidence_type="失业登记证",
+                evidence_number="SY2026-0026",
+                consent=True,
             )
         )
-    plans = [
-        (
-            "finished",
-            _input(
-                "养老护理员（初级）2026年第1期",
-                "KY01",
-                "4-10-01-05",
-                "5",
-                "1",
-                today - timedelta(days=80),
-                10,
-                4,
-            ),
-        ),
-        (
-            "training",
-            _input(
-                "互联网营销师（四级）2026年第2期",
-                "SZ01",
-                "4-01-02-07",
-                "4",
-                "1",
-                today - timedelta(days=7),
-                14,
-                4,
-                fee="1500",
-                government="1200",
-                personal="300",
-            ),
-        ),
-        (
-            "opened",
-            _input(
-                "中式面点师 培训合格 2026年第3期",
-                "NC01",
-                "4-03-02-02",
-                "",
-                "3",
-                today + timedelta(days=14),
-                10,
-                4,
-                institution="JG003",
-                site="赣榆区青口镇便民服务中心",
-            ),
-        ),
-        (
-            "draft",
-            _input(
-                "电工（初级）2027年第1期", "SY01", "6-31-01-03", "5", "1", today + timedelta(days=40), 9, 4
-            ),
-        ),
-    ]
-    codes = []
-    for stage, data in plans:
-        as_("clerk")
-        klass = ctx.classes.create(data)
-        codes.append(klass.code)
-        if stage == "draft":
-            continue  # 36 class hours: the reviewer will see why it cannot open
-        as_("reviewer")
-        ctx.classes.approve(klass.uuid)
-        as_("clerk")
-        members = pool[:20] if stage == "finished" else pool[20:35] if stage == "training" else pool[35:45]
-        if stage == "finished":
-            members = [rare.uuid, *members]
-        enrolled = []
-        for uuid in members:
-            try:
-                enrolled.append(
-                    ctx.enrollments.enroll(
-                        klass.uuid, EnrollInput(uuid, evidence_number=f"DEMO-{rng.randrange(10**6):06d}")
+        with self.db.read() as session:
+            pool = list(
+                session.scalars(
+                    select(Trainee.uuid)
+                    .where(
+                        Trainee.active.is_(True),
+                        Trainee.target_group.in_(("11", "31", "22")),
+                        Trainee.uuid != rare.uuid,
                     )
+                    .order_by(Trainee.seq)
+                    .limit(60)
                 )
-            except (NotEligible, NeedsConfirmation):
+            )
+        plans = [
+            (
+                "finished",
+                _input(
+                    "养老护理员（初级）2026年第1期",
+                    "KY01",
+                    "4-10-01-05",
+                    "5",
+                    "1",
+                    today - timedelta(days=80),
+                    10,
+                    4,
+                ),
+            ),
+            (
+                "training",
+                _input(
+                    "互联网营销师（四级）2026年第2期",
+                    "SZ01",
+                    "4-01-02-07",
+                    "4",
+                    "1",
+                    today - timedelta(days=7),
+                    14,
+                    4,
+                    fee="1500",
+                    government="1200",
+                    personal="300",
+                ),
+            ),
+            (
+                "opened",
+                _input(
+                    "中式面点师 培训合格 2026年第3期",
+                    "NC01",
+                    "4-03-02-02",
+                    "",
+                    "3",
+                    today + timedelta(days=14),
+                    10,
+                    4,
+                    institution="JG003",
+                    site="赣榆区青口镇便民服务中心",
+                ),
+            ),
+            (
+                "draft",
+                _input(
+                    "电工（初级）2027年第1期", "SY01", "6-31-01-03", "5", "1", today + timedelta(days=40), 9, 4
+                ),
+            ),
+        ]
+        codes = []
+        for stage, data in plans:
+            as_("clerk")
+            klass = self.classes.create(data)
+            codes.append(klass.code)
+            if stage == "draft":
+                continue  # 36 class hours: the reviewer will see why it cannot open
+            as_("reviewer")
+            self.classes.approve(klass.uuid)
+            as_("clerk")
+            members = {"finished": pool[:20], "training": pool[20:35]}.get(stage, pool[35:45])
+            if stage == "finished":
+                members = [rare.uuid, *members]
+            enrolled = []
+            for uuid in members:
+                try:
+                    enrolled.append(
+                        self.enrollments.enroll(
+                            klass.uuid, EnrollInput(uuid, evidence_number=f"DEMO-{rng.randrange(10**6):06d}")
+                        )
+                    )
+                except (NotEligible, NeedsConfirmation):
+                    continue
+            if stage == "opened":
                 continue
-        if stage == "opened":
-            continue
-        _attend(ctx.attendance, klass.sessions, enrolled, now, rng)
-        ctx.acting.now = lambda: now
-        if stage == "finished":
-            for i, e in enumerate(enrolled):
-                failed = i in (5, 11) and e.trainee_uuid != rare.uuid
-                ctx.attendance.record_assessment(
-                    e.uuid,
-                    theory=float(rng.randint(45, 58) if failed else rng.randint(68, 96)),
-                    practical=float(rng.randint(62, 95)),
-                    assessed_on=klass.end_date,
-                )
-            ctx.classes.finish(klass.uuid)
-    if previous is not None:
-        ctx.act_as(previous)
-    ctx.acting.today, ctx.acting.now = clock
-    return codes
+            _attend(self.attendance, klass.sessions, enrolled, now, rng)
+            acting.now = lambda: now
+            if stage == "finished":
+                for i, e in enumerate(enrolled):
+                    failed = i in (5, 11) and e.trainee_uuid != rare.uuid
+                    self.attendance.record_assessment(
+                        e.uuid,
+                        theory=float(rng.randint(45, 58) if failed else rng.randint(68, 96)),
+                        practical=float(rng.randint(62, 95)),
+                        assessed_on=klass.end_date,
+                    )
+                self.classes.finish(klass.uuid)
+        if previous is not None:
+            acting.user = previous
+        acting.today, acting.now = clock
+        return codes
+
+
 
 
 def _attend(service: AttendanceService, sessions, enrolled, now: datetime, rng: random.Random) -> None:

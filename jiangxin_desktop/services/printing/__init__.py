@@ -1,8 +1,9 @@
 """Printed documents: TOML templates in ``forms/`` drawn into PDFs with embedded CJK fonts.
 
 ``load_template(path)`` reads and checks a template; ``render_document(template, contexts,
-out, drawers=...)`` writes the PDF. ``class_documents`` fills the class documents (花名册,
-签到表) from the services.
+out, drawers=...)`` writes the PDF. The documents are filled by their features
+(``training/documents.py``: 花名册, 签到表; ``certificates/documents.py``: 证书);
+printing imports none of them.
 """
 
 from jiangxin_desktop.services.printing.render import DrawArea, Drawer, RenderResult, render_document

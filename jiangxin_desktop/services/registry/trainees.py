@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -19,7 +18,7 @@ from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFo
 from jiangxin_desktop.services.registry.name_grams import replace_name_grams
 from jiangxin_desktop.services.registry.records import TraineeRecord
 from jiangxin_desktop.services.security.sealing import seal
-from jiangxin_desktop.services.security.users import PermissionDenied, UserInfo, require_role
+from jiangxin_desktop.services.security.acting import Acting
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
@@ -95,28 +94,26 @@ class TraineeRegistry:
     def __init__(
         self,
         db: Database,
+        acting: Acting,
         *,
-        station_code: str,
-        actor: str,
         codes: CodeCatalog,
         consent_version: str,
         travels: bool = True,
-        today: Callable[[], date] = date.today,
     ) -> None:
         self.db = db
-        self.station_code = station_code
-        self.actor = actor
+        self.acting = acting  # who acts (their role is checked, their name audited) and the clock
+        self.station_code = acting.station_code
         self.codes = codes
         self.consent_version = consent_version
         self.travels = travels
-        self._today = today
-        self.user: UserInfo | None = None  # set by the composition root after login
+
+    @property
+    def actor(self) -> str:
+        return self.acting.actor
 
     def _require(self, *roles: str, action: str) -> None:
         """Permissions are enforced here, not only by hiding buttons."""
-        if self.user is None:
-            raise PermissionDenied(f"请先登录，然后才能{action}。", action=action, roles=roles)
-        require_role(self.user, *roles, action=action)
+        self.acting.require(*roles, action=action)
 
     # --- validation -------------------------------------------------------------------
     def check(self, data: TraineeInput) -> Checked:
@@ -126,11 +123,11 @@ class TraineeRegistry:
         out.values["name"] = name.value
         if not name.ok:
             out.errors.append(FieldError("name", name.message or ""))
-        idc = check_id(data.id_number, today=self._today())
+        idc = check_id(data.id_number, today=self.acting.today())
         out.values["id_number"] = idc.id_number
         if idc.valid and idc.birth_date is not None:
             out.birth_date, out.sex = idc.birth_date, idc.sex
-            age = age_on(idc.birth_date, self._today())
+            age = age_on(idc.birth_date, self.acting.today())
             if age < MIN_AGE_WARNING:
                 out.warnings.append(
                     FieldError("id_number", f"该学员现年 {age} 岁，开班时须年满 {MIN_AGE_WARNING} 周岁")

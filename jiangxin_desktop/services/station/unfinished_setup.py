@@ -32,7 +32,7 @@ from jiangxin_desktop.paths import DataPaths
 MARKER_NAME = "jiangxin.db.unfinished"
 KINDS = {"setup": "首次设置", "demo": "创建演示数据库"}
 AGAIN = {"setup": "jiangxin-desktop setup（或窗口中的“设置正式服务站”）", "demo": "jiangxin-desktop demo"}
-# Left by an interrupted backup (services/station/backup.py), restore (context.restore_database),
+# Left by an interrupted backup (services/station/backup.py), restore (database_files.restore_database),
 # backup check or a PDF written in place (printing/render.py's ".part"); a file untouched for
 # this long is not being written any more.
 LEFTOVER_SUFFIXES = (".partial", ".part", ".restoring", ".check", ".check-wal", ".check-shm")

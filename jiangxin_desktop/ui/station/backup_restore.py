@@ -29,7 +29,7 @@ def _tr(text: str) -> str:
 
 def restore_from(ctx: AppContext, manifest: Path, parent: QWidget | None = None) -> dict | None:
     """The whole exchange for one chosen backup; the result of the restore, or None (nothing changed)."""
-    from jiangxin_desktop.context import restore_database
+    from jiangxin_desktop.database_files import restore_database
 
     title = _tr("从备份恢复")
     try:

@@ -106,27 +106,21 @@ def make_and_preview(
 
 
 def print_roster(parent: QWidget, ctx: AppContext, record: ClassRecord) -> PrintPreviewDialog | None:
-    from jiangxin_desktop.services.printing.class_documents import print_roster as make_roster
-
     return make_and_preview(
         parent,
         _tr("花名册"),
         f"{record.code} 花名册",
-        lambda out, report: make_roster(ctx, record.code, out, progress=report),
+        lambda out, report: ctx.class_documents().print_roster(record.code, out, progress=report),
     )
 
 
 def print_signin(
     parent: QWidget, ctx: AppContext, record: ClassRecord, session_number: int
 ) -> PrintPreviewDialog | None:
-    from jiangxin_desktop.services.printing.class_documents import print_signin as make_signin
+    def make(out: Path, report: ProgressCallback) -> dict:
+        return ctx.class_documents().print_signin(record.code, session_number, out, progress=report)
 
-    return make_and_preview(
-        parent,
-        _tr("签到表"),
-        f"{record.code} 第{session_number}次课 签到表",
-        lambda out, report: make_signin(ctx, record.code, session_number, out, progress=report),
-    )
+    return make_and_preview(parent, _tr("签到表"), f"{record.code} 第{session_number}次课 签到表", make)
 
 
 def print_certificates(
@@ -135,12 +129,7 @@ def print_certificates(
     """All valid certificates of the class, or only ``numbers``."""
 
     def make(out: Path, report: ProgressCallback) -> dict:
-        # written alongside this window; imported when first used
-        from jiangxin_desktop.services.printing.certificate_documents import (
-            print_certificates as make_certificates,
-        )
-
-        return make_certificates(ctx, record.code, out, numbers=numbers, progress=report)
+        return ctx.certificate_printing().print(record.code, out, numbers=numbers, progress=report)
 
     suffix = _tr("证书") if numbers is None or len(numbers) != 1 else _tr("证书 {n}").format(n=numbers[0])
     return make_and_preview(parent, _tr("证书"), f"{record.code} {suffix}", make)

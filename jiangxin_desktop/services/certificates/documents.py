@@ -1,8 +1,8 @@
 """Certificates (证书) printed through ``forms/certificate.toml``: one page per certificate.
 
-The pages come from ``CertificateService.pages`` (which enforces who may print and refuses a
-revoked certificate); each becomes a template context (:func:`certificate_context`) and its
-signed payload is drawn as a vector QR code in the template's ``[[custom]] name = "qr"`` area.
+:class:`CertificatePrinting` takes the pages from ``CertificateService.pages`` (which enforces
+who may print and refuses a revoked certificate); each becomes a template context
+(:func:`certificate_context`) and its signed payload is drawn as a vector QR code in the template's ``[[custom]] name = "qr"`` area.
 A print is audited (``print.certificates``) with the class, the count and the certificate
 numbers, never names or ID numbers. A cancelled print (``progress`` raising) leaves neither a
 file nor an audit event.
@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -25,7 +25,13 @@ from jiangxin_desktop.services.certificates.pages import CertificatePage
 from jiangxin_desktop.services.certificates.qr import draw_qr
 from jiangxin_desktop.services.printing.render import DrawArea, Drawer, render_document
 from jiangxin_desktop.services.printing.templates import load_template, shipped_template
+from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.services.certificates.issuing import CertificateService
+    from jiangxin_desktop.services.training.classes import ClassService
 
 REISSUE_MARK = "补发"
 QR_PAYLOAD = "_qr_payload"  # the context key the ``qr`` drawer reads (not a printable field)
@@ -156,55 +162,66 @@ def _wanted(numbers: Sequence[str] | None) -> list[str] | None:
     return wanted
 
 
-def print_certificates(
-    ctx,
-    class_code: str,
-    out: Path,
-    *,
-    numbers: Sequence[str] | None = None,
-    template: Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict:
-    """Print the class's valid certificates (or only ``numbers``) into one PDF, a page each.
+class CertificatePrinting:
+    """Prints a class's certificates for the acting user (clerk or administrator) and audits it."""
 
-    Returns ``{"file", "pages", "certificates", "class", "reissued"}``. ``progress(done, total)``
-    is called after each page and may raise to cancel: then nothing is written or audited."""
-    user = ctx.acting.require("clerk", "admin", action="打印证书")
-    klass = ctx.classes.get(class_code)
-    wanted = _wanted(numbers)
-    pages = ctx.certificates.pages(klass.code, wanted)
-    if not pages:
-        if ctx.certificates.list(klass.code):
-            raise KnownError(f"培训班 {klass.code} 的证书都已撤销，没有可打印的证书。")
-        raise KnownError(
-            f"培训班 {klass.code} 还没有发放证书。请先发证（已结业的班，为考核合格的学员发放证书），再打印。"
+    def __init__(
+        self, db: Database, acting: Acting, classes: ClassService, certificates: CertificateService
+    ) -> None:
+        self.db = db
+        self.acting = acting
+        self.classes = classes
+        self.certificates = certificates
+
+    def print(
+        self,
+        class_code: str,
+        out: Path,
+        *,
+        numbers: Sequence[str] | None = None,
+        template: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> dict:
+        """Print the class's valid certificates (or only ``numbers``) into one PDF, a page each.
+
+        Returns ``{"file", "pages", "certificates", "class", "reissued"}``. ``progress(done, total)``
+        is called after each page and may raise to cancel: then nothing is written or audited."""
+        user = self.acting.require("clerk", "admin", action="打印证书")
+        klass = self.classes.get(class_code)
+        wanted = _wanted(numbers)
+        pages = self.certificates.pages(klass.code, wanted)
+        if not pages:
+            if self.certificates.list(klass.code):
+                raise KnownError(f"培训班 {klass.code} 的证书都已撤销，没有可打印的证书。")
+            raise KnownError(
+                f"培训班 {klass.code} 还没有发放证书。请先发证（已结业的班，为考核合格的学员发放证书），再打印。"
+            )
+        t = load_template(template or shipped_template("certificate"))
+        title = f"{klass.name} 证书" if wanted is None else f"{klass.name} 证书（{len(pages)} 份）"
+        result = render_document(
+            t, certificate_contexts(pages), out, drawers=DRAWERS, title=title, progress=progress
         )
-    t = load_template(template or shipped_template("certificate"))
-    title = f"{klass.name} 证书" if wanted is None else f"{klass.name} 证书（{len(pages)} 份）"
-    result = render_document(
-        t, certificate_contexts(pages), out, drawers=DRAWERS, title=title, progress=progress
-    )
-    reissued = sum(1 for p in pages if p.reissued)
-    with ctx.db.write() as session:
-        audit(
-            session,
-            actor=user.username,
-            action="print.certificates",
-            object_type="training_class",
-            object_id=klass.uuid,
-            after={
-                "class": klass.code,
-                "certificates": len(pages),
-                "reissued": reissued,
-                "pages": result.pages,
-                "numbers": [p.number for p in pages],
-                "template": t.name,
-            },
-        )
-    return {
-        "file": str(result.file),
-        "pages": result.pages,
-        "certificates": len(pages),
-        "class": klass.code,
-        "reissued": reissued,
-    }
+        reissued = sum(1 for p in pages if p.reissued)
+        with self.db.write() as session:
+            audit(
+                session,
+                actor=user.username,
+                action="print.certificates",
+                object_type="training_class",
+                object_id=klass.uuid,
+                after={
+                    "class": klass.code,
+                    "certificates": len(pages),
+                    "reissued": reissued,
+                    "pages": result.pages,
+                    "numbers": [p.number for p in pages],
+                    "template": t.name,
+                },
+            )
+        return {
+            "file": str(result.file),
+            "pages": result.pages,
+            "certificates": len(pages),
+            "class": klass.code,
+            "reissued": reissued,
+        }
