@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 # The table each entity's rows are stored in (protocol/ may not know; the tests may).
@@ -16,12 +18,14 @@ TABLES = {
 }
 
 
-def _exercise(ctx) -> None:
+def _exercise(ctx, folder: Path) -> None:
     """Fill the optional columns the demo leaves empty: a trainee with every field, a
-    withdrawal, a deactivation, certificates issued, one reprinted and one revoked."""
+    withdrawal, a deactivation, certificates issued, one reprinted and one revoked; and rows
+    written by the roster import's bulk statements rather than the ORM."""
     from jiangxin_desktop.services.demo.seed import id_with_check
     from jiangxin_desktop.services.registry.trainees import TraineeInput
     from tests.services.classes_helpers import login
+    from tests.services.test_roster_import import people, roster
 
     login(ctx, "clerk")
     classes = {c.status: c for c in ctx.classes.list()}
@@ -50,6 +54,13 @@ def _exercise(ctx) -> None:
             consent=True,
         )
     )
+    opened = next(c for c in ctx.classes.list() if c.status == "opened")
+    rural = [
+        [name, number, phone, "农村转移劳动力", "户口簿", f"HK-{i}"]
+        for i, (name, number, phone, *_) in enumerate(people(5, start=300))
+    ]
+    imported = ctx.roster_importer().run(opened.code, roster(folder, rural))
+    assert imported.registered == 5, (imported.errors, imported.duplicates, imported.warnings)
     login(ctx, "reviewer")
     ctx.certificates.revoke(issued[1].number, "考核记录有误")
 
@@ -79,11 +90,12 @@ def stored_rows(tmp_path_factory) -> dict[str, list[dict]]:
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:
-        paths = DataPaths(tmp_path_factory.mktemp("protocol") / "data")
+        folder = tmp_path_factory.mktemp("protocol")
+        paths = DataPaths(folder / "data")
         ensure_demo_database(paths, no_passphrase, 60, user_password=DEMO_PASSWORD, today=FIXED_NOW.date())
         ctx = use_clock(open_context(paths, no_passphrase), FixedClock())
         try:
-            _exercise(ctx)
+            _exercise(ctx, folder)
             with ctx.db.read() as session:
                 rows = {
                     entity: [dict(r) for r in session.execute(select(Base.metadata.tables[table])).mappings()]
