@@ -184,3 +184,21 @@ def _assessment_wire() -> dict:
             "recorded_by": "clerk",
         },
     )
+
+
+def test_a_sqlalchemy_row_mapping_is_taken_as_it_comes():
+    """``session.execute(select(table)).mappings()`` rows, not only dicts."""
+    from sqlalchemy import create_engine, insert, select
+
+    from jiangxin_desktop.store.models import Base
+
+    engine = create_engine("sqlite://")
+    table = Base.metadata.tables["class_session"]
+    table.create(engine)
+    stored = {k: v for k, v in session_row().items() if k != "seq"}
+    with engine.begin() as connection:
+        connection.execute(insert(table).values(**stored))
+        row = connection.execute(select(table)).mappings().one()
+    assert type(row).__name__ == "RowMapping"
+    assert to_wire("class_session", row) == to_wire("class_session", session_row())
+    engine.dispose()
