@@ -10,7 +10,7 @@ reader using doubles would change, non-string keys, and text that is not valid U
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from jiangxin_desktop.protocol.convert import MAX_SAFE_INTEGER
 from jiangxin_desktop.protocol.errors import NotCanonical
@@ -37,29 +37,35 @@ def _plain(value: object) -> bool:
     """Whether ``value`` holds only what canonical JSON takes, with keys json may sort itself.
 
     The fast path: no copies, no paths. False sends the value down :func:`_checked`, which
-    orders what needs ordering and names the place of anything refused.
+    orders what needs ordering and names the place of anything refused. (A value that
+    contains itself ends in RecursionError, as json's own encoder would.)
     """
-    stack = [value]
-    while stack:
-        item = stack.pop()
+    items: Iterable[object]
+    if type(value) is dict:
+        keys = tuple(value)
+        if keys not in _ALIKE:
+            if not _sort_alike(keys):
+                return False
+            if len(_ALIKE) < _ALIKE_LIMIT:
+                _ALIKE.add(keys)
+        items = value.values()
+    elif type(value) is list or type(value) is tuple:
+        items = value
+    else:
+        items = (value,)
+    for item in items:
         kind = type(item)
         if kind is str or kind is bool or item is None:
             continue
-        if kind is int and isinstance(item, int):
-            if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
-                return False
-        elif kind is dict and isinstance(item, dict):
-            keys = tuple(item)
-            if keys not in _ALIKE:
-                if not _sort_alike(keys):
-                    return False
-                if len(_ALIKE) < _ALIKE_LIMIT:
-                    _ALIKE.add(keys)
-            stack.extend(item.values())
-        elif (kind is list or kind is tuple) and isinstance(item, (list, tuple)):
-            stack.extend(item)
-        else:
+        if kind is int:
+            if -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                continue
             return False
+        if kind is dict or kind is list or kind is tuple:
+            if not _plain(item):
+                return False
+            continue
+        return False
     return True
 
 

@@ -73,3 +73,10 @@ def test_the_fast_path_gives_the_bytes_of_the_careful_one(stored_rows):
     careful = json.dumps(_checked(batch, "$"), ensure_ascii=False, separators=(",", ":")).encode()
     assert _plain(batch) and canonical_json(batch) == careful
     assert not _plain({"\uff61": 1, "\U0001f600": 2})  # keys that sort otherwise take the careful path
+
+
+def test_a_value_that_contains_itself_fails_instead_of_hanging():
+    loop: list = []
+    loop.append({"rows": loop})
+    with pytest.raises(RecursionError):
+        canonical_json(loop)
