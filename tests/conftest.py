@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -103,14 +104,35 @@ def no_passphrase(new: bool) -> str:
 DEMO_PASSWORD = "Demo-pass-2025"
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> tuple[DataPaths, dict[tuple[str, str], str]]:
+    """The demo_context's data directory and keyring entries, seeded once per test session
+    (as ensure_demo_database makes them: 300 trainees, three users, no classes); every
+    demo_context is a copy of it."""
+    from jiangxin_desktop.demo_setup import ensure_demo_database
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        paths = DataPaths(tmp_path_factory.mktemp("demo-template") / "data")
+        ensure_demo_database(paths, no_passphrase, 300, user_password=DEMO_PASSWORD, classes=False)
+    finally:
+        keyring.set_keyring(previous)
+    return paths, dict(backend.store)
+
+
 @pytest.fixture
-def demo_context(data_paths, clock):
+def demo_context(data_paths, clock, demo_template, memory_keyring):
     """An encrypted demo database with 300 trainees, opened as the windows would and logged in
     as the demo clerk (users admin, reviewer and clerk share DEMO_PASSWORD); its clock is
-    ``clock`` (FIXED_NOW unless the test moves it)."""
-    from jiangxin_desktop.context import ensure_demo_database, open_context
+    ``clock`` (FIXED_NOW unless the test moves it). A copy of ``demo_template`` (its files and
+    its key in this test's keyring): seeding costs once per session, not once per test."""
+    from jiangxin_desktop.context import open_context
 
-    ensure_demo_database(data_paths, no_passphrase, 300, user_password=DEMO_PASSWORD, classes=False)
+    template, entries = demo_template
+    shutil.copytree(template.root, data_paths.root, dirs_exist_ok=True)
+    memory_keyring.store.update(entries)
     ctx = use_clock(open_context(data_paths, no_passphrase), clock)
     ctx.login("clerk", DEMO_PASSWORD)
     yield ctx
@@ -120,7 +142,8 @@ def demo_context(data_paths, clock):
 @pytest.fixture
 def accountless_context(data_paths, clock):
     """A demo database without user accounts (as one made before accounts existed), not logged in."""
-    from jiangxin_desktop.context import ensure_demo_database, open_context
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.demo_setup import ensure_demo_database
 
     ensure_demo_database(data_paths, no_passphrase, 20)
     ctx = use_clock(open_context(data_paths, no_passphrase), clock)
