@@ -81,7 +81,7 @@ def cmd_check_id(args) -> int:
 def cmd_demo(args) -> int:
     if args.trainees < 0:
         raise KnownError("--trainees 不能为负数。")
-    from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database
+    from jiangxin_desktop.demo_setup import DEMO_PASSWORD, ensure_demo_database
 
     password = args.password or DEMO_PASSWORD
     result = ensure_demo_database(

@@ -27,7 +27,8 @@ def demo_rows() -> list[tuple[str, dict]]:
     import keyring
     from sqlalchemy import select
 
-    from jiangxin_desktop.context import ensure_demo_database, open_context
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.demo_setup import ensure_demo_database
     from jiangxin_desktop.paths import DataPaths
     from jiangxin_desktop.protocol import SCHEMAS
     from jiangxin_desktop.store.models import Base

@@ -32,7 +32,8 @@ import python_calamine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database, open_context  # noqa: E402
+from jiangxin_desktop.context import open_context  # noqa: E402
+from jiangxin_desktop.demo_setup import DEMO_PASSWORD, ensure_demo_database  # noqa: E402
 from jiangxin_desktop.paths import DataPaths  # noqa: E402
 from jiangxin_desktop.services.exchange.roster_answers import RosterAnswers, parse_map  # noqa: E402
 from tests.benchmarks.roster_bench import STATION_MAP, make_file  # noqa: E402

@@ -29,6 +29,7 @@ CORE = [
     "jiangxin_desktop.services.certificates.qr",
     "jiangxin_desktop.context",
     "jiangxin_desktop.database_files",
+    "jiangxin_desktop.demo_setup",
     "jiangxin_desktop.first_setup",
     "jiangxin_desktop.cli.station_commands",
     "jiangxin_desktop.cli.commands",

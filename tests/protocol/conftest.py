@@ -82,7 +82,8 @@ def stored_rows(tmp_path_factory) -> dict[str, list[dict]]:
     import keyring
     from sqlalchemy import select
 
-    from jiangxin_desktop.context import ensure_demo_database, open_context
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.demo_setup import ensure_demo_database
     from jiangxin_desktop.paths import DataPaths
     from jiangxin_desktop.store.models import Base
     from tests.conftest import DEMO_PASSWORD, FIXED_NOW, FixedClock, MemoryKeyring, no_passphrase, use_clock

@@ -151,7 +151,7 @@ def test_an_administrator_reanchors_after_looking_into_it(demo_context):
 def test_demo_seeding_anchors_once_after_its_commits(data_paths, monkeypatch):
     """Demo seeding commits hundreds of times; each anchor is an fsync, so it anchors once, at the
     end, and the anchor it leaves names the whole chain."""
-    from jiangxin_desktop.context import ensure_demo_database
+    from jiangxin_desktop.demo_setup import ensure_demo_database
     from jiangxin_desktop.services.audit import anchor as audit_anchor
 
     writes = []

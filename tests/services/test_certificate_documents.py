@@ -8,7 +8,8 @@ from datetime import date
 import keyring
 import pytest
 
-from jiangxin_desktop.context import ensure_demo_database, open_context
+from jiangxin_desktop.context import open_context
+from jiangxin_desktop.demo_setup import ensure_demo_database
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.demo.classes import RARE_NAME

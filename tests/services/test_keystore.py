@@ -72,7 +72,7 @@ def test_env_passphrase_wins_and_missing_one_is_explained(monkeypatch):
 
 
 def test_whole_database_round_trip_without_keyring(data_paths, no_keyring):
-    from jiangxin_desktop.context import ensure_demo_database
+    from jiangxin_desktop.demo_setup import ensure_demo_database
 
     ensure_demo_database(data_paths, fixed("station passphrase"), 20)
     with pytest.raises(WrongKeyError):
@@ -83,7 +83,7 @@ def test_whole_database_round_trip_without_keyring(data_paths, no_keyring):
 
 
 def test_missing_keyring_entry_is_a_clear_error(data_paths, memory_keyring):
-    from jiangxin_desktop.context import ensure_demo_database
+    from jiangxin_desktop.demo_setup import ensure_demo_database
 
     ensure_demo_database(data_paths, fixed("unused-pass"), 5)
     memory_keyring.store.clear()  # e.g. the database was copied to another PC

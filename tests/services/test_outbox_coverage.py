@@ -27,7 +27,8 @@ from tests.services.test_roster_import import people, roster
 @pytest.fixture
 def station_context(data_paths, clock):
     """A demo database made into a real station's (its rows travel), logged in as the clerk."""
-    from jiangxin_desktop.context import ensure_demo_database, open_context
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.demo_setup import ensure_demo_database
 
     ensure_demo_database(data_paths, no_passphrase, 30, user_password=DEMO_PASSWORD, classes=False)
     ctx = open_context(data_paths, no_passphrase)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from jiangxin_desktop.context import ensure_demo_database, open_context
+from jiangxin_desktop.context import open_context
+from jiangxin_desktop.demo_setup import ensure_demo_database
 from jiangxin_desktop.errors import StorageError
 from jiangxin_desktop.paths import DataPaths
 from tests.conftest import DEMO_PASSWORD, no_passphrase

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from jiangxin_desktop.context import ensure_demo_database
+from jiangxin_desktop.demo_setup import ensure_demo_database
 from jiangxin_desktop.errors import KnownError, StorageError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.station.unfinished_setup import (

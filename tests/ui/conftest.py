@@ -120,7 +120,7 @@ def seeded_classes_db(tmp_path_factory):
     ``classes_context`` gives each test its own copy."""
     import keyring
 
-    from jiangxin_desktop.context import ensure_demo_database
+    from jiangxin_desktop.demo_setup import ensure_demo_database
     from jiangxin_desktop.paths import DataPaths
     from tests.conftest import DEMO_PASSWORD, FIXED_NOW, MemoryKeyring, no_passphrase
 

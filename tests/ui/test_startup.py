@@ -12,7 +12,8 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from jiangxin_desktop.context import ensure_demo_database, open_context
+from jiangxin_desktop.context import open_context
+from jiangxin_desktop.demo_setup import ensure_demo_database
 from jiangxin_desktop.errors import WrongKeyError
 from jiangxin_desktop.ui.shell.app import HEADLESS_NOTE, prepare_platform
 from jiangxin_desktop.ui.shell.unlock import open_with_retries

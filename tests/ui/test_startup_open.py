@@ -13,7 +13,7 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QTimer
 
-from jiangxin_desktop.context import ensure_demo_database
+from jiangxin_desktop.demo_setup import ensure_demo_database
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.ui.shell import startup_open
 from jiangxin_desktop.ui.shell.login_dialog import LoginDialog

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from PySide6.QtCore import QCoreApplication
 
-from jiangxin_desktop.context import DEMO_PASSWORD, DEMO_USERS
+from jiangxin_desktop.demo_setup import DEMO_PASSWORD, DEMO_USERS
 from jiangxin_desktop.services.security.roles import ROLE_LABELS
 
 if TYPE_CHECKING:

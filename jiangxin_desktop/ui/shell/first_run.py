@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from jiangxin_desktop.context import DEMO_PASSWORD, ensure_demo_database
+from jiangxin_desktop.demo_setup import DEMO_PASSWORD, ensure_demo_database
 from jiangxin_desktop.database_files import discard_database
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
