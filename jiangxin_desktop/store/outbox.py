@@ -13,16 +13,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+# The entities that travel and the operations an entry names: defined once, by the wire format
+# (protocol/ imports nothing of ours, so the store may lean on it); services take them from here.
+from jiangxin_desktop.protocol.entities import (
+    ANONYMISE,
+    ASSESSMENT,
+    ATTENDANCE,
+    CERTIFICATE,
+    CLASS_SESSION,
+    DEACTIVATE,
+    DELETE,
+    ENROLLMENT,
+    TRAINEE,
+    TRAINING_CLASS,
+    UPSERT,
+)
 from jiangxin_desktop.store.models import OutboxEntry
-
-# The entities that travel, by the name an outbox entry gives them.
-TRAINEE = "trainee"
-TRAINING_CLASS = "training_class"
-CLASS_SESSION = "class_session"
-ENROLLMENT = "enrollment"
-ATTENDANCE = "attendance"
-ASSESSMENT = "assessment"
-CERTIFICATE = "certificate"
 
 # entity → the table its rows live in (today each entity is named after its table).
 TABLES: dict[str, str] = {
@@ -36,11 +42,10 @@ TABLES: dict[str, str] = {
 }
 TRAVELLING: frozenset[str] = frozenset(TABLES)
 
-# Operations an entry may name.
-UPSERT = "upsert"
-DEACTIVATE = "deactivate"
-DELETE = "delete"
-ANONYMISE = "anonymise"
+__all__ = [
+    "ANONYMISE", "ASSESSMENT", "ATTENDANCE", "CERTIFICATE", "CLASS_SESSION", "DEACTIVATE", "DELETE",
+    "ENROLLMENT", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "enqueue", "enqueue_span",
+]
 
 
 def enqueue(
