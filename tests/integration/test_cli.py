@@ -215,7 +215,8 @@ def test_commands_on_personal_data_need_a_user_and_a_role(tmp_path):
         run("demo", "--trainees", "5", "--no-classes", "--data-dir", data, "--json", check=True).stdout
     )
     assert demo["users"] == ["admin", "reviewer", "clerk"]
-    nobody = run("trainee", "find", "王", "--data-dir", data, user=None, env_extra={"JIANGXIN_PASSWORD": None})
+    no_password = {"JIANGXIN_PASSWORD": None}
+    nobody = run("trainee", "find", "王", "--data-dir", data, user=None, env_extra=no_password)
     assert nobody.returncode == 2 and "--user" in nobody.stderr
     wrong = run("trainee", "find", "王", "--data-dir", data, env_extra={"JIANGXIN_PASSWORD": "Wrong-pass-1"})
     assert wrong.returncode == 2 and "用户名或密码不正确" in wrong.stderr
