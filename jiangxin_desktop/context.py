@@ -87,7 +87,7 @@ class AppContext:
     def roster_importer(self) -> RosterImporter:
         """A roster import under the consent notice and the import limits as they stand now."""
         from jiangxin_desktop.services.exchange.roster_import import RosterImporter
-        from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+        from jiangxin_desktop.domain.import_limits import ImportLimits
 
         limits, consent = ImportLimits.from_settings(self.settings), self.consent.version
         pieces = (self.db, self.acting, self.classes, self.catalogs, self.codes)

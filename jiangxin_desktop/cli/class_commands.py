@@ -177,7 +177,7 @@ def cmd_catalog_show(args) -> int:
 
 
 def attendance_rules_text(a) -> str:
-    from jiangxin_desktop.services.training.attendance_rules import BEYOND_LIMIT, MISSING_SIGNOUT
+    from jiangxin_desktop.domain.attendance_rules import BEYOND_LIMIT, MISSING_SIGNOUT
 
     entry = f"下课 {a.record_within_hours} 小时后补录须补签" if a.record_within_hours else "补录不限时"
     return (

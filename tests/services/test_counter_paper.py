@@ -90,7 +90,7 @@ def test_a_skill_level_certificate_names_the_catalog_s_evaluation_body(open_as, 
 def test_without_an_evaluation_body_an_institution_issues_a_training_certificate():
     from jiangxin_desktop.domain.codes import parse_code_catalog
     from jiangxin_desktop.services.catalog.codes import read_shipped_codes
-    from jiangxin_desktop.services.certificates.issuer import issuer_for
+    from jiangxin_desktop.services.catalog.issuer import issuer_for
     from jiangxin_desktop.services.catalog.training import (
         parse_catalog,
         read_catalog_file,

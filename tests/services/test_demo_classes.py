@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jiangxin_desktop.context import open_context
 from jiangxin_desktop.demo_setup import ensure_demo_database
-from jiangxin_desktop.services.training.attendance_rules import parse_moment
+from jiangxin_desktop.domain.attendance_rules import parse_moment
 from jiangxin_desktop.services.demo.classes import RARE_NAME
 from tests.conftest import DEMO_DAY, DEMO_PASSWORD, no_passphrase, use_clock
 

@@ -300,7 +300,7 @@ def test_the_importer_uses_only_the_pieces_it_is_given(demo_context, tmp_path):
     """Built without the context: the rows carry the clock's instant and the consent version it
     was handed, the audit event names that version, and its limits are the ones obeyed."""
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
-    from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+    from jiangxin_desktop.domain.import_limits import ImportLimits
     from jiangxin_desktop.store.models import AuditEvent, Enrollment
 
     ctx = demo_context

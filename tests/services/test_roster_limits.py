@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from jiangxin_desktop.domain.codes import parse_code_catalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.catalog.codes import read_shipped_codes
-from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+from jiangxin_desktop.domain.import_limits import ImportLimits
 from jiangxin_desktop.services.exchange.roster_reader import read_roster
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"

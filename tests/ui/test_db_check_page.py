@@ -41,7 +41,7 @@ def test_a_damaged_page_is_shown_with_what_to_do(qtbot, demo_context):
 
 
 def test_the_administrator_sets_the_import_limits_and_a_clerk_sees_them(qtbot, demo_context):
-    from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+    from jiangxin_desktop.domain.import_limits import ImportLimits
     from jiangxin_desktop.ui.station.import_limits_page import ImportLimitsPage
     from tests.services.classes_helpers import login
 

@@ -22,7 +22,7 @@ from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.contact import check_uscc
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
-from jiangxin_desktop.services.training.attendance_rules import AttendanceRules, parse_attendance_rules
+from jiangxin_desktop.domain.attendance_rules import AttendanceRules, parse_attendance_rules
 from jiangxin_desktop.services.security.roles import UserInfo, require_role
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit, utc_now
@@ -81,7 +81,7 @@ class Rules:
     attendance_threshold: float
     assessment_pass_score: float
     claim_within_months: int
-    attendance: AttendanceRules  # sign-in windows, hours from times (services/training/attendance_rules.py)
+    attendance: AttendanceRules  # sign-in windows, hours from times (domain/attendance_rules.py)
 
     def min_hours(self, level: str) -> int:
         return self.min_class_hours.get(level, self.min_class_hours.get("", 0))

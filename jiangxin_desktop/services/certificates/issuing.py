@@ -25,7 +25,7 @@ from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.masking import mask_name
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.security.acting import Acting
-from jiangxin_desktop.services.certificates.issuer import issuer_for
+from jiangxin_desktop.services.catalog.issuer import issuer_for
 from jiangxin_desktop.services.certificates.pages import CertificatePage, build_pages, claims_of
 from jiangxin_desktop.services.certificates.payload import (
     VerifyResult,

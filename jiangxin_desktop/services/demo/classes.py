@@ -17,7 +17,7 @@ from jiangxin_desktop.services.registry.trainees import TraineeInput, TraineeReg
 from jiangxin_desktop.services.security.acting import Acting
 from jiangxin_desktop.services.security.roles import UserInfo
 from jiangxin_desktop.services.training.attendance import AttendanceService, iso
-from jiangxin_desktop.services.training.attendance_rules import local_moment
+from jiangxin_desktop.domain.attendance_rules import local_moment
 from jiangxin_desktop.services.training.class_records import ClassInput, SessionInput
 from jiangxin_desktop.services.training.classes import ClassService
 from jiangxin_desktop.services.training.enrollment import (

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.exchange.roster_answers import RosterAnswers, field_label, remember, remembered
-from jiangxin_desktop.services.exchange.roster_limits import ImportLimits
+from jiangxin_desktop.domain.import_limits import ImportLimits
 from jiangxin_desktop.services.exchange.roster_plan import RosterPlanner
 from jiangxin_desktop.services.exchange.roster_questions import MissingColumns, missing_columns, questions
 from jiangxin_desktop.services.exchange.roster_reader import RosterSheet

@@ -27,20 +27,16 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from jiangxin_desktop.domain.import_limits import (
+    LIMIT_LABELS,
+    MAX_FILE_MB,
+    MAX_ROWS,
+    MAX_UNPACKED_MB,
+    ImportLimits,
+)
 from jiangxin_desktop.errors import KnownError
-
-MAX_FILE_MB = "import.max_file_mb"
-MAX_ROWS = "import.max_rows"
-MAX_UNPACKED_MB = "import.max_unpacked_mb"
-LIMIT_LABELS = {
-    MAX_FILE_MB: "导入文件大小上限（MB）",
-    MAX_ROWS: "导入行数上限",
-    MAX_UNPACKED_MB: "导入表格解压后大小上限（MB）",
-}
 
 MB = 1024 * 1024
 MAX_RATIO = 100  # unpacked / packed size of one part
@@ -51,24 +47,6 @@ SNIFF_BYTES = 16 * 1024  # packed bytes of each part unpacked to see how far the
 _READ_PARTS = re.compile(r"^(xl/worksheets/[^/]+\.xml|xl/sharedStrings\.xml|content\.xml)$")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
-
-
-@dataclass(frozen=True)
-class ImportLimits:
-    max_file_mb: int = 20
-    max_rows: int = 50_000
-    max_unpacked_mb: int = 200
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> ImportLimits:
-        """The administrator's limits (``settings.get(key)``; shipped defaults where unset)."""
-        default = cls()
-        values = {
-            "max_file_mb": settings.get(MAX_FILE_MB),
-            "max_rows": settings.get(MAX_ROWS),
-            "max_unpacked_mb": settings.get(MAX_UNPACKED_MB),
-        }
-        return cls(**{k: int(v) if v is not None else getattr(default, k) for k, v in values.items()})
 
 
 def _over_limit(path: Path, what: str, key: str) -> KnownError:

@@ -17,13 +17,14 @@ import python_calamine as calamine
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.labels import FIELD_LABELS
+from jiangxin_desktop.domain.import_limits import ImportLimits
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.services.exchange.roster_answers import RosterAnswers
 from jiangxin_desktop.services.exchange.roster_data import ParsedRoster, RosterRow, RowProblem
 from jiangxin_desktop.services.exchange.roster_fields import ROSTER_FIELDS, CheckedRow, RowChecker
 from jiangxin_desktop.services.exchange.roster_headers import HEADER_SEARCH_ROWS, HeaderLayout, find_header
 from jiangxin_desktop.services.exchange.roster_questions import ColumnSamples, MissingColumns
-from jiangxin_desktop.services.exchange.roster_limits import ImportLimits, check_before_parsing, check_rows
+from jiangxin_desktop.services.exchange.roster_limits import check_before_parsing, check_rows
 
 __all__ = [
     "ROSTER_FIELDS",

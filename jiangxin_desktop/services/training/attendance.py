@@ -37,7 +37,7 @@ from jiangxin_desktop.services.training.attendance_records import (
     iso,
     snapshot,
 )
-from jiangxin_desktop.services.training.attendance_rules import (
+from jiangxin_desktop.domain.attendance_rules import (
     AttendanceRules,
     SessionWindow,
     counted_hours,

@@ -55,7 +55,7 @@ class MakeupMixin:
 
     if TYPE_CHECKING:  # provided by AttendanceService
         from jiangxin_desktop.services.security.acting import Acting
-        from jiangxin_desktop.services.training.attendance_rules import AttendanceRules
+        from jiangxin_desktop.domain.attendance_rules import AttendanceRules
         from jiangxin_desktop.store.database import Database
 
         db: Database
@@ -159,7 +159,7 @@ class MakeupMixin:
 
     # --- helpers --------------------------------------------------------------------
     def window_of(self, sess: ClassSession):
-        from jiangxin_desktop.services.training.attendance_rules import session_window
+        from jiangxin_desktop.domain.attendance_rules import session_window
 
         return session_window(sess.day, sess.start_time, sess.end_time, self.rules())
 
@@ -189,7 +189,7 @@ class MakeupMixin:
 
 
 def _moment(text: str | None):
-    from jiangxin_desktop.services.training.attendance_rules import parse_moment
+    from jiangxin_desktop.domain.attendance_rules import parse_moment
 
     return parse_moment(text)
 

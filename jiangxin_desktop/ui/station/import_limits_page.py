@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.exchange.roster_limits import MAX_FILE_MB, MAX_ROWS, MAX_UNPACKED_MB, ImportLimits
+from jiangxin_desktop.domain.import_limits import MAX_FILE_MB, MAX_ROWS, MAX_UNPACKED_MB, ImportLimits
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
 
 if TYPE_CHECKING:
