@@ -27,6 +27,25 @@ def body_font(qapp):
     return apply_body_font(qapp, load_embedded_fonts())
 
 
+@pytest.fixture(autouse=True)
+def no_window_left_behind(qapp):
+    """After each test, no window of it stays on screen to take the next test's focus.
+
+    pytest-qt closes the widgets a test registered and schedules their deletion, but a dialog
+    a test opened over its window stays visible until the event loop deletes the parent, and
+    an application shortcut (Ctrl+F, Ctrl+L) then goes to it instead of the next test's window.
+    Hidden rather than closed: a form with typed text would ask whether to discard it.
+    """
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
 @pytest.fixture
 def ime():
     """ime(widget, "张三"): Chinese arrives as an input-method commit (QTest can only type ASCII)."""
