@@ -29,7 +29,7 @@ from sqlalchemy import text
 from jiangxin_desktop.domain.audit_chain import ANCHOR_FORMAT, AnchorPoint, anchor_problem
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.files import write_private_atomic
-from jiangxin_desktop.services.security.signing import StationSigner, all_public_keys, verify
+from jiangxin_desktop.services.security import StationSigner, all_public_keys, verify
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
 

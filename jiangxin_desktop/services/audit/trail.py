@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.audit_chain import ChainedEvent, first_broken_link
 from jiangxin_desktop.services.audit.anchor import AnchorCheck, check_anchor
-from jiangxin_desktop.services.security.sealing import SEALED, unseal
+from jiangxin_desktop.services.security import SEALED, unseal
 from jiangxin_desktop.store.database import Database
 
 _COLUMNS = "seq, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash"

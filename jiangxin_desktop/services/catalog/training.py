@@ -23,7 +23,7 @@ from jiangxin_desktop.domain.contact import check_uscc
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.domain.attendance_rules import AttendanceRules, parse_attendance_rules
-from jiangxin_desktop.services.security.roles import UserInfo, require_role
+from jiangxin_desktop.services.security import UserInfo, require_role
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit, utc_now
 from jiangxin_desktop.store.models import CatalogRecord

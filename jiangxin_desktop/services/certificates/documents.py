@@ -23,15 +23,15 @@ from reportlab.pdfgen.canvas import Canvas
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.certificates.pages import CertificatePage
 from jiangxin_desktop.services.certificates.qr import draw_qr
-from jiangxin_desktop.services.printing.render import DrawArea, Drawer, render_document
-from jiangxin_desktop.services.printing.templates import load_template, shipped_template
-from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.printing import DrawArea, Drawer, render_document
+from jiangxin_desktop.services.printing import load_template, shipped_template
+from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
 
 if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.issuing import CertificateService
-    from jiangxin_desktop.services.training.classes import ClassService
+    from jiangxin_desktop.services.training import ClassService
 
 REISSUE_MARK = "补发"
 QR_PAYLOAD = "_qr_payload"  # the context key the ``qr`` drawer reads (not a printable field)

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.masking import mask_name
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.security.acting import Acting
-from jiangxin_desktop.services.catalog.issuer import issuer_for
+from jiangxin_desktop.services.security import Acting
+from jiangxin_desktop.services.catalog import issuer_for
 from jiangxin_desktop.services.certificates.pages import CertificatePage, build_pages, claims_of
 from jiangxin_desktop.services.certificates.payload import (
     VerifyResult,
@@ -35,8 +35,8 @@ from jiangxin_desktop.services.certificates.payload import (
 )
 from jiangxin_desktop.services.certificates.qr import qr_prefix, qr_text
 from jiangxin_desktop.services.certificates.records import STATUS_TEXT, CertificateRecord, IssueResult, Skipped
-from jiangxin_desktop.services.training.class_records import STATUS_LABELS
-from jiangxin_desktop.services.security.signing import StationSigner, all_public_keys
+from jiangxin_desktop.services.training import STATUS_LABELS
+from jiangxin_desktop.services.security import StationSigner, all_public_keys
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

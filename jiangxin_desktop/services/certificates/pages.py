@@ -18,7 +18,7 @@ from jiangxin_desktop.domain.masking import mask_id, mask_name
 from jiangxin_desktop.services.certificates.payload import CertificateClaims, sign_payload
 from jiangxin_desktop.services.certificates.qr import qr_prefix, qr_text
 from jiangxin_desktop.services.certificates.records import CertificateRecord
-from jiangxin_desktop.services.security.signing import StationSigner
+from jiangxin_desktop.services.security import StationSigner
 from jiangxin_desktop.store.models import TrainingClass
 
 

@@ -45,7 +45,7 @@ from enum import StrEnum
 from urllib.parse import unquote
 
 from jiangxin_desktop.domain.masking import STAR
-from jiangxin_desktop.services.security.signing import StationSigner, key_id_for, raw_public_key, verify
+from jiangxin_desktop.services.security import StationSigner, key_id_for, raw_public_key, verify
 
 PREFIX = "JX1:"
 EPOCH = date(2000, 1, 1)

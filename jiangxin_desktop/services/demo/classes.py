@@ -13,19 +13,14 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from jiangxin_desktop.services.registry.trainees import TraineeInput, TraineeRegistry
-from jiangxin_desktop.services.security.acting import Acting
-from jiangxin_desktop.services.security.roles import UserInfo
-from jiangxin_desktop.services.training.attendance import AttendanceService, iso
+from jiangxin_desktop.services.registry import TraineeInput, TraineeRegistry
+from jiangxin_desktop.services.security import Acting
+from jiangxin_desktop.services.security import UserInfo
+from jiangxin_desktop.services.training import AttendanceService, iso
 from jiangxin_desktop.domain.attendance_rules import local_moment
-from jiangxin_desktop.services.training.class_records import ClassInput, SessionInput
-from jiangxin_desktop.services.training.classes import ClassService
-from jiangxin_desktop.services.training.enrollment import (
-    EnrollInput,
-    EnrollmentService,
-    NeedsConfirmation,
-    NotEligible,
-)
+from jiangxin_desktop.services.training import ClassInput, SessionInput
+from jiangxin_desktop.services.training import ClassService
+from jiangxin_desktop.services.training import EnrollInput, EnrollmentService, NeedsConfirmation, NotEligible
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.models import Trainee
 

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.idnumber import sex_of
-from jiangxin_desktop.services.registry.name_grams import name_grams
+from jiangxin_desktop.services.registry import name_grams
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.fts import deferred_trainee_index
 from jiangxin_desktop.store.ids import uuid7

@@ -33,7 +33,7 @@ from jiangxin_desktop.store.journal import audit, utc_now
 from jiangxin_desktop.store.models import Setting
 
 if TYPE_CHECKING:
-    from jiangxin_desktop.services.security.acting import Acting
+    from jiangxin_desktop.services.security import Acting
     from jiangxin_desktop.store.database import Database
 
 REMEMBERED_KEY = "roster.mappings"

@@ -28,13 +28,13 @@ from jiangxin_desktop.store.models import Certificate
 
 if TYPE_CHECKING:
     from jiangxin_desktop.domain.codes import CodeCatalog
-    from jiangxin_desktop.services.catalog.training import CatalogService
-    from jiangxin_desktop.services.registry.trainees import TraineeRegistry
-    from jiangxin_desktop.services.security.acting import Acting
-    from jiangxin_desktop.services.training.attendance import AttendanceService
-    from jiangxin_desktop.services.training.class_records import ClassRecord
-    from jiangxin_desktop.services.training.classes import ClassService
-    from jiangxin_desktop.services.training.enrollment import EnrollmentService
+    from jiangxin_desktop.services.catalog import CatalogService
+    from jiangxin_desktop.services.registry import TraineeRegistry
+    from jiangxin_desktop.services.security import Acting
+    from jiangxin_desktop.services.training import AttendanceService
+    from jiangxin_desktop.services.training import ClassRecord
+    from jiangxin_desktop.services.training import ClassService
+    from jiangxin_desktop.services.training import EnrollmentService
     from jiangxin_desktop.store.database import Database
 
 ROSTER_COLUMNS = (

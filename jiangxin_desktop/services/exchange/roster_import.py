@@ -37,15 +37,15 @@ from jiangxin_desktop.services.exchange.roster_questions import MissingColumns, 
 from jiangxin_desktop.services.exchange.roster_reader import RosterSheet
 from jiangxin_desktop.services.exchange.roster_result import ImportResult, audit_after, build_result
 from jiangxin_desktop.services.exchange.roster_write import RosterWriter
-from jiangxin_desktop.services.training.class_records import ENROLLING, STATUS_LABELS
+from jiangxin_desktop.services.training import ENROLLING, STATUS_LABELS
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import utc_now
 
 if TYPE_CHECKING:
-    from jiangxin_desktop.services.catalog.training import CatalogService
-    from jiangxin_desktop.services.security.acting import Acting
-    from jiangxin_desktop.services.training.class_records import ClassRecord
-    from jiangxin_desktop.services.training.classes import ClassService
+    from jiangxin_desktop.services.catalog import CatalogService
+    from jiangxin_desktop.services.security import Acting
+    from jiangxin_desktop.services.training import ClassRecord
+    from jiangxin_desktop.services.training import ClassService
 
 __all__ = ["ImportResult", "RosterAnswers", "RosterImporter"]
 # Rows checked and written at a time; the first chunk is small so that writing starts early.

@@ -27,18 +27,13 @@ from jiangxin_desktop.services.exchange.roster_data import (
     RowProblem,
     trainee_values,
 )
-from jiangxin_desktop.services.registry.name_grams import name_grams
-from jiangxin_desktop.services.training.enrollment import (
-    OtherEnrolment,
-    eligible_births,
-    judge,
-    missing_evidence,
-)
+from jiangxin_desktop.services.registry import name_grams
+from jiangxin_desktop.services.training import OtherEnrolment, eligible_births, judge, missing_evidence
 from jiangxin_desktop.store.ids import uuid7_batch
 from jiangxin_desktop.store.models import Enrollment, Trainee, TrainingClass
 
 if TYPE_CHECKING:
-    from jiangxin_desktop.services.catalog.training import TrainingCatalog
+    from jiangxin_desktop.services.catalog import TrainingCatalog
 
 
 @dataclass

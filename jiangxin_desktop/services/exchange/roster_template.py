@@ -134,7 +134,7 @@ def shipped_template_path() -> Path:
 
 def main() -> None:
     from jiangxin_desktop.domain.codes import parse_code_catalog
-    from jiangxin_desktop.services.catalog.codes import read_shipped_codes
+    from jiangxin_desktop.services.catalog import read_shipped_codes
 
     out = shipped_template_path()
     build_template(parse_code_catalog(read_shipped_codes()), out)

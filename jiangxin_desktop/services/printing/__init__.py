@@ -6,15 +6,34 @@ out, drawers=...)`` writes the PDF. The documents are filled by their features
 printing imports none of them.
 """
 
-from jiangxin_desktop.services.printing.render import DrawArea, Drawer, RenderResult, render_document
-from jiangxin_desktop.services.printing.templates import Template, load_template, shipped_template
+from __future__ import annotations
 
-__all__ = [
-    "DrawArea",
-    "Drawer",
-    "RenderResult",
-    "Template",
-    "load_template",
-    "render_document",
-    "shipped_template",
-]
+from typing import TYPE_CHECKING
+
+from jiangxin_desktop.services.lazy_exports import lazy_exports
+
+# The names other packages may use, and the module that defines each (loaded on first use).
+_EXPORTS = {
+    "DrawArea": "render",
+    "Drawer": "render",
+    "Progress": "render",
+    "RenderResult": "render",
+    "render_document": "render",
+    "Template": "templates",
+    "load_template": "templates",
+    "shipped_template": "templates",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.services.printing.render import (
+        DrawArea,
+        Drawer,
+        Progress,
+        RenderResult,
+        render_document,
+    )
+    from jiangxin_desktop.services.printing.templates import Template, load_template, shipped_template
+
+
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())

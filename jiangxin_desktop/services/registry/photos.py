@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from jiangxin_desktop.errors import KnownError, NotFoundError
-from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit, utc_now
 from jiangxin_desktop.store.models import Trainee, TraineePhoto

@@ -15,10 +15,10 @@ from jiangxin_desktop.domain.idnumber import age_on, check_id, normalize_id
 from jiangxin_desktop.domain.labels import FIELD_LABELS
 from jiangxin_desktop.domain.names import check_name
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.registry.name_grams import replace_name_grams
+from jiangxin_desktop.services.registry.grams import replace_name_grams
 from jiangxin_desktop.services.registry.records import TraineeRecord
-from jiangxin_desktop.services.security.sealing import seal
-from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security import seal
+from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

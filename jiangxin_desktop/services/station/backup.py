@@ -25,8 +25,8 @@ from pathlib import Path
 from jiangxin_desktop import __version__
 from jiangxin_desktop.errors import KnownError, StorageError, WrongKeyError, describe_error
 from jiangxin_desktop.files import write_private_atomic
-from jiangxin_desktop.services.audit.anchor import anchor_for_copy
-from jiangxin_desktop.services.security.keystore import unwrap_key, wrap_key
+from jiangxin_desktop.services.audit import anchor_for_copy
+from jiangxin_desktop.services.security import unwrap_key, wrap_key
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database, check_integrity
 from jiangxin_desktop.store.journal import audit

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from jiangxin_desktop.services.security.roles import parse_iso
+from jiangxin_desktop.services.security import parse_iso
 from jiangxin_desktop.services.station.settings import BACKUP_LAST, BACKUP_WARN_DAYS, SettingsService
 
 

@@ -20,7 +20,7 @@ from jiangxin_desktop.services.station.backup import (
     prune_backups,
     wrap_for_backup,
 )
-from jiangxin_desktop.services.security.roles import UserInfo, iso_utc, parse_iso, require_role
+from jiangxin_desktop.services.security import UserInfo, iso_utc, parse_iso, require_role
 from jiangxin_desktop.services.station.settings import BACKUP_KEY, BackupSchedule, SettingsService
 from jiangxin_desktop.store.database import Database
 

@@ -30,9 +30,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop import protocol
-from jiangxin_desktop.services.registry.name_grams import replace_name_grams
-from jiangxin_desktop.services.security.roles import UserInfo, iso_utc, require_role
-from jiangxin_desktop.services.security.sealing import shred
+from jiangxin_desktop.services.registry import replace_name_grams
+from jiangxin_desktop.services.security import UserInfo, iso_utc, require_role
+from jiangxin_desktop.services.security import shred
 from jiangxin_desktop.services.station.setup import DEMO_KEY
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database

@@ -19,7 +19,7 @@ from typing import Any
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.domain.import_limits import LIMIT_LABELS, MAX_FILE_MB, MAX_ROWS, MAX_UNPACKED_MB
-from jiangxin_desktop.services.security.roles import UserInfo, require_role
+from jiangxin_desktop.services.security import UserInfo, require_role
 from jiangxin_desktop.services.station.setup import ConsentNotice, read_consent_notice
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit, utc_now

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from jiangxin_desktop.domain.codes import CodeList, parse_code_catalog
 from jiangxin_desktop.errors import FieldError, KnownError, ValidationError
 from jiangxin_desktop.paths import resources_dir
-from jiangxin_desktop.services.catalog.codes import install_codes, read_shipped_codes
+from jiangxin_desktop.services.catalog import install_codes, read_shipped_codes
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit, utc_now
 from jiangxin_desktop.store.models import Meta, Station

@@ -90,8 +90,8 @@ def clear_unfinished(paths: DataPaths) -> str | None:
     ]
     for suffix in ("", "-wal", "-shm"):
         paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
-    from jiangxin_desktop.services.audit.anchor import ANCHOR_FILE
-    from jiangxin_desktop.services.security.keystore import KeyStore  # cryptography: only when needed
+    from jiangxin_desktop.services.audit import ANCHOR_FILE
+    from jiangxin_desktop.services.security import KeyStore  # cryptography: only when needed
 
     (paths.root / ANCHOR_FILE).unlink(missing_ok=True)  # the half-made audit chain's anchor
     KeyStore(paths.key_descriptor, _no_passphrase).discard()

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.class_lifecycle import ASSESSING
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
-from jiangxin_desktop.services.catalog.training import CatalogService
+from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

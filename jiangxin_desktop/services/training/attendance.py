@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.idnumber import normalize_id
 from jiangxin_desktop.domain.class_lifecycle import RECORDING
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.training.assessment import RESULT_LABELS, AssessmentMixin, AssessmentRecord
 from jiangxin_desktop.services.training.attendance_makeup import MakeupMixin, MakeupRow
 from jiangxin_desktop.services.training.attendance_records import (
@@ -47,7 +47,7 @@ from jiangxin_desktop.domain.attendance_rules import (
 )
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
 from jiangxin_desktop.services.training.classes import ClassService
-from jiangxin_desktop.services.catalog.training import CatalogService
+from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

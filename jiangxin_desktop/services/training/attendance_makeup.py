@@ -54,7 +54,7 @@ class MakeupMixin:
     """Mixed into AttendanceService (``ctx.attendance``), which provides the row helpers."""
 
     if TYPE_CHECKING:  # provided by AttendanceService
-        from jiangxin_desktop.services.security.acting import Acting
+        from jiangxin_desktop.services.security import Acting
         from jiangxin_desktop.domain.attendance_rules import AttendanceRules
         from jiangxin_desktop.store.database import Database
 

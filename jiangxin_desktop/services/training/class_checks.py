@@ -10,8 +10,8 @@ import json
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.money import MoneyError, parse_yuan, yuan_text
 from jiangxin_desktop.errors import FieldError
-from jiangxin_desktop.services.catalog.training import TrainingCatalog
-from jiangxin_desktop.services.catalog.issuer import planned_issuer_problem
+from jiangxin_desktop.services.catalog import TrainingCatalog
+from jiangxin_desktop.services.catalog import planned_issuer_problem
 from jiangxin_desktop.services.training.class_records import CLASS_LABELS, ClassInput, ClassRecord
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.class_lifecycle import TRANSITIONS, Transition, allowed_from, earliest_finish
 from jiangxin_desktop.errors import ConflictError, FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.training.class_checks import check_class, opening_problems
 from jiangxin_desktop.services.training.class_records import (
     STATUS_LABELS,
@@ -27,7 +27,7 @@ from jiangxin_desktop.services.training.class_records import (
     SessionRecord,
 )
 from jiangxin_desktop.services.training.class_sessions import write_timetable
-from jiangxin_desktop.services.catalog.training import CatalogService, TrainingCatalog
+from jiangxin_desktop.services.catalog import CatalogService, TrainingCatalog
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.printing.render import Progress, RenderResult, render_document
-from jiangxin_desktop.services.printing.templates import Template, load_template, shipped_template
-from jiangxin_desktop.services.security.acting import Acting
-from jiangxin_desktop.services.security.roles import UserInfo
+from jiangxin_desktop.services.printing import Progress, RenderResult, render_document
+from jiangxin_desktop.services.printing import Template, load_template, shipped_template
+from jiangxin_desktop.services.security import Acting
+from jiangxin_desktop.services.security import UserInfo
 from jiangxin_desktop.services.training.class_records import ClassRecord
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit

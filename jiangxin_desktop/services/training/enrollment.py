@@ -31,9 +31,9 @@ from jiangxin_desktop.domain.eligibility import (
     missing_evidence,
 )
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
-from jiangxin_desktop.services.security.acting import Acting
+from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.training.class_records import ENROLLING, STATUS_LABELS
-from jiangxin_desktop.services.catalog.training import CatalogService
+from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
