@@ -4,7 +4,7 @@ and results only once the class has reached its assessment. Real encrypted datab
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -250,3 +250,24 @@ def test_a_result_with_a_certificate_is_corrected_only_after_revoking_it(demo_co
         ea.uuid, theory=50, practical=70, assessed_on=date(2026, 12, 10)
     )
     assert corrected.result == "fail"
+
+
+def test_a_class_with_a_makeup_still_waiting_cannot_finish(demo_context):
+    """结业 fixes the hours a subsidy is judged by: a 补签 nobody has decided would be left out
+    (or slipped in later); the clerk is told how many wait and where they are decided."""
+    ctx = demo_context
+    klass, _people, (ea,) = enrolled(ctx, 1)
+    clock(ctx, "23:50")
+    claim = ctx.attendance.request_makeup(
+        klass.sessions[0].uuid, ea.uuid, sign_in_at=at("08:25"), sign_out_at=at("11:30"), reason="按纸质签到表补录"
+    )
+    after_the_last = max(s.day for s in klass.sessions) + timedelta(days=1)
+    clock(ctx, "09:00", day=after_the_last)
+    with pytest.raises(KnownError, match=f"还有 1 条补签等待审核.*attendance makeups --class {klass.code} --pending"):
+        ctx.classes.finish(klass.uuid)
+    assert ctx.classes.get(klass.uuid).status == "training"  # nothing changed
+    login(ctx, "reviewer")
+    ctx.attendance.approve_makeup(claim.attendance_uuid)
+    login(ctx, "clerk")
+    clock(ctx, "09:00", day=after_the_last)
+    assert ctx.classes.finish(klass.uuid).status == "finished"

@@ -32,7 +32,7 @@ from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
-from jiangxin_desktop.store.models import ClassSession, Enrollment, TrainingClass
+from jiangxin_desktop.store.models import Attendance, ClassSession, Enrollment, TrainingClass
 
 
 class ClassService:
@@ -192,6 +192,11 @@ class ClassService:
             last = earliest_finish((s.day for s in before.sessions), row.end_date)
             if self.acting.today() < last:
                 raise KnownError(f"培训班 {row.code} 的最后一次课在 {last}，之后才能结业。")
+            if pending := _pending_makeups(session, row.uuid):  # hours not yet decided
+                raise KnownError(
+                    f"培训班 {row.code} 还有 {pending} 条补签等待审核。请审核人先在培训班的考勤页“补签”栏中"
+                    f"批准或驳回（命令行：attendance makeups --class {row.code} --pending），再结业。"
+                )
             row.status = step.target
             return self._save(session, row, before, "class.finish")
 
@@ -304,3 +309,15 @@ class ClassService:
                 for s in session_rows
             ),
         )
+
+
+def _pending_makeups(session: Session, class_uuid: str) -> int:
+    """How many of the class's 补签 still wait for a reviewer: they count no hours yet, so the
+    attendance rate a finished class is judged by would not be final."""
+    query = (
+        select(func.count())
+        .select_from(Attendance)
+        .join(ClassSession, ClassSession.uuid == Attendance.session_uuid)
+        .where(ClassSession.class_uuid == class_uuid, Attendance.makeup == "pending")
+    )
+    return int(session.scalar(query) or 0)
