@@ -126,3 +126,21 @@ def test_a_text_over_the_photo_area_is_refused(tmp_path):
 @pytest.mark.parametrize("name", ["certificate", "roster", "signin"])
 def test_the_shipped_templates_pass_the_check(name):
     load_template(shipped_template(name))
+
+
+def test_a_paragraph_never_ends_in_one_lone_character():
+    """花名册's 人员类别 cell printed 农村转移劳动 / 力: the line before gives the last one a token."""
+    assert break_lines("农村转移劳动力", one_per_char, 6) == ["农村转移劳", "动力"]
+    assert break_lines("农村转移劳动力。", one_per_char, 6) == ["农村转移劳", "动力。"]  # 力。 is still alone
+    assert break_lines("离校未就业高校毕业生", one_per_char, 6) == ["离校未就业高", "校毕业生"]  # nothing to mend
+    assert break_lines("证书号 320706001-2026-000001", one_per_char, 10) == ["证书号", "320706001-2026-000001"]
+    assert break_lines("甲乙 丙", one_per_char, 2) == ["甲乙", "丙"]  # a space before it: a word of its own
+
+
+def test_the_mended_last_line_still_fits():
+    def wide(token: str) -> float:
+        return 3.0 * len(token) if token.isdigit() or token == "力" else float(len(token))
+
+    # 甲乙12345 fills 17; moving 12345 (15) down beside 力 (3) would make 18 > 17: 力 stays alone
+    assert break_lines("甲乙12345力", wide, 17) == ["甲乙12345", "力"]
+    assert break_lines("甲乙12345力", wide, 18) == ["甲乙", "12345力"]  # 18 fits: mended

@@ -62,25 +62,42 @@ def break_lines(text: str, measure: Measure, width: float) -> list[str]:
     """One paragraph broken into lines no wider than ``width`` (in ``measure``'s units).
 
     Widths add up token by token (no kerning), so ``measure`` is asked once per token. A line
-    is only wider than ``width`` when a single token is: the caller shrinks then."""
-    lines: list[str] = []
-    line, used = "", 0.0
+    is only wider than ``width`` when a single token is: the caller shrinks then. A paragraph
+    never ends in one lone character (农村转移劳动 / 力): the line before gives it a token."""
+    lines: list[list[str]] = []
+    line: list[str] = []
+    used = 0.0
     for token in tokens(text):
         w = measure(token)
         if token.isspace() and token != "\u3000":
             if line and used + w <= width:
-                line, used = line + token, used + w
+                line.append(token)
+                used += w
             elif line:
                 lines.append(line)
-                line, used = "", 0.0
+                line, used = [], 0.0
             continue
         if not line or used + w <= width:
-            line, used = line + token, used + w
+            line.append(token)
+            used += w
         else:
-            lines.append(line.rstrip(" "))
-            line, used = token, w
-    lines.append(line.rstrip(" "))
-    return lines
+            lines.append(line)
+            line, used = [token], w
+    lines.append(line)
+    _no_lone_last_character(lines, measure, width)
+    return ["".join(tokens_of_line).rstrip(" ") for tokens_of_line in lines]
+
+
+def _no_lone_last_character(lines: list[list[str]], measure: Measure, width: float) -> None:
+    """Move the previous line's last token down to a last line of one character, when both
+    lines keep at least two tokens and the last line still fits."""
+    if len(lines) < 2 or len(lines[-1]) != 1 or len(lines[-1][0].rstrip("".join(CLOSING))) != 1:
+        return
+    before, last = lines[-2], lines[-1]
+    if len(before) < 3 or before[-1].isspace() or before[-2].isspace():
+        return
+    if measure(before[-1]) + measure(last[0]) <= width:
+        last.insert(0, before.pop())
 
 
 def widest_token(text: str, measure: Measure) -> float:
