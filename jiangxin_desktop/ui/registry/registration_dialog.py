@@ -24,7 +24,7 @@ from jiangxin_desktop.ui.widgets.field_row import FieldRow
 from jiangxin_desktop.ui.widgets.form_keys import FormKeysDialog
 from jiangxin_desktop.ui.registry.registration_form import RegistrationForm
 from jiangxin_desktop.ui.widgets.screen_fit import fit_to_screen
-from jiangxin_desktop.ui.widgets.styles import BANNER_STYLE, ERROR_STYLE
+from jiangxin_desktop.ui.widgets.styles import BANNER_STYLE
 
 # A field is judged as soon as it is long enough to be complete (a scanner sends no Tab).
 _COMPLETE_LENGTH = {"id_number": 18, "phone": 11}
@@ -85,20 +85,7 @@ class RegistrationDialog(FormKeysDialog):
         return self.banner
 
     def _build_buttons(self) -> QHBoxLayout:
-        self.reason_label = QLabel(self)
-        self.reason_label.setWordWrap(True)
-        self.reason_label.setStyleSheet(ERROR_STYLE)
-        self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"), self)
-        self.save_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.attempt_save)
-        self.cancel_button = QPushButton(self.tr("取消 (Esc)"), self)
-        self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.reason_label, 1)
-        row.addWidget(self.save_button)
-        row.addWidget(self.cancel_button)
-        return row
+        return self.save_row(self.tr("保存 (Ctrl+S)"))
 
     # --- validation -------------------------------------------------------------------------
     def _on_changed(self, key: str) -> None:

@@ -162,20 +162,7 @@ class ClassDialog(FormKeysDialog):
         self.form.name_edit.setFocus()
 
     def _build_buttons(self) -> QHBoxLayout:
-        self.reason_label = QLabel(self)
-        self.reason_label.setWordWrap(True)
-        self.reason_label.setStyleSheet(ERROR_STYLE)
-        self.save_button = QPushButton(self.tr("保存草稿 (Ctrl+S)"), self)
-        self.save_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.attempt_save)
-        self.cancel_button = QPushButton(self.tr("取消 (Esc)"), self)
-        self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.reason_label, 1)
-        row.addWidget(self.save_button)
-        row.addWidget(self.cancel_button)
-        return row
+        return self.save_row(self.tr("保存草稿 (Ctrl+S)"))
 
     # --- validation -------------------------------------------------------------------------
     def _on_changed(self, key: str) -> None:
