@@ -125,19 +125,19 @@ class AuditEvent(Base):
 class OutboxEntry(Base):
     """A change waiting to travel to the city, written in the same transaction as the change.
 
-    It names the row (``entity``, ``entity_uuid``) and the version the change made; the
-    batch serialises the row as it stands when the batch is made, so the outbox holds no
-    second copy of anyone's data. ``operation`` is upsert | deactivate.
+    It names the row and the version the change made; the batch serialises the row as it
+    stands then (no second copy of anyone's data). ``batch_id``: the batch it went in.
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (UniqueConstraint("entity", "entity_uuid", "version"),)
+    __table_args__ = (UniqueConstraint("entity", "entity_uuid", "version"), Index("ix_outbox_batch", "batch_id", "seq"))
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[str] = mapped_column(String(32))
     entity: Mapped[str] = mapped_column(String(40))
     entity_uuid: Mapped[str] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
     operation: Mapped[str] = mapped_column(String(16))
+    batch_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class AppUser(Base):

@@ -29,6 +29,7 @@ from jiangxin_desktop.protocol.entities import (
     UPSERT,
 )
 from jiangxin_desktop.store.models import OutboxEntry
+from jiangxin_desktop.store import sync_models  # noqa: F401  (sync tables in Base.metadata wherever the outbox is used)
 
 # entity → the table its rows live in (today each entity is named after its table).
 TABLES: dict[str, str] = {

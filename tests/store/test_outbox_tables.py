@@ -12,6 +12,7 @@ STAYS_LOCAL = {
     "setting": "the station's own settings",
     "outbox": "the queue itself: ``version`` is the queued row's",
     "catalog": "catalogs come from the city; ``version`` is the catalog's release, not a counter",
+    "sync_catalog": "catalogs the city published and signed; ``version`` is the release",
 }
 
 
