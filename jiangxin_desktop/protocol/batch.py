@@ -175,17 +175,17 @@ def read_batch(data: bytes) -> Batch:
         if (entity, uuid) in seen:
             raise DocumentError(f"records[{index}]: {entity} {uuid} twice in one batch")
         seen.add((entity, uuid))
-        data = raw["data"]
+        row = raw["data"]
         if op == DELETE:
-            if data is not None:
+            if row is not None:
                 raise DocumentError(f"records[{index}]: a delete carries no data")
         else:
-            if not isinstance(data, dict):
+            if not isinstance(row, dict):
                 raise DocumentError(f"records[{index}]: data missing")
-            from_wire(entity, data)  # every field checked; raises ProtocolError
-            if data.get("uuid") != uuid or data.get("version") != version:
+            from_wire(entity, row)  # every field checked; raises ProtocolError
+            if row.get("uuid") != uuid or row.get("version") != version:
                 raise DocumentError(f"records[{index}]: uuid or version differs from its data")
-        records.append(Record(entity, uuid, version, op, data))
+        records.append(Record(entity, uuid, version, op, row))
     counts = _field(document, "counts", dict)
     actual: dict[str, int] = {}
     for record in records:
