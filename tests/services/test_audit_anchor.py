@@ -169,3 +169,24 @@ def test_demo_seeding_anchors_once_after_its_commits(data_paths, monkeypatch):
         assert verify_chain(db, anchor_path(data_paths)).ok_overall
     finally:
         db.dispose()
+
+
+def test_deleting_the_anchor_file_with_the_newest_events_is_not_papered_over(demo_context):
+    """Issue 15, point 5.1: the tail and the anchor file deleted together; the next commit must
+    not write a fresh anchor over the gap (it would make the shorter chain look whole)."""
+    register_some(demo_context, 3)
+    path = anchor_path(demo_context.paths)
+    last = newest_seq(demo_context)
+    tamper(demo_context, f"DELETE FROM audit_event WHERE seq > {last - 2}")
+    path.unlink()
+    register_some_more(demo_context)  # the program goes on
+    assert not path.exists()
+    check = check_anchor(demo_context.db, path)
+    assert not check.ok and "找不到审计锚点" in check.problem
+    assert "不见了" in (demo_context.db.after_audit_commit.last_problem or "")
+    # An administrator who has looked into it starts a new anchor; the program anchors again.
+    from jiangxin_desktop.services.audit.anchor import reanchor
+
+    assert reanchor(demo_context.db, path, "admin")["ok"]
+    register_some_more(demo_context)
+    assert anchored(demo_context)["events"] == newest_seq(demo_context)

@@ -236,13 +236,34 @@ class AnchorKeeper:
                 return True
         data = read_anchor_file(self.path)
         if data is None:
-            return True  # the first anchor of this data directory (or after a restore)
+            # The first anchor of this data directory (or after a restore that brought none) —
+            # unless one was written before: then the file was deleted, perhaps with the newest
+            # events, and a fresh anchor would hide that. check_anchor reports the missing file
+            # until an administrator re-anchors (which clears the mark).
+            if _anchored_before(self.db):
+                self.last_problem = f"审计锚点 {self.path.name} 不见了：它曾经存在，可能连同最新的操作日志一起被删除。"
+                return False
+            _mark_anchored(self.db)
+            return True
         check = check_record(self.db, data, self.path.name)
         if not check.ok:
             self.last_problem = check.problem  # keep the evidence for audit verify
             return False
         # Another program on this data directory may have anchored a later commit already.
         return (check.anchored_events or 0) <= seq
+
+
+ANCHORED_MARK = "audit.anchor_written"  # meta key: this database has had an anchor file
+
+
+def _anchored_before(db: Database) -> bool:
+    with db.read() as session:
+        return session.execute(text("SELECT 1 FROM meta WHERE key = :k"), {"k": ANCHORED_MARK}).first() is not None
+
+
+def _mark_anchored(db: Database) -> None:
+    with db.write() as session:  # no audit event: does not call the keeper again
+        session.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES (:k, '1')"), {"k": ANCHORED_MARK})
 
 
 @contextmanager
@@ -282,6 +303,7 @@ def reanchor(db: Database, path: Path, actor: str, clock: Callable[[], datetime]
         kept = path.with_name(f"{path.stem}-replaced-{stamp}{path.suffix}")
         path.replace(kept)
     with db.write() as session:  # committing re-anchors (the keeper finds no anchor to extend)
+        session.execute(text("DELETE FROM meta WHERE key = :k"), {"k": ANCHORED_MARK})
         audit(
             session,
             actor=actor,
