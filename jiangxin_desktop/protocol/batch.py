@@ -190,7 +190,8 @@ def read_batch(data: bytes) -> Batch:
     actual: dict[str, int] = {}
     for record in records:
         actual[record.entity] = actual.get(record.entity, 0) + 1
-    if counts != actual or _field(document, "total", int) != len(records):
+    if (counts != actual or any(type(n) is not int for n in counts.values())  # true == 1 in Python
+            or _field(document, "total", int) != len(records)):
         raise DocumentError("counts do not match the records")
     return Batch(batch_id, station, sequence, _field(document, "created_at", str), previous,
                  counts, tuple(records), document_hash(data))
