@@ -9,7 +9,9 @@ JSON (gzip's mtime 0, so one document gives one payload). The JWE protected head
 
 from __future__ import annotations
 
+import base64
 import gzip
+import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +29,20 @@ GZIP = "application/gzip"
 MAX_ENVELOPE = 64 * 1024 * 1024  # bytes of compact serialisation accepted
 MAX_DOCUMENT = 256 * 1024 * 1024  # bytes a payload may expand to (a gzip bomb stops here)
 GZIP_LEVEL = 6
+
+
+class _JWSRegistry(jws.JWSRegistry):
+    # joserfc's defaults (128,000 bytes of JWS payload, 64 KiB of JWE ciphertext) are sized for
+    # tokens; a batch of 5,000 rows is ~250 KB gzipped. Our own limits are MAX_ENVELOPE/MAX_DOCUMENT.
+    max_payload_length = MAX_ENVELOPE
+
+
+class _JWERegistry(jwe.JWERegistry):
+    max_ciphertext_length = MAX_ENVELOPE
+
+
+_SIGNING = _JWSRegistry(algorithms=[SIGNATURE_ALG])
+_ENCRYPTION = _JWERegistry(algorithms=[ENCRYPTION_ALG, CONTENT_ENC])
 
 
 class EnvelopeError(Exception):
@@ -65,13 +81,15 @@ def _gunzip(payload: bytes) -> bytes:
                             f"同步文件解压后超过 {MAX_DOCUMENT // 1024 // 1024} MB，已拒收。")
     if not inflater.eof:
         raise EnvelopeError("malformed", "gzip payload is truncated", "同步文件内容不完整（压缩数据被截断）。")
+    if inflater.unused_data:  # a second gzip member or trailing bytes: one document, one member
+        raise EnvelopeError("malformed", "data after the gzip stream", "同步文件内容已损坏（压缩数据后有多余内容）。")
     return document
 
 
 def sign(document: bytes, *, signer: Ed25519PrivateKey, kid: str, typ: str) -> str:
     """A compact JWS of ``document`` (gzipped), signed with Ed25519."""
     header = {"alg": SIGNATURE_ALG, "kid": kid, "typ": typ, "cty": GZIP}
-    return jws.serialize_compact(header, _gzip(document), OKPKey.import_key(signer), algorithms=[SIGNATURE_ALG])
+    return jws.serialize_compact(header, _gzip(document), OKPKey.import_key(signer), registry=_SIGNING)
 
 
 def seal(document: bytes, *, signer: Ed25519PrivateKey, kid: str, typ: str,
@@ -79,8 +97,7 @@ def seal(document: bytes, *, signer: Ed25519PrivateKey, kid: str, typ: str,
     """``document`` signed, then encrypted to ``recipient``: a compact JWE holding a compact JWS."""
     inner = sign(document, signer=signer, kid=kid, typ=typ)
     header = {"alg": ENCRYPTION_ALG, "enc": CONTENT_ENC, "kid": recipient_kid, "cty": "JOSE"}
-    return jwe.encrypt_compact(header, inner.encode("ascii"), RSAKey.import_key(recipient),
-                               algorithms=[ENCRYPTION_ALG, CONTENT_ENC])
+    return jwe.encrypt_compact(header, inner.encode("ascii"), RSAKey.import_key(recipient), registry=_ENCRYPTION)
 
 
 def _text(token: str | bytes) -> str:
@@ -101,9 +118,12 @@ def decrypt(token: str | bytes, *, recipient: RSAPrivateKey) -> str:
     text = _text(token)
     if text.count(".") != 4:
         raise EnvelopeError("malformed", "not a compact JWE", "这不是加密的同步文件（格式不对）。")
+    header = _protected_header(text)
+    if header.get("alg") != ENCRYPTION_ALG or header.get("enc") != CONTENT_ENC or "zip" in header:
+        raise EnvelopeError("malformed", f"JWE parameters are not ours (alg {ENCRYPTION_ALG}, enc {CONTENT_ENC})",
+                            "加密算法或参数不对（应为 RSA-OAEP-256 / A256GCM），已拒收。")
     try:
-        plain = jwe.decrypt_compact(text, RSAKey.import_key(recipient),
-                                    algorithms=[ENCRYPTION_ALG, CONTENT_ENC]).plaintext
+        plain = jwe.decrypt_compact(text, RSAKey.import_key(recipient), registry=_ENCRYPTION).plaintext
     except JoseError as exc:
         raise EnvelopeError("not_for_us", f"cannot decrypt: {type(exc).__name__}",
                             "同步文件无法解密：不是发给本方的，或已被改动。") from None
@@ -117,20 +137,32 @@ def decrypt(token: str | bytes, *, recipient: RSAPrivateKey) -> str:
         raise EnvelopeError("malformed", "JWE does not hold a JWS", "同步文件里没有签名数据。") from None
 
 
+def _protected_header(token: str) -> dict[str, object]:
+    part = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        raise EnvelopeError("malformed", "unreadable JOSE header", "同步文件格式不对（文件头无法读取）。") from None
+    if not isinstance(header, dict):
+        raise EnvelopeError("malformed", "JOSE header is not an object", "同步文件格式不对（文件头无法读取）。")
+    return header
+
+
 def _headers(token: str) -> dict[str, object]:
     if token.count(".") != 2:
         raise EnvelopeError("malformed", "not a compact JWS", "签名数据格式不对。")
     try:
-        return dict(jws.extract_compact(token.encode("ascii")).headers())
+        return dict(jws.extract_compact(token.encode("ascii"), registry=_SIGNING).headers())
     except (JoseError, ValueError, TypeError, UnicodeError):
         raise EnvelopeError("malformed", "unreadable JWS header", "签名数据格式不对。") from None
 
 
-def unverified(token: str) -> Opened:
+def unverified(token: str | bytes) -> Opened:
     """What a JWS claims, *before* checking its signature (to find the key a registration brings)."""
+    token = _text(token)
     headers = _headers(token)
     try:
-        payload = jws.extract_compact(token.encode("ascii")).payload
+        payload = jws.extract_compact(token.encode("ascii"), registry=_SIGNING).payload
     except (JoseError, ValueError, TypeError):
         raise EnvelopeError("malformed", "unreadable JWS payload", "签名数据格式不对。") from None
     return Opened(str(headers.get("kid", "")), str(headers.get("typ", "")), _gunzip(payload))
@@ -152,7 +184,7 @@ def verify(token: str | bytes, *, key_for_kid: Callable[[str], Ed25519PublicKey 
         raise EnvelopeError("unknown_key", f"no key on record for kid {kid!r}",
                             "签名密钥未登记：发件方尚未注册，或用了已更换的密钥。")
     try:
-        payload = jws.deserialize_compact(text, OKPKey.import_key(key), algorithms=[SIGNATURE_ALG]).payload
+        payload = jws.deserialize_compact(text, OKPKey.import_key(key), registry=_SIGNING).payload
     except BadSignatureError:
         raise EnvelopeError("bad_signature", "signature does not verify",
                             "签名不符：文件被改动过，或不是所称的发件方签发的。") from None
