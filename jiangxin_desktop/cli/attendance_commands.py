@@ -158,7 +158,7 @@ def cmd_set(args) -> int:
 
 def cmd_sheet(args) -> int:
     require_target(args, session=True)
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         klass = ctx.classes.get(args.class_code)
         sess = session_of(klass, args.session)
@@ -186,7 +186,7 @@ def cmd_sheet(args) -> int:
 
 def cmd_rates(args) -> int:
     require_target(args)
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         klass = ctx.classes.get(args.class_code)
         rows = ctx.attendance.rates(klass.uuid)

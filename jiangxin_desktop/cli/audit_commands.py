@@ -37,7 +37,7 @@ def cmd_audit_list(args) -> int:
 
     if not 1 <= args.limit <= 500:
         raise KnownError("--limit 应在 1 到 500 之间。")
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         rows = list_events(
             ctx.db,
@@ -84,7 +84,7 @@ def cmd_audit_verify(args) -> int:
     from jiangxin_desktop.services.audit.trail import describe_report, verify_chain
     from jiangxin_desktop.services.security.users import require_role
 
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         assert ctx.user is not None
         require_role(ctx.user, "reviewer", "admin", action="校验操作日志")

@@ -57,7 +57,7 @@ def cmd_create(args) -> int:
     from jiangxin_desktop.services.station.backup import create_backup
     from jiangxin_desktop.services.station.settings import BACKUP_KEY
 
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         target = Path(args.to) if args.to else ctx.paths.root / "backups"
         # The administrator's backup passphrase, already applied, unless one is given now.
@@ -87,7 +87,7 @@ def cmd_scheduled(args) -> int:
     from jiangxin_desktop.services.station.backup_schedule import SCHEDULER_ACTOR, is_due, run_backup
     from jiangxin_desktop.services.station.settings import BACKUP_LAST
 
-    ctx = open_cli_context(args, login=False)  # copies encrypted data to the administrator's folder
+    ctx = open_cli_context(args, login=False, reads_only=True)  # copies encrypted data to the administrator's folder
     try:
         now = datetime.now(UTC)
         schedule = ctx.settings.backup_schedule()
@@ -111,7 +111,7 @@ def cmd_status(args) -> int:
 
     from jiangxin_desktop.services.station.backup_health import backup_health
 
-    ctx = open_cli_context(args, login=False)  # reads settings only
+    ctx = open_cli_context(args, login=False, reads_only=True)  # reads settings only
     try:
         health = backup_health(ctx.settings, datetime.now(UTC))
     finally:
@@ -133,7 +133,11 @@ def cmd_restore(args) -> int:
     from jiangxin_desktop.services.security.keystore import UnusableKeyError
     from jiangxin_desktop.services.security.users import require_role
 
+    from jiangxin_desktop.cli.window_lock import window_holder
+
     paths = resolve_data_dir(args.data_dir)
+    if (pid := window_holder(paths.root)) is not None:
+        raise KnownError(f"程序窗口正在使用这个数据目录（进程 {pid}）。请先关闭窗口，再从备份恢复。")
     if paths.database.exists():  # replacing a database needs its administrator; a new PC has none
         try:
             ctx = open_cli_context(args)

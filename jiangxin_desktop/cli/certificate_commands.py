@@ -94,7 +94,7 @@ def cmd_issue(args) -> int:
 
 def cmd_list(args) -> int:
     require_options(args, **{"--class": "班级编号"})
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         records = ctx.certificates.list(args.class_code)
     finally:
@@ -107,7 +107,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         record = ctx.certificates.get(args.number)
         payload = ctx.certificates.payload(record.number) if record.status == "valid" else None
@@ -163,7 +163,7 @@ def cmd_verify(args) -> int:
             raise KnownError(
                 "本机没有数据库，无法取得服务站公钥。请用 --public-key 指定签发服务站的公钥文件。"
             )
-        ctx = open_cli_context(args, login=False)  # no personal data: what the QR code says
+        ctx = open_cli_context(args, login=False, reads_only=True)  # no personal data: what the QR code says
         try:
             result = ctx.certificates.verify(args.payload)
             codes = ctx.codes

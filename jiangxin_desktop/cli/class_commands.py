@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     catalog = sub.add_parser("catalog", help="培训目录").add_subparsers(dest="catalog_command", required=True)
     p = catalog.add_parser("show", parents=[common], help="当前培训目录：版本、项目、职业、机构和规则")
     p.set_defaults(handler=cmd_catalog_show)
-    p = catalog.add_parser("import", parents=[common], help="导入市人社局发布的培训目录（管理员）")
+    p = catalog.add_parser("import", parents=[common], help="导入未签名的培训目录文件（管理员；记为未签名导入）")
     p.add_argument("file", help="目录文件（JSON）")
     p.set_defaults(handler=cmd_catalog_import)
 
@@ -110,7 +110,7 @@ def status_code(raw: str | None) -> str | None:
 
 
 def cmd_catalog_show(args) -> int:
-    ctx = open_cli_context(args, login=False)  # the catalog holds no personal data
+    ctx = open_cli_context(args, login=False, reads_only=True)  # the catalog holds no personal data
     try:
         catalog = ctx.catalogs.active()
         levels = ctx.codes["skill_level"]
@@ -201,10 +201,11 @@ def cmd_catalog_import(args) -> int:
     text = (
         f"已导入培训目录 {catalog.version}：培训项目 {counts['projects']} 个，"
         f"职业 {counts['occupations']} 个，"
-        f"承训机构 {counts['institutions']} 个。"
+        f"承训机构 {counts['institutions']} 个。这是未签名导入，已记入操作日志"
+        "（市里签名的目录请用 sync import-catalog 导入）。"
     )
     emit(
-        {"version": catalog.version, "example": catalog.example, "counts": counts},
+        {"version": catalog.version, "example": catalog.example, "counts": counts, "signed": False},
         as_json=args.json,
         text=text,
     )
@@ -259,7 +260,7 @@ def cmd_create(args) -> int:
 
 def cmd_list(args) -> int:
     status = status_code(args.status)
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         records = ctx.classes.list(status=status, text=args.find)
         for r in records:
@@ -307,7 +308,7 @@ def show_text(ctx, r, problems: list[str] | None) -> str:
 
 
 def cmd_show(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         record = ctx.classes.get(args.code)
         problems = _problems(ctx, record)

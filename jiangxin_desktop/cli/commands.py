@@ -101,7 +101,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_status(args) -> int:
-    ctx = open_cli_context(args, login=False)  # counts only, no personal data
+    ctx = open_cli_context(args, login=False, reads_only=True)  # counts only, no personal data
     try:
         totals = ctx.search.totals()
         obj = {

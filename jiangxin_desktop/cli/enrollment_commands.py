@@ -187,7 +187,7 @@ def cmd_withdraw(args) -> int:
 
 
 def cmd_roster(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         klass = ctx.classes.get(args.code)
         rows = ctx.enrollments.list(klass.uuid, evidence_missing=args.missing_evidence)

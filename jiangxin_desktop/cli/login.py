@@ -51,12 +51,24 @@ def user_password(prompt: str = "密码：", *, confirm: bool = False) -> str:
     return first
 
 
-def open_cli_context(args, *, login: bool = True, password: str | None = None) -> AppContext:
+def open_cli_context(
+    args, *, login: bool = True, password: str | None = None, reads_only: bool = False
+) -> AppContext:
     """Open the database and, for commands that touch personal data, log in as --user
-    (with ``password`` when the command has asked for it already, else as user_password)."""
+    (with ``password`` when the command has asked for it already, else as user_password).
+
+    A command that changes data (``reads_only`` false) refuses while the program's window
+    holds the data directory: the window's screens would not show the change."""
+    from jiangxin_desktop.cli.window_lock import window_holder
     from jiangxin_desktop.context import open_context
 
-    ctx = open_context(resolve_data_dir(args.data_dir), cli_passphrase())
+    paths = resolve_data_dir(args.data_dir)
+    if not reads_only and (pid := window_holder(paths.root)) is not None:
+        raise KnownError(
+            f"程序窗口正在使用这个数据目录（进程 {pid}），命令行不能同时修改数据，"
+            "否则窗口里显示的内容会过时。请在窗口中操作，或先关闭窗口再运行这条命令。"
+        )
+    ctx = open_context(paths, cli_passphrase())
     if not login:
         return ctx
     try:

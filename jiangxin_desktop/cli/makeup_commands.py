@@ -96,7 +96,7 @@ def cmd_makeup(args) -> int:
 
 def cmd_makeups(args) -> int:
     require_target(args)
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         klass = ctx.classes.get(args.class_code)
         rows = ctx.attendance.makeups(klass.uuid, pending_only=args.pending)

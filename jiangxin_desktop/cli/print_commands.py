@@ -46,7 +46,7 @@ def _template(args) -> Path | None:
 
 
 def cmd_roster(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         result = ctx.class_documents().print_roster(args.class_code, Path(args.out), template=_template(args))
     finally:
@@ -58,7 +58,7 @@ def cmd_roster(args) -> int:
 
 
 def cmd_signin(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         out, template = Path(args.out), _template(args)
         result = ctx.class_documents().print_signin(args.class_code, args.session, out, template=template)

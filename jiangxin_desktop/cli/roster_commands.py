@@ -129,7 +129,7 @@ def _answers(ctx, args):
 def cmd_mappings(args) -> int:
     from jiangxin_desktop.services.exchange.roster_answers import clear_remembered, list_remembered
 
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         if args.clear:
             count = clear_remembered(ctx.db, ctx.acting, ctx.codes, field_text=args.field)
@@ -154,7 +154,7 @@ def _all_in_class(result) -> bool:
 
 
 def cmd_export(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         result = ctx.class_exports().export_roster(args.class_code, Path(args.out))
     finally:
@@ -176,7 +176,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         result = ctx.class_exports().export_statistics(Path(args.out))
     finally:

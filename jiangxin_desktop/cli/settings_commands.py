@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_show(args) -> int:
-    ctx = open_cli_context(args, login=False)  # settings hold no personal data
+    ctx = open_cli_context(args, login=False, reads_only=True)  # settings hold no personal data
     try:
         values = ctx.settings.overview()
     finally:

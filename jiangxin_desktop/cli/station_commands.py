@@ -110,7 +110,7 @@ def cmd_station_show(args) -> int:
     from jiangxin_desktop.cli.login import open_cli_context
     from jiangxin_desktop.services.security.signing import active_public_key
 
-    ctx = open_cli_context(args, login=False)
+    ctx = open_cli_context(args, login=False, reads_only=True)
     try:
         key = active_public_key(ctx.db)  # the context made one if the database had none
         assert key is not None

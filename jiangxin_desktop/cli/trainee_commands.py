@@ -175,7 +175,7 @@ def cmd_edit(args) -> int:
 def cmd_find(args) -> int:
     from jiangxin_desktop.services.registry.search import plan_search
 
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         labels = ctx.codes["target_group"]
         for r in ctx.search.page(args.text, limit=args.limit, include_inactive=args.include_inactive):
@@ -200,7 +200,7 @@ def cmd_find(args) -> int:
 
 
 def cmd_show(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         record = _find(ctx, args.id_number)
         data = _public(record)

@@ -126,7 +126,7 @@ def _new_password(what: str = "新用户的临时密码") -> str:
 
 
 def cmd_list(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         users = ctx.users.list_users(ctx.user)
     finally:

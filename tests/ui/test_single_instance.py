@@ -93,3 +93,20 @@ def test_two_real_programs_on_one_data_directory(tmp_path):
     finally:
         first.terminate()
         first.communicate(timeout=30)
+
+
+def test_the_command_line_reads_the_lock_the_window_holds(tmp_path):
+    """cli/window_lock.py reads QLockFile's file without Qt: the same name, the same pid."""
+    import socket
+
+    from jiangxin_desktop.cli import window_lock
+
+    holder = SingleInstance(tmp_path / "data")
+    assert holder.acquire()
+    try:
+        assert window_lock.LOCK_NAME == LOCK_NAME
+        pid, host = window_lock.lock_owner(tmp_path / "data")
+        assert pid == os.getpid() and host == socket.gethostname()
+    finally:
+        holder.release()
+    assert window_lock.window_holder(tmp_path / "data") is None

@@ -1,0 +1,60 @@
+"""Whether the program's window holds a data directory (its lock file, read without Qt).
+
+The window holds ``jiangxin.lock`` (Qt's QLockFile: the holder's process id on the first
+line, its application name and host on the next). A command that changes data refuses while
+a live window holds the directory: the window's screens would go stale, and two writers
+would each think they show the truth (issue 15, point 4.3). Commands that only read run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+LOCK_NAME = "jiangxin.lock"  # the same name ui/shell/single_instance.py locks
+
+
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # access denied: it exists
+        try:
+            code = ctypes.c_ulong()
+            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def lock_owner(data_dir: Path) -> tuple[int, str] | None:
+    """(process id, host) named by the lock file, or None without a readable one."""
+    try:
+        lines = (data_dir / LOCK_NAME).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    if not lines or not lines[0].strip().isdigit():
+        return None
+    return int(lines[0].strip()), lines[2].strip() if len(lines) > 2 else ""
+
+
+def window_holder(data_dir: Path) -> int | None:
+    """The process id of a live window holding ``data_dir``, or None."""
+    owner = lock_owner(data_dir)
+    if owner is None or owner[0] == os.getpid():
+        return None
+    pid, host = owner
+    if host and host != socket.gethostname():
+        return pid  # a window on another computer (a shared folder): cannot look, assume it lives
+    return pid if _alive(pid) else None
