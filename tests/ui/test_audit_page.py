@@ -94,3 +94,31 @@ def test_every_action_the_program_writes_has_a_chinese_label():
         - set(VALIDATORS)
     )  # columns and settings keys are no actions
     assert written and written <= set(action_labels()), sorted(written - set(action_labels()))
+
+
+def test_an_administrator_reanchors_from_the_window(qtbot, demo_context, monkeypatch):
+    """Issue 15: re-anchoring after a reported problem is in the window, not only `audit reanchor`."""
+    from jiangxin_desktop.ui.audit.audit_page import AuditPage
+
+    clerks = AuditPage(demo_context)
+    qtbot.addWidget(clerks)
+    assert not clerks.reanchor_button.isEnabled() and "管理员" in clerks.reanchor_button.toolTip()
+    demo_context.login("admin", "Demo-pass-2025")
+    page = AuditPage(demo_context)
+    qtbot.addWidget(page)
+    assert page.reanchor_button.isEnabled()
+    shown, asked = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    page.reanchor_button.click()
+    assert "无需重新锚定" in shown[-1] and not asked
+    with demo_context.db.write() as s:
+        last = s.execute(text("SELECT max(seq) FROM audit_event")).scalar_one()
+        s.execute(text("DROP TRIGGER audit_event_no_delete"))
+        s.execute(text(f"DELETE FROM audit_event WHERE seq > {last - 2}"))
+    page.reanchor_button.click()
+    assert "截断" in asked[-1] and "已重新锚定" in shown[-1] and "旧锚点保存为" in shown[-1]
+    from jiangxin_desktop.database_files import anchor_path
+    from jiangxin_desktop.services.audit.anchor import check_anchor
+
+    assert check_anchor(demo_context.db, anchor_path(demo_context.paths)).ok

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jiangxin_desktop.services.audit.anchor import ANCHOR_FILE
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.audit.anchor import ANCHOR_FILE, check_anchor, reanchor
 from jiangxin_desktop.services.audit.display import (
     ACTION_LABELS,
     DETAIL_LABELS,
@@ -150,6 +152,14 @@ class AuditPage(QWidget):
         self.search_button = QPushButton(self.tr("查询"), self)
         self.verify_button = QPushButton(self.tr("校验完整性"), self)
         self.verify_button.setToolTip(self.tr("检查操作日志的哈希链：任何一条被修改或删除都会被发现"))
+        self.reanchor_button = QPushButton(self.tr("重新锚定…"), self)
+        admin = self.ctx.user is not None and self.ctx.user.role == "admin"
+        self.reanchor_button.setEnabled(admin)
+        self.reanchor_button.setToolTip(
+            self.tr("校验发现日志末尾有问题、并已核查清楚后，从现在的日志重新开始锚定（旧锚点留作证据）")
+            if admin
+            else self.tr("只有管理员可以重新锚定")
+        )
         self.count_label = QLabel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -173,6 +183,7 @@ class AuditPage(QWidget):
         filters.addWidget(self.text_box, 1)
         filters.addWidget(self.search_button)
         filters.addWidget(self.verify_button)
+        filters.addWidget(self.reanchor_button)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -186,6 +197,7 @@ class AuditPage(QWidget):
         self.search_button.clicked.connect(self.refresh)
         self.text_box.returnPressed.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
+        self.reanchor_button.clicked.connect(self.reanchor)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self._loaded = False  # queried when first shown, not at start-up
 
@@ -265,3 +277,35 @@ class AuditPage(QWidget):
             lines.append(when)
         lines.append(self.tr("请立即报告管理员，并与最近的备份核对。"))
         QMessageBox.critical(self, self.tr("校验完整性"), "\n".join(lines))
+
+    def reanchor(self) -> None:
+        """What ``audit reanchor`` does, after the administrator has looked into the problem."""
+        path = self.ctx.paths.root / ANCHOR_FILE
+        check = check_anchor(self.ctx.db, path)
+        if check.ok and path.exists():
+            QMessageBox.information(self, self.tr("重新锚定"), self.tr("审计锚点与操作日志相符，无需重新锚定。"))
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("重新锚定"),
+            self.tr(
+                "锚点报告的问题：{problem}\n\n请确认已经核查清楚（与最近的备份核对过）。"
+                "重新锚定后，程序从现在的日志重新开始锚定；旧锚点留作证据，这一步记入操作日志。是否继续？"
+            ).format(problem=check.problem or ""),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        assert self.ctx.user is not None
+        try:
+            result = reanchor(self.ctx.db, path, self.ctx.user.username)
+        except KnownError as exc:
+            QMessageBox.warning(self, self.tr("重新锚定"), exc.message)
+            return
+        kept = result["old_anchor_kept_as"]
+        QMessageBox.information(
+            self,
+            self.tr("重新锚定"),
+            self.tr("已重新锚定：共 {n} 条。").format(n=result["anchored_events"])
+            + (self.tr("旧锚点保存为 {file}。").format(file=Path(kept).name) if kept else ""),
+        )
+        self.refresh()
