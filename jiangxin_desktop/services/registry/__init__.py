@@ -16,12 +16,14 @@ _EXPORTS = {
     "name_grams": "grams",
     "replace_name_grams": "grams",
     "TraineeInput": "trainees",
+    "TraineePhotos": "photos",
     "TraineeRegistry": "trainees",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from jiangxin_desktop.services.registry.grams import name_grams, replace_name_grams
+    from jiangxin_desktop.services.registry.photos import TraineePhotos
     from jiangxin_desktop.services.registry.trainees import TraineeInput, TraineeRegistry
 
 

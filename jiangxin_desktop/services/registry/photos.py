@@ -80,10 +80,27 @@ class TraineePhotos:
 
     def set(self, id_number: str, path: Path) -> PhotoInfo:
         """Store (or replace) the photo of the trainee with ``id_number`` (clerk or admin)."""
+        return self._set(lambda s: self._trainee(s, id_number), path)
+
+    def set_for(self, trainee_uuid: str, path: Path) -> PhotoInfo:
+        """The same, for the trainee the window has selected (by uuid)."""
+        return self._set(lambda s: self._by_uuid(s, trainee_uuid), path)
+
+    def remove_for(self, trainee_uuid: str) -> bool:
+        return self._remove(lambda s: self._by_uuid(s, trainee_uuid))
+
+    def get(self, trainee_uuid: str) -> tuple[str, bytes] | None:
+        """(mime, bytes) of the trainee's photo, or None (clerk, reviewer or admin)."""
+        self.acting.require("clerk", "reviewer", "admin", action="查看学员照片")
+        with self.db.read() as s:
+            row = s.get(TraineePhoto, trainee_uuid)
+            return None if row is None else (row.mime, bytes(row.data))
+
+    def _set(self, find, path: Path) -> PhotoInfo:
         user = self.acting.require("clerk", "admin", action="保存学员照片")
         data, mime, (width, height) = read_photo(path)
         with self.db.write() as s:
-            trainee = self._trainee(s, id_number)
+            trainee = find(s)
             if not trainee.photo_consent:
                 raise KnownError(
                     f"学员 {trainee.name} 没有同意采集面部照片（照片须单独同意），照片没有保存。"
@@ -107,9 +124,12 @@ class TraineePhotos:
 
     def remove(self, id_number: str) -> bool:
         """Delete the trainee's photo; False when there was none."""
+        return self._remove(lambda s: self._trainee(s, id_number))
+
+    def _remove(self, find) -> bool:
         user = self.acting.require("clerk", "admin", action="删除学员照片")
         with self.db.write() as s:
-            trainee = self._trainee(s, id_number)
+            trainee = find(s)
             gone = s.execute(delete(TraineePhoto).where(TraineePhoto.trainee_uuid == trainee.uuid)).rowcount
             if gone:
                 audit(
@@ -127,4 +147,11 @@ class TraineePhotos:
         trainee = s.scalar(select(Trainee).where(Trainee.id_number == key))
         if trainee is None:
             raise NotFoundError(f"找不到身份证号为 {key[:6]}…{key[-4:]} 的学员。请先登记学员。")
+        return trainee
+
+    @staticmethod
+    def _by_uuid(s, trainee_uuid: str) -> Trainee:
+        trainee = s.scalar(select(Trainee).where(Trainee.uuid == trainee_uuid))
+        if trainee is None:
+            raise NotFoundError("找不到这名学员（可能已被删除）。请刷新列表后再试。")
         return trainee

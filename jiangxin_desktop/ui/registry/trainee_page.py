@@ -89,6 +89,7 @@ class TraineePage(QWidget):
             self.edit_action,
             self.deactivate_action,
             self.reactivate_action,
+            self.photo_action,
             self.reveal_action,
         ):
             button = QToolButton(self)
@@ -122,6 +123,8 @@ class TraineePage(QWidget):
         self.edit_action = action(self.tr("编辑"), self.edit_selected)
         self.deactivate_action = action(self.tr("注销"), self.deactivate_selected)
         self.reactivate_action = action(self.tr("恢复"), self.reactivate_selected)
+        self.photo_action = action(self.tr("照片…"), self.photo_selected)
+        self.photo_action.setToolTip(self.tr("查看、存入或删除所选学员的一寸照片（证书照片框用）"))
         self.reveal_action = action(self.tr("显示完整号码"), self.reveal_selected)
         self.reveal_action.setToolTip(self.tr("显示所选学员的完整身份证号和手机号（会记入操作日志）"))
 
@@ -229,6 +232,7 @@ class TraineePage(QWidget):
         if self.buttons:  # 恢复 only matters while deactivated trainees are listed
             self.buttons[self.reactivate_action].setVisible(self.model.include_inactive)
         self.reveal_action.setEnabled(may_review and row is not None and not self.model.is_revealed(row.uuid))
+        self.photo_action.setEnabled(row is not None)
 
     # --- actions ------------------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accept) -> None:
@@ -295,6 +299,14 @@ class TraineePage(QWidget):
         self.refresh()
         self.data_changed.emit()
         self.message.emit(self.tr("已恢复学员 {name}").format(name=row.name))
+
+    def photo_selected(self) -> None:
+        uuid = self.current_uuid()
+        if uuid is None:
+            return
+        from jiangxin_desktop.ui.registry.photo_dialog import PhotoDialog
+
+        self._open(PhotoDialog(self.ctx, uuid, self), lambda: None)
 
     def reveal_selected(self) -> None:
         """Show the selected trainee's numbers in full; registry.reveal leaves the audit event."""
