@@ -60,3 +60,9 @@ def certificate_hosts(certificate_pem: bytes) -> list[str]:
     names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     return [*names.get_values_for_type(x509.DNSName),
             *(str(ip) for ip in names.get_values_for_type(x509.IPAddress))]
+
+
+def fingerprint(certificate_pem: bytes) -> str:
+    """SHA-256 of the certificate (DER), as browsers show it: to compare it by telephone."""
+    certificate = x509.load_pem_x509_certificate(certificate_pem)
+    return ":".join(f"{b:02X}" for b in certificate.fingerprint(hashes.SHA256()))

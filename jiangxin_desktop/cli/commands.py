@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         attendance_commands,
         backup_commands,
         certificate_commands,
+        city_commands,
         class_commands,
         db_commands,
         enrollment_commands,
@@ -56,6 +57,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     user_commands.register(sub, common)
     settings_commands.register(sub, common)
     db_commands.register(sub, common)
+    city_commands.register(sub, common)
 
 
 def cmd_check_id(args) -> int:
