@@ -15,7 +15,7 @@ from jiangxin_desktop.database_files import current_actor, open_database
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
-from jiangxin_desktop.services.catalog.codes import load_codes
+from jiangxin_desktop.services.catalog.codes import load_codes, refresh_shipped_codes
 from jiangxin_desktop.services.catalog.training import CatalogService
 from jiangxin_desktop.services.certificates.issuing import CertificateService
 from jiangxin_desktop.services.registry.search import TraineeSearch
@@ -129,6 +129,7 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         raise KnownError("数据库尚未初始化服务站。请运行 jiangxin-desktop setup 或 demo。")
     ensure_signing_key(db)  # a database from before signing keys gets its key now (audited)
     actor = actor or current_actor()
+    refresh_shipped_codes(db)  # a station set up by an older release gets this release's aliases
     codes = load_codes(db)
     settings = SettingsService(db)
     consent = settings.consent_notice()

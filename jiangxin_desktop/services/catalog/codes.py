@@ -6,6 +6,7 @@ The database copy is what the program uses, so that a catalog update from the ci
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.models import CodeEntry, Meta
 
 CATALOG_VERSION_KEY = "code_catalog_version"
+CATALOG_DIGEST_KEY = "code_catalog_digest"  # SHA-256 of the lists installed, to see a newer copy
+SYSTEM_ACTOR = "system"
+
+
+def codes_digest(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def shipped_codes_path() -> Path:
@@ -50,6 +57,7 @@ def install_codes(session: Session, data: dict) -> CodeCatalog:
                 )
             )
     session.merge(Meta(key=CATALOG_VERSION_KEY, value=catalog.version))
+    session.merge(Meta(key=CATALOG_DIGEST_KEY, value=codes_digest(data)))
     session.merge(
         Meta(
             key="code_catalog_titles",
@@ -74,3 +82,28 @@ def load_codes(db: Database) -> CodeCatalog:
                 {"code": entry.code, "label": entry.label, **({"extra": json.loads(entry.extra_json)})}
             )
     return parse_code_catalog({"version": version.value if version else "", "lists": lists})
+
+
+def refresh_shipped_codes(db: Database, path: Path | None = None) -> bool:
+    """Bring a station's code lists up to the copy this release ships, for the same version.
+
+    A release may add aliases and flags to the lists (高校毕业生, 脱贫家庭劳动力 …) without a new
+    catalog version; a station set up with an older release kept its older copy, so its roster
+    imports asked what newer stations answer by themselves. When the installed version is the
+    shipped one and the content differs, the shipped lists replace it (audited). A different
+    version (a later city update) is left alone.
+    """
+    from jiangxin_desktop.store.journal import audit
+
+    shipped = read_shipped_codes(path)
+    digest = codes_digest(shipped)
+    with db.read() as session:
+        version = session.get(Meta, CATALOG_VERSION_KEY)
+        stored = session.get(Meta, CATALOG_DIGEST_KEY)
+        if version is None or version.value != shipped.get("version") or (stored and stored.value == digest):
+            return False
+    with db.write() as session:
+        install_codes(session, shipped)
+        audit(session, actor=SYSTEM_ACTOR, action="catalog.codes.refresh", object_type="catalog",
+              object_id=str(shipped.get("version")), after={"version": shipped.get("version")})
+    return True
