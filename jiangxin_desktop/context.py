@@ -7,7 +7,7 @@ in (``acting``). Nothing is opened at import time; tests build contexts on tempo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.documents import CertificatePrinting
     from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
+    from jiangxin_desktop.services.sync import SyncService
     from jiangxin_desktop.services.training.documents import ClassDocuments
 
 
@@ -58,6 +59,17 @@ class AppContext:
     enrollments: EnrollmentService
     attendance: AttendanceService
     certificates: CertificateService
+    _sync: SyncService | None = field(default=None, repr=False)
+
+    @property
+    def sync(self) -> SyncService:
+        """Sync to the city (built on first use: the window paints before httpx and JOSE load)."""
+        if self._sync is None:
+            from jiangxin_desktop.services.sync import SyncService
+
+            spool = self.paths.root / "sync" / "outgoing"
+            self._sync = SyncService(self.db, self.acting, self.settings, self.catalogs, spool)
+        return self._sync
 
     @property
     def user(self) -> UserInfo | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 # The entities that travel and the operations an entry names: defined once, by the wire format
@@ -45,7 +46,8 @@ TRAVELLING: frozenset[str] = frozenset(TABLES)
 
 __all__ = [
     "ANONYMISE", "ASSESSMENT", "ATTENDANCE", "CERTIFICATE", "CLASS_SESSION", "DEACTIVATE", "DELETE",
-    "ENROLLMENT", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "enqueue", "enqueue_span",
+    "ENROLLMENT", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "assign_to_batch", "count_pending",
+    "enqueue", "enqueue_span", "pending_entries", "release_batch",
 ]
 
 
@@ -90,3 +92,54 @@ def enqueue_span(cursor: Any, *, entity: str, at: str, after: int, upto: int) ->
     through the driver's own connection, without SQLAlchemy, for speed).
     """
     cursor.execute(_SPAN_SQL[entity], {"now": at, "after": after, "upto": upto})
+
+
+# -- batches (services/sync): which entries a batch took, and giving them back ----------------
+
+
+def pending_entries(session: Session) -> list[Any]:
+    """Entries in no batch yet, oldest first: rows of (seq, entity, entity_uuid, version, operation)."""
+    return list(session.execute(text(
+        "SELECT seq, entity, entity_uuid, version, operation FROM outbox WHERE batch_id IS NULL ORDER BY seq"
+    )).all())
+
+
+def assign_to_batch(session: Session, seqs: list[int], batch_id: str) -> None:
+    """Mark the entries ``seqs`` as taken by ``batch_id`` (in the batch's own transaction)."""
+    taken = 0
+    for start in range(0, len(seqs), _CHUNK):
+        chunk = seqs[start:start + _CHUNK]
+        taken += session.execute(
+            text(f"UPDATE outbox SET batch_id = :b WHERE batch_id IS NULL AND seq IN ({_marks(chunk)})"),
+            {"b": batch_id, **_params(chunk)},
+        ).rowcount
+    if taken != len(seqs):  # another writer took some: the caller's transaction must not commit
+        raise RuntimeError(f"outbox: {len(seqs) - taken} of {len(seqs)} entries were already in a batch")
+
+
+def release_batch(session: Session, batch_id: str) -> int:
+    """Give the entries of ``batch_id`` back to the outbox (the city refused it); how many."""
+    return session.execute(text("UPDATE outbox SET batch_id = NULL WHERE batch_id = :b"), {"b": batch_id}).rowcount
+
+
+def count_pending(session: Session, *, unless_batch_status: tuple[str, ...] = ()) -> int:
+    """Entries in no batch, plus those whose batch has none of ``unless_batch_status``."""
+    sql = "SELECT count(*) FROM outbox WHERE batch_id IS NULL"
+    params: dict[str, Any] = {}
+    if unless_batch_status:
+        names = [f"s{i}" for i in range(len(unless_batch_status))]
+        sql += (" OR batch_id IN (SELECT batch_id FROM sync_batch WHERE status NOT IN ("
+                + ", ".join(f":{n}" for n in names) + "))")
+        params = dict(zip(names, unless_batch_status))
+    return int(session.execute(text(sql), params).scalar_one())
+
+
+_CHUNK = 500
+
+
+def _marks(chunk: list[int]) -> str:
+    return ", ".join(f":p{i}" for i in range(len(chunk)))
+
+
+def _params(chunk: list[int]) -> dict[str, int]:
+    return {f"p{i}": seq for i, seq in enumerate(chunk)}

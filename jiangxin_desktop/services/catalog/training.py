@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.contact import check_uscc
@@ -311,14 +313,27 @@ class CatalogService:
         return self._install(data, digest, source="shipped", actor=actor, only_if_none=True)
 
     def import_file(self, user: UserInfo | None, path: Path) -> TrainingCatalog:
-        """Replace the active catalog with a validated file (administrator only)."""
-        require_role(user, "admin", action="导入培训目录")
+        """Replace the active catalog with a validated file (administrator only).
+
+        The file carries no signature of the city: an administrator's explicit act, audited as
+        未签名导入 (catalogs the city signs come through sync, :meth:`install_published`).
+        """
+        require_role(user, "admin", action="导入未签名的培训目录")
         assert user is not None
         data, digest = read_catalog_file(path)
-        return self._install(data, digest, source=path.name, actor=user.username)
+        return self._install(data, digest, source=path.name, actor=user.username,
+                             signature={"signed": False, "note": "未签名导入"})
+
+    def install_published(self, data: dict, *, source: str, actor: str, key_id: str,
+                          also: Callable[[Session], None] | None = None) -> TrainingCatalog:
+        """A catalog whose city signature sync has verified; ``also`` writes in the same transaction."""
+        digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+        return self._install(data, digest, source=source, actor=actor,
+                             signature={"signed": True, "key_id": key_id}, also=also)
 
     def _install(
-        self, data: dict, digest: str, *, source: str, actor: str, only_if_none: bool = False
+        self, data: dict, digest: str, *, source: str, actor: str, only_if_none: bool = False,
+        signature: dict | None = None, also: Callable[[Session], None] | None = None,
     ) -> TrainingCatalog:
         catalog = parse_catalog(data, self.codes)  # validate before anything is written
         with self.db.write() as session:
@@ -355,7 +370,10 @@ class CatalogService:
                     "projects": len(catalog.projects),
                     "occupations": len(catalog.occupations),
                     "institutions": len(catalog.institutions),
+                    **(signature or {}),
                 },
             )
+            if also is not None:
+                also(session)
         self._cached = None
         return catalog

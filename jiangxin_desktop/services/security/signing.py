@@ -151,6 +151,11 @@ class StationSigner:
         return self._private_key.sign(data)
 
     @property
+    def private_key(self) -> Ed25519PrivateKey:
+        """The key object, for the JOSE envelope of sync documents (joserfc signs with it)."""
+        return self._private_key
+
+    @property
     def public_key_raw(self) -> bytes:
         return self._private_key.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw

@@ -33,6 +33,11 @@ BACKUP_KEEP = "backup.keep"
 BACKUP_KEY = "backup.key"  # the database key wrapped under the backup passphrase
 BACKUP_LAST = "backup.last"  # the outcome of the last scheduled backup (written by the program)
 BACKUP_WARN_DAYS = "backup.warn_days"  # the window warns when the last backup is older than this
+# Sync to the city (services/sync reads them by these names)
+SYNC_WARN_DAYS = "sync.warn_days"  # warn when the city last confirmed a batch longer ago than this
+SYNC_WARN_BACKLOG = "sync.warn_backlog"  # warn when more records than this wait for the city
+SYNC_BATCH_RECORDS = "sync.batch_records"  # records per batch at most (a large backlog is split)
+SYNC_REQUIRE_REVIEW = "sync.require_review"  # a reviewer approves each batch before it leaves
 
 SETTING_LABELS = {
     CONSENT: "个人信息处理告知",
@@ -43,6 +48,10 @@ SETTING_LABELS = {
     BACKUP_KEY: "备份口令",
     BACKUP_LAST: "上次定时备份",
     BACKUP_WARN_DAYS: "备份超过几天提醒",
+    SYNC_WARN_DAYS: "同步超过几天提醒",
+    SYNC_WARN_BACKLOG: "待同步记录超过多少条提醒",
+    SYNC_BATCH_RECORDS: "每批同步最多记录数",
+    SYNC_REQUIRE_REVIEW: "同步批次须经审核人批准",
     **LIMIT_LABELS,
 }
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -65,6 +74,12 @@ def _int_between(low: int, high: int):
         return value
 
     return check
+
+
+def _yes_no(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("应为 true（是）或 false（否）")
+    return value
 
 
 def _folder(value: Any) -> str | None:
@@ -107,6 +122,10 @@ VALIDATORS = {
     BACKUP_KEY: _blob,
     BACKUP_LAST: lambda v: v,
     BACKUP_WARN_DAYS: _int_between(1, 90),
+    SYNC_WARN_DAYS: _int_between(1, 90),
+    SYNC_WARN_BACKLOG: _int_between(1, 1_000_000),
+    SYNC_BATCH_RECORDS: _int_between(100, 50_000),
+    SYNC_REQUIRE_REVIEW: _yes_no,
     MAX_FILE_MB: _int_between(1, 1000),
     MAX_ROWS: _int_between(100, 1_000_000),
     MAX_UNPACKED_MB: _int_between(10, 10_000),

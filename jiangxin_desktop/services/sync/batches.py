@@ -1,0 +1,145 @@
+"""Making batches: pending outbox entries → one record per row as it stands now → the canonical
+batch document → signed by the station, sealed to the city → one transaction that stores the
+batch and marks its entries → a copy in ``<data dir>/sync/outgoing/`` for upload and USB.
+
+Several entries of one row collapse into one record (the row's current version; the operation of
+its newest entry; a delete carries no data). The rows are read in the transaction that takes the
+entries, so a batch is one consistent snapshot; batches are numbered without gaps and each holds
+the hash of the one before (the city checks both).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiangxin_desktop import envelope
+from jiangxin_desktop.files import write_private_atomic
+from jiangxin_desktop.protocol import to_wire
+from jiangxin_desktop.protocol.batch import BATCH, Record, batch_document, document_hash
+from jiangxin_desktop.services.sync.enrolment import City
+from jiangxin_desktop.store import outbox
+from jiangxin_desktop.store.ids import uuid7
+from jiangxin_desktop.store.journal import audit
+from jiangxin_desktop.store.models import Base
+from jiangxin_desktop.store.sync_models import READY, REVIEW, SyncBatch
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The entries one batch takes: their seqs, and per row the newest entry's (version, operation)."""
+
+    seqs: list[int]
+    newest: dict[tuple[str, str], tuple[int, str]]
+
+
+def select_entries(entries: list[Any], max_records: int) -> Selection | None:
+    """The oldest pending rows, at most ``max_records`` of them, with every pending entry of each."""
+    newest: dict[tuple[str, str], tuple[int, str]] = {}
+    seqs: list[int] = []
+    for seq, entity, entity_uuid, version, operation in entries:
+        key = (entity, entity_uuid)
+        if key not in newest and len(newest) >= max_records:
+            continue  # a later batch takes this row (and all of its entries)
+        seqs.append(seq)
+        newest[key] = (version, operation)  # entries come oldest first: the last one wins
+    return Selection(seqs, newest) if seqs else None
+
+
+def records_of(session: Session, selection: Selection) -> list[Record]:
+    """Each selected row as it stands now, in wire form; a removed row is a delete."""
+    by_entity: dict[str, list[str]] = {}
+    for entity, entity_uuid in selection.newest:
+        by_entity.setdefault(entity, []).append(entity_uuid)
+    records: list[Record] = []
+    for entity, uuids in by_entity.items():
+        table = Base.metadata.tables[outbox.TABLES[entity]]
+        rows: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(uuids), _CHUNK):
+            chunk = uuids[start:start + _CHUNK]
+            for row in session.execute(select(table).where(table.c.uuid.in_(chunk))).mappings():
+                rows[row["uuid"]] = dict(row)
+        for entity_uuid in uuids:
+            version, operation = selection.newest[(entity, entity_uuid)]
+            row = rows.get(entity_uuid)
+            if row is None or operation == outbox.DELETE:
+                records.append(Record(entity, entity_uuid, version, outbox.DELETE, None))
+            else:
+                records.append(Record(entity, entity_uuid, row["version"], operation, to_wire(entity, row)))
+    return records
+
+
+def last_batch(session: Session) -> SyncBatch | None:
+    return session.scalar(select(SyncBatch).order_by(SyncBatch.sequence.desc()).limit(1))
+
+
+def make_batch(session: Session, city: City, *, station_code: str, signer: Any, max_records: int,
+               review: bool, now_iso: str, actor: str) -> SyncBatch | None:
+    """One batch from the oldest pending entries, stored with its entries marked, in ``session``."""
+    selection = select_entries(outbox.pending_entries(session), max_records)
+    if selection is None:
+        return None
+    records = records_of(session, selection)
+    previous = last_batch(session)
+    sequence = 1 if previous is None else previous.sequence + 1
+    batch_id = uuid7()
+    document = batch_document(
+        batch_id=batch_id, station_code=station_code, sequence=sequence, created_at=now_iso,
+        previous_hash=None if previous is None else previous.document_hash, records=records,
+    )
+    sealed = envelope.seal(document, signer=signer.private_key, kid=signer.key_id, typ=BATCH,
+                           recipient=city.encryption_key, recipient_kid=city.encryption_kid)
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.entity] = counts.get(record.entity, 0) + 1
+    batch = SyncBatch(
+        batch_id=batch_id, sequence=sequence, station_code=station_code, enrolment_id=city.enrolment_id,
+        created_at=now_iso, created_by=actor, document_hash=document_hash(document),
+        previous_hash=None if previous is None else previous.document_hash, record_count=len(records),
+        counts=json.dumps(counts, sort_keys=True), envelope=sealed, status=REVIEW if review else READY,
+        attempts=0,
+    )
+    session.add(batch)
+    session.flush()
+    outbox.assign_to_batch(session, selection.seqs, batch_id)
+    audit(session, actor=actor, action="sync.batch", object_type="sync_batch", object_id=batch_id,
+          after={"sequence": sequence, "records": len(records), "counts": counts, "status": batch.status,
+                 "hash": batch.document_hash})
+    return batch
+
+
+# -- the copies on disk -----------------------------------------------------------------------
+
+
+def spool_name(sequence: int, batch_id: str) -> str:
+    return f"{sequence:08d}-{batch_id}.jwe"
+
+
+def write_spool(folder: Path, sequence: int, batch_id: str, sealed: str) -> Path:
+    """The batch's file, written atomically (temp, fsync, rename), owner-only."""
+    path = folder / spool_name(sequence, batch_id)
+    write_private_atomic(path, sealed.encode("ascii"))
+    return path
+
+
+def ensure_spool(folder: Path, batches: Iterator[tuple[int, str, str]]) -> int:
+    """Rewrite from the rows the files that are missing or differ; how many were written."""
+    written = 0
+    for sequence, batch_id, sealed in batches:
+        path = folder / spool_name(sequence, batch_id)
+        try:
+            if path.read_bytes() == sealed.encode("ascii"):
+                continue
+        except OSError:
+            pass
+        write_spool(folder, sequence, batch_id, sealed)
+        written += 1
+    return written
