@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         roster_commands,
         settings_commands,
         station_commands,
+        sync_commands,
         trainee_commands,
         user_commands,
     )
@@ -58,6 +59,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     settings_commands.register(sub, common)
     db_commands.register(sub, common)
     city_commands.register(sub, common)
+    sync_commands.register(sub, common)
 
 
 def cmd_check_id(args) -> int:
