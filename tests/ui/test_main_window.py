@@ -17,7 +17,7 @@ def test_all_eight_areas_are_in_the_navigation(window):
 
 def test_unbuilt_areas_say_so_plainly(qtbot, window):
     for row, name in enumerate(AREAS[:-1]):  # 设置 holds the audit trail (below)
-        if name in ("学员", "培训班", "考勤"):
+        if name in ("学员", "培训班", "考勤", "同步"):
             continue
         window.nav.setCurrentRow(row)
         page = window.pages.currentWidget()
@@ -25,8 +25,16 @@ def test_unbuilt_areas_say_so_plainly(qtbot, window):
         assert page.isVisible()
         assert f"“{name}”功能在当前版本中尚未提供" in page.text()
         assert not page.findChildren(type(window.trainee_page.table))  # no fake lists
-    sync_page = window.pages.widget(AREAS.index("同步"))
-    assert "还不能与市级系统同步" in sync_page.text()
+
+
+def test_the_sync_area_is_built_and_the_status_bar_label_opens_it(qtbot, window):
+    from jiangxin_desktop.ui.sync.sync_page import SyncPage
+
+    window.nav.setCurrentRow(AREAS.index("同步"))
+    assert isinstance(window.pages.currentWidget(), SyncPage)
+    window.nav.setCurrentRow(0)
+    qtbot.mouseClick(window.sync_label, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.sync_page
 
 
 def test_classes_and_attendance_areas_are_built(qtbot, window):
@@ -46,7 +54,7 @@ def test_title_and_status_bar(window, demo_context):
     assert demo_context.station.code in window.station_label.text()
     assert window.database_label.text() == "数据库：jiangxin.db"
     assert window.counts_label.text() == "在册学员 300 人 · 已注销 0 人 · 待上传 0 条"
-    assert window.sync_label.text() == "同步：尚未配置"
+    assert window.sync_label.text() == "同步：演示数据不上传"
 
 
 def test_counts_follow_a_deactivation(qtbot, window):

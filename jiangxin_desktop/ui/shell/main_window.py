@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from jiangxin_desktop.ui.widgets.screen_fit import fit_to_screen
 from jiangxin_desktop.ui.widgets.styles import INACTIVE_COLOR, WARNING_STYLE
 from jiangxin_desktop.ui.shell.unbuilt_page import UnbuiltPage
+from jiangxin_desktop.ui.sync.status_label import SyncStatusLabel
 
 if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
     from jiangxin_desktop.context import AppContext
@@ -35,6 +36,8 @@ if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
     from jiangxin_desktop.ui.training.classes_page import ClassesPage
     from jiangxin_desktop.ui.station.settings_page import SettingsPage
     from jiangxin_desktop.ui.registry.trainee_page import TraineePage
+    from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
+    from jiangxin_desktop.ui.sync.sync_page import SyncPage
 
 
 AREAS_AFTER_MS = 400  # after the first paint of the list
@@ -42,7 +45,7 @@ AREAS_AFTER_MS = 400  # after the first paint of the list
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
-    BUILT_LATER = ("培训班", "考勤", "设置")  # placeholders until the database is open
+    BUILT_LATER = ("培训班", "考勤", "同步", "设置")  # placeholders until the database is open
 
     def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +54,8 @@ class MainWindow(QMainWindow):
         self._settings_page: SettingsPage | None = None
         self._classes_page: ClassesPage | None = None
         self._attendance_area: AttendanceArea | None = None
+        self._sync_page: SyncPage | None = None
+        self.sync_monitor: SyncMonitor | None = None
         self._painted = False
         self.clock = lambda: datetime.now(UTC)  # tests fix the day
         self.setWindowTitle(self.tr("匠心"))
@@ -120,6 +125,7 @@ class MainWindow(QMainWindow):
             from jiangxin_desktop.ui.shell.idle_lock import IdleLock
 
             self._start_backup_scheduler(ctx)
+            self._start_sync_monitor(ctx)
             self.idle_lock = IdleLock(ctx, self)
         # The other areas are built once the list is on screen (or when first opened): they
         # cost ~0.2 s that the clerk should not wait for at start.
@@ -129,7 +135,7 @@ class MainWindow(QMainWindow):
         """Another user is at the window: every page is built again for that user's role."""
         assert self.ctx is not None
         self.ctx.act_as(user)
-        self._settings_page = self._classes_page = self._attendance_area = None
+        self._settings_page = self._classes_page = self._attendance_area = self._sync_page = None
         self.attach(self.ctx)
         self._build_other_areas()
         self.statusBar().showMessage(self.tr("已切换为 {name}").format(name=user.display_name), 10_000)
@@ -148,6 +154,7 @@ class MainWindow(QMainWindow):
         self._settings_page = settings
         self._replace_area(self.tr("设置"), settings)
         self._attach_classes(ctx)
+        self._attach_sync(ctx)
         self.pages.setCurrentIndex(self.nav.currentRow())
 
     @property
@@ -168,6 +175,12 @@ class MainWindow(QMainWindow):
         assert self._attendance_area is not None
         return self._attendance_area
 
+    @property
+    def sync_page(self) -> SyncPage:
+        self._build_other_areas()
+        assert self._sync_page is not None
+        return self._sync_page
+
     def _show_area(self, row: int) -> None:
         if row > 0 and self.ctx is not None:
             self._build_other_areas()
@@ -183,6 +196,26 @@ class MainWindow(QMainWindow):
         self._attendance_area = AttendanceArea(ctx, self)
         self._attendance_area.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._replace_area(self.tr("考勤"), self._attendance_area)
+
+    def _attach_sync(self, ctx: AppContext) -> None:
+        from jiangxin_desktop.ui.sync.sync_page import SyncPage
+
+        self._sync_page = SyncPage(ctx, self.sync_monitor, self)
+        self._sync_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._sync_page.changed.connect(self.refresh_status)
+        self._replace_area(self.tr("同步"), self._sync_page)
+
+    def _start_sync_monitor(self, ctx: AppContext) -> None:
+        """The status-bar label follows the sync state; what waits is retried every few minutes."""
+        from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
+
+        self.sync_monitor = SyncMonitor(ctx, self.sync_label, self)
+        self.sync_monitor.start()
+
+    def open_sync(self) -> None:
+        """The status-bar label was clicked: show the 同步 page."""
+        if self.ctx is not None:
+            self.nav.setCurrentRow(self.area_names().index(self.tr("同步")))
 
     def _show_user(self) -> None:
         user = self.ctx.user if self.ctx else None
@@ -212,6 +245,8 @@ class MainWindow(QMainWindow):
         scheduler = getattr(self, "backup_scheduler", None)
         if scheduler is not None:
             scheduler.stop()  # a backup in progress finishes first: never half a copy on the stick
+        if self.sync_monitor is not None:
+            self.sync_monitor.stop()  # a run under way stops at its next step, never half a batch
         super().closeEvent(event)
 
     def _unbuilt_areas(self) -> list[tuple[str, str]]:
@@ -226,13 +261,7 @@ class MainWindow(QMainWindow):
                 ),
             ),
             (self.tr("补贴"), self.tr("补贴申领、审核和公示将在这里办理。")),
-            (
-                self.tr("同步"),
-                self.tr(
-                    "本版本还不能与市级系统同步：登记的学员只保存在这台电脑的加密数据库中，"
-                    "待上传的记录会保留，等同步功能提供后再上传。"
-                ),
-            ),
+            (self.tr("同步"), self.tr("与市级系统同步的情况、立即同步和U盘交换在这里办理。")),
             (self.tr("统计"), self.tr("培训人次和目标完成情况的统计将在这里查看。")),
             (self.tr("设置"), self.tr("操作日志、用户账户、备份和个人信息保护在这里设置。")),
         ]
@@ -300,8 +329,8 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel()
         self.backup_label.setStyleSheet(WARNING_STYLE)
         self.backup_label.hide()
-        self.sync_label = QLabel(self.tr("同步：尚未配置"))
-        self.sync_label.setToolTip(self.tr("本版本还没有同步功能，记录暂存在本机，待上传的记录会保留。"))
+        self.sync_label = SyncStatusLabel()  # its words come from the sync monitor once the database is open
+        self.sync_label.clicked.connect(self.open_sync)
         bar.addWidget(self.station_label)
         bar.addWidget(self.database_label)
         bar.addPermanentWidget(self.backup_label)
@@ -313,6 +342,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         self.refresh_backup_warning()
+        if self.sync_monitor is not None:
+            self.sync_monitor.refresh_label()
         totals = self.ctx.search.totals()
         self.counts_label.setText(
             self.tr("在册学员 {active:,} 人 · 已注销 {inactive:,} 人 · 待上传 {outbox:,} 条").format(**totals)
@@ -337,6 +368,8 @@ class MainWindow(QMainWindow):
         for page in (self._classes_page, self._attendance_area):
             if page is not None:
                 page.refresh()
+        if self._sync_page is not None:
+            self._sync_page.load()
         self.refresh_status()
 
     def area_names(self) -> list[str]:

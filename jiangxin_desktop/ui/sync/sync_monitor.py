@@ -1,0 +1,138 @@
+"""The quiet side of sync while the window is open: a timer retries what waits, the status bar says
+where things stand.
+
+Every few minutes (the setting ``sync.retry_minutes``, 5 unless set) the monitor asks the service
+whether anything waits to leave and, when the previous run has finished, runs ``sync_now`` in a
+worker without forcing: batches whose back-off has not run out are left for later. No dialog
+interrupts the clerk; the outcome is the status-bar label (同步：已确认至 第N批 / N 条待发送 /
+失败（原因） / 未注册).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.ui.sync.status_label import SyncStatusLabel
+from jiangxin_desktop.ui.sync.status_words import status_bar_words
+from jiangxin_desktop.ui.widgets.workers import BackgroundTask, ProgressCallback
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.context import AppContext
+
+RETRY_SETTING = "sync.retry_minutes"
+DEFAULT_RETRY_MINUTES = 5
+FIRST_CHECK_MS = 90_000  # let the clerk start work first
+
+
+def retry_interval_ms(ctx: AppContext) -> int:
+    try:
+        minutes = ctx.settings.get(RETRY_SETTING)
+    except KnownError:
+        minutes = None
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0:
+        minutes = DEFAULT_RETRY_MINUTES
+    return int(minutes * 60_000)
+
+
+class SyncMonitor(QObject):
+    """Owns the retry timer, the background run and the status-bar label."""
+
+    changed = Signal()  # a run ended (the 同步 page reloads)
+
+    def __init__(self, ctx: AppContext, label: SyncStatusLabel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.label = label
+        self.task: BackgroundTask | None = None
+        self.manual = False  # the 同步 page runs 立即同步: the timer waits
+        self.last_failure: str | None = None
+        self._stopping = False
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None
+
+    def start(self, first_check_ms: int = FIRST_CHECK_MS) -> None:
+        QTimer.singleShot(first_check_ms, self, self.check)
+        self.timer.start(retry_interval_ms(self.ctx))
+        self.refresh_label()
+
+    def stop(self) -> None:
+        """The window closes: no new run; one under way is asked to stop and waited for."""
+        self.timer.stop()
+        self._stopping = True
+        if self.task is not None:
+            self.task.wait()
+
+    def has_work(self) -> bool:
+        status = self.ctx.sync.status()
+        if not status.enrolled:
+            return False
+        waiting = status.batches.get("ready", 0) + status.batches.get("sent", 0)
+        return not status.registered or status.pending_records > 0 or waiting > 0
+
+    def check(self) -> bool:
+        """Start a background run when something waits and none is under way; True when started."""
+        if self.task is not None or self.manual or self._stopping:
+            return False
+        try:
+            if not self.has_work():
+                self.refresh_label()
+                return False
+        except KnownError:
+            return False  # the database is busy or locked: ask again at the next tick
+        service = self.ctx.sync
+
+        def work(report: ProgressCallback) -> object:
+            return service.sync_now(cancelled=lambda: self._stopping)
+
+        self.task = BackgroundTask(work, self)
+        self.task.finished.connect(self._done)
+        self.task.failed.connect(self._failed)
+        self.task.cancelled.connect(lambda: self._done(None))
+        self.task.start()
+        self.refresh_label()
+        return True
+
+    def record(self, result: object) -> None:
+        """What a run (this monitor's or the page's 立即同步) ended with: a SyncResult, an error, or
+        None for a run the clerk cancelled (not a failure)."""
+        if isinstance(result, KnownError):
+            self.last_failure = result.message
+        else:
+            self.last_failure = getattr(result, "failed", None)
+        self.refresh_label()
+
+    def refresh_label(self) -> None:
+        try:
+            status = self.ctx.sync.status()
+            batches = self.ctx.sync.batches(limit=50)
+        except KnownError:
+            return
+        confirmed = [b.sequence for b in batches if b.status == "confirmed"]
+        refused = next((b for b in batches if b.status == "rejected"), None)
+        failure = self.last_failure or (
+            (refused.last_error or self.tr("市里拒收了第{n}批").format(n=refused.sequence)) if refused else None
+        )
+        self.label.show_words(
+            *status_bar_words(
+                status, max(confirmed, default=None), failure, running=self.running, demo=self.ctx.demo
+            )
+        )
+
+    def _done(self, result: object = None) -> None:
+        self.task = None
+        self.record(result)
+        self.changed.emit()
+
+    def _failed(self, error: object) -> None:
+        self.task = None
+        if isinstance(error, BaseException) and not isinstance(error, KnownError):
+            raise error  # a bug: the crash handler reports it
+        self.record(error)
+        self.changed.emit()
