@@ -61,14 +61,23 @@ def _jws(token: str) -> Response:
 
 
 def build_app(receiver: Receiver, *, max_batch: int = MAX_ENVELOPE) -> Starlette:
+    async def refuse(request: Request, exc: CityError, what: str, batch_id: str | None = None) -> Response:
+        """A request refused before the receiver read it: logged all the same."""
+        await run_in_threadpool(receiver.refused, receiver.clock(), exc, station_code=None,
+                                batch_id=batch_id, remote=_remote(request), what=what)
+        return _error(exc)
+
     async def health(_request: Request) -> Response:
         return JSONResponse({"status": "ok", "city": receiver.city.name})
 
     async def registrations(request: Request) -> Response:
         try:
             body = await _body(request, MAX_REGISTRATION)
-            return _jws(await run_in_threadpool(register, receiver, body, _remote(request)))
         except CityError as exc:
+            return await refuse(request, exc, "registration")
+        try:
+            return _jws(await run_in_threadpool(register, receiver, body, _remote(request)))
+        except CityError as exc:  # audited by register
             return _error(exc)
 
     async def batches(request: Request) -> Response:
@@ -82,8 +91,11 @@ def build_app(receiver: Receiver, *, max_batch: int = MAX_ENVELOPE) -> Starlette
                 raise CityError("unsupported_media_type", 415, f"Content-Type {media!r}, expected {JOSE}",
                                 "上传的不是加密的同步批次（应为 application/jose），已拒收。")
             body = await _body(request, max_batch)
-            return _jws(await run_in_threadpool(ingest, receiver, batch_id, body, _remote(request)))
         except CityError as exc:
+            return await refuse(request, exc, "batch", batch_id)
+        try:
+            return _jws(await run_in_threadpool(ingest, receiver, batch_id, body, _remote(request)))
+        except CityError as exc:  # audited by ingest
             return _error(exc)
 
     async def catalog(request: Request) -> Response:

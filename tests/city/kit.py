@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ssl
+import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -110,3 +115,30 @@ def city_verify(enrolment: Enrolment, token: str, typ: str) -> bytes:
     public = ed25519_from_jwk(enrolment.signing_key)
     kid = str(enrolment.signing_key["kid"])
     return verify(token, key_for_kid=lambda k: public if k == kid else None, typ=typ).document
+
+
+@contextmanager
+def running_server(receiver) -> Iterator[tuple[str, ssl.SSLContext]]:
+    """The receiver on a free loopback port over TLS: (base URL, a client context pinning its cert)."""
+    import uvicorn
+
+    from jiangxin_desktop.city.app import build_app
+
+    config = uvicorn.Config(build_app(receiver), host="127.0.0.1", port=0, lifespan="off", ws="none",
+                            log_level="critical", ssl_keyfile=str(receiver.city.tls_key_path),
+                            ssl_certfile=str(receiver.city.tls_cert_path))
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="city-receiver", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the receiver did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    pinned = ssl.create_default_context(cafile=str(receiver.city.tls_cert_path))
+    try:
+        yield f"https://127.0.0.1:{port}", pinned
+    finally:
+        server.should_exit = True
+        thread.join(30)
