@@ -53,7 +53,7 @@ def test_title_and_status_bar(window, demo_context):
     assert window.windowTitle() == f"匠心 — {demo_context.station.name}（演示数据）"
     assert demo_context.station.code in window.station_label.text()
     assert window.database_label.text() == "数据库：jiangxin.db"
-    assert window.counts_label.text() == "在册学员 300 人 · 已注销 0 人 · 待上传 0 条"
+    assert window.counts_label.text() == "在册学员 300 人 · 已注销 0 人"
     assert window.sync_label.text() == "同步：演示数据不上传"
 
 
@@ -63,7 +63,7 @@ def test_counts_follow_a_deactivation(qtbot, window):
     page.deactivate_action.trigger()
     qtbot.keyClicks(page.dialog.reason_edit, "test")
     page.dialog.accept()
-    assert window.counts_label.text() == "在册学员 299 人 · 已注销 1 人 · 待上传 0 条"
+    assert window.counts_label.text() == "在册学员 299 人 · 已注销 1 人"
 
 
 def test_ctrl_f_from_another_area_goes_to_the_search_box(qtbot, window):

@@ -344,10 +344,8 @@ class MainWindow(QMainWindow):
         self.refresh_backup_warning()
         if self.sync_monitor is not None:
             self.sync_monitor.refresh_label()
-        totals = self.ctx.search.totals()
-        self.counts_label.setText(
-            self.tr("在册学员 {active:,} 人 · 已注销 {inactive:,} 人 · 待上传 {outbox:,} 条").format(**totals)
-        )
+        totals = self.ctx.search.totals()  # what waits for the city: the sync label, from sync's own counts
+        self.counts_label.setText(self.tr("在册学员 {active:,} 人 · 已注销 {inactive:,} 人").format(**totals))
 
     def refresh_backup_warning(self) -> None:
         """尚未设置备份 / 上次备份已超过 N 天 in the status bar, the reason in its tooltip."""

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from jiangxin_desktop.ui.sync.status_words import counts_text, local_time
 from jiangxin_desktop.ui.widgets.record_table import AnyIndex, RecordTableModel
-from jiangxin_desktop.ui.widgets.styles import ERROR_COLOR, INACTIVE_COLOR, WARNING_COLOR
+from jiangxin_desktop.ui.widgets.styles import ERROR_COLOR, WARNING_COLOR
 from jiangxin_desktop.ui.widgets.tables import make_read_only_list
 
 SEQUENCE, CREATED, RECORDS, STATUS, ATTEMPTS, REASON = range(6)
-STATUS_COLOURS = {"rejected": ERROR_COLOR, "review": WARNING_COLOR, "confirmed": INACTIVE_COLOR}
+CONFIRMED_COLOR = "#2e7d32"  # green, readable on white
+STATUS_COLOURS = {"rejected": ERROR_COLOR, "review": WARNING_COLOR, "confirmed": CONFIRMED_COLOR}
 
 
 def _tr(text: str) -> str:
