@@ -5,21 +5,21 @@ PostgreSQL that cannot start fails these tests: nothing is skipped.
 
 from __future__ import annotations
 
-import itertools
 import os
+import shutil
+import tempfile
+import uuid
 import warnings
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.city.kit import Clock, Station
 
-_numbers = itertools.count(1)
-
-
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory) -> str:
+def postgres_url() -> str:
     """A server URL (``postgresql+psycopg://…``) whose user may create databases."""
     given = os.environ.get("JIANGXIN_TEST_PG_URL")
     if given:
@@ -29,11 +29,15 @@ def postgres_url(tmp_path_factory) -> str:
         warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR on CI
         import pgserver
 
-        server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+        # Not under pytest's basetemp: run as root, pgserver starts PostgreSQL as another user,
+        # which must be able to reach the data folder (pytest-of-root is 0700).
+        folder = tempfile.mkdtemp(prefix="jiangxin-city-pg-")
+        server = pgserver.get_server(folder, cleanup_mode="stop")
     yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _admin(url: str, statement: str) -> None:
@@ -50,16 +54,20 @@ def fresh_postgres(url: str) -> str:
     """A new, empty database on the server of ``url``."""
     from sqlalchemy.engine import make_url
 
-    name = f"city_{os.getpid()}_{next(_numbers)}"
+    name = f"city_{uuid.uuid4().hex[:16]}"
     _admin(url, f"CREATE DATABASE {name}")
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
-def database_url(request, tmp_path) -> str:
+def database_url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'city.sqlite3'}"
-    return fresh_postgres(request.getfixturevalue("postgres_url"))
+        yield f"sqlite:///{tmp_path / 'city.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_url")
+    url = fresh_postgres(server)
+    yield url
+    _admin(server, f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
 
 
 @pytest.fixture
