@@ -74,14 +74,23 @@ class LoopbackCity:
         path.write_bytes(enrolment.document())
         return path
 
-    def start(self) -> None:
+    def start(self, delay: float = 0.0) -> None:
+        """Serve; ``delay`` seconds before each answer (a slow line)."""
+        import asyncio
+
         import uvicorn
 
         from jiangxin_desktop.city.app import build_app
 
         city = self.receiver.city
+        app = build_app(self.receiver)
+
+        async def slow(scope, receive, send):
+            await asyncio.sleep(delay)
+            await app(scope, receive, send)
+
         config = uvicorn.Config(
-            build_app(self.receiver), host="127.0.0.1", port=self.port, log_level="warning",
+            slow if delay else app, host="127.0.0.1", port=self.port, log_level="warning",
             lifespan="off", ssl_keyfile=str(city.tls_key_path), ssl_certfile=str(city.tls_cert_path),
         )
         self.server = uvicorn.Server(config)
@@ -273,6 +282,56 @@ def test_a_failed_立即同步_tells_the_clerk_in_a_dialog(qtbot, enrolled, answ
     qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
     assert seen and "没有完成" in seen[0]
     assert page.sync_button.isEnabled()  # it may be tried again
+
+
+def test_取消_stops_the_run_at_its_next_step_and_is_not_a_failure(qtbot, enrolled, city, answer_modal):
+    from jiangxin_desktop.ui.sync.status_label import SyncStatusLabel
+    from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
+    from jiangxin_desktop.ui.sync.sync_run import SyncProgressDialog
+
+    city.start(delay=0.4)  # the registration takes a while: 取消 is pressed meanwhile
+    label = SyncStatusLabel()
+    qtbot.addWidget(label)
+    monitor = SyncMonitor(enrolled, label)
+    page = make_page(qtbot, enrolled, monitor)
+    messages: list[str] = []
+    page.message.connect(messages.append)
+    waiting: list[str] = []
+
+    def press_cancel(dialog) -> None:
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        waiting.append(dialog.count_label.text())
+
+    answer_modal(press_cancel, SyncProgressDialog)
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert waiting == ["正在取消，请稍候…"]
+    assert messages and messages[-1].startswith("同步已取消")
+    assert table_texts(page.batch_model)[0][3] == "待发送"  # built, not sent: it leaves next time
+    assert not label.text().startswith("同步：失败")
+    assert page.sync_button.isEnabled()
+
+
+def test_the_usb_round_trip_through_the_page(qtbot, enrolled, city, tmp_path):
+    from jiangxin_desktop.city.usb import import_folder
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    page = make_page(qtbot, enrolled)
+    messages: list[str] = []
+    page.message.connect(messages.append)
+    page.export_to(stick)  # in a worker under a progress window, as from 导出到U盘…
+    assert "已把 1 批写到" in messages[-1]
+    assert table_texts(page.batch_model)[0][3] == "已发送"
+    assert (stick / "jiangxin-sync" / STATION / "registration.jwe").is_file()
+
+    imported = import_folder(city.receiver, stick)  # at the city
+    assert imported.stations[0].registered and len(imported.stations[0].accepted) == 1
+
+    page.import_receipts(stick)  # as from 导入回执…
+    assert page.state_value.text().startswith("已注册")
+    assert table_texts(page.batch_model)[0][3] == "已确认"
+    assert "市里已确认 1 批" in messages[-1]
+    assert page.pending_value.text() == "待发送 0 条记录"
 
 
 # --- review before a batch leaves -------------------------------------------------------------
