@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import ssl
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -103,8 +103,9 @@ class CityState:
     receipts: dict[str, tuple[str, str]] = field(default_factory=dict)  # batch_id → (hash, receipt JWS)
     rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (entity, uuid) → version
     copies: int = 0  # records received, duplicates included
-    catalogs: list[tuple[str, str]] = field(default_factory=list)  # (version, JWS), oldest first
-    faults: list[str] = field(default_factory=list)  # taken one per request: "500", "cut_after", "reject"
+    catalogs: list[tuple[int, str]] = field(default_factory=list)  # (version, JWS), oldest first
+    # taken one per request: "500", "cut_after" (work done, no answer), "reject", "forge", "other_hash"
+    faults: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -121,7 +122,8 @@ class CityState:
                           "key_id": claimed.key_id, "registered_at": "2026-12-01T00:00:00Z"}).encode()
         return 200, "application/jose", self.keys.sign(ack, REGISTERED)
 
-    def batch(self, batch_id: str, body: bytes, *, reject: bool = False) -> tuple[int, str, str]:
+    def batch(self, batch_id: str, body: bytes, *, reject: bool = False,
+              forge: str | None = None) -> tuple[int, str, str]:
         try:
             opened = envelope.open_sealed(body, recipient=self.keys.encryption, typ=BATCH,
                                           key_for_kid=lambda kid: self.station_key if kid == self.station_kid else None)
@@ -142,7 +144,7 @@ class CityState:
         if batch.previous_hash != self.last_hash:
             return 409, "application/json", _error("chain_broken", "previous hash", "哈希链断开")
         accepted = duplicates = 0
-        if not reject:
+        if not reject and forge is None:
             for record in batch.records:
                 self.copies += 1
                 if self.rows.get((record.entity, record.uuid), 0) >= record.version:
@@ -153,18 +155,30 @@ class CityState:
         receipt = Receipt(batch.batch_id, batch.station_code, batch.sequence, batch.hash, "2026-12-01T01:00:00Z",
                           REJECTED if reject else ACCEPTED, accepted, duplicates,
                           "invalid_document" if reject else None, "第 3 条记录的身份证号码格式不对" if reject else None)
+        if forge in ("forge", "other_hash"):  # nothing stored: a receipt the station must not believe
+            if forge == "other_hash":
+                receipt = replace(receipt, batch_hash="sha256:" + "0" * 64)
+                return 200, "application/jose", self.keys.sign(receipt.document(), "jiangxin.receipt")
+            return 200, "application/jose", envelope.sign(receipt.document(), signer=Ed25519PrivateKey.generate(),
+                                                          kid=self.keys.signing_kid, typ="jiangxin.receipt")
         signed = self.keys.sign(receipt.document(), "jiangxin.receipt")
         self.receipts[batch.batch_id] = (batch.hash, signed)
         self.next_sequence, self.last_hash = batch.sequence + 1, batch.hash
         return 200, "application/jose", signed
 
     def catalog(self, after: str | None) -> tuple[int, str, str]:
-        newer = [token for version, token in self.catalogs if after is None or version > after]
+        newer = [token for version, token in self.catalogs if after is None or version > int(after)]
         return (200, "application/jose", newer[-1]) if newer else (204, "text/plain", "")
 
-    def publish(self, catalog: dict) -> str:
-        token = self.keys.sign(json.dumps(catalog, ensure_ascii=False).encode("utf-8"), CATALOG)
-        self.catalogs.append((catalog["version"], token))
+    def publish(self, catalog: dict, version: int, *, signer: Ed25519PrivateKey | None = None) -> str:
+        """Sign ``catalog`` as the city's receiver does ({type, format, version, published_at, catalog})."""
+        document = json.dumps({"type": CATALOG, "format": 1, "version": version,
+                               "published_at": "2026-12-01T02:00:00Z", "catalog": catalog},
+                              ensure_ascii=False).encode("utf-8")
+        if signer is not None:  # a forgery: the city's key id, another key
+            return envelope.sign(document, signer=signer, kid=self.keys.signing_kid, typ=CATALOG)
+        token = self.keys.sign(document, CATALOG)
+        self.catalogs.append((version, token))
         return token
 
 
@@ -201,7 +215,8 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "POST" and url.path == "/v1/registrations":
                 answer = state.register(body)
             elif method == "PUT" and url.path.startswith("/v1/batches/"):
-                answer = state.batch(url.path.rsplit("/", 1)[1], body, reject=fault == "reject")
+                answer = state.batch(url.path.rsplit("/", 1)[1], body, reject=fault == "reject",
+                                     forge=fault if fault in ("forge", "other_hash") else None)
             elif method == "GET" and url.path == "/v1/catalog":
                 answer = state.catalog(parse_qs(url.query).get("after", [None])[0])
             else:
@@ -302,3 +317,23 @@ def enrol(ctx, city: CityState, url: str, tmp_path: Path, **kwargs) -> Path:
     ctx.sync.enrol(path)
     act(ctx, "clerk")
     return path
+
+
+def answer_folder(city: CityState, folder: Path, station: str) -> None:
+    """What the city's USB import does with a station's folder: acknowledgement, receipts, catalog."""
+    top = folder / "jiangxin-sync"
+    here = top / station
+    registration = here / "registration.jwe"
+    if registration.is_file():
+        status, _, ack = city.register(registration.read_bytes())
+        assert status == 200
+        (here / "registered.jws").write_text(ack)
+    (here / "receipts").mkdir(exist_ok=True)
+    for path in sorted((here / "batches").glob("*.jwe")):
+        batch_id = path.stem.split("-", 1)[1]
+        status, _, body = city.batch(batch_id, path.read_bytes())
+        if status != 200:
+            break
+        (here / "receipts" / f"{batch_id}.jws").write_text(body)
+    if city.catalogs:
+        (top / "catalog.jws").write_text(city.catalogs[-1][1])

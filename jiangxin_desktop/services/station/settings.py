@@ -124,7 +124,7 @@ VALIDATORS = {
     BACKUP_WARN_DAYS: _int_between(1, 90),
     SYNC_WARN_DAYS: _int_between(1, 90),
     SYNC_WARN_BACKLOG: _int_between(1, 1_000_000),
-    SYNC_BATCH_RECORDS: _int_between(100, 50_000),
+    SYNC_BATCH_RECORDS: _int_between(1, 50_000),
     SYNC_REQUIRE_REVIEW: _yes_no,
     MAX_FILE_MB: _int_between(1, 1000),
     MAX_ROWS: _int_between(100, 1_000_000),

@@ -178,7 +178,11 @@ def store_enrolment(session: Session, enrolment: Enrolment, *, signer: Any, now_
 
 
 def accept_ack(session: Session, token: str, *, now_iso: str, actor: str, how: str) -> bool:
-    """The city's signed acknowledgement of the active registration; True when it registered us now."""
+    """The city's signed acknowledgement of the active registration; True when it registered us now.
+
+    One that does not verify is a SyncError (``detail``: the code); the caller audits it with
+    :func:`ack_refused` in a transaction of its own.
+    """
     row = active_row(session)
     if row is None:
         raise SyncError("本站尚未导入加入文件，不能接受市里的注册回执。")
@@ -187,9 +191,7 @@ def accept_ack(session: Session, token: str, *, now_iso: str, actor: str, how: s
         opened = envelope.verify(token, key_for_kid=city.key_for_kid, typ=REGISTERED)
         document = json.loads(opened.document)
     except envelope.EnvelopeError as exc:
-        audit(session, actor=actor, action="sync.ack_refused", object_type="sync_enrolment",
-              object_id=row.enrolment_id, after={"code": exc.code, "how": how})
-        raise SyncError(f"市里的注册回执未通过验证：{exc.user_message}") from None
+        raise SyncError(f"市里的注册回执未通过验证：{exc.user_message}", detail=exc.code) from None
     except ValueError:
         raise SyncError("市里的注册回执内容无法读取。") from None
     if not isinstance(document, dict):
@@ -205,3 +207,9 @@ def accept_ack(session: Session, token: str, *, now_iso: str, actor: str, how: s
     audit(session, actor=actor, action="sync.registered", object_type="sync_enrolment",
           object_id=row.enrolment_id, after={"city": row.city_name, "how": how, "key_id": row.station_key_id})
     return True
+
+
+def ack_refused(session: Session, code: str, how: str, actor: str) -> None:
+    row = active_row(session)
+    audit(session, actor=actor, action="sync.ack_refused", object_type="sync_enrolment",
+          object_id=None if row is None else row.enrolment_id, after={"code": code, "how": how})

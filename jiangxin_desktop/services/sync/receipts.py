@@ -22,8 +22,9 @@ def apply_receipt(session: Session, batch: SyncBatch, token: str, city: City, *,
                   now_iso: str, actor: str, how: str) -> str:
     """Check ``token`` and record it; the batch's new status (confirmed or rejected).
 
-    A receipt that does not verify or names another batch is refused (SyncError, audited) and
-    changes nothing. A batch that already has its receipt keeps it.
+    A receipt that does not verify or names another batch is refused: SyncError, whose ``detail``
+    is the reason's code; the caller audits it (:func:`refused`) once this transaction is undone.
+    A batch that already has its receipt keeps it.
     """
     if batch.status in (CONFIRMED, REJECTED) and session.scalar(
         select(SyncReceipt.seq).where(SyncReceipt.batch_id == batch.batch_id)
@@ -34,11 +35,9 @@ def apply_receipt(session: Session, batch: SyncBatch, token: str, city: City, *,
         opened = envelope.verify(token, key_for_kid=city.key_for_kid, typ=RECEIPT)
         receipt = read_receipt(opened.document)
     except envelope.EnvelopeError as exc:
-        _refused(session, batch, actor, how, exc.code)
-        raise SyncError(f"{label}的回执未通过验证，未采用：{exc.user_message}") from None
+        raise SyncError(f"{label}的回执未通过验证，未采用：{exc.user_message}", detail=exc.code) from None
     except DocumentError as exc:
-        _refused(session, batch, actor, how, "invalid_document")
-        raise SyncError(f"{label}的回执内容不对，未采用：{exc.user_message}") from None
+        raise SyncError(f"{label}的回执内容不对，未采用：{exc.user_message}", detail="invalid_document") from None
     mismatch = [name for name, theirs, mine in (
         ("batch_id", receipt.batch_id, batch.batch_id),
         ("batch_hash", receipt.batch_hash, batch.document_hash),
@@ -46,8 +45,8 @@ def apply_receipt(session: Session, batch: SyncBatch, token: str, city: City, *,
         ("station_code", receipt.station_code, batch.station_code),
     ) if theirs != mine]
     if mismatch:
-        _refused(session, batch, actor, how, "wrong_batch:" + ",".join(mismatch))
-        raise SyncError(f"{label}的回执说的不是这一批（{'、'.join(mismatch)} 不符），未采用。请联系市里。")
+        raise SyncError(f"{label}的回执说的不是这一批（{'、'.join(mismatch)} 不符），未采用。请联系市里。",
+                        detail="wrong_batch:" + ",".join(mismatch))
     session.add(SyncReceipt(
         batch_id=batch.batch_id, status=receipt.status, received_at=receipt.received_at,
         accepted=receipt.accepted, duplicates=receipt.duplicates, error_code=receipt.error_code,
@@ -69,6 +68,7 @@ def apply_receipt(session: Session, batch: SyncBatch, token: str, city: City, *,
     return batch.status
 
 
-def _refused(session: Session, batch: SyncBatch, actor: str, how: str, code: str) -> None:
+def refused(session: Session, batch: SyncBatch, actor: str, how: str, code: str) -> None:
+    """The audit event of a receipt that was not believed."""
     audit(session, actor=actor, action="sync.receipt_refused", object_type="sync_batch",
           object_id=batch.batch_id, after={"sequence": batch.sequence, "how": how, "code": code})

@@ -24,6 +24,7 @@ from jiangxin_desktop.services.sync.model import (
     SyncResult,
     SyncStatus,
 )
+from jiangxin_desktop.services.sync import receipts
 from jiangxin_desktop.services.sync.receipts import apply_receipt
 from jiangxin_desktop.services.sync.transport import Receiver, TransportError
 from jiangxin_desktop.store.database import Database
@@ -181,6 +182,8 @@ class SyncService:
                                                         actor=self.acting.actor, how="https")
         except SyncError as exc:
             tally.failed = exc.message
+            with self.db.write() as session:
+                enrolment.ack_refused(session, exc.detail or "invalid", "https", self.acting.actor)
 
     def _send(self, receiver: Receiver, city: enrolment.City, tally: upload.Tally,
               report: upload.Progress, cancelled: upload.Cancelled | None, force: bool) -> None:
@@ -199,7 +202,7 @@ class SyncService:
                 tally.skipped = total - done
                 tally.messages.append(f"第 {item.sequence} 批上次未发成功，按计划 {item.next_attempt_at} 后再试。")
                 return
-            report(done, total, f"正在发送第 {item.sequence} 批（共 {total} 批）…")
+            report(done, total, f"正在发送第 {item.sequence} 批（本次第 {done + 1} 批，共 {total} 批）…")
             try:
                 answer = receiver.put_batch(item.batch_id, item.envelope)
             except TransportError as exc:
@@ -214,7 +217,7 @@ class SyncService:
                     status = apply_receipt(session, batch, answer.text, city, now_iso=iso_utc(self._now()),
                                            actor=self.acting.actor, how="https")
             except SyncError as exc:
-                self._note(item.batch_id, exc.message, handed_over=True, tally=tally)
+                self._note(item.batch_id, exc.message, handed_over=True, tally=tally, refused=exc.detail)
                 return
             tally.sent += 1
             if status == REJECTED:
@@ -223,10 +226,13 @@ class SyncService:
                 tally.confirmed += 1
         report(total, total, "批次已全部送达。")
 
-    def _note(self, batch_id: str, reason: str, *, handed_over: bool, tally: upload.Tally) -> None:
+    def _note(self, batch_id: str, reason: str, *, handed_over: bool, tally: upload.Tally,
+              refused: str | None = None) -> None:
         with self.db.write() as session:
             batch = self._batch(session, batch_id)
             upload.note_failure(batch, reason, now=self._now(), rng=self.rng, handed_over=handed_over)
+            if refused:
+                receipts.refused(session, batch, self.acting.actor, "https", refused)
             tally.failed = f"第 {batch.sequence} 批：{reason}"
 
     def _fetch_catalog(self, receiver: Receiver, city: enrolment.City, tally: upload.Tally) -> None:

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.files import write_private_atomic
 from jiangxin_desktop.services.sync.batches import spool_name
-from jiangxin_desktop.services.sync.enrolment import City, accept_ack
+from jiangxin_desktop.services.sync.enrolment import City, accept_ack, ack_refused
 from jiangxin_desktop.services.sync.model import ExportResult, SyncError
-from jiangxin_desktop.services.sync.receipts import apply_receipt
+from jiangxin_desktop.services.sync.receipts import apply_receipt, refused
 from jiangxin_desktop.services.sync.upload import Tally
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
@@ -83,6 +83,8 @@ def import_answers(db: Database, city: City, folder: Path, *, station_code: str,
         except SyncError as exc:
             tally.failed = tally.failed or exc.message
             tally.messages.append(exc.message)
+            with db.write() as session:
+                ack_refused(session, exc.detail or "invalid", HOW, actor)
     receipts = sorted((station / "receipts").glob("*.jws")) if (station / "receipts").is_dir() else []
     for path in receipts:
         try:
@@ -97,6 +99,11 @@ def import_answers(db: Database, city: City, folder: Path, *, station_code: str,
         except SyncError as exc:
             tally.failed = tally.failed or exc.message
             tally.messages.append(exc.message)
+            if exc.detail:
+                with db.write() as session:
+                    batch = session.scalar(select(SyncBatch).where(SyncBatch.batch_id == path.stem))
+                    if batch is not None:
+                        refused(session, batch, actor, HOW, exc.detail)
             continue
         if status == REJECTED:
             tally.rejected += 1
