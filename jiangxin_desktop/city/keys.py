@@ -75,6 +75,14 @@ class City:
         return str(self.signing_jwk["kid"])
 
     @property
+    def tls_hosts(self) -> list[str]:
+        return tls.certificate_hosts(self.certificate_pem.encode("ascii"))
+
+    @property
+    def tls_fingerprint(self) -> str:
+        return tls.fingerprint(self.certificate_pem.encode("ascii"))
+
+    @property
     def tls_key_path(self) -> Path:
         return self.folder / TLS_KEY
 

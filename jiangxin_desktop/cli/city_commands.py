@@ -72,7 +72,7 @@ def _city_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argp
 
     @functools.wraps(handler)
     def run(args: argparse.Namespace) -> int:
-        from jiangxin_desktop.city.errors import CityError
+        from jiangxin_desktop.city import CityError
 
         try:
             return handler(args)
@@ -88,25 +88,21 @@ def _city_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argp
 
 
 def _receiver(args: argparse.Namespace):
-    from jiangxin_desktop.city.keys import load_city
-    from jiangxin_desktop.city.receiver import open_receiver
+    from jiangxin_desktop.city import load_city, open_receiver
 
     return open_receiver(load_city(Path(args.dir)))
 
 
 @_city_errors
 def cmd_init(args) -> int:
-    from jiangxin_desktop.city.keys import init_city
-    from jiangxin_desktop.city.store import Store
-    from jiangxin_desktop.city.tls import certificate_hosts, fingerprint
+    from jiangxin_desktop.city import Store, init_city
 
     city = init_city(Path(args.dir), name=args.name, url=args.url, hosts=args.host or None,
                      database=args.database)
     Store(city.database).close()  # the tables, and a wrong database address said now
     obj = {"dir": str(city.folder), "name": city.name, "url": city.url,
            "database": _shown_database(city.database), "encryption_kid": city.encryption_kid,
-           "signing_kid": city.signing_kid, "tls_hosts": certificate_hosts(city.certificate_pem.encode()),
-           "tls_fingerprint": fingerprint(city.certificate_pem.encode())}
+           "signing_kid": city.signing_kid, "tls_hosts": city.tls_hosts, "tls_fingerprint": city.tls_fingerprint}
     emit(obj, as_json=args.json, text=(
         f"市级接收端已建立：{city.folder}\n名称：{city.name}\n地址：{city.url}\n数据库：{obj['database']}\n"
         f"证书适用于：{'、'.join(obj['tls_hosts'])}\n证书指纹（SHA-256）：{obj['tls_fingerprint']}\n"
@@ -122,7 +118,7 @@ def _shown_database(url: str) -> str:
 
 @_city_errors
 def cmd_serve(args) -> int:
-    from jiangxin_desktop.city.app import serve
+    from jiangxin_desktop.city import serve
 
     receiver = _receiver(args)
     if not args.json:
@@ -136,7 +132,7 @@ def cmd_serve(args) -> int:
 
 @_city_errors
 def cmd_enroll(args) -> int:
-    from jiangxin_desktop.city.registration import issue_enrolment
+    from jiangxin_desktop.city import issue_enrolment
 
     receiver = _receiver(args)
     try:
@@ -175,7 +171,7 @@ def _write_secret(path: Path, data: bytes) -> None:
 
 @_city_errors
 def cmd_import(args) -> int:
-    from jiangxin_desktop.city.usb import import_folder
+    from jiangxin_desktop.city import import_folder
 
     receiver = _receiver(args)
     try:
@@ -201,7 +197,7 @@ def cmd_import(args) -> int:
 
 @_city_errors
 def cmd_publish(args) -> int:
-    from jiangxin_desktop.city.catalog import publish_catalog
+    from jiangxin_desktop.city import publish_catalog
 
     try:
         content = json.loads(Path(args.file).read_text(encoding="utf-8"))
