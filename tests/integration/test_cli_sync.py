@@ -1,0 +1,113 @@
+"""Station ⇄ the real city receiver, from the command line only, as issue 17 describes it:
+``city init``, ``city enroll-station``, ``sync enroll``, then over a USB folder (``sync export``,
+``city import``, ``sync import-receipts``) and over HTTPS (``city serve``, ``sync now``), ending
+with ``sync status --json`` showing nothing pending."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from jiangxin_desktop.services.demo.seed import id_with_check
+from tests.integration.cli_runner import PASSWORD, cli_env, run
+
+ADMIN = "boss"
+
+
+def out(result):
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def station(data: str, *args: str, user: str | None = ADMIN):
+    return run(*args, "--data-dir", data, "--json", user=user, env_extra={"JIANGXIN_NEW_PASSWORD": PASSWORD})
+
+
+def city_cli(*args: str):
+    return run("city", *args, "--json", user=None)
+
+
+def add_trainee(data: str, seq: int) -> None:
+    out(station(data, "trainee", "add", "--name", "钱小满", "--id", id_with_check(f"32070619900101{seq:03d}"),
+                "--phone", "13800000000", "--target-group", "31", "--evidence-type", "失业登记证",
+                "--evidence-number", f"SY{seq}", "--consent"))
+
+
+def set_up(tmp_path, url: str) -> tuple[str, str]:
+    data, city = str(tmp_path / "station"), str(tmp_path / "city")
+    out(station(data, "setup", "--county", "320706", "--station-name", "海州区新南街道服务站",
+                "--station-code", "320706001", "--admin", ADMIN, user=None))
+    out(city_cli("init", "--dir", city, "--name", "连云港市", "--url", url))
+    enrolment = tmp_path / "加入文件.json"
+    out(city_cli("enroll-station", "--dir", city, "--station", "320706001", "--out", str(enrolment)))
+    refused = station(data, "sync", "enroll", str(enrolment), user=None)
+    assert refused.returncode != 0 and "--user" in json.loads(refused.stdout)["error"]
+    assert out(station(data, "sync", "enroll", str(enrolment)))["city_name"] == "连云港市"
+    return data, city
+
+
+def test_station_and_city_over_a_usb_folder(tmp_path):
+    data, city = set_up(tmp_path, "https://127.0.0.1:8443")
+    add_trainee(data, 101)
+    add_trainee(data, 102)
+    before = out(station(data, "sync", "status"))
+    assert before["pending"] == 2 and not before["registered"]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    exported = out(station(data, "sync", "export", "--to", str(usb)))
+    assert exported["registration"] and exported["batches"] == 1
+    assert out(station(data, "sync", "status"))["batches"]["sent"] == 1
+    imported = out(city_cli("import", "--dir", city, str(usb)))
+    assert imported["stations"][0]["registered"] and len(imported["stations"][0]["accepted"]) == 1
+    answers = out(station(data, "sync", "import-receipts", str(usb)))
+    assert answers["registered"] and answers["confirmed"] == 1 and answers["failed"] is None
+    after = out(station(data, "sync", "status"))
+    assert after["pending"] == 0 and after["registered"] and after["batches"]["confirmed"] == 1
+    assert after["warnings"] == [] and after["last_success_at"]
+    log = out(station(data, "sync", "log"))
+    assert log[0]["summary"].startswith("第 1 批已确认：新收 2 条")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_station_and_city_over_https(tmp_path):
+    port = _free_port()
+    data, city = set_up(tmp_path, f"https://127.0.0.1:{port}")
+    add_trainee(data, 101)
+    down = station(data, "sync", "now")
+    assert down.returncode == 1 and json.loads(down.stdout)["failed"].startswith("网络不通")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jiangxin_desktop", "city", "serve", "--dir", city, "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**cli_env(), "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                httpx.get(f"https://127.0.0.1:{port}/v1/health", verify=False, timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        add_trainee(data, 102)
+        result = out(station(data, "sync", "now", "--force"))  # the batch that waited, and a new one
+        assert result["registered"] and result["confirmed"] == 2 and result["failed"] is None
+        add_trainee(data, 103)
+        assert out(station(data, "sync", "now"))["confirmed"] == 1
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=60)
+    status = out(station(data, "sync", "status"))
+    assert status["pending"] == 0 and status["batches"]["confirmed"] == 3
+    shown = out(city_cli("status", "--dir", city))
+    assert "320706001" in json.dumps(shown)
+    assert os.path.isdir(tmp_path / "station" / "sync" / "outgoing")
