@@ -256,7 +256,7 @@ def test_the_status_bar_retries_quietly_and_says_when_the_city_cannot_be_reached
     label = SyncStatusLabel()
     qtbot.addWidget(label)
     monitor = SyncMonitor(enrolled, label)
-    with qtbot.waitSignal(monitor.changed, timeout=30_000):  # nobody listens on the port yet
+    with qtbot.waitSignal(monitor.finished, timeout=30_000):  # nobody listens on the port yet
         assert monitor.check()
         assert label.text() == "同步：同步中…"
         assert not monitor.check()  # one run at a time
@@ -264,10 +264,43 @@ def test_the_status_bar_retries_quietly_and_says_when_the_city_cannot_be_reached
     assert label.toolTip()
 
     city.start()
-    with qtbot.waitSignal(monitor.changed, timeout=30_000):
+    with qtbot.waitSignal(monitor.finished, timeout=30_000):
         assert monitor.check()
     assert label.text() == "同步：已确认至 第1批" and not label.problem
     assert not monitor.check()  # nothing waits any more: no run
+
+
+def test_a_batch_that_failed_waits_for_its_back_off_before_the_timer_sends_it_again(
+    qtbot, enrolled, city, clock
+):
+    from jiangxin_desktop.ui.sync.status_label import SyncStatusLabel
+    from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
+
+    city.start()
+    label = SyncStatusLabel()
+    qtbot.addWidget(label)
+    monitor = SyncMonitor(enrolled, label)
+    with qtbot.waitSignal(monitor.finished, timeout=30_000):
+        monitor.check()
+    assert label.text() == "同步：已确认至 第1批"
+    person(enrolled, seq=104, name="周国强")
+    city.stop()  # the line goes down
+    with qtbot.waitSignal(monitor.finished, timeout=30_000):
+        assert monitor.check()
+    assert label.text().startswith("同步：失败（第 2 批")
+    page = make_page(qtbot, enrolled, monitor)
+    first = table_texts(page.batch_model)[0]
+    assert first[0] == "第2批" and first[3] == "待发送" and first[4] == "1" and "后自动重试" in first[5]
+
+    assert not monitor.check()  # its back-off has not run out: the timer leaves it
+    clock.advance(hours=2)
+    city.start()
+    with qtbot.waitSignal(monitor.finished, timeout=30_000):
+        assert monitor.check()
+        assert not page.sync_button.isEnabled()  # one run at a time, and the page says so
+        assert page.sync_button.toolTip() == "正在后台自动同步，完成后再点"
+    assert label.text() == "同步：已确认至 第2批"
+    assert table_texts(page.batch_model)[0][3] == "已确认"  # the page followed the background run
 
 
 def test_a_failed_立即同步_tells_the_clerk_in_a_dialog(qtbot, enrolled, answer_modal):

@@ -22,7 +22,8 @@ def _tr(text: str) -> str:
 
 
 def headers() -> list[str]:
-    return [_tr("序号"), _tr("建立时间"), _tr("记录数"), _tr("状态"), _tr("尝试次数"), _tr("原因")]
+    # attempts counts the tries that did not succeed (each is retried later by itself)
+    return [_tr("序号"), _tr("建立时间"), _tr("记录数"), _tr("状态"), _tr("失败次数"), _tr("原因")]
 
 
 def batch_cell(batch: Any, column: int) -> str:
@@ -42,6 +43,10 @@ def batch_cell(batch: Any, column: int) -> str:
     if batch.status == "review":
         return _tr("等审核人批准发送")
     if batch.last_error:
+        if batch.next_attempt_at and batch.status in ("ready", "sent"):
+            return _tr("{why}；{when} 后自动重试").format(
+                why=batch.last_error.rstrip("。"), when=local_time(batch.next_attempt_at)
+            )
         return batch.last_error
     if batch.status == "sent":
         return _tr("已交出，等市里的回执")

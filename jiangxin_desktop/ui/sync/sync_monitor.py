@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.security import parse_iso
 from jiangxin_desktop.ui.sync.status_label import SyncStatusLabel
 from jiangxin_desktop.ui.sync.status_words import status_bar_words
 from jiangxin_desktop.ui.widgets.workers import BackgroundTask, ProgressCallback
@@ -40,7 +41,8 @@ def retry_interval_ms(ctx: AppContext) -> int:
 class SyncMonitor(QObject):
     """Owns the retry timer, the background run and the status-bar label."""
 
-    changed = Signal()  # a run ended (the 同步 page reloads)
+    changed = Signal()  # a run started or ended (the 同步 page reloads)
+    finished = Signal()  # a background run ended
 
     def __init__(self, ctx: AppContext, label: SyncStatusLabel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,7 +57,14 @@ class SyncMonitor(QObject):
 
     @property
     def running(self) -> bool:
+        """This monitor's background run is under way."""
         return self.task is not None
+
+    def set_manual(self, on: bool) -> None:
+        """The page's 立即同步 runs (the timer waits, the label says 同步中…) or has ended."""
+        self.manual = on
+        if on:
+            self.refresh_label()
 
     def start(self, first_check_ms: int = FIRST_CHECK_MS) -> None:
         QTimer.singleShot(first_check_ms, self, self.check)
@@ -70,11 +79,18 @@ class SyncMonitor(QObject):
             self.task.wait()
 
     def has_work(self) -> bool:
+        """Something may leave now: the registration, or the first batch in line once its back-off
+        has run out (batches leave in order, so one waiting holds back the newer), or new records."""
         status = self.ctx.sync.status()
         if not status.enrolled:
             return False
-        waiting = status.batches.get("ready", 0) + status.batches.get("sent", 0)
-        return not status.registered or status.pending_records > 0 or waiting > 0
+        if not status.registered:
+            return True
+        line = [b for b in self.ctx.sync.batches(limit=500) if b.status in ("ready", "sent")]
+        if line:
+            first = min(line, key=lambda b: b.sequence)
+            return first.next_attempt_at is None or parse_iso(first.next_attempt_at) <= self.ctx.acting.now()
+        return status.pending_records > 0
 
     def check(self) -> bool:
         """Start a background run when something waits and none is under way; True when started."""
@@ -97,6 +113,7 @@ class SyncMonitor(QObject):
         self.task.cancelled.connect(lambda: self._done(None))
         self.task.start()
         self.refresh_label()
+        self.changed.emit()  # the page greys 立即同步 while this run lasts
         return True
 
     def record(self, result: object) -> None:
@@ -121,7 +138,11 @@ class SyncMonitor(QObject):
         )
         self.label.show_words(
             *status_bar_words(
-                status, max(confirmed, default=None), failure, running=self.running, demo=self.ctx.demo
+                status,
+                max(confirmed, default=None),
+                failure,
+                running=self.running or self.manual,
+                demo=self.ctx.demo,
             )
         )
 
@@ -129,6 +150,7 @@ class SyncMonitor(QObject):
         self.task = None
         self.record(result)
         self.changed.emit()
+        self.finished.emit()
 
     def _failed(self, error: object) -> None:
         self.task = None
@@ -136,3 +158,4 @@ class SyncMonitor(QObject):
             raise error  # a bug: the crash handler reports it
         self.record(error)
         self.changed.emit()
+        self.finished.emit()

@@ -218,6 +218,7 @@ class SyncPage(QWidget):
             self.state_value.setText(self.tr("待注册：下次同步或U盘交换时向市里登记本站"))
             self.state_value.setStyleSheet(WARNING_STYLE)
         self.imported_value.setText(local_time(e.imported_at))
+        self.state_value.setToolTip(self.tr("注册文件有效期至 {when}").format(when=local_time(e.expires_at)))
 
     def _show_figures(self) -> None:
         s = self.status
@@ -280,12 +281,12 @@ class SyncPage(QWidget):
         if not self.sync_button.isEnabled():
             return
         if self.monitor is not None:
-            self.monitor.manual = True
+            self.monitor.set_manual(True)
         try:
             kind, value = run_sync_now(self, self.ctx.sync)
         finally:
             if self.monitor is not None:
-                self.monitor.manual = False
+                self.monitor.set_manual(False)
         if kind == "finished":
             self._after(result_summary(value), value)
             if getattr(value, "failed", None):
