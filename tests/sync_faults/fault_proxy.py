@@ -23,7 +23,11 @@ including the ones that must happen *after* the real server has done its work
 never hears of it), and because the server under test stays exactly the program a county
 runs. On a terminated connection each request draws its own fault (HTTP keep-alive sends
 several requests over one connection); the connection-level faults then act on the plain
-bytes of that request and its answer.
+bytes of that request and its answer. When nothing listens upstream a terminated request
+gets a 502 (as from a gateway); when the server breaks off after taking the request (killed,
+say), the proxy closes the client's connection without an answer, as the server would have.
+:attr:`FaultProxy.on_request_sent` lets a test act at the exact moment a request has reached
+the server and its answer is awaited (to kill the server in the middle of a batch).
 
 Faults are drawn in order from a plan (:meth:`FaultProxy.plan`), then from a policy
 (a callable, e.g. a seeded random chooser), else pass-through. Every decision is recorded
@@ -144,6 +148,10 @@ class _Closed(Exception):
     """A peer closed its side before a whole HTTP message arrived."""
 
 
+class _Unreachable(Exception):
+    """Nothing accepted the proxy's connection upstream."""
+
+
 def _close(sock: socket.socket | None, *, reset: bool = False) -> None:
     if sock is None:
         return
@@ -256,6 +264,9 @@ class FaultProxy:
                  policy: Callable[[int, int], Fault] | None = None) -> None:
         self.upstream = upstream
         self.policy = policy
+        # Called (in the proxy's thread) once a terminated request went to the server in full and
+        # before its answer is read: a test kills the server there to stop it mid-request.
+        self.on_request_sent: Callable[[Event], None] | None = None
         self.events: list[Event] = []
         self._plan: deque[Fault] = deque()
         self._lock = threading.Lock()
@@ -490,9 +501,12 @@ class FaultProxy:
         finally:
             self._forget(client, reset=fault.reset)
 
-    def _ask_upstream(self, request: _Message, method: str) -> _Message:
+    def _ask_upstream(self, request: _Message, event: Event) -> _Message:
         assert self._client_ctx is not None
-        sock = self._connect_upstream()
+        try:
+            sock = self._connect_upstream()
+        except OSError as exc:
+            raise _Unreachable from exc
         tls = None
         try:
             tls = self._client_ctx.wrap_socket(sock, server_hostname="localhost")
@@ -500,13 +514,15 @@ class FaultProxy:
                 self._sockets.discard(sock)
                 self._sockets.add(tls)
             tls.sendall(request.raw)
-            return _Reader(tls).message(response_to=method)
+            hook = self.on_request_sent
+            if hook is not None:
+                hook(event)
+            return _Reader(tls).message(response_to=event.method)
         finally:
             self._forget(tls if tls is not None else sock)
 
     def _exchange(self, client: ssl.SSLSocket, request: _Message, fault: Fault, event: Event) -> bool:
         """One request on a terminated connection; False when the connection is to end."""
-        method = event.method
         kind = fault.kind
         if kind == REFUSE:
             event.outcome = "refused"
@@ -529,13 +545,17 @@ class FaultProxy:
             self._answer_error(client, fault.status)
             return False
         try:
-            response = self._ask_upstream(request, method)
+            response = self._ask_upstream(request, event)
             if kind == DUPLICATE:
-                second = self._ask_upstream(request, method)
+                second = self._ask_upstream(request, event)
                 event.outcome = f"sent twice; second answer {second.status}"
-        except (OSError, ssl.SSLError, _Closed, ValueError) as exc:
-            event.outcome = f"upstream failed: {exc.__class__.__name__}"
+        except _Unreachable:  # as a gateway says when nothing listens behind it
+            event.outcome = "upstream unreachable: answered 502"
             self._answer_error(client, 502)
+            return False
+        except (OSError, ssl.SSLError, _Closed, ValueError) as exc:
+            # the server broke off after taking the request (killed, say): so does the proxy
+            event.outcome = f"upstream broke off: {exc.__class__.__name__}; client connection closed"
             return False
         event.upstream_status = response.status
         event.sent_up = len(request.raw)

@@ -216,3 +216,38 @@ def test_stop_breaks_open_connections(server, tls_files):
         if not held.recv(1):
             raise ConnectionResetError
     held.close()
+
+
+def test_a_server_that_breaks_off_after_the_request_closes_the_client_too(tls_files):
+    """Killed mid-request behind a terminating proxy, the server leaves the client without an
+    answer (not a 502): what the client would see with no proxy at all. The hook runs when the
+    request has reached the server in full."""
+    import threading
+
+    cert, key = tls_files
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    listener = socket.create_server(("127.0.0.1", 0))
+    taken = []
+
+    def take_and_die():
+        raw, _ = listener.accept()
+        with context.wrap_socket(raw, server_side=True) as tls:
+            data = b""
+            while not data.endswith(b"batch"):
+                data += tls.recv(65536)
+            taken.append(data)
+
+    worker = threading.Thread(target=take_and_die, daemon=True)
+    worker.start()
+    sent = []
+    with FaultProxy(listener.getsockname(), cert=cert, key=key) as proxy, fresh(tls_files) as http:
+        proxy.on_request_sent = lambda event: sent.append((event.method, event.target))
+        proxy.plan([Fault.duplicate()])  # any HTTP-level fault makes the proxy terminate
+        with pytest.raises(TRANSPORT_ERRORS):
+            http.put(f"{proxy.url()}/v1/batches/x", content=b"batch")
+    worker.join(5)
+    listener.close()
+    assert taken and taken[0].startswith(b"PUT /v1/batches/x ")
+    assert sent == [("PUT", "/v1/batches/x")]
+    assert proxy.events[0].outcome.startswith("upstream broke off")
