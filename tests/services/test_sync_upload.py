@@ -235,3 +235,16 @@ def test_a_missing_batch_file_is_written_again_from_its_row(station, city, tmp_p
         city.faults = [None, "500"]
         ctx.sync.sync_now()
     assert path.is_file()
+
+
+def test_a_failure_repeated_by_the_retries_is_logged_once(station, city, tmp_path, clock):
+    ctx = station
+    people(ctx, 101)
+    with CityServer(city) as server:
+        url = server.url
+    enrol(ctx, city, url, tmp_path)
+    for _ in range(3):
+        assert ctx.sync.sync_now(force=True).failed.startswith("网络不通")
+    failures = [e for e in ctx.sync.log() if e.action == "sync.failed"]
+    assert len(failures) == 1 and failures[0].summary.startswith("同步未完成：网络不通")
+    assert ctx.sync.batches()[0].status_label == "待发送"  # the registration failed: no batch was tried

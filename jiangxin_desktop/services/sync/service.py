@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.security import StationSigner, iso_utc
+from jiangxin_desktop.services.security import StationSigner, all_public_keys, iso_utc
 from jiangxin_desktop.services.sync import batches as batching
 from jiangxin_desktop.services.sync import catalogs, enrolment, overview, upload, usb
 from jiangxin_desktop.services.sync.model import (
@@ -30,7 +31,8 @@ from jiangxin_desktop.services.sync.transport import Receiver, TransportError
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store import outbox
-from jiangxin_desktop.store.sync_models import REJECTED, REVIEW, SyncBatch
+from jiangxin_desktop.store.models import AuditEvent
+from jiangxin_desktop.store.sync_models import READY, REJECTED, REVIEW, SENT, SyncBatch
 
 # Settings (declared with validators and labels in services/station/settings.py).
 WARN_DAYS, WARN_BACKLOG = "sync.warn_days", "sync.warn_backlog"
@@ -110,7 +112,7 @@ class SyncService:
             batch = self._batch(session, batch_id)
             if batch.status != REVIEW:
                 raise SyncError(f"第 {batch.sequence} 批不在待审核状态（现为{overview.batch_info(batch).status_label}），无须批准。")
-            batch.status, batch.approved_by, batch.approved_at = "ready", user.username, iso_utc(self._now())
+            batch.status, batch.approved_by, batch.approved_at = READY, user.username, iso_utc(self._now())
             audit(session, actor=user.username, action="sync.approve", object_type="sync_batch",
                   object_id=batch.batch_id, after={"sequence": batch.sequence, "records": batch.record_count})
             return overview.batch_info(batch)
@@ -139,7 +141,7 @@ class SyncService:
     def _ensure_spool(self) -> None:
         with self.db.read() as session:
             rows = [(b.sequence, b.batch_id, b.envelope) for b in session.scalars(
-                select(SyncBatch).where(SyncBatch.status.in_(("review", "ready", "sent"))))]
+                select(SyncBatch).where(SyncBatch.status.in_((REVIEW, READY, SENT))))]
         batching.ensure_spool(self.spool, iter(rows))
 
     # -- HTTPS -----------------------------------------------------------------------------
@@ -161,10 +163,19 @@ class SyncService:
             if tally.failed is None and not (cancelled and cancelled()):
                 self._fetch_catalog(receiver, city, tally)
         if tally.failed is not None:
-            with self.db.write() as session:
-                audit(session, actor=self.acting.actor, action="sync.failed", object_type="sync",
-                      object_id=None, after={"reason": tally.failed})
+            self._log_failure(tally.failed)
         return tally.result()
+
+    def _log_failure(self, reason: str) -> None:
+        """One log line per failure, not one per retry: the same reason again is not written again."""
+        with self.db.write() as session:
+            last = session.scalar(select(AuditEvent).where(AuditEvent.action.like("sync.%"))
+                                  .order_by(AuditEvent.seq.desc()).limit(1))
+            if last is not None and last.action == "sync.failed" \
+                    and json.loads(last.after_json or "{}").get("reason") == reason:
+                return
+            audit(session, actor=self.acting.actor, action="sync.failed", object_type="sync",
+                  object_id=None, after={"reason": reason})
 
     def _register(self, receiver: Receiver, tally: upload.Tally) -> None:
         city = self._city()
@@ -299,8 +310,6 @@ class SyncService:
 
     # -- overview ---------------------------------------------------------------------------
     def status(self) -> SyncStatus:
-        from jiangxin_desktop.services.security import all_public_keys
-
         keys = all_public_keys(self.db)
         with self.db.read() as session:
             return overview.sync_status(
