@@ -44,7 +44,7 @@ def batch_cell(batch: Any, column: int) -> str:
         return _tr("等审核人批准发送")
     if batch.last_error:
         if batch.next_attempt_at and batch.status in ("ready", "sent"):
-            return _tr("{why}；{when} 后自动重试").format(
+            return _tr("{why}（下次重试：{when}）").format(
                 why=batch.last_error.rstrip("。"), when=local_time(batch.next_attempt_at)
             )
         return batch.last_error

@@ -6,6 +6,7 @@ same thing in the same words (UI.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -91,29 +92,15 @@ def status_bar_words(
     return _tr("同步：没有待发送的记录"), when + hint, False
 
 
+def stuck_batch(batches) -> object | None:
+    """The first batch in line (待发送 or 已发送) when its last try failed: it holds the others back."""
+    line = [b for b in batches if b.status in ("ready", "sent")]
+    first = min(line, key=lambda b: b.sequence, default=None)
+    return first if first is not None and first.last_error else None
+
+
 def _short(reason: str, limit: int = 16) -> str:
-    reason = reason.strip().rstrip("。")
+    """The gist of a reason for the status bar: without "第 n 批：", up to its first pause."""
+    reason = re.sub(r"^第\s*\d+\s*批[：:]", "", reason.strip())
+    reason = re.split(r"[，。；\n]", reason, maxsplit=1)[0].strip()
     return reason if len(reason) <= limit else reason[: limit - 1] + "…"
-
-
-def result_summary(result) -> str:
-    """One line for the status bar after 立即同步 or 导入回执 (``services.sync.SyncResult``)."""
-    parts = []
-    if result.registered:
-        parts.append(_tr("市里已确认本站的注册"))
-    if result.sent:
-        parts.append(_tr("已发送 {n} 批").format(n=result.sent))
-    if result.confirmed:
-        parts.append(_tr("市里已确认 {n} 批").format(n=result.confirmed))
-    if result.rejected:
-        parts.append(_tr("市里拒收 {n} 批").format(n=result.rejected))
-    if result.catalog_version:
-        parts.append(_tr("已收到新的培训目录 {v}").format(v=result.catalog_version))
-    if result.skipped:
-        parts.append(_tr("{n} 批稍后自动重试").format(n=result.skipped))
-    if not parts:
-        parts.append(_tr("没有需要发送的记录"))
-    text = "，".join(parts) + "。"
-    if result.failed:
-        text += _tr("没有完成：{why}").format(why=result.failed)
-    return text

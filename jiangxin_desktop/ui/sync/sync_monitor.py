@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.security import parse_iso
 from jiangxin_desktop.ui.sync.status_label import SyncStatusLabel
-from jiangxin_desktop.ui.sync.status_words import status_bar_words
+from jiangxin_desktop.ui.sync.status_words import status_bar_words, stuck_batch
 from jiangxin_desktop.ui.widgets.workers import BackgroundTask, ProgressCallback
 
 if TYPE_CHECKING:
@@ -133,9 +133,12 @@ class SyncMonitor(QObject):
             return
         confirmed = [b.sequence for b in batches if b.status == "confirmed"]
         refused = next((b for b in batches if b.status == "rejected"), None)
-        failure = self.last_failure or (
-            (refused.last_error or self.tr("市里拒收了第{n}批").format(n=refused.sequence)) if refused else None
-        )
+        stuck = stuck_batch(batches)
+        failure = self.last_failure
+        if failure is None and stuck is not None:
+            failure = self.tr("第 {n} 批：{why}").format(n=stuck.sequence, why=stuck.last_error)
+        if failure is None and refused is not None:
+            failure = refused.last_error or self.tr("市里拒收了第{n}批").format(n=refused.sequence)
         self.label.show_words(
             *status_bar_words(
                 status,

@@ -31,7 +31,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.ui.sync.batch_table import BatchTableModel, batch_view
 from jiangxin_desktop.ui.sync.button_reasons import REVIEW_ROLES, button_help, button_reasons
 from jiangxin_desktop.ui.sync.review_box import ReviewBox
-from jiangxin_desktop.ui.sync.status_words import local_time, result_summary
+from jiangxin_desktop.ui.sync.status_words import local_time, result_summary, stuck_batch
 from jiangxin_desktop.ui.sync.sync_run import run_step, run_sync_now
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
 from jiangxin_desktop.ui.widgets.record_table import RecordTableModel
@@ -244,6 +244,13 @@ class SyncPage(QWidget):
             self.tr("上次成功同步：{when}").format(when=last) if last else self.tr("上次成功同步：还没有")
         )
         warnings = list(s.warnings)
+        stuck = stuck_batch(self.batch_list)
+        if stuck is not None:
+            warnings.insert(
+                0,
+                self.tr("第 {n} 批还没有送达市里：{why}").format(n=stuck.sequence, why=stuck.last_error.rstrip("。"))
+                + self.tr("。也可以点“立即同步”再试。"),
+            )
         if self.ctx.demo:
             warnings.insert(0, self.tr("这是演示数据库：演示数据不会发送到市里。"))
         self.warning_label.setText("\n".join(warnings))
