@@ -99,14 +99,10 @@ def build_app(receiver: Receiver, *, max_batch: int = MAX_ENVELOPE) -> Starlette
             return _error(exc)
 
     async def catalog(request: Request) -> Response:
-        after_text = request.query_params.get("after")
-        after = None
-        if after_text is not None:
-            if not after_text.isdigit():
-                return _error(CityError("bad_version", 400, "after must be a non-negative integer",
-                                        "after 参数应为目录版本号（非负整数）。"))
-            after = int(after_text)
-        newest = await run_in_threadpool(newest_catalog, receiver.store, after)
+        try:
+            newest = await run_in_threadpool(newest_catalog, receiver.store, request.query_params.get("after"))
+        except CityError as exc:
+            return _error(exc)
         if newest is None:
             return Response(status_code=204)
         return _jws(newest[1])

@@ -1,16 +1,18 @@
 """Catalogs the city publishes: a JSON document signed with the city's key, versions only rising.
 
 The signed document is ``{"type": "jiangxin.catalog", "format": 1, "version": V,
-"published_at": …, "catalog": <the published JSON>}`` as canonical JSON, in a JWS of ``typ``
-``jiangxin.catalog``. Stations fetch the newest with ``GET /v1/catalog?after=<their version>``
-or find it as ``catalog.jws`` in a USB folder.
+"published_at": …, "catalog": <the published JSON object>}`` as canonical JSON, in a JWS of
+``typ`` ``jiangxin.catalog``. A version is text of numbers and dots ("7", "2026.2"), compared
+number by number ("2026.2" < "2026.10"), as the stations compare them. Stations fetch the newest
+with ``GET /v1/catalog?after=<their version>`` or find it as ``catalog.jws`` in a USB folder.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from jiangxin_desktop.city import schema
 from jiangxin_desktop.city.errors import CityError
@@ -19,11 +21,27 @@ from jiangxin_desktop.city.store import Store, wire_time
 from jiangxin_desktop.protocol import ProtocolError, canonical_json
 from jiangxin_desktop.protocol.batch import CATALOG, FORMAT
 
+_VERSION = re.compile(r"\d{1,9}(\.\d{1,9}){0,3}")
 
-def publish_catalog(receiver: Receiver, content: Any, version: int, *, published_by: str = "city") -> str:
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def checked_version(version: str) -> str:
+    text = str(version).strip()
+    if not _VERSION.fullmatch(text):
+        raise bad_request("bad_version", f"version {text[:40]!r} is not numbers and dots",
+                          f"目录版本号“{text[:40]}”不对：应为数字，可用点分隔，例如 7 或 2026.2。")
+    return text
+
+
+def publish_catalog(receiver: Receiver, content: Any, version: str, *, published_by: str = "city") -> str:
     """Sign and record catalog ``version``; it must be higher than every one published before."""
-    if type(version) is not int or version < 1:
-        raise bad_request("bad_version", "version must be a positive integer", "目录版本号应为正整数。")
+    version = checked_version(version)
+    if not isinstance(content, dict):
+        raise bad_request("bad_catalog", "a catalog is a JSON object",
+                          "目录文件应是一个 JSON 对象（以 { 开头），服务站不接受别的形式。")
     now = receiver.clock()
     published_at = wire_time(now)
     try:
@@ -35,8 +53,9 @@ def publish_catalog(receiver: Receiver, content: Any, version: int, *, published
     signed = receiver.sign(document, CATALOG)
     c = schema.catalog
     with receiver.store.transaction() as connection:
-        newest = connection.execute(select(func.max(c.c.version))).scalar()
-        if newest is not None and version <= newest:
+        published = connection.execute(select(c.c.version)).scalars().all()
+        newest = max(published, key=version_key, default=None)
+        if newest is not None and version_key(version) <= version_key(newest):
             raise CityError("version_not_newer", 409, f"version {version} is not above {newest}",
                             f"目录版本 {version} 不高于已发布的版本 {newest}。新版本号必须更大。")
         connection.execute(insert(c).values(version=version, published_at=published_at,
@@ -46,11 +65,14 @@ def publish_catalog(receiver: Receiver, content: Any, version: int, *, published
     return signed
 
 
-def newest_catalog(store: Store, after: int | None = None) -> tuple[int, str] | None:
+def newest_catalog(store: Store, after: str | None = None) -> tuple[str, str] | None:
     """(version, JWS) of the newest catalog above ``after``; None when there is none."""
     c = schema.catalog
     with store.reading() as connection:
-        row = connection.execute(select(c.c.version, c.c.jws).order_by(c.c.version.desc()).limit(1)).first()
-    if row is None or (after is not None and row.version <= after):
-        return None
-    return int(row.version), str(row.jws)
+        versions = connection.execute(select(c.c.version)).scalars().all()
+        if not versions:
+            return None
+        newest = max(versions, key=version_key)
+        if after is not None and version_key(newest) <= version_key(checked_version(after)):
+            return None
+        return newest, str(connection.execute(select(c.c.jws).where(c.c.version == newest)).scalar_one())

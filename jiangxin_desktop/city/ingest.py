@@ -212,10 +212,10 @@ def _apply(connection: Connection, plan: Plan, header: Header, received_at: str)
         return
     r = schema.city_row
     common = {"station_code": header.station_code, "batch_id": header.batch_id, "received_at": received_at}
-    if plan.inserts:
-        connection.execute(insert(r), [
-            {"entity": v["b_entity"], "uuid": v["b_uuid"], "version": v["version"], "op": v["op"],
-             "data": v["data"], **common} for v in plan.inserts])
+    rows = [{"entity": v["b_entity"], "uuid": v["b_uuid"], "version": v["version"], "op": v["op"],
+             "data": v["data"], **common} for v in plan.inserts]
+    if rows:
+        connection.execute(insert(r), rows)
     if plan.updates:
         statement = (update(r).where(r.c.entity == bindparam("b_entity"), r.c.uuid == bindparam("b_uuid"))
                      .values(version=bindparam("version"), op=bindparam("op"), data=bindparam("data"),

@@ -97,7 +97,7 @@ city_row = Table(
 
 catalog = Table(
     "catalog", metadata,
-    Column("version", Integer, primary_key=True),
+    Column("version", String(40), primary_key=True),  # "7" or "2026.2": compared number by number
     Column("published_at", TIME, nullable=False),
     Column("published_by", String(100), nullable=False),
     Column("jws", Text, nullable=False),

@@ -50,7 +50,7 @@ class StationImport:
 class ImportResult:
     folder: str
     stations: list[StationImport]
-    catalog_version: int | None
+    catalog_version: str | None
 
     def to_json(self) -> dict[str, Any]:
         return {"folder": self.folder, "stations": [s.to_json() for s in self.stations],

@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = city.add_parser("publish-catalog", parents=[common], help="签名发布目录（JSON 文件），服务站同步时取回")
     _dir(p)
     p.add_argument("file", metavar="文件", help="目录的 JSON 文件")
-    p.add_argument("--version", type=int, required=True, help="目录版本号（必须大于已发布的）")
+    p.add_argument("--version", required=True, help="目录版本号，例如 7 或 2026.2（必须大于已发布的）")
     p.set_defaults(handler=cmd_publish)
 
     p = city.add_parser("status", parents=[common], help="各服务站的同步情况")

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from jiangxin_desktop.city.catalog import publish_catalog
+from jiangxin_desktop.city.errors import CityError
 from jiangxin_desktop.city.registration import issue_enrolment
 from jiangxin_desktop.protocol.batch import BATCH, CATALOG, RECEIPT, read_receipt
 from tests.city.kit import Station, city_verify, running_server, session_record
@@ -96,12 +97,20 @@ def test_what_is_not_a_sealed_batch_is_refused_in_json(http, receiver):
 def test_catalog_downlink(http, receiver, city_folder):
     assert http.get("/v1/catalog").status_code == 204
     enrolment = issue_enrolment(receiver, "320706001", issued_by="test")
-    publish_catalog(receiver, {"occupations": [{"code": "4-10-01-01", "name": "育婴员"}]}, 3)
-    response = http.get("/v1/catalog", params={"after": 2})
+    publish_catalog(receiver, {"occupations": [{"code": "4-10-01-01", "name": "育婴员"}]}, "2026.2")
+    publish_catalog(receiver, {"occupations": [{"code": "4-10-01-01", "name": "育婴员（新）"}]}, "2026.10")
+    response = http.get("/v1/catalog", params={"after": "2026.2"})
     assert response.status_code == 200 and response.headers["content-type"] == "application/jose"
     document = json.loads(city_verify(enrolment, response.text, CATALOG))
-    assert (document["type"], document["version"]) == ("jiangxin.catalog", 3)
-    assert document["catalog"]["occupations"][0]["name"] == "育婴员"
-    assert http.get("/v1/catalog", params={"after": 3}).status_code == 204
+    assert (document["type"], document["version"]) == ("jiangxin.catalog", "2026.10")  # 10 > 2, not "1" < "2"
+    assert document["catalog"]["occupations"][0]["name"] == "育婴员（新）"
+    assert http.get("/v1/catalog").text == response.text
+    assert http.get("/v1/catalog", params={"after": "2026.10"}).status_code == 204
+    with pytest.raises(CityError) as caught:
+        publish_catalog(receiver, {"occupations": []}, "2026.9")
+    assert caught.value.code == "version_not_newer" and "不高于已发布的版本 2026.10" in caught.value.user_message
+    with pytest.raises(CityError) as caught:
+        publish_catalog(receiver, [], "2027")
+    assert caught.value.code == "bad_catalog"
     wrong = http.get("/v1/catalog", params={"after": "x"})
     assert (wrong.status_code, _error(wrong)["error"]) == (400, "bad_version")
