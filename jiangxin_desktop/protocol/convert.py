@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 
 from jiangxin_desktop.protocol.entities import SCHEMAS, schema
 from jiangxin_desktop.protocol.errors import MissingField, UnknownField, WrongType
@@ -71,7 +72,7 @@ def _datetime(value: object) -> str:
     if type(value) is not str or not _DATETIME.fullmatch(value):
         raise _Refused
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        datetime.fromisoformat(value)  # Python 3.11 reads "Z"; the pattern above fixed the form
     except ValueError:
         raise _Refused from None
     return value
@@ -149,6 +150,47 @@ class _Plan:
     fields: tuple[tuple[str, str, bool, _Codec, _Codec, str], ...]
     columns: frozenset[str]
     wires: frozenset[str]
+    compiled: Callable[[Mapping[str, object]], dict[str, object]]  # raises _Refused on any doubt
+
+
+# The checks of the commonest kinds, written inline by _compile (no call per field).
+_INLINE = {
+    Kind.STR: "type({v}) is not str",
+    Kind.INT: "type({v}) is not int or not -MAX <= {v} <= MAX",
+    Kind.UUID: "type({v}) is not str or not is_uuid({v})",
+    Kind.DATETIME: "type({v}) is not str or not is_datetime({v}) or not fromisoformat({v})",  # ValueError
+}
+
+
+def _compile(entity_schema: EntitySchema) -> Callable[[Mapping[str, object]], dict[str, object]]:
+    """One entity's stored row → wire form as a single function, generated from its schema.
+
+    The same result as the field-by-field loop of :func:`to_wire` for every good row, with no
+    call per string, integer or uuid (a batch of 50,000 rows runs it 50,000 times); for a row
+    with anything wrong it raises _Refused, KeyError or ValueError and the loop runs to name the field.
+    Like ``dataclasses``, it is Python source made from our own constants: columns become
+    tuple positions, wire names are written with ``repr``.
+    """
+    fields = tuple(entity_schema)
+    namespace: dict[str, object] = {"read": itemgetter(*(f.column for f in fields)), "Refused": _Refused,
+                                    "MAX": MAX_SAFE_INTEGER, "is_uuid": _UUID.fullmatch,
+                                    "is_datetime": _DATETIME.fullmatch, "fromisoformat": datetime.fromisoformat}
+    body = [f"    {', '.join(f'v{i}' for i in range(len(fields)))}, = read(row)"]
+    for i, field in enumerate(fields):
+        v = f"v{i}"
+        inline = _INLINE.get(field.kind)
+        if inline is not None:
+            check = f"{v} is not None and ({inline.format(v=v)})" if field.optional else inline.format(v=v)
+            body.append(f"    if {check}: raise Refused")
+        else:
+            namespace[f"encode{i}"] = _CODECS[field.kind][0]
+            if field.optional:
+                body.append(f"    if {v} is not None: {v} = encode{i}({v})")
+            else:
+                body.append(f"    {v} = encode{i}({v})")
+    body.append("    return {" + ", ".join(f"{f.wire!r}: v{i}" for i, f in enumerate(fields)) + "}")
+    exec("def compiled(row):\n" + "\n".join(body), namespace)  # noqa: S102 - source made from the schema
+    return namespace["compiled"]  # type: ignore[return-value]
 
 
 def _plan(entity_schema: EntitySchema) -> _Plan:
@@ -157,6 +199,7 @@ def _plan(entity_schema: EntitySchema) -> _Plan:
         fields,
         frozenset(f.column for f in entity_schema) | entity_schema.local,
         frozenset(f.wire for f in entity_schema),
+        _compile(entity_schema),
     )
 
 
@@ -174,6 +217,15 @@ def _plan_of(entity: str) -> _Plan:
 def to_wire(entity: str, row: Mapping[str, object]) -> dict[str, object]:
     """The wire form of a stored row of ``entity``; local columns (``seq``) are left out."""
     plan = _plan_of(entity)
+    if isinstance(row, Mapping) and not row.keys() - plan.columns:
+        try:
+            return plan.compiled(row)
+        except (_Refused, KeyError, ValueError):
+            pass  # the loop names the field at fault
+    return _to_wire_field_by_field(plan, entity, row)
+
+
+def _to_wire_field_by_field(plan: _Plan, entity: str, row: Mapping[str, object]) -> dict[str, object]:
     if not isinstance(row, Mapping):
         raise WrongType(entity, "(record)", "a mapping", row)
     extra = row.keys() - plan.columns
