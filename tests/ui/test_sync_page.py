@@ -287,7 +287,7 @@ def test_a_batch_that_failed_waits_for_its_back_off_before_the_timer_sends_it_ag
     city.stop()  # the line goes down
     with qtbot.waitSignal(monitor.finished, timeout=30_000):
         assert monitor.check()
-    assert label.text().startswith("同步：失败（第 2 批")
+    assert label.text().startswith("同步：失败（") and "第 2 批" in label.toolTip()
     page = make_page(qtbot, enrolled, monitor)
     first = table_texts(page.batch_model)[0]
     assert first[0] == "第2批" and first[3] == "待发送" and first[4] == "1" and "后自动重试" in first[5]

@@ -104,3 +104,26 @@ def _short(reason: str, limit: int = 16) -> str:
     reason = re.sub(r"^第\s*\d+\s*批[：:]", "", reason.strip())
     reason = re.split(r"[，。；\n]", reason, maxsplit=1)[0].strip()
     return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+
+
+def result_summary(result) -> str:
+    """One line for the status bar after 立即同步 or 导入回执 (``services.sync.SyncResult``)."""
+    parts = []
+    if result.registered:
+        parts.append(_tr("市里已确认本站的注册"))
+    if result.sent:
+        parts.append(_tr("已发送 {n} 批").format(n=result.sent))
+    if result.confirmed:
+        parts.append(_tr("市里已确认 {n} 批").format(n=result.confirmed))
+    if result.rejected:
+        parts.append(_tr("市里拒收 {n} 批").format(n=result.rejected))
+    if result.catalog_version:
+        parts.append(_tr("已收到新的培训目录 {v}").format(v=result.catalog_version))
+    if result.skipped:
+        parts.append(_tr("{n} 批稍后自动重试").format(n=result.skipped))
+    if not parts:
+        parts.append(_tr("没有需要发送的记录"))
+    text = "，".join(parts) + "。"
+    if result.failed:
+        text += _tr("没有完成：{why}").format(why=result.failed)
+    return text
