@@ -214,7 +214,9 @@ def _apply(connection: Connection, plan: Plan, header: Header, received_at: str)
     common = {"station_code": header.station_code, "batch_id": header.batch_id, "received_at": received_at}
     rows = [{"entity": v["b_entity"], "uuid": v["b_uuid"], "version": v["version"], "op": v["op"],
              "data": v["data"], **common} for v in plan.inserts]
-    if rows:
+    if rows and connection.dialect.name == "postgresql":
+        _copy(connection, rows)
+    elif rows:
         connection.execute(insert(r), rows)
     if plan.updates:
         statement = (update(r).where(r.c.entity == bindparam("b_entity"), r.c.uuid == bindparam("b_uuid"))
@@ -222,3 +224,17 @@ def _apply(connection: Connection, plan: Plan, header: Header, received_at: str)
                              batch_id=bindparam("b_batch"), received_at=bindparam("b_received")))
         connection.execute(statement, [{**v, "b_batch": header.batch_id, "b_received": received_at}
                                        for v in plan.updates])
+
+
+_COPY_COLUMNS = ("station_code", "entity", "uuid", "version", "op", "data", "batch_id", "received_at")
+
+
+def _copy(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY, in the batch's own transaction: a tenth of the time of row-by-row INSERTs."""
+    from psycopg.types.json import Jsonb
+
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY city_row ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(tuple(Jsonb(row[c]) if c == "data" and row[c] is not None else row[c]
+                                 for c in _COPY_COLUMNS))
