@@ -367,6 +367,35 @@ def test_the_usb_round_trip_through_the_page(qtbot, enrolled, city, tmp_path):
     assert page.pending_value.text() == "待发送 0 条记录"
 
 
+def test_a_batch_the_city_refuses_shows_失败_with_its_reason_and_its_records_can_go_again(
+    qtbot, enrolled, city
+):
+    from jiangxin_desktop.ui.sync.status_label import SyncStatusLabel
+    from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
+
+    with enrolled.db.write() as session:  # a row that is not this station's: the city refuses the batch
+        session.execute(text("UPDATE trainee SET station_code = '320706999' WHERE name = '孙大伟'"))
+    city.start()
+    label = SyncStatusLabel()
+    qtbot.addWidget(label)
+    monitor = SyncMonitor(enrolled, label)
+    page = make_page(qtbot, enrolled, monitor)
+    messages: list[str] = []
+    page.message.connect(messages.append)
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    first = table_texts(page.batch_model)[0]
+    assert first[3] == "失败" and "320706999" in first[5]  # the city's reason, in Chinese
+    assert "失败 1 批" in page.batches_value.text()
+    assert page.banner.isVisible() and "拒收" in page.warning_label.text()
+    assert label.text().startswith("同步：失败（") and label.problem
+    assert page.retry_button.isEnabled()
+
+    qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
+    assert messages[-1] == "失败批次中的 3 条记录已放回待发送，下次同步时重新发送。"
+    assert page.pending_value.text() == "待发送 3 条记录"
+    assert "3 条" in page.pending_value.toolTip()  # not in a batch any more: the next batch takes them
+
+
 # --- review before a batch leaves -------------------------------------------------------------
 
 

@@ -55,7 +55,12 @@ def button_reasons(status: Any, role: str | None, busy: bool, demo: bool = False
     def retry() -> str:
         if not may_sync:
             return no_role
-        return "" if batches.get("rejected", 0) else _tr("没有失败的批次")
+        if not batches.get("rejected", 0):
+            return _tr("没有失败的批次")
+        held = getattr(status, "failed_records", None)  # records still in 失败 batches, when the service says
+        if held == 0:
+            return _tr("失败批次中的记录已经放回待发送")
+        return ""
 
     return {
         "sync": send(),
