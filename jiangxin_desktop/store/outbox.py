@@ -95,26 +95,25 @@ def enqueue_span(cursor: Any, *, entity: str, at: str, after: int, upto: int) ->
 
 
 # -- batches (services/sync): which entries a batch took, and giving them back ----------------
+# The batch builder reads and marks tens of thousands of entries: through the driver's cursor
+# (as ``enqueue_span``), inside the session's transaction.
 
 
-def pending_entries(session: Session) -> list[Any]:
-    """Entries in no batch yet, oldest first: rows of (seq, entity, entity_uuid, version, operation)."""
-    return list(session.execute(text(
+def pending_entries(cursor: Any) -> list[tuple[int, str, str, int, str]]:
+    """Entries in no batch yet, oldest first: (seq, entity, entity_uuid, version, operation)."""
+    cursor.execute(
         "SELECT seq, entity, entity_uuid, version, operation FROM outbox WHERE batch_id IS NULL ORDER BY seq"
-    )).all())
+    )
+    return cursor.fetchall()
 
 
-def assign_to_batch(session: Session, seqs: list[int], batch_id: str) -> None:
+def assign_to_batch(cursor: Any, seqs: list[int], batch_id: str) -> None:
     """Mark the entries ``seqs`` as taken by ``batch_id`` (in the batch's own transaction)."""
-    taken = 0
-    for start in range(0, len(seqs), _CHUNK):
-        chunk = seqs[start:start + _CHUNK]
-        taken += session.execute(
-            text(f"UPDATE outbox SET batch_id = :b WHERE batch_id IS NULL AND seq IN ({_marks(chunk)})"),
-            {"b": batch_id, **_params(chunk)},
-        ).rowcount
-    if taken != len(seqs):  # another writer took some: the caller's transaction must not commit
-        raise RuntimeError(f"outbox: {len(seqs) - taken} of {len(seqs)} entries were already in a batch")
+    cursor.executemany(
+        "UPDATE outbox SET batch_id = :b WHERE seq = :s AND batch_id IS NULL", [{"b": batch_id, "s": s} for s in seqs]
+    )
+    if cursor.rowcount not in (-1, len(seqs)):  # another writer took some: the transaction must not commit
+        raise RuntimeError(f"outbox: {len(seqs) - cursor.rowcount} of {len(seqs)} entries were already in a batch")
 
 
 def release_batch(session: Session, batch_id: str) -> int:
@@ -132,14 +131,3 @@ def count_pending(session: Session, *, unless_batch_status: tuple[str, ...] = ()
                 + ", ".join(f":{n}" for n in names) + "))")
         params = dict(zip(names, unless_batch_status))
     return int(session.execute(text(sql), params).scalar_one())
-
-
-_CHUNK = 500
-
-
-def _marks(chunk: list[int]) -> str:
-    return ", ".join(f":p{i}" for i in range(len(chunk)))
-
-
-def _params(chunk: list[int]) -> dict[str, int]:
-    return {f"p{i}": seq for i, seq in enumerate(chunk)}

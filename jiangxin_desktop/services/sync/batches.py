@@ -27,11 +27,7 @@ from jiangxin_desktop.services.sync.enrolment import City
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import audit
-from jiangxin_desktop.store.models import Base
 from jiangxin_desktop.store.sync_models import READY, REVIEW, SyncBatch
-
-_CHUNK = 500
-
 
 @dataclass(frozen=True)
 class Selection:
@@ -54,21 +50,22 @@ def select_entries(entries: list[Any], max_records: int) -> Selection | None:
     return Selection(seqs, newest) if seqs else None
 
 
-def records_of(session: Session, selection: Selection) -> list[Record]:
-    """Each selected row as it stands now, in wire form; a removed row is a delete."""
-    by_entity: dict[str, list[str]] = {}
-    for entity, entity_uuid in selection.newest:
-        by_entity.setdefault(entity, []).append(entity_uuid)
+def records_of(cursor: Any, selection: Selection, batch_id: str) -> list[Record]:
+    """Each row the batch took, as it stands now, in wire form; a removed row is a delete.
+
+    Read through the driver (dates as text, flags as 0/1: ``to_wire`` takes both) after the
+    entries are marked, so the rows come by the batch's own entries, not by long lists of ids.
+    """
     records: list[Record] = []
-    for entity, uuids in by_entity.items():
-        table = Base.metadata.tables[outbox.TABLES[entity]]
-        rows: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(uuids), _CHUNK):
-            chunk = uuids[start:start + _CHUNK]
-            for row in session.execute(select(table).where(table.c.uuid.in_(chunk))).mappings():
-                rows[row["uuid"]] = dict(row)
-        for entity_uuid in uuids:
-            version, operation = selection.newest[(entity, entity_uuid)]
+    for entity in sorted({entity for entity, _ in selection.newest}):
+        cursor.execute(
+            f"SELECT * FROM {outbox.TABLES[entity]} WHERE uuid IN "
+            "(SELECT entity_uuid FROM outbox WHERE batch_id = :b AND entity = :e)", {"b": batch_id, "e": entity})
+        names = [column[0] for column in cursor.description]
+        rows = {row["uuid"]: row for row in (dict(zip(names, values)) for values in cursor.fetchall())}
+        for (kind, entity_uuid), (version, operation) in selection.newest.items():
+            if kind != entity:
+                continue
             row = rows.get(entity_uuid)
             if row is None or operation == outbox.DELETE:
                 records.append(Record(entity, entity_uuid, version, outbox.DELETE, None))
@@ -84,13 +81,20 @@ def last_batch(session: Session) -> SyncBatch | None:
 def make_batch(session: Session, city: City, *, station_code: str, signer: Any, max_records: int,
                review: bool, now_iso: str, actor: str) -> SyncBatch | None:
     """One batch from the oldest pending entries, stored with its entries marked, in ``session``."""
-    selection = select_entries(outbox.pending_entries(session), max_records)
-    if selection is None:
-        return None
-    records = records_of(session, selection)
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        selection = select_entries(outbox.pending_entries(cursor), max_records)
+        if selection is None:
+            return None
+        batch_id = uuid7()
+        outbox.assign_to_batch(cursor, selection.seqs, batch_id)
+        records = records_of(cursor, selection, batch_id)
+    finally:
+        cursor.close()
     previous = last_batch(session)
     sequence = 1 if previous is None else previous.sequence + 1
-    batch_id = uuid7()
     document = batch_document(
         batch_id=batch_id, station_code=station_code, sequence=sequence, created_at=now_iso,
         previous_hash=None if previous is None else previous.document_hash, records=records,
@@ -108,8 +112,6 @@ def make_batch(session: Session, city: City, *, station_code: str, signer: Any, 
         attempts=0,
     )
     session.add(batch)
-    session.flush()
-    outbox.assign_to_batch(session, selection.seqs, batch_id)
     audit(session, actor=actor, action="sync.batch", object_type="sync_batch", object_id=batch_id,
           after={"sequence": sequence, "records": len(records), "counts": counts, "status": batch.status,
                  "hash": batch.document_hash})
