@@ -57,8 +57,9 @@ ERROR = "error"  # answer 5xx without asking the server
 ERROR_AFTER = "error_after"  # the server answers; the client gets a 5xx instead
 LOSE_RESPONSE = "lose_response"  # the server answers; the client gets only the first K bytes
 DUPLICATE = "duplicate"  # the request reaches the server twice (two connections)
+RELAY = "relay"  # no fault, but through a terminated connection (so on_request_sent sees it)
 
-HTTP_KINDS = frozenset({ERROR, ERROR_AFTER, LOSE_RESPONSE, DUPLICATE})
+HTTP_KINDS = frozenset({ERROR, ERROR_AFTER, LOSE_RESPONSE, DUPLICATE, RELAY})
 KINDS = frozenset({PASS, REFUSE, DELAY, CUT_UPSTREAM, CUT_DOWNSTREAM}) | HTTP_KINDS
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
@@ -126,6 +127,10 @@ class Fault:
     @classmethod
     def duplicate(cls) -> Fault:
         return cls(DUPLICATE)
+
+    @classmethod
+    def relay(cls) -> Fault:
+        return cls(RELAY)
 
 
 @dataclass

@@ -317,7 +317,8 @@ def assert_converged(world: World) -> dict[str, int]:
     different = [key for key in truth if held[key][2] != truth[key][2]]
     assert not different, f"data differs for {different[:5]}"
     mine = station_batches(ctx)
-    assert [b.status for b in mine] == [CONFIRMED] * len(mine), [(b.sequence, b.status, b.last_error) for b in mine]
+    assert [b.status for b in mine] == [CONFIRMED] * len(mine), \
+        [(b.sequence, b.status, b.last_error) for b in mine]
     assert [b.sequence for b in mine] == list(range(1, len(mine) + 1))
     assert [(b["sequence"], b["batch_id"], b["document_hash"], b["status"]) for b in theirs] == \
         [(b.sequence, b.batch_id, b.document_hash, "accepted") for b in mine]
