@@ -396,6 +396,26 @@ def test_a_batch_the_city_refuses_shows_失败_with_its_reason_and_its_records_c
     assert "3 条" in page.pending_value.toolTip()  # not in a batch any more: the next batch takes them
 
 
+def test_in_the_main_window_f5_reads_the_page_again_and_the_label_opens_it(qtbot, enrolled):
+    from jiangxin_desktop.ui.shell.main_window import MainWindow
+
+    window = MainWindow(enrolled)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.sync_label.text() == "同步：未注册"  # enrolled, the city has not confirmed yet
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.sync_label.setFocus()
+    qtbot.keyClick(window.sync_label, Qt.Key.Key_Return)  # the label opens the page from the keyboard too
+    page = window.pages.currentWidget()
+    assert page is window.sync_page and page.pending_value.text() == "待发送 3 条记录"
+    person(enrolled, seq=104, name="周国强")  # written elsewhere (another window's service)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert page.pending_value.text() == "待发送 4 条记录"
+    window.close()
+
+
 # --- review before a batch leaves -------------------------------------------------------------
 
 

@@ -40,7 +40,7 @@ class ReviewBox(QGroupBox):
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.table.setMaximumHeight(self.fontMetrics().height() * 5)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
         self.note = QLabel(self.tr("本站设置为批次须经审核人批准后才发送。请核对记录数后批准。"))
         self.note.setWordWrap(True)
