@@ -126,10 +126,35 @@ def build_app(receiver: Receiver, *, max_batch: int = MAX_ENVELOPE) -> Starlette
     )
 
 
-def serve(receiver: Receiver, host: str = "127.0.0.1", port: int = 8443) -> None:
-    """Run the receiver until interrupted (Ctrl+C), HTTPS with the city's certificate."""
+CITY_DIR_ENV = "JIANGXIN_CITY_DIR"
+
+
+def create_app() -> Starlette:
+    """The app of one worker process (``serve(workers=N)``): its own receiver for the city folder
+    named by ``JIANGXIN_CITY_DIR``, with its own connections to the database."""
+    import os
+
+    from jiangxin_desktop.city.keys import load_city
+    from jiangxin_desktop.city.receiver import open_receiver
+
+    return build_app(open_receiver(load_city(os.environ[CITY_DIR_ENV])))
+
+
+def serve(receiver: Receiver, host: str = "127.0.0.1", port: int = 8443, workers: int = 1) -> None:
+    """Run the receiver until interrupted (Ctrl+C), HTTPS with the city's certificate.
+
+    With ``workers`` > 1, uvicorn starts that many processes (one core each for decrypting and
+    checking batches); the database keeps one station's batches in order across them.
+    """
+    import os
+
     import uvicorn
 
-    uvicorn.run(build_app(receiver), host=host, port=port, ssl_keyfile=str(receiver.city.tls_key_path),
-                ssl_certfile=str(receiver.city.tls_cert_path), log_level="info", lifespan="off",
-                timeout_graceful_shutdown=10)
+    tls = {"ssl_keyfile": str(receiver.city.tls_key_path), "ssl_certfile": str(receiver.city.tls_cert_path)}
+    common = {"host": host, "port": port, "log_level": "info", "lifespan": "off", "timeout_graceful_shutdown": 10}
+    if workers <= 1:
+        uvicorn.run(build_app(receiver), **common, **tls)
+        return
+    os.environ[CITY_DIR_ENV] = str(receiver.city.folder)
+    receiver.close()  # each worker opens its own
+    uvicorn.run("jiangxin_desktop.city.app:create_app", factory=True, workers=workers, **common, **tls)

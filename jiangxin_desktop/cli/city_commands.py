@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _dir(p)
     p.add_argument("--host", default="127.0.0.1", help="监听的地址（默认 127.0.0.1；对外服务用 0.0.0.0）")
     p.add_argument("--port", type=int, default=8443, help="端口（默认 8443）")
+    p.add_argument("--workers", type=int, default=1,
+                   help="工作进程数（默认 1；服务器有多个 CPU 核时可设为核数，需用 PostgreSQL）")
     p.set_defaults(handler=cmd_serve)
 
     p = city.add_parser("enroll-station", parents=[common], help="为服务站生成注册文件（一次性口令）")
@@ -120,11 +122,16 @@ def _shown_database(url: str) -> str:
 def cmd_serve(args) -> int:
     from jiangxin_desktop.city import serve
 
+    if not 1 <= args.workers <= 64:
+        raise KnownError("--workers 应在 1 到 64 之间。")
     receiver = _receiver(args)
+    if args.workers > 1 and not receiver.store.postgres:
+        receiver.close()
+        raise KnownError("多个工作进程（--workers）需要 PostgreSQL 数据库；SQLite 试点请用 1 个。")
     if not args.json:
         print(f"市级接收端 {receiver.city.name} 在 https://{args.host}:{args.port} 接收数据（Ctrl+C 停止）")
     try:
-        serve(receiver, args.host, args.port)
+        serve(receiver, args.host, args.port, args.workers)
     finally:
         receiver.close()
     return 0

@@ -1,6 +1,6 @@
 """City receiver benchmark: N stations upload sealed batches at once over HTTPS into PostgreSQL.
 
-    .venv/bin/python tests/benchmarks/city_ingest_bench.py [--stations 20 --batches 5 --rows 1000]
+    .venv/bin/python tests/benchmarks/city_ingest_bench.py [--stations 20 --batches 5 --rows 1000 --workers 1]
                                                            [--database postgresql+psycopg://…]
 
 The receiver runs as ``jiangxin-desktop city serve`` in its own process (as a county runs it) on
@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--stations", type=int, default=20)
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1, help="city serve --workers")
     parser.add_argument("--database", help="PostgreSQL URL (default: a pgserver in a temporary folder)")
     args = parser.parse_args()
 
@@ -76,7 +77,7 @@ def main() -> None:
 
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "jiangxin_desktop", "city", "serve", "--dir", str(folder),
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                "--port", str(port), "--workers", str(args.workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base, pinned = f"https://127.0.0.1:{port}", ssl.create_default_context(cafile=str(city.tls_cert_path))
     try:
         deadline = time.monotonic() + 60
@@ -117,7 +118,7 @@ def main() -> None:
     total = args.stations * args.batches * args.rows
     timings.sort()
     p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    print(f"{args.stations} stations × {args.batches} batches × {args.rows} rows = {total} rows "
+    print(f"{args.workers} worker(s); {args.stations} stations × {args.batches} batches × {args.rows} rows = {total} rows "
           f"in {elapsed:.1f} s: {total / elapsed:.0f} rows/s; receipt median "
           f"{statistics.median(timings) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
 

@@ -11,6 +11,7 @@ import sys
 import time
 
 import httpx
+import pytest
 
 
 def _free_port() -> int:
@@ -20,13 +21,33 @@ def _free_port() -> int:
 
 
 def test_city_serve_answers_over_https_until_interrupted(tmp_path, database_url):
+    _serve_and_ask(tmp_path, database_url, workers=1)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_city_serve_with_two_worker_processes(tmp_path, database_url):
+    _serve_and_ask(tmp_path, database_url, workers=2)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_several_workers_need_postgresql(tmp_path, database_url):
+    city = tmp_path / "city"
+    subprocess.run([sys.executable, "-m", "jiangxin_desktop", "city", "init", "--dir", str(city),
+                    "--database", database_url], capture_output=True, timeout=120, check=True)
+    refused = subprocess.run([sys.executable, "-m", "jiangxin_desktop", "city", "serve", "--dir", str(city),
+                              "--workers", "2"], capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "需要 PostgreSQL" in refused.stderr
+
+
+def _serve_and_ask(tmp_path, database_url, *, workers: int) -> None:
     city = tmp_path / "city"
     made = subprocess.run([sys.executable, "-m", "jiangxin_desktop", "city", "init", "--dir", str(city),
                            "--database", database_url], capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "jiangxin_desktop", "city", "serve", "--dir", str(city), "--port", str(port)],
+        [sys.executable, "-m", "jiangxin_desktop", "city", "serve", "--dir", str(city), "--port", str(port),
+         "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         pinned = ssl.create_default_context(cafile=str(city / "tls" / "cert.pem"))
