@@ -94,8 +94,8 @@ class SyncMonitor(QObject):
 
     def check(self) -> bool:
         """Start a background run when something waits and none is under way; True when started."""
-        if self.task is not None or self.manual or self._stopping:
-            return False
+        if self.task is not None or self.manual or self._stopping or self.ctx.user is None:
+            return False  # one run at a time; and only for someone logged in (the service checks the role)
         try:
             if not self.has_work():
                 self.refresh_label()

@@ -243,6 +243,11 @@ class SyncPage(QWidget):
         self.last_value.setText(
             self.tr("上次成功同步：{when}").format(when=last) if last else self.tr("上次成功同步：还没有")
         )
+        self.last_value.setToolTip(
+            self.tr("市里确认收到本站批次的最近时间。市里签名的培训目录：{v}").format(
+                v=s.catalog_version or self.tr("还没有收到")
+            )
+        )
         warnings = list(s.warnings)
         stuck = stuck_batch(self.batch_list)
         if stuck is not None:
