@@ -13,6 +13,7 @@ import logging
 import re
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -110,6 +111,11 @@ def build_app(receiver: Receiver, *, max_batch: int = MAX_ENVELOPE) -> Starlette
     async def failure(request: Request, exc: Exception) -> Response:
         if isinstance(exc, ClientDisconnect):
             return Response(status_code=400)
+        if isinstance(exc, DBAPIError) and (exc.connection_invalidated or isinstance(exc, OperationalError)):
+            log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+            return JSONResponse({"error": "database_unavailable", "message": "the database is unavailable",
+                                 "user_message": "市级数据库暂时不可用，数据未保存；稍后会自动重试。"},
+                                status_code=503, headers={"Retry-After": "30"})
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         body: dict[str, Any] = {"error": "internal", "message": "internal error, see the city's log",
                                 "user_message": "市级接收端内部错误，请稍后重试；如一再出现，请联系市里的技术人员。"}

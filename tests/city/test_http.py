@@ -114,3 +114,25 @@ def test_catalog_downlink(http, receiver, city_folder):
     assert caught.value.code == "bad_catalog"
     wrong = http.get("/v1/catalog", params={"after": "x"})
     assert (wrong.status_code, _error(wrong)["error"]) == (400, "bad_version")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_database_that_went_away_is_503_and_the_batch_taken_once_it_is_back(http, receiver, database_url):
+    from sqlalchemy.engine import make_url
+
+    from tests.city.conftest import _admin
+
+    station = Station("320706001", issue_enrolment(receiver, "320706001", issued_by="test"))
+    assert http.post("/v1/registrations", content=station.registration()).status_code == 200
+    batch_id, _document, sealed = station.next_batch([session_record(station.code)])
+    name = make_url(database_url).database
+    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+    _admin(server, f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false")
+    _admin(server, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    try:
+        down = http.put(f"/v1/batches/{batch_id}", content=sealed, headers=JOSE)
+        assert (down.status_code, _error(down)["error"]) == (503, "database_unavailable")
+    finally:
+        _admin(server, f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true")
+    back = http.put(f"/v1/batches/{batch_id}", content=sealed, headers=JOSE)
+    assert back.status_code == 200 and read_receipt(city_verify(station.enrolment, back.text, RECEIPT)).accepted == 1
