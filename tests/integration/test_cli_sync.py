@@ -17,6 +17,7 @@ import httpx
 
 from jiangxin_desktop.services.demo.seed import id_with_check
 from tests.integration.cli_runner import PASSWORD, cli_env, run
+from tests.services.sync_city import city_keys  # noqa: F401  (fixture)
 
 ADMIN = "boss"
 
@@ -111,3 +112,38 @@ def test_station_and_city_over_https(tmp_path):
     shown = out(city_cli("status", "--dir", city))
     assert "320706001" in json.dumps(shown)
     assert os.path.isdir(tmp_path / "station" / "sync" / "outgoing")
+
+
+def test_review_retry_and_a_signed_catalog_from_the_command_line(tmp_path, city_keys):
+    from tests.services.sync_city import CityState, answer_folder, enrolment_document
+    from tests.services.test_sync_catalog import city_catalog
+
+    city = CityState(city_keys)
+    data = str(tmp_path / "station")
+    out(station(data, "setup", "--county", "320706", "--station-name", "海州区新南街道服务站",
+                "--station-code", "320706001", "--admin", ADMIN, user=None))
+    out(station(data, "settings", "set", "sync.require_review", "true"))
+    enrolment = tmp_path / "加入文件.json"
+    enrolment.write_bytes(enrolment_document(city.keys, url="https://127.0.0.1:9", station="320706001"))
+    out(station(data, "sync", "enroll", str(enrolment)))
+    add_trainee(data, 101)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    held = out(station(data, "sync", "export", "--to", str(usb)))
+    assert held["batches"] == 0 and out(station(data, "sync", "status"))["batches"]["review"] == 1
+    approved = out(station(data, "sync", "approve", "1"))
+    assert approved["status_label"] == "待发送" and approved["approved_by"] == ADMIN
+    assert out(station(data, "sync", "export", "--to", str(usb)))["batches"] == 1
+    city.publish(city_catalog("2027.1"), 1)
+    answer_folder(city, usb, "320706001")
+    assert out(station(data, "sync", "import-receipts", str(usb)))["catalog_version"] == "1"
+    assert out(station(data, "sync", "retry-failed")) == {"records": 0}
+    stale = tmp_path / "old.jws"
+    stale.write_text(city.catalogs[0][1])
+    refused = station(data, "sync", "import-catalog", str(stale))
+    assert refused.returncode != 0 and "不比本站已采用的 1 新" in json.loads(refused.stdout)["error"]
+    newer = tmp_path / "catalog.jws"
+    newer.write_text(city.publish(city_catalog("2027.2"), 2))
+    assert out(station(data, "sync", "import-catalog", str(newer)))["version"] == "2"
+    shown = run("catalog", "show", "--data-dir", data, "--json", user=None)
+    assert json.loads(shown.stdout)["version"] == "2027.2"
