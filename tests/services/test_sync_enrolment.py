@@ -70,6 +70,9 @@ def test_garbage_and_a_tampered_key_are_refused(station, city, tmp_path):
         ctx.sync.enrol(write(tmp_path, b'{"type": "jiangxin.batch"}'))
     with pytest.raises(SyncError, match="不是市里的加入文件"):
         ctx.sync.enrol("随便写的字")
+    for missing in (str(tmp_path / "没有这个文件.json"), "E:\\加入文件", "加入.json"):
+        with pytest.raises(SyncError, match="找不到加入文件"):
+            ctx.sync.enrol(missing)
     document = json.loads(enrolment_document(city.keys, url=URL, station=ctx.station.code))
     document["city"]["signing_key"]["kid"] = "not-the-thumbprint"
     with pytest.raises(SyncError, match="市里公钥有误"):

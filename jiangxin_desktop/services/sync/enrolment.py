@@ -93,6 +93,8 @@ def read_source(path_or_text: str | Path) -> tuple[bytes, str]:
         except OSError as exc:
             raise SyncError(f"无法读取加入文件 {path}：{describe_error(exc)}。") from exc
     text = str(path_or_text).strip()
+    if _looks_like_a_path(text):
+        raise SyncError(f"找不到加入文件 {text}：请检查路径，或把文件复制到本机后再选。")
     if text.startswith("{"):
         return text.encode("utf-8"), "粘贴的加入内容"
     try:
@@ -103,6 +105,13 @@ def read_source(path_or_text: str | Path) -> tuple[bytes, str]:
     if data.lstrip().startswith(b"{"):
         return data, "粘贴的加入码"
     raise SyncError("粘贴的内容不是市里的加入文件：请粘贴加入文件的全部文字，或选择加入文件本身。")
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """A mistyped file name, not pasted content (which is JSON, or a long base64 code)."""
+    return len(text) < 300 and "\n" not in text and "{" not in text and (
+        text.lower().endswith((".json", ".txt")) or text.startswith(("/", "~", "./", "..", "\\"))
+        or (len(text) > 2 and text[1] == ":" and text[2] in "\\/"))
 
 
 def _is_file(text: str) -> bool:
