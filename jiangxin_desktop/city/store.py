@@ -20,6 +20,9 @@ from jiangxin_desktop.city import schema
 from jiangxin_desktop.city.errors import CityError
 
 
+READ_ONLY = "city_read_only"
+
+
 def wire_time(moment: datetime) -> str:
     """``2026-12-01T00:30:00.000Z``: UTC with milliseconds, as records carry their times."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
@@ -39,7 +42,9 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock at once (no deadlock upgrading a read lock); readers never wait for it.
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -82,7 +87,7 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
+        with self.engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             yield connection
 
     def audit(self, now: datetime, kind: str, detail: str, *, station_code: str | None = None,
