@@ -49,12 +49,12 @@ def test_classes_and_attendance_areas_are_built(qtbot, window):
     assert "还没有已开班或培训中的培训班" in area.empty.text() and area.empty.isVisible()
 
 
-def test_title_and_status_bar(window, demo_context):
+def test_title_and_status_bar(qtbot, window, demo_context):
     assert window.windowTitle() == f"匠心 — {demo_context.station.name}（演示数据）"
     assert demo_context.station.code in window.station_label.text()
     assert window.database_label.text() == "数据库：jiangxin.db"
     assert window.counts_label.text() == "在册学员 300 人 · 已注销 0 人"
-    assert window.sync_label.text() == "同步：演示数据不上传"
+    qtbot.waitUntil(lambda: window.sync_label.text() == "同步：演示数据不上传")  # once the list is painted
 
 
 def test_counts_follow_a_deactivation(qtbot, window):

@@ -403,7 +403,7 @@ def test_in_the_main_window_f5_reads_the_page_again_and_the_label_opens_it(qtbot
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.sync_label.text() == "同步：未注册"  # enrolled, the city has not confirmed yet
+    qtbot.waitUntil(lambda: window.sync_label.text() == "同步：未注册")  # enrolled, not confirmed yet
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.sync_label.setFocus()

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 RETRY_SETTING = "sync.retry_minutes"
 DEFAULT_RETRY_MINUTES = 5
 FIRST_CHECK_MS = 90_000  # let the clerk start work first
+FIRST_LABEL_MS = 400  # after the list's first paint: the sync service loads httpx and JOSE (~0.3 s)
 
 
 def retry_interval_ms(ctx: AppContext) -> int:
@@ -66,10 +67,10 @@ class SyncMonitor(QObject):
         if on:
             self.refresh_label()
 
-    def start(self, first_check_ms: int = FIRST_CHECK_MS) -> None:
+    def start(self, first_check_ms: int = FIRST_CHECK_MS, first_label_ms: int = FIRST_LABEL_MS) -> None:
+        QTimer.singleShot(first_label_ms, self, self.refresh_label)
         QTimer.singleShot(first_check_ms, self, self.check)
         self.timer.start(retry_interval_ms(self.ctx))
-        self.refresh_label()
 
     def stop(self) -> None:
         """The window closes: no new run; one under way is asked to stop and waited for."""
