@@ -110,6 +110,17 @@ class Store:
                 select(schema.audit).order_by(schema.audit.c.id.desc()).limit(limit)).mappings()
             return [dict(row) for row in rows]
 
+    def batches(self, station_code: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """What the stations sent, newest first (without the receipts' text)."""
+        b = schema.batch
+        query = select(b.c.batch_id, b.c.station_code, b.c.sequence, b.c.received_at, b.c.status,
+                       b.c.error_code, b.c.records, b.c.accepted, b.c.duplicates, b.c.document_hash)
+        if station_code is not None:
+            query = query.where(b.c.station_code == station_code)
+        with self.reading() as connection:
+            rows = connection.execute(query.order_by(b.c.received_at.desc(), b.c.sequence.desc()).limit(limit))
+            return [dict(row) for row in rows.mappings()]
+
     def station_summaries(self) -> list[dict[str, Any]]:
         """Per station: where its chain stands, what it sent, how much the city holds of it."""
         s, b, r, k = schema.station, schema.batch, schema.city_row, schema.station_key

@@ -1,5 +1,5 @@
 """``jiangxin-desktop city …``: the city's receiver (init, serve, enroll-station, import, publish-catalog,
-status, log). Needs the extra ``[city]``; uses no station database and no login."""
+status, batches, log). Needs the extra ``[city]``; uses no station database and no login."""
 
 from __future__ import annotations
 
@@ -58,6 +58,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = city.add_parser("status", parents=[common], help="各服务站的同步情况")
     _dir(p)
     p.set_defaults(handler=cmd_status)
+
+    p = city.add_parser("batches", parents=[common], help="各服务站发来的批次（最新的在前）")
+    _dir(p)
+    p.add_argument("--station", metavar="编码", help="只列这个服务站的")
+    p.add_argument("--limit", type=int, default=50, help="最多列出多少批（默认 50）")
+    p.set_defaults(handler=cmd_batches)
 
     p = city.add_parser("log", parents=[common], help="市级接收端的日志（注册、拒收、发布）")
     _dir(p)
@@ -246,4 +252,24 @@ def cmd_log(args) -> int:
         receiver.close()
     emit({"entries": entries}, as_json=args.json, text="\n".join(
         f"{e['at']}\t{e['kind']}\t{e['station_code'] or ''}\t{e['detail']}" for e in entries) or "日志是空的。")
+    return 0
+
+
+_STATUS_WORDS = {"accepted": "已收下", "rejected": "已拒收"}
+
+
+@_city_errors
+def cmd_batches(args) -> int:
+    if not 1 <= args.limit <= 1000:
+        raise KnownError("--limit 应在 1 到 1000 之间。")
+    receiver = _receiver(args)
+    try:
+        batches = receiver.store.batches(args.station, args.limit)
+    finally:
+        receiver.close()
+    emit({"batches": batches}, as_json=args.json, text="\n".join(
+        f"{b['received_at']}\t{b['station_code']}\t第 {b['sequence']} 批\t{_STATUS_WORDS.get(b['status'], b['status'])}"
+        f"\t{b['records']} 条（新 {b['accepted']}，重复 {b['duplicates']}）"
+        + (f"\t{b['error_code']}" if b["error_code"] else "") + f"\t{b['batch_id']}" for b in batches)
+        or "还没有收到批次。")
     return 0

@@ -77,6 +77,9 @@ def test_the_usb_path_from_the_command_line(tmp_path, capsys, database_url):
     assert code == 0
     assert [(s["station_code"], s["registered"], s["last_sequence"], s["batches"], s["rows"])
             for s in status["stations"]] == [(station.code, True, 2, 2, 6)]
+    code, listed = _run(capsys, "city", "batches", "--dir", str(city), "--station", station.code)
+    assert [(b["batch_id"], b["sequence"], b["status"], b["records"], b["accepted"]) for b in listed["batches"]] \
+        == [(ids[1], 2, "accepted", 3, 3), (ids[0], 1, "accepted", 3, 3)]
     code, log = _run(capsys, "city", "log", "--dir", str(city))
     assert {"enrolment.issued", "station.registered", "catalog.published", "batch.refused"} <= \
         {e["kind"] for e in log["entries"]}
