@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 RETRY_SETTING = "sync.retry_minutes"
 DEFAULT_RETRY_MINUTES = 5
 FIRST_CHECK_MS = 90_000  # let the clerk start work first
+STOP_WAIT_MS = 45_000  # the sync transport's connect (10 s) and read (30 s) timeouts, and a margin
 FIRST_LABEL_MS = 400  # after the list's first paint: the sync service loads httpx and JOSE (~0.3 s)
 
 
@@ -77,7 +78,8 @@ class SyncMonitor(QObject):
         self.timer.stop()
         self._stopping = True
         if self.task is not None:
-            self.task.wait()
+            # the service stops after the request under way: at most its connect + read timeouts
+            self.task.wait(STOP_WAIT_MS)
 
     def has_work(self) -> bool:
         """Something may leave now: the registration, or the first batch in line once its back-off
