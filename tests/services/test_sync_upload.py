@@ -222,7 +222,7 @@ def test_status_warns_of_an_old_sync_and_a_large_backlog(station, city, tmp_path
     assert any("超过提醒线 1 条" in w for w in ctx.sync.status().warnings)
 
 
-def test_a_missing_batch_file_is_written_again_from_its_row(station, city, tmp_path):
+def test_a_missing_batch_file_is_written_again_from_its_row(station, city, tmp_path, clock):
     ctx = station
     people(ctx, 101)
     with CityServer(city) as server:
@@ -234,7 +234,13 @@ def test_a_missing_batch_file_is_written_again_from_its_row(station, city, tmp_p
         path.unlink()
         city.faults = [None, "500"]
         ctx.sync.sync_now()
-    assert path.is_file()
+        assert path.is_file()
+        assert ctx.sync.sync_now(force=True).confirmed == 1
+        assert path.is_file()  # kept a while after its receipt
+        clock.advance(days=8)
+        ctx.sync.sync_now()
+    assert list(spool.glob("*.jwe")) == []  # then the copy goes; the row and its receipt stay
+    assert ctx.sync.batches()[0].status_label == "已确认"
 
 
 def test_a_failure_repeated_by_the_retries_is_logged_once(station, city, tmp_path, clock):

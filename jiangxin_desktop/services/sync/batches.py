@@ -145,3 +145,13 @@ def ensure_spool(folder: Path, batches: Iterator[tuple[int, str, str]]) -> int:
         write_spool(folder, sequence, batch_id, sealed)
         written += 1
     return written
+
+
+def prune_spool(folder: Path, confirmed: set[str]) -> int:
+    """Remove the files of batches the city confirmed (their receipt is kept; the row keeps the batch)."""
+    removed = 0
+    for path in folder.glob("*.jwe") if folder.is_dir() else ():
+        if path.stem.split("-", 1)[-1] in confirmed:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +32,13 @@ from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.models import AuditEvent
-from jiangxin_desktop.store.sync_models import READY, REJECTED, REVIEW, SENT, SyncBatch
+from jiangxin_desktop.store.sync_models import CONFIRMED, READY, REJECTED, REVIEW, SENT, SyncBatch
 
 # Settings (declared with validators and labels in services/station/settings.py).
 WARN_DAYS, WARN_BACKLOG = "sync.warn_days", "sync.warn_backlog"
 BATCH_RECORDS, REQUIRE_REVIEW = "sync.batch_records", "sync.require_review"
 ANYONE = ("clerk", "reviewer", "admin")
+SPOOL_KEEP_DAYS = 7  # a confirmed batch's file stays this long (its row and receipt stay for good)
 
 
 class SyncService:
@@ -139,10 +140,15 @@ class SyncService:
         return batch
 
     def _ensure_spool(self) -> None:
+        """The files of batches still to go are whole again; a week after its receipt a file goes."""
+        before = iso_utc(self._now() - timedelta(days=SPOOL_KEEP_DAYS))
         with self.db.read() as session:
             rows = [(b.sequence, b.batch_id, b.envelope) for b in session.scalars(
                 select(SyncBatch).where(SyncBatch.status.in_((REVIEW, READY, SENT))))]
+            confirmed = set(session.scalars(select(SyncBatch.batch_id).where(
+                SyncBatch.status == CONFIRMED, SyncBatch.confirmed_at < before)))
         batching.ensure_spool(self.spool, iter(rows))
+        batching.prune_spool(self.spool, confirmed)
 
     # -- HTTPS -----------------------------------------------------------------------------
     def sync_now(self, progress: upload.Progress | None = None, cancelled: upload.Cancelled | None = None,
@@ -164,6 +170,7 @@ class SyncService:
                 self._fetch_catalog(receiver, city, tally)
         if tally.failed is not None:
             self._log_failure(tally.failed)
+        self._ensure_spool()
         return tally.result()
 
     def _log_failure(self, reason: str) -> None:
