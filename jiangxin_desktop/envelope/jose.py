@@ -97,7 +97,8 @@ def seal(document: bytes, *, signer: Ed25519PrivateKey, kid: str, typ: str,
     """``document`` signed, then encrypted to ``recipient``: a compact JWE holding a compact JWS."""
     inner = sign(document, signer=signer, kid=kid, typ=typ)
     header = {"alg": ENCRYPTION_ALG, "enc": CONTENT_ENC, "kid": recipient_kid, "cty": "JOSE"}
-    return jwe.encrypt_compact(header, inner.encode("ascii"), RSAKey.import_key(recipient), registry=_ENCRYPTION)
+    return jwe.encrypt_compact(header, inner.encode("ascii"), RSAKey.import_key(recipient),
+                               registry=_ENCRYPTION)
 
 
 def _text(token: str | bytes) -> str:
@@ -120,7 +121,7 @@ def decrypt(token: str | bytes, *, recipient: RSAPrivateKey) -> str:
         raise EnvelopeError("malformed", "not a compact JWE", "这不是加密的同步文件（格式不对）。")
     header = _protected_header(text)
     if header.get("alg") != ENCRYPTION_ALG or header.get("enc") != CONTENT_ENC or "zip" in header:
-        raise EnvelopeError("malformed", f"JWE parameters are not ours (alg {ENCRYPTION_ALG}, enc {CONTENT_ENC})",
+        raise EnvelopeError("malformed", f"JWE parameters are not ours ({ENCRYPTION_ALG}, {CONTENT_ENC})",
                             "加密算法或参数不对（应为 RSA-OAEP-256 / A256GCM），已拒收。")
     try:
         plain = jwe.decrypt_compact(text, RSAKey.import_key(recipient), registry=_ENCRYPTION).plaintext

@@ -172,9 +172,10 @@ def _compile(entity_schema: EntitySchema) -> Callable[[Mapping[str, object]], di
     tuple positions, wire names are written with ``repr``.
     """
     fields = tuple(entity_schema)
-    namespace: dict[str, object] = {"read": itemgetter(*(f.column for f in fields)), "Refused": _Refused,
-                                    "MAX": MAX_SAFE_INTEGER, "is_uuid": _UUID.fullmatch,
-                                    "is_datetime": _DATETIME.fullmatch, "fromisoformat": datetime.fromisoformat}
+    namespace: dict[str, object] = {
+        "read": itemgetter(*(f.column for f in fields)), "Refused": _Refused, "MAX": MAX_SAFE_INTEGER,
+        "is_uuid": _UUID.fullmatch, "is_datetime": _DATETIME.fullmatch, "fromisoformat": datetime.fromisoformat,
+    }
     body = [f"    {', '.join(f'v{i}' for i in range(len(fields)))}, = read(row)"]
     for i, field in enumerate(fields):
         v = f"v{i}"
