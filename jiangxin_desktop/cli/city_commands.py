@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _dir(p)
     p.add_argument("--name", default="连云港市人社局", help="市里的名称（写进注册文件）")
     p.add_argument("--url", default="https://127.0.0.1:8443", help="服务站连接的地址（写进注册文件）")
-    p.add_argument("--host", action="append", default=[], metavar="主机",
-                   help="证书适用的主机名或 IP（可重复；默认 localhost 和 127.0.0.1）")
+    p.add_argument("--host", action="extend", nargs="+", default=[], metavar="主机",
+                   help="证书适用的主机名或 IP（可写多个；默认 localhost 和 127.0.0.1）")
     p.add_argument("--database", help="数据库地址，例如 postgresql+psycopg://jiangxin:密码@localhost/jiangxin_city"
                    "（默认：文件夹里的 SQLite，仅供单机试点）")
     p.set_defaults(handler=cmd_init)

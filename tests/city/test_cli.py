@@ -18,8 +18,8 @@ def _run(capsys, *argv: str) -> tuple[int, dict]:
 def test_the_usb_path_from_the_command_line(tmp_path, capsys, database_url):
     city = tmp_path / "city"
     code, made = _run(capsys, "city", "init", "--dir", str(city), "--database", database_url,
-                      "--host", "localhost", "--host", "127.0.0.1")
-    assert code == 0 and made["tls_hosts"] == ["localhost", "127.0.0.1"]
+                      "--host", "localhost", "city.lyg.example", "--host", "127.0.0.1")
+    assert code == 0 and made["tls_hosts"] == ["localhost", "city.lyg.example", "127.0.0.1"]
     code, refused = _run(capsys, "city", "init", "--dir", str(city))
     assert code == 2 and "已经有一个市级接收端" in refused["error"]
 
