@@ -416,6 +416,22 @@ def test_in_the_main_window_f5_reads_the_page_again_and_the_label_opens_it(qtbot
     window.close()
 
 
+def test_closing_the_window_during_a_background_run_waits_for_it(qtbot, enrolled, city):
+    from jiangxin_desktop.ui.shell.main_window import MainWindow
+
+    city.start(delay=0.5)
+    window = MainWindow(enrolled)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    monitor = window.sync_monitor
+    assert monitor.check()
+    task = monitor.task
+    window.close()  # returns once the run has stopped at its next step
+    assert not task.is_running()
+    assert enrolled.sync.status().registered  # the step under way was finished, not cut off
+
+
 # --- review before a batch leaves -------------------------------------------------------------
 
 

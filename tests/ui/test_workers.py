@@ -31,6 +31,20 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
     assert not task.is_running()
 
 
+def test_wait_on_the_gui_thread_returns_when_the_work_ends(qtbot):
+    """At shutdown the window waits for a task; its thread must not need the GUI thread to end."""
+    import time
+
+    task = BackgroundTask(lambda report: time.sleep(0.2) or "done")
+    task.start()
+    began = time.monotonic()
+    assert task.wait(10_000)
+    assert time.monotonic() - began < 5 and not task.is_running()
+    with qtbot.waitSignal(task.finished) as blocker:  # the outcome still arrives afterwards
+        pass
+    assert blocker.args == ["done"]
+
+
 def test_cancel_stops_at_the_next_report(qtbot):
     started, release = threading.Event(), threading.Event()
     reports: list[int] = []

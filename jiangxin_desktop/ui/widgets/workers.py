@@ -51,6 +51,9 @@ class _Worker(QObject):
             self.done.emit(result)
         finally:
             self.moveToThread(self._home)
+            # The thread ends by itself once the work is over, so that wait() on the GUI thread
+            # (at shutdown) returns then; the outcome, already posted, still arrives first.
+            QThread.currentThread().quit()
 
 
 class BackgroundTask(QObject):
