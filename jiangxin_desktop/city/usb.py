@@ -59,13 +59,18 @@ class ImportResult:
 
 def write_atomic(path: Path, text: str) -> None:
     """Temp file, fsync, rename: a stick pulled out mid-write leaves the old file or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="ascii") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "w", encoding="ascii") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise CityError("folder_unwritable", 500, f"cannot write {path}: {exc}",
+                        f"无法把 {path.name} 写回 {path.parent}（{exc.strerror or exc}；U 盘可能写保护、已满或被拔出）。"
+                        "市里已收下的数据不会丢失：换好 U 盘后再导入一次，会写出同样的回执。") from None
 
 
 def _refusal(file: Path, exc: CityError) -> dict[str, Any]:
@@ -99,10 +104,12 @@ def _import_station(receiver: Receiver, station_dir: Path) -> StationImport:
     registration = station_dir / "registration.jwe"
     if registration.is_file():
         try:
-            write_atomic(station_dir / "registered.jws", register(receiver, _read(registration), remote="usb"))
-            result.registered = True
+            acknowledgement = register(receiver, _read(registration), remote="usb")
         except CityError as exc:
             result.refused.append(_refusal(registration, exc))
+        else:  # a stick that cannot be written stops the whole import (folder_unwritable)
+            write_atomic(station_dir / "registered.jws", acknowledgement)
+            result.registered = True
     batches = sorted((p for p in (station_dir / "batches").glob("*.jwe") if _BATCH_FILE.fullmatch(p.name)),
                      key=lambda p: p.name)
     for path in batches:

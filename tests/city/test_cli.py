@@ -88,3 +88,29 @@ def test_the_usb_path_from_the_command_line(tmp_path, capsys, database_url):
 def test_a_folder_that_is_not_a_city(tmp_path, capsys):
     code, refused = _run(capsys, "city", "status", "--dir", str(tmp_path))
     assert code == 2 and "不是市级接收端文件夹" in refused["error"]
+
+
+def test_a_write_protected_stick_is_said_in_words_and_nothing_is_lost(tmp_path, capsys):
+    import os
+
+    city = tmp_path / "city"
+    assert _run(capsys, "city", "init", "--dir", str(city))[0] == 0
+    enrolment_file = tmp_path / "enrol.json"
+    _run(capsys, "city", "enroll-station", "--dir", str(city), "--station", "320706001", "--out", str(enrolment_file))
+    station = Station("320706001", read_enrolment(enrolment_file.read_bytes()))
+    folder = tmp_path / "usb" / "jiangxin-sync" / station.code
+    folder.mkdir(parents=True)
+    (folder / "registration.jwe").write_text(station.registration(), encoding="ascii")
+    os.chmod(folder, 0o555)
+    try:
+        if os.access(folder, os.W_OK):  # root writes anyway: make the target a file instead
+            os.chmod(folder, 0o755)
+            (folder / "registered.jws.tmp").mkdir()
+        code, refused = _run(capsys, "city", "import", "--dir", str(city), str(tmp_path / "usb"))
+    finally:
+        os.chmod(folder, 0o755)
+    assert code == 2 and "换好 U 盘后再导入一次" in refused["error"]
+    if (folder / "registered.jws.tmp").is_dir():
+        (folder / "registered.jws.tmp").rmdir()
+    code, imported = _run(capsys, "city", "import", "--dir", str(city), str(tmp_path / "usb"))
+    assert code == 0 and imported["stations"][0]["registered"] is True  # the same answer, written now
