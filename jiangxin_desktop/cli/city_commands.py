@@ -105,9 +105,18 @@ def _receiver(args: argparse.Namespace):
 def cmd_init(args) -> int:
     from jiangxin_desktop.city import Store, init_city
 
+    if args.database:  # a wrong address said before any key is made; another city's data refused
+        store = Store(args.database)
+        try:
+            stations = len(store.station_summaries())
+        finally:
+            store.close()
+        if stations:
+            raise KnownError(f"数据库 {_shown_database(args.database)} 里已有 {stations} 个服务站的数据，"
+                             "属于另一个市级接收端。新的接收端请用一个新的空数据库（createdb …）。")
     city = init_city(Path(args.dir), name=args.name, url=args.url, hosts=args.host or None,
                      database=args.database)
-    Store(city.database).close()  # the tables, and a wrong database address said now
+    Store(city.database).close()  # the tables
     obj = {"dir": str(city.folder), "name": city.name, "url": city.url,
            "database": _shown_database(city.database), "encryption_kid": city.encryption_kid,
            "signing_kid": city.signing_kid, "tls_hosts": city.tls_hosts, "tls_fingerprint": city.tls_fingerprint}

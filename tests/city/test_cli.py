@@ -73,6 +73,9 @@ def test_the_usb_path_from_the_command_line(tmp_path, capsys, database_url):
     code, partly = _run(capsys, "city", "import", "--dir", str(city), str(usb))
     assert code == 1 and partly["stations"][0]["refused"][0]["error"] == "sequence_gap"
 
+    code, refused = _run(capsys, "city", "init", "--dir", str(tmp_path / "second"), "--database", database_url)
+    assert code == 2 and "已有 1 个服务站的数据" in refused["error"] and not (tmp_path / "second").exists()
+
     code, status = _run(capsys, "city", "status", "--dir", str(city))
     assert code == 0
     assert [(s["station_code"], s["registered"], s["last_sequence"], s["batches"], s["rows"])
