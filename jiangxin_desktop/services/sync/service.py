@@ -123,7 +123,7 @@ class SyncService:
         self.acting.require(*ANYONE, action="重试失败的同步记录")
         released = 0
         with self.db.write() as session:
-            for batch in session.scalars(select(SyncBatch).where(SyncBatch.status == REJECTED)):
+            for batch in list(session.scalars(select(SyncBatch).where(SyncBatch.status == REJECTED))):
                 count = outbox.release_batch(session, batch.batch_id)
                 if count:
                     released += count
