@@ -16,6 +16,7 @@ from tests.city.conftest import _admin, fresh_postgres, postgres_url  # noqa: F4
 from tests.sync_faults.fault_proxy import FaultProxy
 from tests.sync_faults.world import (
     CityServer,
+    InProcessCityServer,
     World,
     copy_city,
     copy_station,
@@ -51,7 +52,8 @@ def make_world(tmp_path, clock, station_template, city_template, city_database):
     """``make_world(enrolled=True)`` → a :class:`World`: station, city server, proxy; torn down after."""
     made: list[World] = []
 
-    def build(*, enrolled: bool = True, policy=None) -> World:
+    def build(*, enrolled: bool = True, policy=None, killable: bool = True) -> World:
+        """``killable=False``: the receiver runs in this process (starts faster; cannot be killed)."""
         assert not made, "one world per test"
         port = free_port()
         folder = tmp_path / "city"
@@ -60,7 +62,8 @@ def make_world(tmp_path, clock, station_template, city_template, city_database):
                          url=f"https://127.0.0.1:{proxy_port}")
         proxy = FaultProxy(("127.0.0.1", port), cert=city.tls_cert_path, key=city.tls_key_path, policy=policy)
         proxy.port = proxy_port
-        server = CityServer(folder, port, tmp_path / "city-serve.log")
+        server = (CityServer(folder, port, tmp_path / "city-serve.log") if killable
+                  else InProcessCityServer(folder, port))
         paths = copy_station(station_template, tmp_path / "station")
         ctx = open_station(paths, clock)
         world = World(paths, ctx, clock, city, server, proxy, city_database)

@@ -58,8 +58,9 @@ ERROR_AFTER = "error_after"  # the server answers; the client gets a 5xx instead
 LOSE_RESPONSE = "lose_response"  # the server answers; the client gets only the first K bytes
 DUPLICATE = "duplicate"  # the request reaches the server twice (two connections)
 RELAY = "relay"  # no fault, but through a terminated connection (so on_request_sent sees it)
+TAMPER = "tamper"  # one byte of the request body changed on the way (a man in the middle)
 
-HTTP_KINDS = frozenset({ERROR, ERROR_AFTER, LOSE_RESPONSE, DUPLICATE, RELAY})
+HTTP_KINDS = frozenset({ERROR, ERROR_AFTER, LOSE_RESPONSE, DUPLICATE, RELAY, TAMPER})
 KINDS = frozenset({PASS, REFUSE, DELAY, CUT_UPSTREAM, CUT_DOWNSTREAM}) | HTTP_KINDS
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
@@ -131,6 +132,11 @@ class Fault:
     @classmethod
     def relay(cls) -> Fault:
         return cls(RELAY)
+
+    @classmethod
+    def tamper(cls, at: int) -> Fault:
+        """Byte ``at`` (modulo the length) of the request body becomes "A" (or "B" if it was "A")."""
+        return cls(TAMPER, after_bytes=at)
 
 
 @dataclass
@@ -495,14 +501,15 @@ class FaultProxy:
                     request = reader.message()
                 except (_Closed, OSError, ValueError):
                     return
+                if request_number > 1:  # drawn once the request is there, not for a connection left idle
+                    fault = self._draw(number, request_number)
+                    if fault.delay_ms:
+                        time.sleep(fault.delay_ms / 1000)
                 method, target = (request.start_line.split(" ") + ["", ""])[:2]
                 event = self._record(Event(number, request_number, fault, True, method, target))
-                if request_number > 1 and fault.delay_ms:
-                    time.sleep(fault.delay_ms / 1000)
                 if not self._exchange(client, request, fault, event):
                     return
                 request_number += 1
-                fault = self._draw(number, request_number)
         finally:
             self._forget(client, reset=fault.reset)
 
@@ -545,6 +552,11 @@ class FaultProxy:
                 pass
             event.outcome = "cut"
             return False
+        if kind == TAMPER and request.body:
+            body = bytearray(request.body)
+            at = fault.after_bytes % len(body)
+            body[at] = ord("B") if body[at] == ord("A") else ord("A")
+            request = _Message(request.head, bytes(body), request.start_line, request.headers)
         if kind == ERROR:
             event.outcome = f"answered {fault.status} without asking the server"
             self._answer_error(client, fault.status)

@@ -251,3 +251,11 @@ def test_a_server_that_breaks_off_after_the_request_closes_the_client_too(tls_fi
     assert taken and taken[0].startswith(b"PUT /v1/batches/x ")
     assert sent == [("PUT", "/v1/batches/x")]
     assert proxy.events[0].outcome.startswith("upstream broke off")
+
+
+def test_tamper_changes_one_byte_of_the_body(proxy, server, tls_files):
+    proxy.plan([Fault.tamper(3), Fault.tamper(3)])
+    with fresh(tls_files) as http:
+        assert http.put(f"{proxy.url()}/echo", content=b"abcdef").content == b"abcAef"
+        assert http.put(f"{proxy.url()}/echo", content=b"abcAef").content == b"abcBef"
+    assert [body for _, _, body in server.seen] == [b"abcAef", b"abcBef"]

@@ -122,7 +122,8 @@ def one_run(world, clerk: Clerk, seed: int, stats: Counter) -> None:
             result = ctx.sync.sync_now()
             stats["attempts"] += 1
             stats["attempts failed"] += result.failed is not None
-            stats["attempts leaving a batch 已发送 (no receipt)"] += any(b.status == "sent" for b in station_batches(ctx))
+            left_sent = any(b.status == "sent" for b in station_batches(ctx))
+            stats["attempts leaving a batch 已发送 (no receipt)"] += left_sent
             if not world.server.running:
                 world.server.start()
                 stats["city restarted"] += 1
@@ -161,7 +162,8 @@ def test_random_faults_leave_the_city_exact_and_the_station_truthful(make_world,
         try:
             one_run(world, clerk, seed, stats)
         except BaseException as exc:
-            raise AssertionError(f"run with seed {seed} failed (JIANGXIN_FAULT_SEED={SEED}): {exc!r}") from exc
+            raise AssertionError(f"run with seed {seed} failed (JIANGXIN_FAULT_SEED={SEED}): {exc!r}") \
+                from exc
     faults = Counter(world.proxy.faults_seen())
     stats["batches replayed to the city"] = sum(
         e.fault.kind == "duplicate" and e.method == "PUT" for e in world.proxy.events)
