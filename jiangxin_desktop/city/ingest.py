@@ -74,7 +74,13 @@ def _ingest(receiver: Receiver, batch_id: str, body: bytes | str, signer: Signer
                         key_for_kid=receiver.station_key(signer), typ=BATCH)
     except EnvelopeError as exc:
         raise envelope_refusal(exc) from None
-    header = _header(opened.document)
+    try:
+        parsed: Batch | None = read_batch(opened.document)
+        problem = None
+    except ProtocolError as exc:
+        parsed, problem = None, ("invalid_document", f"批次 {batch_id} 的内容不合格式：{exc.user_message}")
+    header = _header(opened.document) if parsed is None else Header(
+        parsed.batch_id, parsed.station_code, parsed.sequence, parsed.previous_hash)
     if header.batch_id != batch_id:
         raise bad_request("batch_id_mismatch", f"URL names batch {batch_id}, document {header.batch_id}",
                           f"上传地址里的批次号 {batch_id} 与文件里的批次号 {header.batch_id} 不一致，已拒收。")
@@ -83,12 +89,7 @@ def _ingest(receiver: Receiver, batch_id: str, body: bytes | str, signer: Signer
                         f"batch of station {header.station_code} signed by a key of {signer.station_code}",
                         f"批次 {batch_id} 自称来自服务站 {header.station_code}，"
                         f"却是用服务站 {signer.station_code} 的密钥签名的，已拒收。")
-    batch_hash = document_hash(opened.document)
-    try:
-        parsed: Batch | None = read_batch(opened.document)
-        problem = None
-    except ProtocolError as exc:
-        parsed, problem = None, ("invalid_document", f"批次 {batch_id} 的内容不合格式：{exc.user_message}")
+    batch_hash = document_hash(opened.document) if parsed is None else parsed.hash
     try:
         with receiver.store.transaction() as connection:
             return _take(receiver, connection, header, batch_hash, parsed, problem, signer)
@@ -98,7 +99,7 @@ def _ingest(receiver: Receiver, batch_id: str, body: bytes | str, signer: Signer
 
 
 def _header(document: bytes) -> Header:
-    """The header fields a receipt needs, read before the full check (which may reject the batch)."""
+    """The header fields a receipt needs, from a batch the full check rejected."""
     try:
         raw = json.loads(document)
     except (ValueError, UnicodeDecodeError):
