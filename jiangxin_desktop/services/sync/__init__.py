@@ -16,6 +16,7 @@ Public API (``SyncService``, built by ``context.py`` as ``ctx.sync``):
 - ``status()`` → ``SyncStatus``; ``batches(limit=50)`` → ``list[BatchInfo]`` newest first;
   ``log(limit=100)`` → ``list[LogEntry]`` (the sync audit events, newest first).
 - ``retry_failed()`` → int: entries of 失败 (rejected) batches go back to the outbox.
+- ``record_statuses(entity, uuids)`` → ``{uuid: 待发送/待审核/已发送/已确认/失败}`` per record.
 - ``import_catalog(path)`` → ``CatalogInfo``: a signed catalog file (catalog.jws) from the city.
 
 May import: ``domain``, ``store``, ``protocol``, ``envelope`` and the public names of every other

@@ -106,3 +106,19 @@ def sync_log(session: Session, limit: int) -> list[LogEntry]:
         template = _SUMMARIES.get(event.action, event.action)
         out.append(LogEntry(event.at, event.actor, event.action, template.format_map(data)))
     return out
+
+
+def record_statuses(session: Session, entity: str, uuids: list[str]) -> dict[str, str]:
+    """uuid → where its newest change stands (待发送 / 待审核 / 已发送 / 已确认 / 失败); absent: nothing to send."""
+    out: dict[str, str] = {}
+    for start in range(0, len(uuids), 500):
+        chunk = uuids[start:start + 500]
+        rows = session.execute(
+            select(OutboxEntry.entity_uuid, OutboxEntry.batch_id, SyncBatch.status)
+            .outerjoin(SyncBatch, SyncBatch.batch_id == OutboxEntry.batch_id)
+            .where(OutboxEntry.entity == entity, OutboxEntry.entity_uuid.in_(chunk))
+            .order_by(OutboxEntry.seq)
+        )
+        for entity_uuid, batch_id, status in rows:  # oldest first: the newest entry decides
+            out[entity_uuid] = STATUS_LABELS["ready"] if batch_id is None else STATUS_LABELS.get(status, "待发送")
+    return out

@@ -328,6 +328,11 @@ class SyncService:
         with self.db.read() as session:
             return overview.recent_batches(session, limit)
 
+    def record_statuses(self, entity: str, uuids: list[str]) -> dict[str, str]:
+        """Per record: uuid → 待发送 / 待审核 / 已发送 / 已确认 / 失败 of its newest change (absent: none)."""
+        with self.db.read() as session:
+            return overview.record_statuses(session, entity, list(uuids))
+
     def log(self, limit: int = 100) -> list[LogEntry]:
         with self.db.read() as session:
             return overview.sync_log(session, limit)
