@@ -152,8 +152,8 @@ def test_not_enrolled_the_page_says_so_and_立即同步_says_why_it_is_greyed(qt
     person(station, seq=101)
     station.login("clerk", DEMO_PASSWORD)
     page = make_page(qtbot, station)
-    assert page.state_value.text() == "未导入注册文件"
-    assert page.code_value.text() == STATION
+    assert page.enrolment_box.state_value.text() == "未导入注册文件"
+    assert page.enrolment_box.code_value.text() == STATION
     assert page.banner.isVisible() and "尚未加入市里的同步" in page.warning_label.text()
     assert not page.sync_button.isEnabled()
     assert "导入注册文件" in page.sync_button.toolTip()
@@ -192,10 +192,10 @@ def test_the_administrator_imports_the_enrolment_file_through_the_dialog(qtbot, 
     dialog.set_file(city.enrolment_file(tmp_path))
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert page.city_value.text() == "连云港市人社局（测试）"
-    assert page.url_value.text() == f"https://127.0.0.1:{city.port}"
-    assert page.state_value.text().startswith("待注册")
-    assert page.imported_value.text()  # local time, 2026-12-01 00:25 style
+    assert page.enrolment_box.city_value.text() == "连云港市人社局（测试）"
+    assert page.enrolment_box.url_value.text() == f"https://127.0.0.1:{city.port}"
+    assert page.enrolment_box.state_value.text().startswith("待注册")
+    assert page.enrolment_box.imported_value.text()  # local time, 2026-12-01 00:25 style
     assert page.sync_button.isEnabled()  # registering is itself something to send
     assert "同步日志" in page.tabs.tabText(1) and page.log_model.rowCount() >= 1
 
@@ -207,7 +207,7 @@ def test_the_enrolment_can_be_pasted_as_text(qtbot, station, city, tmp_path):
     dialog.text_edit.setPlainText(city.enrolment_file(tmp_path).read_text(encoding="utf-8"))
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert page.city_value.text() == "连云港市人社局（测试）"
+    assert page.enrolment_box.city_value.text() == "连云港市人社局（测试）"
 
 
 # --- 立即同步 against the loopback receiver ------------------------------------------------------
@@ -234,7 +234,7 @@ def test_立即同步_runs_in_a_worker_and_the_batches_show_the_city_s_receipt(q
     heartbeat.stop()
     assert len(ticks) >= 3, "the window's event loop stood still during the sync"
 
-    assert page.state_value.text().startswith("已注册")
+    assert page.enrolment_box.state_value.text().startswith("已注册")
     assert page.pending_value.text() == "待发送 0 条记录"
     rows = table_texts(page.batch_model)
     assert len(rows) == 1
@@ -361,7 +361,7 @@ def test_the_usb_round_trip_through_the_page(qtbot, enrolled, city, tmp_path):
     assert imported.stations[0].registered and len(imported.stations[0].accepted) == 1
 
     page.import_receipts(stick)  # as from 导入回执…
-    assert page.state_value.text().startswith("已注册")
+    assert page.enrolment_box.state_value.text().startswith("已注册")
     assert table_texts(page.batch_model)[0][3] == "已确认"
     assert "市里已确认 1 批" in messages[-1]
     assert page.pending_value.text() == "待发送 0 条记录"

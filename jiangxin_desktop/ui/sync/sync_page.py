@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.ui.sync.batch_table import BatchTableModel, batch_view
 from jiangxin_desktop.ui.sync.button_reasons import REVIEW_ROLES, button_help, button_reasons
+from jiangxin_desktop.ui.sync.enrolment_box import EnrolmentBox
 from jiangxin_desktop.ui.sync.review_box import ReviewBox
 from jiangxin_desktop.ui.sync.status_words import local_time, result_summary, stuck_batch
 from jiangxin_desktop.ui.sync.sync_run import run_step, run_sync_now
@@ -84,7 +84,8 @@ class SyncPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
-        layout.addWidget(self._enrolment_box())
+        self.enrolment_box = EnrolmentBox(self.enrol_button, self)
+        layout.addWidget(self.enrolment_box)
         layout.addWidget(self._warning_banner())
         layout.addWidget(self._figures_box())
         self.review_box = ReviewBox(self)
@@ -96,27 +97,6 @@ class SyncPage(QWidget):
         self.load()
 
     # --- layout -------------------------------------------------------------------------
-
-    def _enrolment_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("注册信息"))
-        grid = QGridLayout(box)
-        self.city_value, self.url_value, self.code_value = QLabel(), QLabel(), QLabel()
-        self.state_value, self.imported_value = QLabel(), QLabel()
-        pairs = [
-            (self.tr("市里名称"), self.city_value, 0, 0),
-            (self.tr("地址"), self.url_value, 0, 2),
-            (self.tr("本站编码"), self.code_value, 1, 0),
-            (self.tr("注册状态"), self.state_value, 1, 2),
-            (self.tr("导入时间"), self.imported_value, 2, 0),
-        ]
-        for caption, value, row, column in pairs:
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(QLabel(caption + self.tr("：")), row, column)
-            grid.addWidget(value, row, column + 1)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 2)
-        grid.addWidget(self.enrol_button, 2, 3, Qt.AlignmentFlag.AlignRight)
-        return box
 
     def _warning_banner(self) -> QFrame:
         self.banner = QFrame()
@@ -188,37 +168,18 @@ class SyncPage(QWidget):
             self.warning_label.setText(exc.message)
             self.banner.show()
             return
-        self._show_enrolment()
+        self.enrolment_box.show_enrolment(self.enrolment, self.ctx.station.code)
         self._show_figures()
         self.batch_model.set_rows(self.batch_list)
         self.log_model.set_rows(log)
-        self.tabs.setTabText(0, self.tr("批次（{n}）").format(n=len(self.batch_list)))
+        total = sum(self.status.batches.values())
+        self.tabs.setTabText(0, self.tr("批次（{n}）").format(n=total))
+        self.tabs.setTabToolTip(
+            0, self.tr("列出最近 {n} 批").format(n=len(self.batch_list)) if total > len(self.batch_list) else ""
+        )
         self.review_box.set_batches(self.batch_list)
         self.review_box.setVisible(self.role in REVIEW_ROLES and self.review_box.model.rowCount() > 0)
         self._update_buttons()
-
-    def _show_enrolment(self) -> None:
-        e = self.enrolment
-        station = self.ctx.station.code
-        if e is None:
-            for value in (self.city_value, self.url_value, self.imported_value):
-                value.setText(self.tr("—"))
-            self.code_value.setText(station)
-            self.state_value.setText(self.tr("未导入注册文件"))
-            self.state_value.setStyleSheet(WARNING_STYLE)
-            return
-        self.city_value.setText(e.city_name)
-        self.url_value.setText(e.url)
-        self.url_value.setToolTip(e.url)
-        self.code_value.setText(e.station_code)
-        if e.registered:
-            self.state_value.setText(self.tr("已注册（{when}）").format(when=local_time(e.registered_at)))
-            self.state_value.setStyleSheet("")
-        else:
-            self.state_value.setText(self.tr("待注册：下次同步或U盘交换时向市里登记本站"))
-            self.state_value.setStyleSheet(WARNING_STYLE)
-        self.imported_value.setText(local_time(e.imported_at))
-        self.state_value.setToolTip(self.tr("注册文件有效期至 {when}").format(when=local_time(e.expires_at)))
 
     def _show_figures(self) -> None:
         s = self.status
