@@ -46,8 +46,8 @@ TRAVELLING: frozenset[str] = frozenset(TABLES)
 
 __all__ = [
     "ANONYMISE", "ASSESSMENT", "ATTENDANCE", "CERTIFICATE", "CLASS_SESSION", "DEACTIVATE", "DELETE",
-    "ENROLLMENT", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "assign_to_batch", "count_pending",
-    "enqueue", "enqueue_span", "pending_entries", "release_batch",
+    "ENROLLMENT", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "count_pending", "enqueue",
+    "enqueue_span", "release_batch", "take_for_batch",
 ]
 
 
@@ -99,21 +99,36 @@ def enqueue_span(cursor: Any, *, entity: str, at: str, after: int, upto: int) ->
 # (as ``enqueue_span``), inside the session's transaction.
 
 
-def pending_entries(cursor: Any) -> list[tuple[int, str, str, int, str]]:
-    """Entries in no batch yet, oldest first: (seq, entity, entity_uuid, version, operation)."""
+def take_for_batch(cursor: Any, batch_id: str, max_rows: int) -> list[tuple[str, str, int, str]]:
+    """Give ``batch_id`` the oldest pending rows, at most ``max_rows``, with every pending entry of each.
+
+    Reads only as far as the batch reaches (a large backlog is not read again for every batch),
+    then one statement takes the later entries of the same rows. Returns the batch's entries,
+    oldest first: (entity, entity_uuid, version, operation).
+    """
+    cursor.execute("SELECT seq, entity, entity_uuid FROM outbox WHERE batch_id IS NULL ORDER BY seq")
+    rows: set[tuple[str, str]] = set()
+    seqs: list[int] = []
+    while len(rows) < max_rows:
+        chunk = cursor.fetchmany(2000)
+        if not chunk:
+            break
+        for seq, entity, entity_uuid in chunk:
+            if (entity, entity_uuid) not in rows:
+                if len(rows) == max_rows:
+                    break  # this row and the rest wait for the next batch
+                rows.add((entity, entity_uuid))
+            seqs.append(seq)
+    if not seqs:
+        return []
+    cursor.executemany("UPDATE outbox SET batch_id = :b WHERE seq = :s AND batch_id IS NULL",
+                       [{"b": batch_id, "s": seq} for seq in seqs])
     cursor.execute(
-        "SELECT seq, entity, entity_uuid, version, operation FROM outbox WHERE batch_id IS NULL ORDER BY seq"
-    )
+        "UPDATE outbox SET batch_id = :b WHERE batch_id IS NULL AND (entity, entity_uuid) IN "
+        "(SELECT entity, entity_uuid FROM outbox WHERE batch_id = :b)", {"b": batch_id})
+    cursor.execute("SELECT entity, entity_uuid, version, operation FROM outbox WHERE batch_id = :b ORDER BY seq",
+                   {"b": batch_id})
     return cursor.fetchall()
-
-
-def assign_to_batch(cursor: Any, seqs: list[int], batch_id: str) -> None:
-    """Mark the entries ``seqs`` as taken by ``batch_id`` (in the batch's own transaction)."""
-    cursor.executemany(
-        "UPDATE outbox SET batch_id = :b WHERE seq = :s AND batch_id IS NULL", [{"b": batch_id, "s": s} for s in seqs]
-    )
-    if cursor.rowcount not in (-1, len(seqs)):  # another writer took some: the transaction must not commit
-        raise RuntimeError(f"outbox: {len(seqs) - cursor.rowcount} of {len(seqs)} entries were already in a batch")
 
 
 def release_batch(session: Session, batch_id: str) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,41 +28,25 @@ from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.sync_models import READY, REVIEW, SyncBatch
 
-@dataclass(frozen=True)
-class Selection:
-    """The entries one batch takes: their seqs, and per row the newest entry's (version, operation)."""
-
-    seqs: list[int]
-    newest: dict[tuple[str, str], tuple[int, str]]
+def newest_of(entries: list[Any]) -> dict[tuple[str, str], tuple[int, str]]:
+    """Per row, the (version, operation) of its newest entry (entries come oldest first)."""
+    return {(entity, entity_uuid): (version, operation) for entity, entity_uuid, version, operation in entries}
 
 
-def select_entries(entries: list[Any], max_records: int) -> Selection | None:
-    """The oldest pending rows, at most ``max_records`` of them, with every pending entry of each."""
-    newest: dict[tuple[str, str], tuple[int, str]] = {}
-    seqs: list[int] = []
-    for seq, entity, entity_uuid, version, operation in entries:
-        key = (entity, entity_uuid)
-        if key not in newest and len(newest) >= max_records:
-            continue  # a later batch takes this row (and all of its entries)
-        seqs.append(seq)
-        newest[key] = (version, operation)  # entries come oldest first: the last one wins
-    return Selection(seqs, newest) if seqs else None
-
-
-def records_of(cursor: Any, selection: Selection, batch_id: str) -> list[Record]:
+def records_of(cursor: Any, newest: dict[tuple[str, str], tuple[int, str]], batch_id: str) -> list[Record]:
     """Each row the batch took, as it stands now, in wire form; a removed row is a delete.
 
     Read through the driver (dates as text, flags as 0/1: ``to_wire`` takes both) after the
     entries are marked, so the rows come by the batch's own entries, not by long lists of ids.
     """
     records: list[Record] = []
-    for entity in sorted({entity for entity, _ in selection.newest}):
+    for entity in sorted({entity for entity, _ in newest}):
         cursor.execute(
             f"SELECT * FROM {outbox.TABLES[entity]} WHERE uuid IN "
             "(SELECT entity_uuid FROM outbox WHERE batch_id = :b AND entity = :e)", {"b": batch_id, "e": entity})
         names = [column[0] for column in cursor.description]
         rows = {row["uuid"]: row for row in (dict(zip(names, values)) for values in cursor.fetchall())}
-        for (kind, entity_uuid), (version, operation) in selection.newest.items():
+        for (kind, entity_uuid), (version, operation) in newest.items():
             if kind != entity:
                 continue
             row = rows.get(entity_uuid)
@@ -85,12 +68,11 @@ def make_batch(session: Session, city: City, *, station_code: str, signer: Any, 
     assert raw is not None
     cursor = raw.cursor()
     try:
-        selection = select_entries(outbox.pending_entries(cursor), max_records)
-        if selection is None:
-            return None
         batch_id = uuid7()
-        outbox.assign_to_batch(cursor, selection.seqs, batch_id)
-        records = records_of(cursor, selection, batch_id)
+        entries = outbox.take_for_batch(cursor, batch_id, max_records)
+        if not entries:
+            return None
+        records = records_of(cursor, newest_of(entries), batch_id)
     finally:
         cursor.close()
     previous = last_batch(session)
