@@ -37,6 +37,7 @@ Threads, not asyncio: one thread per connection (two for a pass-through pump), s
 proxy runs beside any event loop the client or the server uses.
 """
 
+
 from __future__ import annotations
 
 import socket
@@ -45,122 +46,30 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-PASS = "pass"
-REFUSE = "refuse"
-DELAY = "delay"
-CUT_UPSTREAM = "cut_upstream"  # after K bytes client → server
-CUT_DOWNSTREAM = "cut_downstream"  # after K bytes server → client
-ERROR = "error"  # answer 5xx without asking the server
-ERROR_AFTER = "error_after"  # the server answers; the client gets a 5xx instead
-LOSE_RESPONSE = "lose_response"  # the server answers; the client gets only the first K bytes
-DUPLICATE = "duplicate"  # the request reaches the server twice (two connections)
-RELAY = "relay"  # no fault, but through a terminated connection (so on_request_sent sees it)
-TAMPER = "tamper"  # one byte of the request body changed on the way (a man in the middle)
-
-HTTP_KINDS = frozenset({ERROR, ERROR_AFTER, LOSE_RESPONSE, DUPLICATE, RELAY, TAMPER})
-KINDS = frozenset({PASS, REFUSE, DELAY, CUT_UPSTREAM, CUT_DOWNSTREAM}) | HTTP_KINDS
+from tests.sync_faults.faults import (  # noqa: F401  (Fault and Event are used through this module)
+    CUT_DOWNSTREAM,
+    CUT_UPSTREAM,
+    DUPLICATE,
+    ERROR,
+    ERROR_AFTER,
+    LOSE_RESPONSE,
+    REFUSE,
+    TAMPER,
+    Event,
+    Fault,
+)
+from tests.sync_faults.http_messages import CHUNK, Closed, Message, Reader
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
             504: "Gateway Timeout"}
-_MAX_HEAD = 64 * 1024
-_CHUNK = 64 * 1024
 IDLE_TIMEOUT = 120  # seconds a socket may stay silent: no proxy thread waits for ever
-
-
-@dataclass(frozen=True)
-class Fault:
-    """What the proxy does with one connection (pass-through) or one request (terminating).
-
-    ``delay_ms`` applies before anything else, with any kind. ``after_bytes`` is K for the
-    cuts and for ``lose_response`` (how much of the answer still reaches the client).
-    ``reset`` closes with a TCP reset (SO_LINGER 0) instead of an orderly FIN.
-    """
-
-    kind: str = PASS
-    delay_ms: int = 0
-    after_bytes: int = 0
-    status: int = 503
-    reset: bool = False
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown fault {self.kind!r}")
-
-    @property
-    def needs_http(self) -> bool:
-        return self.kind in HTTP_KINDS
-
-    @classmethod
-    def passthrough(cls) -> Fault:
-        return cls(PASS)
-
-    @classmethod
-    def refuse(cls, *, reset: bool = False) -> Fault:
-        return cls(REFUSE, reset=reset)
-
-    @classmethod
-    def delay(cls, ms: int) -> Fault:
-        return cls(DELAY, delay_ms=ms)
-
-    @classmethod
-    def cut_upstream(cls, after: int, *, reset: bool = False) -> Fault:
-        return cls(CUT_UPSTREAM, after_bytes=after, reset=reset)
-
-    @classmethod
-    def cut_downstream(cls, after: int, *, reset: bool = False) -> Fault:
-        return cls(CUT_DOWNSTREAM, after_bytes=after, reset=reset)
-
-    @classmethod
-    def error(cls, status: int = 503) -> Fault:
-        return cls(ERROR, status=status)
-
-    @classmethod
-    def error_after(cls, status: int = 502) -> Fault:
-        return cls(ERROR_AFTER, status=status)
-
-    @classmethod
-    def lose_response(cls, keep: int = 0, *, reset: bool = False) -> Fault:
-        return cls(LOSE_RESPONSE, after_bytes=keep, reset=reset)
-
-    @classmethod
-    def duplicate(cls) -> Fault:
-        return cls(DUPLICATE)
-
-    @classmethod
-    def relay(cls) -> Fault:
-        return cls(RELAY)
-
-    @classmethod
-    def tamper(cls, at: int) -> Fault:
-        """Byte ``at`` (modulo the length) of the request body becomes "A" (or "B" if it was "A")."""
-        return cls(TAMPER, after_bytes=at)
-
-
-@dataclass
-class Event:
-    """One decision of the proxy: which connection, which request on it, which fault, what came of it."""
-
-    connection: int
-    request: int  # 0 for a pass-through connection (the proxy cannot see its requests)
-    fault: Fault
-    terminated: bool
-    method: str = ""
-    target: str = ""
-    upstream_status: int | None = None  # what the real server answered, when the proxy saw it
-    outcome: str = ""
-    sent_up: int = 0
-    sent_down: int = 0
-
-
-class _Closed(Exception):
-    """A peer closed its side before a whole HTTP message arrived."""
 
 
 class _Unreachable(Exception):
     """Nothing accepted the proxy's connection upstream."""
+
 
 
 def _close(sock: socket.socket | None, *, reset: bool = False) -> None:
@@ -179,88 +88,6 @@ def _close(sock: socket.socket | None, *, reset: bool = False) -> None:
     except OSError:
         pass
 
-
-@dataclass
-class _Message:
-    head: bytes
-    body: bytes
-    start_line: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def raw(self) -> bytes:
-        return self.head + self.body
-
-    @property
-    def status(self) -> int:
-        return int(self.start_line.split(" ", 2)[1])
-
-
-class _Reader:
-    """Reads HTTP/1.1 messages off a (TLS) socket, keeping what arrived beyond one message."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
-        self.buffer = b""
-
-    def _more(self) -> None:
-        data = self.sock.recv(_CHUNK)
-        if not data:
-            raise _Closed
-        self.buffer += data
-
-    def _take(self, n: int) -> bytes:
-        while len(self.buffer) < n:
-            self._more()
-        data, self.buffer = self.buffer[:n], self.buffer[n:]
-        return data
-
-    def _line(self) -> bytes:
-        while b"\r\n" not in self.buffer:
-            if len(self.buffer) > _MAX_HEAD:
-                raise _Closed
-            self._more()
-        line, _, self.buffer = self.buffer.partition(b"\r\n")
-        return line + b"\r\n"
-
-    def message(self, *, response_to: str | None = None) -> _Message:
-        while b"\r\n\r\n" not in self.buffer:
-            if len(self.buffer) > _MAX_HEAD:
-                raise _Closed
-            self._more()
-        end = self.buffer.index(b"\r\n\r\n") + 4
-        head, self.buffer = self.buffer[:end], self.buffer[end:]
-        lines = head.decode("latin-1").split("\r\n")
-        headers = {}
-        for line in lines[1:]:
-            if ":" in line:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-        message = _Message(head, b"", lines[0], headers)
-        if response_to is not None:
-            code = message.status
-            if response_to == "HEAD" or code in (204, 304) or 100 <= code < 200:
-                return message
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            body = b""
-            while True:
-                size_line = self._line()
-                body += size_line
-                size = int(size_line.split(b";")[0].strip(), 16)
-                body += self._take(size + 2)
-                if size == 0:
-                    break
-            message.body = body
-        elif "content-length" in headers:
-            message.body = self._take(int(headers["content-length"]))
-        elif response_to is not None:  # an answer delimited by the end of the connection
-            while True:
-                try:
-                    self._more()
-                except _Closed:
-                    break
-            message.body, self.buffer = self.buffer, b""
-        return message
 
 
 class FaultProxy:
@@ -456,7 +283,7 @@ class FaultProxy:
             sent = 0
             try:
                 while True:
-                    want = _CHUNK if limit is None else min(_CHUNK, limit - sent)
+                    want = CHUNK if limit is None else min(CHUNK, limit - sent)
                     if want <= 0:
                         cut.set()
                         break
@@ -493,13 +320,13 @@ class FaultProxy:
         with self._lock:
             self._sockets.discard(raw)
             self._sockets.add(client)
-        reader = _Reader(client)
+        reader = Reader(client)
         request_number, fault = 1, first
         try:
             while True:
                 try:
                     request = reader.message()
-                except (_Closed, OSError, ValueError):
+                except (Closed, OSError, ValueError):
                     return
                 if request_number > 1:  # drawn once the request is there, not for a connection left idle
                     fault = self._draw(number, request_number)
@@ -513,7 +340,7 @@ class FaultProxy:
         finally:
             self._forget(client, reset=fault.reset)
 
-    def _ask_upstream(self, request: _Message, event: Event) -> _Message:
+    def _ask_upstream(self, request: Message, event: Event) -> Message:
         assert self._client_ctx is not None
         try:
             sock = self._connect_upstream()
@@ -529,11 +356,11 @@ class FaultProxy:
             hook = self.on_request_sent
             if hook is not None:
                 hook(event)
-            return _Reader(tls).message(response_to=event.method)
+            return Reader(tls).message(response_to=event.method)
         finally:
             self._forget(tls if tls is not None else sock)
 
-    def _exchange(self, client: ssl.SSLSocket, request: _Message, fault: Fault, event: Event) -> bool:
+    def _exchange(self, client: ssl.SSLSocket, request: Message, fault: Fault, event: Event) -> bool:
         """One request on a terminated connection; False when the connection is to end."""
         kind = fault.kind
         if kind == REFUSE:
@@ -556,7 +383,7 @@ class FaultProxy:
             body = bytearray(request.body)
             at = fault.after_bytes % len(body)
             body[at] = ord("B") if body[at] == ord("A") else ord("A")
-            request = _Message(request.head, bytes(body), request.start_line, request.headers)
+            request = Message(request.head, bytes(body), request.start_line, request.headers)
         if kind == ERROR:
             event.outcome = f"answered {fault.status} without asking the server"
             self._answer_error(client, fault.status)
@@ -570,7 +397,7 @@ class FaultProxy:
             event.outcome = "upstream unreachable: answered 502"
             self._answer_error(client, 502)
             return False
-        except (OSError, ssl.SSLError, _Closed, ValueError) as exc:
+        except (OSError, ssl.SSLError, Closed, ValueError) as exc:
             # the server broke off after taking the request (killed, say): so does the proxy
             event.outcome = f"upstream broke off: {exc.__class__.__name__}; client connection closed"
             return False
