@@ -39,6 +39,12 @@ def test_a_newer_signed_catalog_is_taken_on_sync_and_recorded(station, city, tmp
     assert ctx.sync.status().catalog_version == "1"
     [installed] = [e for e in events(ctx, "catalog.install") if e.get("signed")]
     assert installed["version"] == "2027.1" and installed["key_id"] == city.keys.signing_kid
+    assert "采用市里签名的培训目录 1" in [e.summary for e in ctx.sync.log()]
+
+    from jiangxin_desktop.services.audit.display import ACTION_LABELS
+
+    written = {e.action for e in ctx.sync.log(500)}
+    assert written <= set(ACTION_LABELS), written - set(ACTION_LABELS)  # 操作日志 names them in Chinese
 
 
 def test_a_stale_or_forged_catalog_file_is_refused_and_audited(station, city, tmp_path):

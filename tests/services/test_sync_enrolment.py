@@ -105,3 +105,19 @@ def test_another_file_replaces_the_active_enrolment_and_the_same_file_again_chan
         events = list(session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("sync.%"))))
     assert [bool(r.active) for r in rows] == [False, True]
     assert events == ["sync.enrol", "sync.reenrol"]
+
+
+def test_every_sync_event_has_words_in_the_sync_log_and_in_the_audit_page():
+    import re
+    from pathlib import Path
+
+    from jiangxin_desktop.services.audit.display import ACTION_LABELS
+    from jiangxin_desktop.services.station.settings import VALIDATORS
+    from jiangxin_desktop.services.sync import overview
+
+    source = Path(overview.__file__).parent
+    named = {m for path in source.glob("*.py") if path.name != "overview.py"
+             for m in re.findall(r'"(sync\.[a-z_]+)"', path.read_text(encoding="utf-8"))}
+    written = named - set(VALIDATORS)  # the settings' keys are no events
+    assert {"sync.enrol", "sync.batch", "sync.confirmed", "sync.rejected", "sync.failed"} <= written
+    assert written <= set(overview._SUMMARIES) <= set(ACTION_LABELS), written - set(overview._SUMMARIES)

@@ -80,6 +80,20 @@ ACTION_LABELS = {
     "login.failed": "登录失败",
     "login.locked": "账户被锁定",
     "login.refused": "拒绝登录",
+    "sync.enrol": "导入市里的加入文件",
+    "sync.reenrol": "重新导入市里的加入文件",
+    "sync.registered": "市里确认本站注册",
+    "sync.ack_refused": "拒收市里的注册回执（未通过验证）",
+    "sync.batch": "生成同步批次",
+    "sync.approve": "批准同步批次发出",
+    "sync.export": "导出同步文件到 U 盘",
+    "sync.confirmed": "市里确认收到批次",
+    "sync.rejected": "市里拒收批次",
+    "sync.receipt_refused": "拒收市里的回执（未通过验证）",
+    "sync.failed": "同步未完成",
+    "sync.retry": "重新发送被拒收的记录",
+    "sync.catalog": "采用市里签名的培训目录",
+    "sync.catalog_refused": "拒收市里的培训目录",
 }
 OBJECT_LABELS = {
     "trainee": "学员",
@@ -95,6 +109,9 @@ OBJECT_LABELS = {
     "signing_key": "签名密钥",
     "retention": "保存期限",
     "certificate": "证书",
+    "sync": "同步",
+    "sync_enrolment": "加入市里",
+    "sync_batch": "同步批次",
 }
 # Detail keys whose value is a code of a list in the code catalog.
 CODE_KEYS = {

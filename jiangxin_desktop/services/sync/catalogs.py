@@ -92,6 +92,8 @@ def accept(db: Database, catalogs: Any, token: str, city: City, *, now_iso: str,
     def record(session: Session) -> None:
         session.add(SyncCatalog(version=signed.version, published_at=signed.published_at, signed=signed.token,
                                 key_id=signed.kid, accepted_at=now_iso, accepted_by=actor))
+        audit(session, actor=actor, action="sync.catalog", object_type="catalog", object_id=signed.version,
+              after={"version": signed.version, "how": how, "published_at": signed.published_at})
 
     install: Callable[..., Any] = catalogs.install_published
     install(signed.catalog, source=f"市里签名目录 {signed.version}", actor=actor, key_id=signed.kid, also=record)

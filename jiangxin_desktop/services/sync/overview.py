@@ -79,7 +79,6 @@ _SUMMARIES = {
     "sync.ack_refused": "市里的注册回执未通过验证，未采用（{code}）",
     "sync.batch": "生成第 {sequence} 批，{records} 条记录",
     "sync.approve": "批准第 {sequence} 批发出",
-    "sync.sent": "第 {sequence} 批已发出（{how}），等待市里回执",
     "sync.confirmed": "第 {sequence} 批已确认：新收 {accepted} 条，重复 {duplicates} 条（{how}）",
     "sync.rejected": "第 {sequence} 批被市里拒收：{error_message}",
     "sync.receipt_refused": "第 {sequence} 批的回执未通过验证，未采用（{code}）",
