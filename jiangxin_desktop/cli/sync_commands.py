@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         dest="sync_command", required=True
     )
     p = sync.add_parser("enroll", parents=[common], help="导入市里发来的加入文件（管理员）")
-    p.add_argument("file", metavar="文件", help="加入文件的路径")
+    p.add_argument("file", metavar="文件", help="加入文件的路径；- 表示从标准输入读入粘贴的加入内容")
     p.set_defaults(handler=cmd_enroll)
     p = sync.add_parser("now", parents=[common], help="立即同步：发送待发送的批次，取回执和新目录")
     p.add_argument("--force", action="store_true", help="不等重试时间，马上再试")
@@ -47,14 +47,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_enroll(args) -> int:
+    source = sys.stdin.read() if args.file == "-" else args.file
     ctx = open_cli_context(args)
     try:
-        info = ctx.sync.enrol(args.file)
+        info = ctx.sync.enrol(source)
     finally:
         ctx.close()
+    then = ("本站已在市里注册，无须再做什么。" if info.registered
+            else "请运行 sync now 完成注册，或用 sync export 经 U 盘交给市里。")
     emit(info.to_json(), as_json=args.json,
-         text=f"已导入{info.city_name}的加入文件（服务站 {info.station_code}，市里地址 {info.url}）。"
-              "请运行 sync now 完成注册，或用 sync export 经 U 盘交给市里。")
+         text=f"已导入{info.city_name}的加入文件（服务站 {info.station_code}，市里地址 {info.url}）。{then}")
     return 0
 
 
@@ -115,7 +117,8 @@ def cmd_status(args) -> int:
     finally:
         ctx.close()
     data = status.to_json()
-    labels = {"review": "待审核", "ready": "待发送", "sent": "已发送", "confirmed": "已确认", "rejected": "失败"}
+    from jiangxin_desktop.services.sync import STATUS_LABELS as labels
+
     lines = [
         f"加入市里：{'是（' + status.enrolment.city_name + '）' if status.enrolment else '否'}；"
         f"注册：{'已确认' if status.registered else '未确认'}",
