@@ -16,7 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, String, any_, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from jiangxin_desktop.city import schema
@@ -181,11 +182,16 @@ def _plan(connection: Connection, parsed: Batch) -> Plan:
     by_entity: dict[str, list[str]] = {}
     for record in parsed.records:
         by_entity.setdefault(record.entity, []).append(record.uuid)
+    postgres = connection.dialect.name == "postgresql"
+    chunk = 10 * CHUNK if postgres else CHUNK
     for entity, uuids in by_entity.items():
-        for start in range(0, len(uuids), CHUNK):
+        for start in range(0, len(uuids), chunk):
+            part = uuids[start:start + chunk]
+            # PostgreSQL: one array parameter (= ANY) instead of hundreds of placeholders to parse
+            match = r.c.uuid == any_(bindparam("uuids", part, type_=ARRAY(String))) if postgres \
+                else r.c.uuid.in_(part)
             for row in connection.execute(
-                select(r.c.uuid, r.c.version, r.c.station_code)
-                .where(r.c.entity == entity, r.c.uuid.in_(uuids[start:start + CHUNK]))
+                select(r.c.uuid, r.c.version, r.c.station_code).where(r.c.entity == entity, match)
             ):
                 stored[(entity, row.uuid)] = row
     plan = Plan([], [], 0)
