@@ -103,3 +103,22 @@ def test_re_enrolment_adds_the_new_key_and_old_batches_still_verify(receiver, en
     assert [e["kind"] for e in log[:2]] == ["station.reregistered", "enrolment.reissued"]
     assert f"earlier keys kept for their batches: {old_key_id}" in log[0]["detail"]
     assert "王科长" in log[1]["detail"]
+
+
+def test_a_new_enrolment_with_the_same_key_keeps_the_one_key(receiver, enrol):
+    station = enrol("320706001")
+    again = Station(station.code, issue_enrolment(receiver, station.code), key=station.key)
+    ack = json.loads(city_verify(again.enrolment, register(receiver, again.registration()), "jiangxin.registered"))
+    assert (ack["enrolment_id"], ack["key_id"]) == (again.enrolment.enrolment_id, station.kid)
+    with receiver.store.reading() as connection:
+        keys = connection.execute(select(schema.station_key)).mappings().all()
+    assert [(k["kid"], k["replaced_at"]) for k in keys] == [(station.kid, None)]
+
+
+def test_a_key_of_another_station_cannot_be_registered_again(receiver, enrol):
+    first = enrol("320706001")
+    thief = Station("320706002", issue_enrolment(receiver, "320706002"), key=first.key)
+    with pytest.raises(CityError) as caught:
+        register(receiver, thief.registration())
+    assert (caught.value.status, caught.value.code) == (409, "key_in_use")
+    assert "已登记在服务站 320706001 名下" in caught.value.user_message
