@@ -218,7 +218,7 @@ def _plan_of(entity: str) -> _Plan:
 def to_wire(entity: str, row: Mapping[str, object]) -> dict[str, object]:
     """The wire form of a stored row of ``entity``; local columns (``seq``) are left out."""
     plan = _plan_of(entity)
-    if isinstance(row, Mapping) and not row.keys() - plan.columns:
+    if (type(row) is dict or isinstance(row, Mapping)) and row.keys() <= plan.columns:  # no set built
         try:
             return plan.compiled(row)
         except (_Refused, KeyError, ValueError):
