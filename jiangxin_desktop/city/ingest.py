@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, String, any_, bindparam, insert, select, update
+from sqlalchemy import Connection, String, any_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
@@ -219,18 +219,32 @@ def _apply(connection: Connection, plan: Plan, header: Header, received_at: str)
         return
     r = schema.city_row
     common = {"station_code": header.station_code, "batch_id": header.batch_id, "received_at": received_at}
-    rows = [{"entity": v["b_entity"], "uuid": v["b_uuid"], "version": v["version"], "op": v["op"],
-             "data": v["data"], **common} for v in plan.inserts]
-    if rows and connection.dialect.name == "postgresql":
-        _copy(connection, rows)
-    elif rows:
-        connection.execute(insert(r), rows)
+    if connection.dialect.name == "postgresql":
+        # Newer versions replace the city's copies: the old rows out in one DELETE per entity,
+        # then every row of the batch in by COPY (row-by-row UPDATEs cost ten times as much).
+        replaced: dict[str, list[str]] = {}
+        for v in plan.updates:
+            replaced.setdefault(v["b_entity"], []).append(v["b_uuid"])
+        for entity, uuids in replaced.items():
+            connection.execute(delete(r).where(
+                r.c.entity == entity, r.c.uuid == any_(bindparam("uuids", uuids, type_=ARRAY(String)))))
+        rows = [_row(v, common) for v in (*plan.inserts, *plan.updates)]
+        if rows:
+            _copy(connection, rows)
+        return
+    if plan.inserts:
+        connection.execute(insert(r), [_row(v, common) for v in plan.inserts])
     if plan.updates:
         statement = (update(r).where(r.c.entity == bindparam("b_entity"), r.c.uuid == bindparam("b_uuid"))
                      .values(version=bindparam("version"), op=bindparam("op"), data=bindparam("data"),
                              batch_id=bindparam("b_batch"), received_at=bindparam("b_received")))
         connection.execute(statement, [{**v, "b_batch": header.batch_id, "b_received": received_at}
                                        for v in plan.updates])
+
+
+def _row(values: dict[str, Any], common: dict[str, str]) -> dict[str, Any]:
+    return {"entity": values["b_entity"], "uuid": values["b_uuid"], "version": values["version"],
+            "op": values["op"], "data": values["data"], **common}
 
 
 _COPY_COLUMNS = ("station_code", "entity", "uuid", "version", "op", "data", "batch_id", "received_at")
