@@ -60,7 +60,7 @@ from tests.sync_faults.faults import (  # noqa: F401  (Fault and Event are used 
     Event,
     Fault,
 )
-from tests.sync_faults.http_messages import CHUNK, Closed, Message, Reader
+from tests.sync_faults.http_messages import CHUNK, Closed, Message, Reader, wrap_tls
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
             504: "Gateway Timeout"}
@@ -312,7 +312,7 @@ class FaultProxy:
     def _terminate(self, raw: socket.socket, number: int, first: Fault) -> None:
         assert self._server_ctx is not None
         try:
-            client = self._server_ctx.wrap_socket(raw, server_side=True)
+            client = wrap_tls(self._server_ctx, raw, server_side=True)
         except (OSError, ssl.SSLError):
             self._record(Event(number, 1, first, True, outcome="client handshake failed"))
             self._forget(raw)
@@ -348,7 +348,7 @@ class FaultProxy:
             raise _Unreachable from exc
         tls = None
         try:
-            tls = self._client_ctx.wrap_socket(sock, server_hostname="localhost")
+            tls = wrap_tls(self._client_ctx, sock, server_hostname="localhost")
             with self._lock:
                 self._sockets.discard(sock)
                 self._sockets.add(tls)
@@ -368,15 +368,17 @@ class FaultProxy:
             return False
         if kind == CUT_UPSTREAM and fault.after_bytes < len(request.raw):
             # part of the request reaches the server, then both sides break
+            assert self._client_ctx is not None
+            sock = tls = None
             try:
                 sock = self._connect_upstream()
-                assert self._client_ctx is not None
-                tls = self._client_ctx.wrap_socket(sock, server_hostname="localhost")
+                tls = wrap_tls(self._client_ctx, sock, server_hostname="localhost")
                 tls.sendall(request.raw[: fault.after_bytes])
                 event.sent_up = fault.after_bytes
-                self._forget(sock, tls, reset=fault.reset)
             except (OSError, ssl.SSLError):
                 pass
+            finally:
+                self._forget(sock, tls, reset=fault.reset)
             event.outcome = "cut"
             return False
         if kind == TAMPER and request.body:

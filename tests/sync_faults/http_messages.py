@@ -4,10 +4,31 @@ protocol for requests with a Content-Length and answers delimited by length, chu
 from __future__ import annotations
 
 import socket
+import ssl
 from dataclasses import dataclass, field
 
 _MAX_HEAD = 64 * 1024
 CHUNK = 64 * 1024
+
+
+def wrap_tls(context: ssl.SSLContext, sock: socket.socket, **kwargs: object) -> ssl.SSLSocket:
+    """``context.wrap_socket`` that leaves no socket open when it fails.
+
+    Python 3.11.7's ``SSLSocket._create`` raises without closing the new SSLSocket (which owns
+    the file descriptor by then) when the peer resets the connection just before the handshake
+    (python/cpython#113280): the socket is found in the traceback and closed here.
+    """
+    try:
+        return context.wrap_socket(sock, **kwargs)  # type: ignore[arg-type]
+    except BaseException as exc:
+        trace = exc.__traceback__
+        while trace is not None:
+            leaked = trace.tb_frame.f_locals.get("self")
+            if isinstance(leaked, ssl.SSLSocket):
+                leaked.close()
+            trace = trace.tb_next
+        sock.close()
+        raise
 
 
 class Closed(Exception):

@@ -18,6 +18,13 @@ from tests.sync_faults.tls_server import CountingServer, pinned_context, self_si
 
 TRANSPORT_ERRORS = (httpx.TransportError,)
 
+# A client that meets a TCP reset just before its TLS handshake can leave an SSLSocket open
+# inside Python 3.11.7's ssl module (python/cpython#113280, fixed in later releases); that is
+# the interpreter's leak, not the program's, and it surfaces at random as an unraisable
+# ResourceWarning. Only that one warning is let through here.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <ssl.SSLSocket:pytest.PytestUnraisableExceptionWarning")
+
 
 @pytest.fixture
 def tls_files(tmp_path):

@@ -12,7 +12,7 @@ once at its newest version, and every batch of the station is 已确认 with not
 Between attempts a safety check holds too: no batch is 已确认 at the station unless the city
 holds it with the same hash.
 
-``JIANGXIN_FAULT_RUNS`` (default 30) runs, spread over ``WORLDS`` independent station/city
+``JIANGXIN_FAULT_RUNS`` (default 24) runs, spread over ``WORLDS`` independent station/city
 pairs; ``JIANGXIN_FAULT_SEED`` (default 17) makes the seeds: run *i* of world *w* uses
 ``seed * 100000 + w * 1000 + i``. A failure names its seed. The faults a seed draws are fixed;
 when they strike depends on timing, so a rerun is the same scenario, not byte for byte the same.
@@ -32,11 +32,18 @@ from tests.sync_faults.activity import Clerk
 from tests.sync_faults.fault_proxy import Fault
 from tests.sync_faults.world import act, assert_converged, city_batches, station_batches
 
-RUNS = int(os.environ.get("JIANGXIN_FAULT_RUNS", "30"))
+RUNS = int(os.environ.get("JIANGXIN_FAULT_RUNS", "24"))
 SEED = int(os.environ.get("JIANGXIN_FAULT_SEED", "17"))
 WORLDS = 3
 ATTEMPTS = 4  # syncs under faults in one run
 KILL_CHANCE = 0.2  # of a run killing the city's process in the middle of a batch
+
+# A client that meets a TCP reset just before its TLS handshake can leave an SSLSocket open
+# inside Python 3.11.7's ssl module (python/cpython#113280, fixed in later releases); that is
+# the interpreter's leak, not the program's, and it surfaces at random as an unraisable
+# ResourceWarning. Only that one warning is let through here.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <ssl.SSLSocket:pytest.PytestUnraisableExceptionWarning")
 
 
 def fault(rng: random.Random) -> Fault:

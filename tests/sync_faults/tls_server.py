@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.sync_faults.http_messages import wrap_tls
+
 
 def self_signed(folder: Path, name: str = "receiver") -> tuple[Path, Path]:
     """``cert.pem`` and ``key.pem`` for localhost and 127.0.0.1, valid around any test clock."""
@@ -98,7 +100,7 @@ class CountingServer:
             def finish_request(self, request, client_address):  # in the connection's own thread
                 request.settimeout(30)
                 try:
-                    tls = context.wrap_socket(request, server_side=True)
+                    tls = wrap_tls(context, request, server_side=True)
                 except (OSError, ssl.SSLError):
                     return  # a handshake the proxy cut: nothing reached the server
                 try:
