@@ -160,7 +160,7 @@ def test_a_bad_signature_is_refused():
     _refused("bad_signature", _open, _sealed(signer=impostor))  # claims the station's kid
     token = sign(DOCUMENT, signer=STATION, kid=KID, typ=BATCH)
     header, payload, signature = token.split(".")
-    other_payload = _b64(_gz(DOCUMENT.replace(b"\xe6\xb5\x8b\xe8\xaf\x95\xe7\x94\xb2", b"\xe6\xb5\x8b\xe8\xaf\x95\xe4\xb8\x99")))
+    other_payload = _b64(_gz(DOCUMENT.replace("测试甲".encode(), "测试丙".encode())))  # another name
     _refused("bad_signature", verify, f"{header}.{other_payload}.{signature}", key_for_kid=KEYS.get, typ=BATCH)
     _refused("bad_signature", verify, f"{header}.{payload}.{_b64(b'0' * 64)}", key_for_kid=KEYS.get, typ=BATCH)
 
