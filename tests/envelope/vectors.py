@@ -12,6 +12,7 @@ once and checked by opening it, not by comparing bytes.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import sys
@@ -145,7 +146,7 @@ def public_keys(station, city_encryption, city_signing) -> dict:
     raw = station.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return {
         "station": {"kid": station_kid(station), "jwk": ed25519_jwk(station),
-                    "public_key_base64": __import__("base64").b64encode(raw).decode("ascii")},
+                    "public_key_base64": base64.b64encode(raw).decode("ascii")},
         "city_encryption": rsa_jwk(city_encryption),
         "city_signing": ed25519_jwk(city_signing),
     }
