@@ -3,9 +3,11 @@ uploads them; started again, it finishes the job, and the city holds exactly wha
 
 The station is a real process on its real database (the passphrase path, as on a headless
 machine); the city is ``city serve`` on PostgreSQL behind the fault proxy, which here only
-relays (terminating TLS so that it sees each batch arrive). The moments of the kills are drawn
-from ``JIANGXIN_FAULT_SEED``: while the spool files are being written (building), right after a
-batch reached the city but before its receipt came back (uploading), and at a random time.
+relays (terminating TLS so that it sees each request arrive). The moments of the kills are drawn
+from ``JIANGXIN_FAULT_SEED``: right after the city registered the station (its acknowledgement
+not yet home), while the batch files are being written (building, after a random number of
+them, the clerk having worked in between), and right after a random batch reached the city
+but before its receipt came back (uploading).
 """
 
 from __future__ import annotations
@@ -60,11 +62,12 @@ def kill_when(process: subprocess.Popen, ready, timeout: float = 90.0) -> bool:
     return process.returncode == -signal.SIGKILL
 
 
-def more_work(world, clerk: Clerk, steps: int) -> None:
-    """The clerk opens the program between two syncs and changes things."""
+def more_work(world, clerk: Clerk, steps: int) -> int:
+    """The clerk opens the program between two syncs and changes things; how many rows wait."""
     clerk.ctx = open_station(world.station_paths, world.clock)
     try:
         clerk.work(steps)
+        return clerk.ctx.sync.status().pending_records
     finally:
         clerk.ctx.close()
 
@@ -82,26 +85,24 @@ def test_sync_now_killed_while_building_and_uploading_then_run_again(make_world,
     clerk.work(20)
     ctx.close()  # from here on the station's database is the command line's, between clerk's visits
 
-    arrived: list[str] = []  # batch PUTs that reached the city, in order
+    arrived: list[tuple[str, str]] = []  # requests that reached the city, in order
     world.proxy.policy = lambda connection, request: Fault.relay()
-    world.proxy.on_request_sent = lambda event: (arrived.append(event.target) if event.method == "PUT"
-                                                 else None)
+    world.proxy.on_request_sent = lambda event: arrived.append((event.method, event.target))
+    puts = lambda: sum(method == "PUT" for method, _ in arrived)  # noqa: E731
     kills: list[str] = []
     log = open(tmp_path / "station-sync.log", "ab")
     try:
-        for phase in ("building", "uploading", "building", "at random", "uploading"):
-            if phase == "building" and kills:
-                more_work(world, clerk, rng.randint(10, 25))  # something new to build
-            files, puts = len(spool_files(world)), len(arrived)
-            if phase == "building":
-                k = rng.randint(1, 4)
+        for phase in ("registering", "uploading", "building", "uploading", "building"):
+            files, sent = len(spool_files(world)), puts()
+            if phase == "registering":  # the city registered the station; its answer never comes home
+                ready = lambda: ("POST", "/v1/registrations") in arrived  # noqa: E731
+            elif phase == "building":
+                waiting = more_work(world, clerk, rng.randint(12, 25))  # something new to build
+                k = rng.randint(1, max(1, waiting // 4 - 1))
                 ready = lambda: len(spool_files(world)) >= files + k  # noqa: E731
-            elif phase == "uploading":
+            else:  # a batch reached the city, its receipt never comes home
                 k = rng.randint(1, 3)
-                ready = lambda: len(arrived) >= puts + k  # noqa: E731
-            else:
-                began, wait = time.monotonic(), rng.uniform(1.0, 3.0)  # the process needs ~1 s to start
-                ready = lambda: time.monotonic() - began > wait  # noqa: E731
+                ready = lambda: puts() >= sent + k  # noqa: E731
             if kill_when(start_sync(world, log), ready):
                 kills.append(phase)
         for _ in range(3):  # started again, and nobody kills it: it finishes the job
@@ -118,12 +119,13 @@ def test_sync_now_killed_while_building_and_uploading_then_run_again(make_world,
         shown = json.loads(status.stdout)
         assert (shown["pending"], shown["pending_unbatched"]) == (0, 0), shown
         assert {k for k, v in shown["batches"].items() if v} == {"confirmed"}, shown["batches"]
+        assert shown["registered"] is True
     finally:
         log.close()
         world.proxy.policy = world.proxy.on_request_sent = None
     world.ctx = open_station(world.station_paths, world.clock)
     totals = assert_converged(world)
-    assert kills.count("building") == 2 and kills.count("uploading") >= 2, kills
+    assert kills == ["registering", "uploading", "building", "uploading", "building"], kills
     # every batch file in the spool is whole: the envelope its row holds
     with world.ctx.db.read() as session:
         envelopes = {f"{b.sequence:08d}-{b.batch_id}.jwe": b.envelope
@@ -133,5 +135,5 @@ def test_sync_now_killed_while_building_and_uploading_then_run_again(make_world,
         assert (folder / name).read_text(encoding="ascii") == envelopes[name], name
     leftovers = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
     print(f"\n[sync faults] kill -9 of sync now (seed {SEED}): killed {kills}; {totals}; "
-          f"batch PUTs that reached the city {len(arrived)}; "
+          f"batch PUTs that reached the city {puts()}; "
           f"temporary files left in the spool {len(leftovers)}")
