@@ -1,14 +1,16 @@
 """Catalogs the city publishes: a JSON document signed with the city's key, versions only rising.
 
 The signed document is ``{"type": "jiangxin.catalog", "format": 1, "version": V,
-"published_at": …, "catalog": <the published JSON object>}`` as canonical JSON, in a JWS of
-``typ`` ``jiangxin.catalog``. A version is text of numbers and dots ("7", "2026.2"), compared
+"published_at": …, "catalog_json": <the published JSON object as text, its "version" set to V>}``
+as canonical JSON, in a JWS of ``typ`` ``jiangxin.catalog`` (text, because a catalog holds
+decimals that canonical JSON refuses as numbers). A version is text of numbers and dots ("7", "2026.2"), compared
 number by number ("2026.2" < "2026.10"), as the stations compare them. Stations fetch the newest
 with ``GET /v1/catalog?after=<their version>`` or find it as ``catalog.jws`` in a USB folder.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -44,12 +46,17 @@ def publish_catalog(receiver: Receiver, content: Any, version: str, *, published
                           "目录文件应是一个 JSON 对象（以 { 开头），服务站不接受别的形式。")
     now = receiver.clock()
     published_at = wire_time(now)
+    # The catalog travels as JSON text inside the signed document: it holds decimals (出勤率
+    # 0.8, 紧缺上浮 0.3) that canonical JSON does not take as numbers, and the station reads
+    # back exactly the text that was signed. The published version is the catalog's version.
+    content = {**content, "version": version}
     try:
+        text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
         document = canonical_json({"type": CATALOG, "format": FORMAT, "version": version,
-                                   "published_at": published_at, "catalog": content})
+                                   "published_at": published_at, "catalog_json": text})
     except (ProtocolError, TypeError, ValueError) as exc:
-        raise bad_request("bad_catalog", f"catalog cannot be canonical JSON: {exc}",
-                          "目录文件里有无法发布的值（例如小数或非字符串的键），请检查。") from None
+        raise bad_request("bad_catalog", f"catalog cannot be published: {exc}",
+                          "目录文件里有无法发布的值（例如 NaN 或非字符串的键），请检查。") from None
     signed = receiver.sign(document, CATALOG)
     c = schema.catalog
     with receiver.store.transaction() as connection:

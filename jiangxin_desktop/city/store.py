@@ -8,12 +8,13 @@ while other stations' uploads run alongside; on SQLite every write transaction b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, make_url, select
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from jiangxin_desktop.city import schema
@@ -29,6 +30,11 @@ def wire_time(moment: datetime) -> str:
 
 
 def _sqlite_engine(url: str) -> Engine:
+    path = make_url(url).database
+    if path and path != ":memory:" and not os.path.exists(path):
+        # Every station's personal data lands here: owner-only from the start (SQLite gives
+        # its -wal and -shm files the same permissions as the database file).
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

@@ -61,7 +61,7 @@ def test_the_usb_path_from_the_command_line(tmp_path, capsys, database_url):
                                   "jiangxin.registered"))["key_id"] == station.kid
     served = json.loads(city_verify(station.enrolment, (usb / "jiangxin-sync" / "catalog.jws").read_text(),
                                     CATALOG))
-    assert served["version"] == "2" and served["catalog"]["occupations"][0]["name"] == "育婴员"
+    assert served["version"] == "2" and json.loads(served["catalog_json"])["occupations"][0]["name"] == "育婴员"
 
     # the same stick again: the same receipts, nothing stored twice
     assert _run(capsys, "city", "import", "--dir", str(city), str(usb))[0] == 0

@@ -103,7 +103,7 @@ def test_catalog_downlink(http, receiver, city_folder):
     assert response.status_code == 200 and response.headers["content-type"] == "application/jose"
     document = json.loads(city_verify(enrolment, response.text, CATALOG))
     assert (document["type"], document["version"]) == ("jiangxin.catalog", "2026.10")  # 10 > 2, not "1" < "2"
-    assert document["catalog"]["occupations"][0]["name"] == "育婴员（新）"
+    assert json.loads(document["catalog_json"])["occupations"][0]["name"] == "育婴员（新）"
     assert http.get("/v1/catalog").text == response.text
     assert http.get("/v1/catalog", params={"after": "2026.10"}).status_code == 204
     with pytest.raises(CityError) as caught:

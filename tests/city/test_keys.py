@@ -72,3 +72,17 @@ def test_init_with_hosts_and_postgres(tmp_path, database_url):
     assert names.get_values_for_type(x509.DNSName) == ["city.lyg.example"]
     assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["10.0.0.5"]
     assert load_city(tmp_path / "c").database == url
+
+
+def test_the_pilot_database_is_for_the_owner_only(city_folder):
+    """The SQLite pilot database holds every station's personal data: 0600 from its creation."""
+    from jiangxin_desktop.city.store import Store
+
+    store = Store(load_city(city_folder).database)
+    try:
+        with store.transaction() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    finally:
+        store.close()
+    for path in city_folder.glob("city.sqlite3*"):
+        assert _mode(path) == 0o600, path.name

@@ -147,3 +147,32 @@ def test_review_retry_and_a_signed_catalog_from_the_command_line(tmp_path, city_
     assert out(station(data, "sync", "import-catalog", str(newer)))["version"] == "2"
     shown = run("catalog", "show", "--data-dir", data, "--json", user=None)
     assert json.loads(shown.stdout)["version"] == "2027.2"
+
+
+def test_the_city_publishes_the_shipped_training_catalog_and_a_station_takes_it(tmp_path):
+    """A real catalog holds decimals (出勤率 0.8): it is published as signed JSON text and the
+    station installs it with every figure as it was (before: publish-catalog refused it)."""
+    import json as _json
+
+    from jiangxin_desktop.paths import resources_dir
+    from jiangxin_desktop.protocol.batch import CATALOG
+    from jiangxin_desktop.city.keys import load_city
+    from jiangxin_desktop.envelope import verify
+
+    city = tmp_path / "C"
+    assert run("city", "init", "--dir", str(city), "--json").returncode == 0
+    shipped = resources_dir() / "catalogs" / "training.json"
+    published = run("city", "publish-catalog", "--dir", str(city), str(shipped), "--version", "2026.5", "--json")
+    assert published.returncode == 0, published.stdout + published.stderr
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "jiangxin-sync").mkdir()
+    imported = run("city", "import", "--dir", str(city), str(usb), "--json")
+    assert _json.loads(imported.stdout)["catalog_version"] == "2026.5"
+    loaded = load_city(city)
+    token = (usb / "jiangxin-sync" / "catalog.jws").read_text()
+    opened = verify(token, key_for_kid=lambda kid: loaded.signing_key.public_key(), typ=CATALOG)
+    document = _json.loads(opened.document)
+    catalog = _json.loads(document["catalog_json"])
+    original = _json.loads(shipped.read_text(encoding="utf-8"))
+    assert catalog == {**original, "version": "2026.5"}

@@ -1,9 +1,9 @@
 """Catalogs the city publishes, signed with its key: checked, then installed through the catalog
 service, and recorded in ``sync_catalog`` in the same transaction.
 
-The JWS (typ ``jiangxin.catalog``) holds either the catalog file itself (the JSON that
-``catalog import`` reads, with its ``version``) or ``{"type": "jiangxin.catalog", "version",
-"published_at", "catalog": {…}}``. A version not newer than the last one accepted from the city is
+The JWS (typ ``jiangxin.catalog``) holds ``{"type": "jiangxin.catalog", "version",
+"published_at", "catalog_json": "<the catalog file as JSON text>"}`` as the city publishes it
+(also read: ``"catalog": {…}``, or the catalog file itself with its ``version``). A version not newer than the last one accepted from the city is
 refused (a replayed or stale file), as is a bad signature; both are audited.
 """
 
@@ -62,6 +62,11 @@ def read_signed(token: str, city: City, *, now_iso: str) -> SignedCatalog:
     if not isinstance(document, dict):
         raise SyncError("市里发来的培训目录内容无法读取，未导入。", detail="invalid_document")
     catalog = document.get("catalog") if document.get("type") == CATALOG else document
+    if document.get("type") == CATALOG and isinstance(document.get("catalog_json"), str):
+        try:  # the city's form: the catalog as JSON text (it holds decimals)
+            catalog = json.loads(document["catalog_json"])
+        except ValueError:
+            raise SyncError("市里发来的培训目录内容无法读取，未导入。", detail="invalid_document") from None
     if not isinstance(catalog, dict) or not str(document.get("version") or catalog.get("version") or "").strip():
         raise SyncError("市里发来的培训目录没有版本号，未导入。", detail="invalid_document")
     version = str(document.get("version") or catalog.get("version")).strip()
