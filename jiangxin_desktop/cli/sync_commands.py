@@ -13,14 +13,15 @@ import sys
 
 from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
+from jiangxin_desktop.services.audit.display import local_time
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    sync = sub.add_parser("sync", help="同步到市里（加入、发送、U 盘交换、回执、状态）").add_subparsers(
+    sync = sub.add_parser("sync", help="同步到市里（注册、发送、U 盘交换、回执、状态）").add_subparsers(
         dest="sync_command", required=True
     )
-    p = sync.add_parser("enroll", parents=[common], help="导入市里发来的加入文件（管理员）")
-    p.add_argument("file", metavar="文件", help="加入文件的路径；- 表示从标准输入读入粘贴的加入内容")
+    p = sync.add_parser("enroll", parents=[common], help="导入市里发来的注册文件（管理员）")
+    p.add_argument("file", metavar="文件", help="注册文件的路径；- 表示从标准输入读入粘贴的注册文件内容")
     p.set_defaults(handler=cmd_enroll)
     p = sync.add_parser("now", parents=[common], help="立即同步：发送待发送的批次，取回执和新目录")
     p.add_argument("--force", action="store_true", help="不等重试时间，马上再试")
@@ -56,7 +57,7 @@ def cmd_enroll(args) -> int:
     then = ("本站已在市里注册，无须再做什么。" if info.registered
             else "请运行 sync now 完成注册，或用 sync export 经 U 盘交给市里。")
     emit(info.to_json(), as_json=args.json,
-         text=f"已导入{info.city_name}的加入文件（服务站 {info.station_code}，市里地址 {info.url}）。{then}")
+         text=f"已导入{info.city_name}的注册文件（服务站 {info.station_code}，市里地址 {info.url}）。{then}")
     return 0
 
 
@@ -111,7 +112,7 @@ def cmd_import_receipts(args) -> int:
 
 
 def cmd_status(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         status = ctx.sync.status()
     finally:
@@ -120,11 +121,11 @@ def cmd_status(args) -> int:
     from jiangxin_desktop.services.sync import STATUS_LABELS as labels
 
     lines = [
-        f"加入市里：{'是（' + status.enrolment.city_name + '）' if status.enrolment else '否'}；"
+        f"注册文件：{'是（' + status.enrolment.city_name + '）' if status.enrolment else '否'}；"
         f"注册：{'已确认' if status.registered else '未确认'}",
         f"待送达市里的记录：{status.unconfirmed_records} 条（其中尚未成批 {status.pending_records} 条）",
         "批次：" + "，".join(f"{labels[k]} {v}" for k, v in status.batches.items()),
-        f"上次同步成功：{status.last_success_at or '从未'}",
+        f"上次同步成功：{local_time(status.last_success_at) if status.last_success_at else '从未'}",
         *(f"提醒：{w}" for w in status.warnings),
     ]
     emit(data, as_json=args.json, text="\n".join(lines))
@@ -132,13 +133,13 @@ def cmd_status(args) -> int:
 
 
 def cmd_log(args) -> int:
-    ctx = open_cli_context(args)
+    ctx = open_cli_context(args, reads_only=True)
     try:
         entries = ctx.sync.log(args.limit)
     finally:
         ctx.close()
     emit([e.to_json() for e in entries], as_json=args.json,
-         text="\n".join(f"{e.at}\t{e.actor}\t{e.summary}" for e in entries) or "还没有同步记录。")
+         text="\n".join(f"{local_time(e.at)}\t{e.actor}\t{e.summary}" for e in entries) or "还没有同步记录。")
     return 0
 
 
@@ -169,5 +170,5 @@ def cmd_import_catalog(args) -> int:
         info = ctx.sync.import_catalog(args.file)
     finally:
         ctx.close()
-    emit(info.to_json(), as_json=args.json, text=f"已采用市里签名的培训目录 {info.version}（发布于 {info.published_at}）。")
+    emit(info.to_json(), as_json=args.json, text=f"已采用市里签名的培训目录 {info.version}（发布于 {local_time(info.published_at)}）。")
     return 0

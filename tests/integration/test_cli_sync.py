@@ -46,7 +46,7 @@ def set_up(tmp_path, url: str) -> tuple[str, str]:
     out(station(data, "setup", "--county", "320706", "--station-name", "海州区新南街道服务站",
                 "--station-code", "320706001", "--admin", ADMIN, user=None))
     out(city_cli("init", "--dir", city, "--name", "连云港市", "--url", url))
-    enrolment = tmp_path / "加入文件.json"
+    enrolment = tmp_path / "注册文件.json"
     out(city_cli("enroll-station", "--dir", city, "--station", "320706001", "--out", str(enrolment)))
     refused = station(data, "sync", "enroll", str(enrolment), user=None)
     assert refused.returncode != 0 and "--user" in json.loads(refused.stdout)["error"]
@@ -123,7 +123,7 @@ def test_review_retry_and_a_signed_catalog_from_the_command_line(tmp_path, city_
     out(station(data, "setup", "--county", "320706", "--station-name", "海州区新南街道服务站",
                 "--station-code", "320706001", "--admin", ADMIN, user=None))
     out(station(data, "settings", "set", "sync.require_review", "true"))
-    enrolment = tmp_path / "加入文件.json"
+    enrolment = tmp_path / "注册文件.json"
     enrolment.write_bytes(enrolment_document(city.keys, url="https://127.0.0.1:9", station="320706001"))
     out(station(data, "sync", "enroll", str(enrolment)))
     add_trainee(data, 101)

@@ -20,7 +20,7 @@ from tests.services.sync_city import act, city, city_keys, enrol, enrolment_docu
 URL = "https://127.0.0.1:9"
 
 
-def write(tmp_path, document: bytes, name: str = "加入文件.json"):
+def write(tmp_path, document: bytes, name: str = "注册文件.json"):
     path = tmp_path / name
     path.write_bytes(document)
     return path
@@ -59,19 +59,19 @@ def test_a_wrong_file_is_refused_with_what_to_do(station, city, tmp_path, change
     act(ctx, "admin")
     with pytest.raises(SyncError, match=said) as caught:
         ctx.sync.enrol(path)
-    assert "加入文件.json" in caught.value.message
+    assert "注册文件.json" in caught.value.message
     assert ctx.sync.enrolment() is None
 
 
 def test_garbage_and_a_tampered_key_are_refused(station, city, tmp_path):
     ctx = station
     act(ctx, "admin")
-    with pytest.raises(SyncError, match="不是有效的加入文件"):
+    with pytest.raises(SyncError, match="不是有效的注册文件"):
         ctx.sync.enrol(write(tmp_path, b'{"type": "jiangxin.batch"}'))
-    with pytest.raises(SyncError, match="不是市里的加入文件"):
+    with pytest.raises(SyncError, match="不是市里的注册文件"):
         ctx.sync.enrol("随便写的字")
-    for missing in (str(tmp_path / "没有这个文件.json"), "E:\\加入文件", "加入.json"):
-        with pytest.raises(SyncError, match="找不到加入文件"):
+    for missing in (str(tmp_path / "没有这个文件.json"), "E:\\注册文件", "加入.json"):
+        with pytest.raises(SyncError, match="找不到注册文件"):
             ctx.sync.enrol(missing)
     document = json.loads(enrolment_document(city.keys, url=URL, station=ctx.station.code))
     document["city"]["signing_key"]["kid"] = "not-the-thumbprint"

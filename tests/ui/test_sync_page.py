@@ -154,7 +154,7 @@ def test_not_enrolled_the_page_says_so_and_立即同步_says_why_it_is_greyed(qt
     page = make_page(qtbot, station)
     assert page.enrolment_box.state_value.text() == "未导入注册文件"
     assert page.enrolment_box.code_value.text() == STATION
-    assert page.banner.isVisible() and "尚未加入市里的同步" in page.warning_label.text()
+    assert page.banner.isVisible() and "尚未注册到市里" in page.warning_label.text()
     assert not page.sync_button.isEnabled()
     assert "导入注册文件" in page.sync_button.toolTip()
     assert not page.export_button.isEnabled() and page.export_button.toolTip()

@@ -80,8 +80,8 @@ ACTION_LABELS = {
     "login.failed": "登录失败",
     "login.locked": "账户被锁定",
     "login.refused": "拒绝登录",
-    "sync.enrol": "导入市里的加入文件",
-    "sync.reenrol": "重新导入市里的加入文件",
+    "sync.enrol": "导入市里的注册文件",
+    "sync.reenrol": "重新导入市里的注册文件",
     "sync.registered": "市里确认本站注册",
     "sync.ack_refused": "拒收市里的注册回执（未通过验证）",
     "sync.batch": "生成同步批次",
@@ -110,7 +110,7 @@ OBJECT_LABELS = {
     "retention": "保存期限",
     "certificate": "证书",
     "sync": "同步",
-    "sync_enrolment": "加入市里",
+    "sync_enrolment": "同步注册",
     "sync_batch": "同步批次",
 }
 # Detail keys whose value is a code of a list in the code catalog.

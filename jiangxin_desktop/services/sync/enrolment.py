@@ -88,23 +88,23 @@ def read_source(path_or_text: str | Path) -> tuple[bytes, str]:
         path = Path(path_or_text)
         try:
             if path.stat().st_size > MAX_FILE:
-                raise SyncError(f"加入文件 {path.name} 太大，不是市里发的加入文件。")
-            return path.read_bytes(), f"加入文件 {path.name}"
+                raise SyncError(f"注册文件 {path.name} 太大，不是市里发的注册文件。")
+            return path.read_bytes(), f"注册文件 {path.name}"
         except OSError as exc:
-            raise SyncError(f"无法读取加入文件 {path}：{describe_error(exc)}。") from exc
+            raise SyncError(f"无法读取注册文件 {path}：{describe_error(exc)}。") from exc
     text = str(path_or_text).strip()
     if _looks_like_a_path(text):
-        raise SyncError(f"找不到加入文件 {text}：请检查路径，或把文件复制到本机后再选。")
+        raise SyncError(f"找不到注册文件 {text}：请检查路径，或把文件复制到本机后再选。")
     if text.startswith("{"):
-        return text.encode("utf-8"), "粘贴的加入内容"
+        return text.encode("utf-8"), "粘贴的注册文件内容"
     try:
         padded = "".join(text.split())
         data = base64.urlsafe_b64decode(padded.replace("+", "-").replace("/", "_") + "=" * (-len(padded) % 4))
     except (binascii.Error, ValueError):
         data = b""
     if data.lstrip().startswith(b"{"):
-        return data, "粘贴的加入码"
-    raise SyncError("粘贴的内容不是市里的加入文件：请粘贴加入文件的全部文字，或选择加入文件本身。")
+        return data, "粘贴的注册码"
+    raise SyncError("粘贴的内容不是市里的注册文件：请粘贴注册文件的全部文字，或选择注册文件本身。")
 
 
 def _looks_like_a_path(text: str) -> bool:
@@ -126,18 +126,18 @@ def check_enrolment(data: bytes, source: str, *, station_code: str, now: datetim
     try:
         enrolment = read_enrolment(data)
     except DocumentError as exc:
-        raise SyncError(f"{source} 不是有效的加入文件（{exc.user_message}）。请向市里重新索取。") from None
+        raise SyncError(f"{source} 不是有效的注册文件（{exc.user_message}）。请向市里重新索取。") from None
     if enrolment.station_code != station_code:
         raise SyncError(
             f"{source} 是发给服务站 {enrolment.station_code} 的，本站编码是 {station_code}。"
-            "请向市里索取本站的加入文件。"
+            "请向市里索取本站的注册文件。"
         )
     try:
         expires = parse_iso(enrolment.expires_at)
     except ValueError:
         raise SyncError(f"{source} 的有效期写法不对，请向市里重新索取。") from None
     if expires <= now:
-        raise SyncError(f"{source} 已于 {enrolment.expires_at[:10]} 过期，请向市里重新索取加入文件。")
+        raise SyncError(f"{source} 已于 {enrolment.expires_at[:10]} 过期，请向市里重新索取注册文件。")
     try:
         envelope.rsa_from_jwk(enrolment.encryption_key)
         envelope.ed25519_from_jwk(enrolment.signing_key)
@@ -194,7 +194,7 @@ def accept_ack(session: Session, token: str, *, now_iso: str, actor: str, how: s
     """
     row = active_row(session)
     if row is None:
-        raise SyncError("本站尚未导入加入文件，不能接受市里的注册回执。")
+        raise SyncError("本站尚未导入注册文件，不能接受市里的注册回执。")
     city = city_of(row)
     try:
         opened = envelope.verify(token, key_for_kid=city.key_for_kid, typ=REGISTERED)
@@ -209,7 +209,7 @@ def accept_ack(session: Session, token: str, *, now_iso: str, actor: str, how: s
                        ("key_id", row.station_key_id)):
         theirs = document.get(name)
         if theirs is not None and theirs != mine:
-            raise SyncError(f"市里的注册回执不是本次加入的（{name} 为 {theirs}，本站为 {mine}），未采用。")
+            raise SyncError(f"市里的注册回执不是本次注册的（{name} 为 {theirs}，本站为 {mine}），未采用。")
     if row.registered_at is not None:
         return False
     row.registered_at = now_iso

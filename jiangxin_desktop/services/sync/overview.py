@@ -42,21 +42,21 @@ def sync_status(session: Session, *, now: datetime, warn_days: int, warn_backlog
     ) or 0
     warnings: list[str] = []
     if row is None:
-        warnings.append("本站尚未加入市里的同步：请管理员导入市里发来的加入文件（同步 → 导入加入文件）。")
+        warnings.append("本站尚未注册到市里：请管理员导入市里发来的注册文件（同步 → 导入注册文件…）。")
     else:
         if row.registered_at is None:
-            warnings.append(f"已导入{row.city_name}的加入文件，但市里还没有确认本站注册：请立即同步，或用 U 盘交换一次。")
+            warnings.append(f"已导入{row.city_name}的注册文件，但市里还没有确认本站注册：请立即同步，或用 U 盘交换一次。")
         if station_key_id is not None and row.station_key_id != station_key_id:
-            warnings.append("本站签名密钥已更换，市里认不出新密钥：请向市里索取新的加入文件并重新导入。")
+            warnings.append("本站签名密钥已更换，市里认不出新密钥：请向市里索取新的注册文件并重新导入。")
         since = last_success or row.imported_at
         if unconfirmed and since and now - parse_iso(since) > timedelta(days=warn_days):
             days = (now - parse_iso(since)).days
-            what = "上次同步成功" if last_success else "导入加入文件"
+            what = "上次同步成功" if last_success else "导入注册文件"
             warnings.append(f"距{what}已有 {days} 天，还有 {unconfirmed} 条记录没有送达市里：请立即同步或用 U 盘交换。")
     if unconfirmed > warn_backlog:
         warnings.append(f"待送达市里的记录有 {unconfirmed} 条，超过提醒线 {warn_backlog} 条：请尽快同步。")
     if failed:
-        warnings.append(f"有 {failed} 个批次被市里拒收，原因见批次列表；改正后可点“重试失败的记录”。")
+        warnings.append(f"有 {failed} 个批次被市里拒收，原因见批次列表；改正后可点“重新发送失败记录”。")
     if counts[REVIEW]:
         warnings.append(f"有 {counts[REVIEW]} 个批次等待审核人批准后才能发出。")
     return SyncStatus(
@@ -73,8 +73,8 @@ def recent_batches(session: Session, limit: int) -> list[BatchInfo]:
 
 
 _SUMMARIES = {
-    "sync.enrol": "导入加入文件（{city}）",
-    "sync.reenrol": "重新导入加入文件（{city}）",
+    "sync.enrol": "导入注册文件（{city}）",
+    "sync.reenrol": "重新导入注册文件（{city}）",
     "sync.registered": "市里确认本站注册（{how}）",
     "sync.ack_refused": "市里的注册回执未通过验证，未采用（{code}）",
     "sync.batch": "生成第 {sequence} 批，{records} 条记录",

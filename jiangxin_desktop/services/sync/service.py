@@ -59,7 +59,7 @@ class SyncService:
     # -- enrolment ------------------------------------------------------------------------
     def enrol(self, path_or_text: str | Path) -> EnrolmentInfo:
         """Import the city's enrolment file (path or pasted text); administrator; audited."""
-        user = self.acting.require("admin", action="导入市里的加入文件")
+        user = self.acting.require("admin", action="导入市里的注册文件")
         data, source = enrolment.read_source(path_or_text)
         now = self._now()
         checked = enrolment.check_enrolment(data, source, station_code=self.acting.station_code, now=now)
@@ -82,7 +82,7 @@ class SyncService:
         with self.db.read() as session:
             row = enrolment.active_row(session)
             if row is None:
-                raise SyncError("本站尚未加入市里的同步：请管理员先导入市里发来的加入文件（sync enroll 文件）。")
+                raise SyncError("本站尚未注册到市里：请管理员先导入市里发来的注册文件（sync enroll 文件）。")
             return enrolment.city_of(row)
 
     # -- batches ----------------------------------------------------------------------------

@@ -129,8 +129,8 @@ class Receiver:
         except httpx.ConnectError as exc:
             if _is_certificate_problem(exc):
                 raise TransportError(
-                    "证书不符：市里服务器的证书与加入文件里的不一致，或地址不对。请联系市里核实，"
-                    "必要时重新导入加入文件。", handed_over=False, certificate=True) from None
+                    "证书不符：市里服务器的证书与注册文件里的不一致，或地址不对。请联系市里核实，"
+                    "必要时重新导入注册文件。", handed_over=False, certificate=True) from None
             raise TransportError("网络不通：连不上市里的服务器，稍后自动重试。", handed_over=False) from None
         except httpx.ConnectTimeout:
             raise TransportError("网络不通：连接市里的服务器超时，稍后自动重试。", handed_over=False) from None

@@ -48,7 +48,7 @@ class EnrolDialog(QDialog):
         layout.addWidget(intro)
         if replacing:
             note = QLabel(
-                self.tr("本站已加入“{city}”的同步。导入新的注册文件后将改用新文件，并记入操作日志。").format(
+                self.tr("本站已注册到“{city}”。导入新的注册文件后将改用新文件，并记入操作日志。").format(
                     city=replacing
                 )
             )
