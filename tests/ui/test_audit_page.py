@@ -89,8 +89,13 @@ def test_every_action_the_program_writes_has_a_chinese_label():
 
     source = Path(__file__).resolve().parents[2] / "jiangxin_desktop"
     written = (
-        {m for path in source.rglob("*.py") for m in pattern.findall(path.read_text(encoding="utf-8"))}
-        - {"enrollment.uuid", "trainee.uuid"}
+        {
+            m
+            for path in source.rglob("*.py")
+            if "city" not in path.relative_to(source).parts  # the city's receiver keeps its own log
+            for m in pattern.findall(path.read_text(encoding="utf-8"))
+        }
+        - {"enrollment.uuid", "trainee.uuid", "catalog.jws"}  # columns and a file name
         - set(VALIDATORS)
     )  # columns and settings keys are no actions
     assert written and written <= set(action_labels()), sorted(written - set(action_labels()))
