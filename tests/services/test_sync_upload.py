@@ -142,11 +142,12 @@ def test_a_rejected_batch_says_why_and_its_records_go_again_after_retry(station,
         assert batch.status_label == "失败" and batch.last_error == "市里拒收：第 3 条记录的身份证号码格式不对"
         status = ctx.sync.status()
         assert status.unconfirmed_records == 2 and any("被市里拒收" in w for w in status.warnings)
+        assert status.failed_records == 2 and status.to_json()["failed_records"] == 2
         uuids = [p.uuid for p in people(ctx, 101, 102)]
         assert set(ctx.sync.record_statuses("trainee", uuids).values()) == {"失败"}
         assert ctx.sync.retry_failed() == 2 and ctx.sync.retry_failed() == 0
         assert set(ctx.sync.record_statuses("trainee", uuids).values()) == {"待发送"}
-        assert ctx.sync.status().pending_records == 2
+        assert ctx.sync.status().pending_records == 2 and ctx.sync.status().failed_records == 0
         again = ctx.sync.sync_now()
     assert again.confirmed == 1
     assert ctx.sync.record_statuses("trainee", uuids) == dict.fromkeys(uuids, "已确认")

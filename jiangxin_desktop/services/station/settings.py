@@ -38,6 +38,7 @@ SYNC_WARN_DAYS = "sync.warn_days"  # warn when the city last confirmed a batch l
 SYNC_WARN_BACKLOG = "sync.warn_backlog"  # warn when more records than this wait for the city
 SYNC_BATCH_RECORDS = "sync.batch_records"  # records per batch at most (a large backlog is split)
 SYNC_REQUIRE_REVIEW = "sync.require_review"  # a reviewer approves each batch before it leaves
+SYNC_RETRY_MINUTES = "sync.retry_minutes"  # the window tries again by itself this often
 
 SETTING_LABELS = {
     CONSENT: "个人信息处理告知",
@@ -52,6 +53,7 @@ SETTING_LABELS = {
     SYNC_WARN_BACKLOG: "待同步记录超过多少条提醒",
     SYNC_BATCH_RECORDS: "每批同步最多记录数",
     SYNC_REQUIRE_REVIEW: "同步批次须经审核人批准",
+    SYNC_RETRY_MINUTES: "自动同步间隔（分钟）",
     **LIMIT_LABELS,
 }
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -126,6 +128,7 @@ VALIDATORS = {
     SYNC_WARN_BACKLOG: _int_between(1, 1_000_000),
     SYNC_BATCH_RECORDS: _int_between(1, 50_000),
     SYNC_REQUIRE_REVIEW: _yes_no,
+    SYNC_RETRY_MINUTES: _int_between(1, 240),
     MAX_FILE_MB: _int_between(1, 1000),
     MAX_ROWS: _int_between(100, 1_000_000),
     MAX_UNPACKED_MB: _int_between(10, 10_000),

@@ -78,6 +78,7 @@ class SyncStatus:
     catalog_version: str | None  # the newest signed catalog accepted from the city
     warnings: list[str] = field(default_factory=list)  # Chinese sentences
     enrolment: EnrolmentInfo | None = None
+    failed_records: int = 0  # outbox entries in batches the city refused (重新发送失败记录 puts them back)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +91,7 @@ class SyncStatus:
             "catalog_version": self.catalog_version,
             "warnings": list(self.warnings),
             "enrolment": None if self.enrolment is None else self.enrolment.to_json(),
+            "failed_records": self.failed_records,
         }
 
 

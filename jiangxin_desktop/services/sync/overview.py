@@ -36,10 +36,10 @@ def sync_status(session: Session, *, now: datetime, warn_days: int, warn_backlog
     for status, number in session.execute(select(SyncBatch.status, func.count()).group_by(SyncBatch.status)):
         counts[status] = number
     last_success = session.scalar(select(func.max(SyncBatch.confirmed_at)))
-    failed = session.scalar(
-        select(func.count(func.distinct(OutboxEntry.batch_id)))
+    failed, failed_records = session.execute(
+        select(func.count(func.distinct(OutboxEntry.batch_id)), func.count())
         .join(SyncBatch, SyncBatch.batch_id == OutboxEntry.batch_id).where(SyncBatch.status == REJECTED)
-    ) or 0
+    ).one()
     warnings: list[str] = []
     if row is None:
         warnings.append("本站尚未注册到市里：请管理员导入市里发来的注册文件（同步 → 导入注册文件…）。")
@@ -63,7 +63,7 @@ def sync_status(session: Session, *, now: datetime, warn_days: int, warn_backlog
         enrolled=row is not None, registered=row is not None and row.registered_at is not None,
         pending_records=pending, unconfirmed_records=unconfirmed, batches=counts,
         last_success_at=last_success, catalog_version=last_version(session), warnings=warnings,
-        enrolment=None if row is None else info_of(row),
+        enrolment=None if row is None else info_of(row), failed_records=failed_records or 0,
     )
 
 
