@@ -189,10 +189,23 @@ class RegistrationDialog(FormKeysDialog):
         self.form.load(record)
         self.form.show_consent_given(record.consent_at, record.consent_version)
         status = "" if record.active else self.tr("（已注销）")
-        self.setWindowTitle(self.tr("编辑学员 — {name}{status}").format(name=record.name, status=status))
+        sync = self._sync_state(record.uuid)
+        self.setWindowTitle(
+            self.tr("编辑学员 — {name}{status}").format(name=record.name, status=status)
+            + (self.tr("　同步：{state}").format(state=sync) if sync else "")
+        )
         self.touched = set(self.form.rows)
         self._edited.clear()
         self.revalidate()
+
+    def _sync_state(self, uuid: str) -> str | None:
+        """Where this person's newest change stands with the city (待发送 … 已确认 / 失败), if it travels."""
+        if self.ctx.demo:
+            return None
+        try:
+            return self.ctx.sync.record_statuses("trainee", [uuid]).get(uuid)
+        except KnownError:
+            return None
 
     def attempt_save(self) -> None:
         """Ctrl+S or 保存: show every message; save only when nothing blocks it."""
