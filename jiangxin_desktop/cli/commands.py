@@ -120,7 +120,7 @@ def cmd_status(args) -> int:
             text=(
                 f"服务站：{ctx.station.name}（{ctx.station.code}）\n数据库：{ctx.paths.database}\n"
                 f"在册学员 {totals['active']} 人，已注销 {totals['inactive']} 人，"
-                f"待上传 {totals['outbox']} 条"
+                f"待送达市里 {totals['outbox']} 条记录"
             ),
         )
     finally:

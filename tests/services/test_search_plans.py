@@ -192,3 +192,18 @@ def test_sorted_by_name_a_broad_filter_walks_the_name_index(demo_context, person
     # A narrow filter: its few matches found on the ID index and sorted.
     plans = demo_context.search.explain(person.id_number[:14], sort="name", cap=COUNT_CAP)
     assert searches(plans["list"], ids, "(id_number>? AND id_number<?)"), plans
+
+
+def test_the_totals_count_outbox_and_trainees_through_indexes(demo_context):
+    """The status bar reads totals() at every refresh: no scan of the outbox or trainee table."""
+    import inspect
+    import re
+
+    from jiangxin_desktop.services.registry import search as module
+
+    source = inspect.getsource(module.TraineeSearch.totals)
+    sql = "".join(re.findall(r'"([^"]*)"', source.split("text(", 1)[1].split(")\n", 1)[0]))
+    with demo_context.db.read() as session:
+        plan = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+    scans = [line for line in plan if line.startswith("SCAN") and "USING" not in line and "CONSTANT ROW" not in line]
+    assert not scans, plan

@@ -148,8 +148,10 @@ def test_a_rejected_batch_says_why_and_its_records_go_again_after_retry(station,
         assert ctx.sync.retry_failed() == 2 and ctx.sync.retry_failed() == 0
         assert set(ctx.sync.record_statuses("trainee", uuids).values()) == {"待发送"}
         assert ctx.sync.status().pending_records == 2 and ctx.sync.status().failed_records == 0
+        assert ctx.search.totals()["outbox"] == 2  # the status bar's and `status`'s count agrees
         again = ctx.sync.sync_now()
     assert again.confirmed == 1
+    assert ctx.search.totals()["outbox"] == 0
     assert ctx.sync.record_statuses("trainee", uuids) == dict.fromkeys(uuids, "已确认")
     assert [b.sequence for b in ctx.sync.batches()] == [2, 1]
     assert ctx.sync.status().unconfirmed_records == 0 and len(city.rows) == 2

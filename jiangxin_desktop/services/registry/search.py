@@ -249,11 +249,16 @@ class TraineeSearch:
 
     def totals(self) -> dict[str, int]:
         with self.db.read() as session:
-            # Each count is answered from the (active, name) index, not a table scan.
+            # Each count is answered from an index ((active, name); (batch_id, seq) of the outbox),
+            # not a table scan. "outbox": changes the city has not confirmed yet (in no batch, or
+            # in a batch without the city's receipt of acceptance).
             active, inactive, pending = session.execute(
                 text(
                     "SELECT (SELECT count(*) FROM trainee WHERE active = 1), "
-                    "(SELECT count(*) FROM trainee WHERE active = 0), (SELECT count(*) FROM outbox)"
+                    "(SELECT count(*) FROM trainee WHERE active = 0), "
+                    "(SELECT count(*) FROM outbox WHERE batch_id IS NULL) + (SELECT count(*) FROM outbox "
+                    "WHERE batch_id IN (SELECT batch_id FROM sync_batch "
+                    "WHERE status IN ('review', 'ready', 'sent', 'rejected')))"
                 )
             ).one()
         return {"active": int(active), "inactive": int(inactive), "outbox": int(pending)}
