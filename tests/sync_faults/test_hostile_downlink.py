@@ -68,15 +68,7 @@ def station_catalog(version: str) -> dict:
     return {**data, "version": version, "example": False, "published_by": "连云港市人社局"}
 
 
-def city_catalog(version: str) -> dict:
-    """The shipped catalog without its two fractions (0.8 and 0.3), which the city cannot publish
-    yet (see test_the_city_can_publish_the_catalog_the_station_reads)."""
-    data = station_catalog(version)
-    return {**data, "rules": {**data["rules"], "attendance_threshold": 1},
-            "subsidy_amounts": {**data["subsidy_amounts"], "shortage_uplift": 0}}
-
-
-def serve_catalog(world, version: int, token: str) -> None:
+def serve_catalog(world, version: str, token: str) -> None:
     """Put ``token`` where the city's receiver serves catalog ``version`` from (as a compromised
     city database, or a man in the middle, could)."""
     receiver = world.receiver()
@@ -90,62 +82,50 @@ def serve_catalog(world, version: int, token: str) -> None:
 
 
 def test_forged_and_stale_catalogs_are_refused_at_the_station_and_audited(make_world, tmp_path):
+    """The city publishes the catalog the program ships (decimals and all) and the station takes
+    it on sync; then a forged one (another key under the city's key id), the genuine one replayed
+    as if newer, and unsigned JSON are each refused, audited, and the catalog in use stays."""
     from jiangxin_desktop.city.catalog import publish_catalog
 
     world = make_world(killable=False)
     receiver = world.receiver()
     try:
-        genuine = publish_catalog(receiver, city_catalog("2027.1"), 1, published_by="test")
+        genuine = publish_catalog(receiver, station_catalog("2027.1"), "2027.1", published_by="test")
     finally:
         receiver.close()
     first = world.ctx.sync.sync_now()
-    assert first.failed is None and first.catalog_version == "1"
-    assert world.ctx.catalogs.active().version == "2027.1"
-    # 2: signed with another key under the city's key id
+    assert first.failed is None and first.catalog_version == "2027.1"
+    taken = world.ctx.catalogs.active()
+    assert taken.version == "2027.1" and taken.rules.attendance_threshold == 0.8
+    # 2027.9: signed with another key under the city's key id
     document = json.loads(unverified(genuine).document)
-    forged = sign(json.dumps({**document, "version": 2, "catalog": city_catalog("2027.9")},
+    forged_catalog = {**station_catalog("2027.9"), "rules": {**station_catalog("2027.9")["rules"],
+                                                             "attendance_threshold": 0.1}}
+    forged = sign(json.dumps({**document, "version": "2027.9",
+                              "catalog_json": json.dumps(forged_catalog, ensure_ascii=False)},
                              ensure_ascii=False).encode(), signer=Ed25519PrivateKey.generate(),
                   kid=world.city.signing_kid, typ=CATALOG)
-    serve_catalog(world, 2, forged)
+    serve_catalog(world, "2027.9", forged)
     forged_run = world.ctx.sync.sync_now()
     assert forged_run.failed is None and forged_run.catalog_version is None  # batches go; the catalog not
     assert any("培训目录未通过验证" in m and "签名不符" in m for m in forged_run.messages), \
         forged_run.messages
-    # 3: the city's genuine version 1 served again as if it were newer (a replay)
-    serve_catalog(world, 3, genuine)
+    # 2027.10: the city's genuine 2027.1 served again as if it were newer (a replay)
+    serve_catalog(world, "2027.10", genuine)
     stale_run = world.ctx.sync.sync_now()
-    assert any("版本 1 不比本站已采用的 1 新" in m for m in stale_run.messages), stale_run.messages
-    # 4: unsigned JSON where a signed catalog belongs
-    serve_catalog(world, 4, json.dumps(city_catalog("2027.8")))
+    assert any("版本 2027.1 不比本站已采用的 2027.1 新" in m for m in stale_run.messages), stale_run.messages
+    # 2027.11: unsigned JSON where a signed catalog belongs
+    serve_catalog(world, "2027.11", json.dumps(station_catalog("2027.11")))
     unsigned_run = world.ctx.sync.sync_now()
     assert any("培训目录未通过验证" in m for m in unsigned_run.messages), unsigned_run.messages
     assert world.ctx.catalogs.active().version == "2027.1"
+    assert world.ctx.catalogs.active().rules.attendance_threshold == 0.8
     assert [e["code"] for e in station_audit(world.ctx, "sync.catalog_refused")] == \
         ["bad_signature", "not_newer", "malformed"]
-    # the same forgeries on a USB stick (catalog.jws) are refused the same way
+    # the same forgery on a USB stick (catalog.jws) is refused the same way
     path = tmp_path / "catalog.jws"
     path.write_text(forged)
     with pytest.raises(SyncError, match="签名不符"):
         world.ctx.sync.import_catalog(path)
     assert station_audit(world.ctx, "sync.catalog_refused")[-1]["code"] == "bad_signature"
     assert world.ctx.catalogs.active().version == "2027.1"
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "city/catalog.py publish_catalog signs canonical JSON, which refuses floats; the station's "
-    "catalog (resources/catalogs/training.json: rules.attendance_threshold 0.8, subsidy_amounts."
-    "shortage_uplift 0.3; services/catalog/training.py _parse_rules wants a number 0..1) cannot be "
-    "published, so no real catalog can travel down"))
-def test_the_city_can_publish_the_catalog_the_station_reads(tmp_path, city_template, city_database):
-    from dataclasses import replace
-
-    from jiangxin_desktop.city.catalog import publish_catalog
-    from jiangxin_desktop.city.keys import load_city
-    from jiangxin_desktop.city.receiver import open_receiver
-
-    receiver = open_receiver(replace(load_city(city_template), database=city_database))
-    try:
-        publish_catalog(receiver, station_catalog("2027.1"), 1, published_by="test")
-    finally:
-        receiver.close()
-
