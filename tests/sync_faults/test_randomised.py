@@ -5,9 +5,10 @@ batches and started again.
 Each run (one seed) makes random changes at the station, sometimes seals batches before more
 changes come, sometimes splits them small, sometimes asks for review; then syncs several times
 while the proxy refuses, delays, cuts connections (also after the city has answered), answers
-5xx, loses whole answers and replays requests, and the city's process may be killed right after a
-batch has reached it. After the faults stop, the station syncs on its own schedule (its clock
-moves past any back-off) and then: the city holds exactly the rows the station created, each
+5xx, loses whole answers and replays requests; the city's process may be killed right after a
+batch has reached it, or its PostgreSQL database cut off (every session ended) at that moment.
+After the faults stop, the station syncs on its own schedule (its clock moves past any
+back-off) and then: the city holds exactly the rows the station created, each
 once at its newest version, and every batch of the station is 已确认 with nothing pending.
 Between attempts a safety check holds too: no batch is 已确认 at the station unless the city
 holds it with the same hash.
@@ -37,6 +38,7 @@ SEED = int(os.environ.get("JIANGXIN_FAULT_SEED", "17"))
 WORLDS = 3
 ATTEMPTS = 4  # syncs under faults in one run
 KILL_CHANCE = 0.2  # of a run killing the city's process in the middle of a batch
+DB_OUTAGE_CHANCE = 0.15  # of a run cutting the city's database off in the middle of a batch
 
 # A client that meets a TCP reset just before its TLS handshake can leave an SSLSocket open
 # inside Python 3.11.7's ssl module (python/cpython#113280, fixed in later releases); that is
@@ -95,6 +97,41 @@ def arm_kill(world, rng: random.Random, stats: Counter) -> None:
     world.proxy.plan([Fault.relay()])  # terminated, so the proxy sees the batch arrive
 
 
+def database_access(world, allowed: bool) -> None:
+    """Open or close the city's database to connections; closing also ends every open session."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(world.database)
+    name = url.database
+    dsn = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {'true' if allowed else 'false'}")
+        if not allowed:
+            connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                               (name,))
+
+
+def arm_database_outage(world, rng: random.Random, stats: Counter, closed: list[bool]) -> None:
+    """The next batch that reaches the city finds its PostgreSQL gone: every session of the
+    city's database is ended (the batch's transaction with it, or just after it committed) and
+    no new one is let in until the attempt is over."""
+    wait = rng.choice([0.0, rng.uniform(0.0, 0.05)])
+
+    def hook(event) -> None:
+        if event.method != "PUT" or world.proxy.on_request_sent is None:
+            return
+        world.proxy.on_request_sent = None
+        if wait:
+            time.sleep(wait)
+        database_access(world, False)
+        closed.append(True)
+        stats["city database cut off mid-batch"] += 1
+
+    world.proxy.on_request_sent = hook
+    world.proxy.plan([Fault.relay()])
+
+
 def check_safety(world, receiver) -> None:
     """Nothing is 已确认 at the station that the city does not hold with the same hash."""
     theirs = {b["batch_id"]: b["document_hash"] for b in city_batches(receiver, world.station_code)}
@@ -117,12 +154,18 @@ def one_run(world, clerk: Clerk, seed: int, stats: Counter) -> None:
         ctx.sync.build_batches()  # sealed now; the rows may change again before they leave
         clerk.work(rng.randint(0, 8))
     world.proxy.policy = policy_for(random.Random(rng.random()), rng.choice([0.3, 0.6, 0.9]))
-    kill_on = rng.randrange(1, ATTEMPTS + 1) if rng.random() < KILL_CHANCE else None
+    outage = rng.random()
+    kill_on = rng.randrange(1, ATTEMPTS + 1) if outage < KILL_CHANCE else None
+    cut_off = KILL_CHANCE <= outage < KILL_CHANCE + DB_OUTAGE_CHANCE
+    cut_on = rng.randrange(1, ATTEMPTS + 1) if cut_off else None
+    closed: list[bool] = []
     receiver = world.receiver()
     try:
         for attempt in range(1, ATTEMPTS + 1):
             if attempt == kill_on:
                 arm_kill(world, rng, stats)
+            if attempt == cut_on:
+                arm_database_outage(world, rng, stats, closed)
             if rng.random() < 0.3:
                 clerk.work(rng.randint(1, 4))  # the clerk goes on working between syncs
             world.clock.advance(hours=2)  # past any back-off: the station retries by itself
@@ -134,6 +177,9 @@ def one_run(world, clerk: Clerk, seed: int, stats: Counter) -> None:
             if not world.server.running:
                 world.server.start()
                 stats["city restarted"] += 1
+            if closed:
+                database_access(world, True)
+                closed.clear()
             check_safety(world, receiver)
         # the faults stop; what a reviewer has not approved waits for one
         world.proxy.policy, world.proxy.on_request_sent = None, None
@@ -175,11 +221,14 @@ def test_random_faults_leave_the_city_exact_and_the_station_truthful(make_world,
     stats["batches replayed to the city"] = sum(
         e.fault.kind == "duplicate" and e.method == "PUT" for e in world.proxy.events)
     stats["rows the city counted as duplicates"] = sum(b["duplicates"] for b in city_batches_of(world))
+    answers = Counter(e.upstream_status for e in world.proxy.events if e.method == "PUT")
     with capsys.disabled():
         print(f"\n[sync faults] world {world_number}: seeds {runs}; changes {clerk.changes}; "
-              f"{dict(stats)}; faults drawn {dict(faults)}")
+              f"{dict(stats)}; faults drawn {dict(faults)}; the city's answers to batches the proxy "
+              f"saw (None: none came) {dict(answers)}")
     assert stats["attempts"] == len(runs) * ATTEMPTS
     assert sum(n for kind, n in faults.items() if kind != "pass") > 0
+    assert set(answers) <= {200, 409, 503, None}, answers  # never a 500: a database gone is a 503
 
 
 def city_batches_of(world):
