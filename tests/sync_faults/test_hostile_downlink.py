@@ -20,7 +20,7 @@ from jiangxin_desktop.protocol.batch import CATALOG
 from jiangxin_desktop.services.sync import SyncError
 from tests.sync_faults.fault_proxy import Fault
 from tests.sync_faults.hostile import built, city_batches_receipt, register_station
-from tests.sync_faults.world import assert_converged, station_audit
+from tests.sync_faults.world import assert_converged, station_audit, station_batches
 
 
 def test_a_forged_receipt_is_not_believed_and_the_genuine_one_later_is(make_world):
@@ -129,3 +129,47 @@ def test_forged_and_stale_catalogs_are_refused_at_the_station_and_audited(make_w
         world.ctx.sync.import_catalog(path)
     assert station_audit(world.ctx, "sync.catalog_refused")[-1]["code"] == "bad_signature"
     assert world.ctx.catalogs.active().version == "2027.1"
+
+
+def test_forged_and_swapped_receipts_on_a_usb_stick_are_refused_genuine_ones_taken(make_world, tmp_path):
+    """The USB way (sync export, the city's import, sync import-receipts): one receipt re-signed
+    with another key, another replaced by the city's genuine receipt of a different batch. Those
+    two batches stay 已发送, each refusal is audited with its reason; the third is 已确认. The
+    city's genuine receipts, written again by a second import, then confirm the rest."""
+    from jiangxin_desktop.city.usb import import_folder
+
+    world = make_world(killable=False)
+    built(world, 6, per_batch=2)
+    usb = tmp_path / "usb"
+    usb.mkdir()  # the stick is there
+    exported = world.ctx.sync.export_to(usb)
+    assert exported.batches == 3 and exported.registration
+    receiver = world.receiver()
+    try:
+        import_folder(receiver, usb)
+    finally:
+        receiver.close()
+    first, second, third = station_batches(world.ctx)
+    receipts = usb / "jiangxin-sync" / world.station_code / "receipts"
+    genuine = {b.batch_id: (receipts / f"{b.batch_id}.jws").read_text() for b in (first, second, third)}
+    opened = unverified(genuine[second.batch_id])
+    (receipts / f"{second.batch_id}.jws").write_text(
+        sign(opened.document, signer=Ed25519PrivateKey.generate(), kid=world.city.signing_kid,
+             typ="jiangxin.receipt"))
+    (receipts / f"{third.batch_id}.jws").write_text(genuine[first.batch_id])
+    result = world.ctx.sync.import_receipts(usb)
+    assert result.registered and result.confirmed == 1 and result.failed
+    assert any("回执未通过验证" in m and "签名不符" in m for m in result.messages), result.messages
+    assert any("回执说的不是这一批" in m for m in result.messages), result.messages
+    statuses = {b.batch_id: b.status_label for b in world.ctx.sync.batches()}
+    assert statuses == {first.batch_id: "已确认", second.batch_id: "已发送", third.batch_id: "已发送"}
+    refusals = {e["object_id"]: e["code"] for e in station_audit(world.ctx, "sync.receipt_refused")}
+    assert refusals[second.batch_id] == "bad_signature"
+    assert refusals[third.batch_id].startswith("wrong_batch")
+    receiver = world.receiver()
+    try:
+        import_folder(receiver, usb)  # the city writes its receipts again: the same, genuine ones
+    finally:
+        receiver.close()
+    assert world.ctx.sync.import_receipts(usb).confirmed == 2
+    assert_converged(world)
