@@ -71,7 +71,8 @@ class Record:
         data = self.data
         if data is not None and type(data) is not dict:
             data = dict(data)  # a plain dict is encoded as it is: no copy of 50,000 rows
-        return {"entity": self.entity, "uuid": self.uuid, "version": self.version, "op": self.op, "data": data}
+        # keys in canonical order, as canonical_json writes them
+        return {"data": data, "entity": self.entity, "op": self.op, "uuid": self.uuid, "version": self.version}
 
 
 def ordered(records: Iterable[Record]) -> list[Record]:
