@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     station = sub.add_parser("station", help="服务站").add_subparsers(dest="station_command", required=True)
     p = station.add_parser("show", parents=[common], help="服务站代码、名称、区县和签名公钥（不需要登录）")
     p.set_defaults(handler=cmd_station_show)
+    p = station.add_parser("rotate-key", parents=[common], help="更换本站签名密钥（管理员；之后须向市里重新注册）")
+    p.add_argument("--reason", required=True, help="更换原因，例如：备份 U 盘丢失")
+    p.set_defaults(handler=cmd_rotate_key)
 
 
 def cmd_setup(args) -> int:
@@ -136,4 +139,22 @@ def cmd_station_show(args) -> int:
         f"签名密钥：{key.key_id}（{key.algorithm}，{key.created_at}）\n{key.pem().rstrip()}"
     )
     emit(obj, as_json=args.json, text=text)
+    return 0
+
+
+def cmd_rotate_key(args) -> int:
+    from jiangxin_desktop.cli.login import open_cli_context
+    from jiangxin_desktop.services.security.signing import rotate_signing_key
+    from jiangxin_desktop.services.security.users import require_role
+
+    ctx = open_cli_context(args)
+    try:
+        user = require_role(ctx.user, "admin", action="更换本站签名密钥")
+        old, new = rotate_signing_key(ctx.db, user.username, args.reason)
+    finally:
+        ctx.close()
+    emit({"old_key_id": old, "key_id": new}, as_json=args.json, text=(
+        f"已更换签名密钥：{old} → {new}（旧公钥保留，用它签发的证书二维码仍可核验）。"
+        "请向市里索取新的注册文件并导入（sync enroll），市里确认后新批次才能被接收。"
+    ))
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -176,3 +177,42 @@ def test_the_city_publishes_the_shipped_training_catalog_and_a_station_takes_it(
     catalog = _json.loads(document["catalog_json"])
     original = _json.loads(shipped.read_text(encoding="utf-8"))
     assert catalog == {**original, "version": "2026.5"}
+
+
+def test_a_new_station_key_is_registered_again_and_old_batches_still_count(tmp_path):
+    """Issue 17, point 1: re-enrolment after a key change, audited on both sides. A batch sealed
+    with the old key before the change still goes through; new batches carry the new key."""
+    data, city = set_up(tmp_path, "https://127.0.0.1:8443")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    add_trainee(data, 101)
+    out(station(data, "sync", "export", "--to", str(usb)))  # batch 1, old key, on the stick
+    out(city_cli("import", "--dir", city, str(usb)))
+    out(station(data, "sync", "import-receipts", str(usb)))
+    add_trainee(data, 102)
+    shutil.rmtree(usb / "jiangxin-sync")
+    assert out(station(data, "sync", "export", "--to", str(usb)))["batches"] == 1  # batch 2, sealed with the old key
+    old_key = out(station(data, "station", "show", user=None))["signing_key"]["key_id"]
+    refused = station(data, "station", "rotate-key", "--reason", " ")
+    assert refused.returncode != 0 and "原因" in json.loads(refused.stdout)["error"]
+    rotated = out(station(data, "station", "rotate-key", "--reason", "备份 U 盘丢失"))
+    assert rotated["old_key_id"] == old_key and rotated["key_id"] != old_key
+    status = out(station(data, "sync", "status"))
+    assert any("签名密钥已更换" in w for w in status["warnings"])
+    add_trainee(data, 103)
+    enrolment = tmp_path / "新注册文件.json"
+    out(city_cli("enroll-station", "--dir", city, "--station", "320706001", "--out", str(enrolment)))
+    out(station(data, "sync", "enroll", str(enrolment)))
+    shutil.rmtree(usb / "jiangxin-sync")
+    exported = out(station(data, "sync", "export", "--to", str(usb)))
+    assert exported["registration"] and exported["batches"] == 2  # batch 2 (old key) and 3 (new key)
+    imported = out(city_cli("import", "--dir", city, str(usb)))
+    assert imported["stations"][0]["registered"] and len(imported["stations"][0]["accepted"]) == 2
+    answers = out(station(data, "sync", "import-receipts", str(usb)))
+    assert answers["registered"] and answers["confirmed"] == 2
+    after = out(station(data, "sync", "status"))
+    assert after["pending"] == 0 and after["warnings"] == []
+    (record,) = out(city_cli("status", "--dir", city))["stations"]
+    assert record["keys"] == 2 and record["last_sequence"] == 3 and record["rows"] == 3
+    log = out(station(data, "audit", "list", "--action", "signing_key.rotate"))
+    assert log and "备份 U 盘丢失" in json.dumps(log, ensure_ascii=False)

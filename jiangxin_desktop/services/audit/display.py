@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "trainee.anonymise": "匿名化学员",
     "retention.anonymise": "执行保存期限规则",
     "signing_key.create": "生成服务站签名密钥",
+    "signing_key.rotate": "更换服务站签名密钥",
     "catalog.install": "安装培训目录",
     "catalog.codes.refresh": "更新代码表（本版程序附带的别名）",
     "class.create": "新建培训班",

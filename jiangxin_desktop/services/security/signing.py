@@ -169,6 +169,30 @@ class StationSigner:
         return public_key_pem(self.public_key_raw)
 
 
+def rotate_signing_key(db: Database, actor: str, reason: str) -> tuple[str, str]:
+    """Retire the active key and make a new one, in one transaction (audited with the reason).
+
+    For a key that may have leaked (a lost backup, a stolen PC) or the city's request. The old
+    public key stays on record: certificates' QR codes signed with it still verify, and the
+    city keeps it for batches sealed before. Sync needs a new enrolment from the city (the
+    同步 page says so). Returns (old key id, new key id).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise KnownError("请写明更换签名密钥的原因（例如：备份 U 盘丢失、电脑被盗、市里要求）。")
+    with db.write() as session:
+        row = _active_row(session)
+        if row is None:
+            raise KnownError("本服务站还没有签名密钥，无须更换。")
+        row.retired_at = utc_now()
+        old = row.key_id
+        session.flush()
+        new = StationSigner._create_in(session, db.key, actor).key_id
+        audit(session, actor=actor, action="signing_key.rotate", object_type="signing_key", object_id=new,
+              before={"key_id": old}, after={"key_id": new, "reason": reason})
+    return old, new
+
+
 def ensure_signing_key(db: Database, actor: str = SYSTEM_ACTOR) -> bool:
     """Give a database from before signing keys (or a demo one) its key. True when one was made."""
     with db.read() as session:
