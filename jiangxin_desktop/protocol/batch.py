@@ -43,6 +43,7 @@ _RANK = {entity: rank for rank, entity in enumerate(ENTITY_ORDER)}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _HASH = re.compile(r"sha256:[0-9a-f]{64}")
 _STATION = re.compile(r"[0-9A-Za-z_-]{1,40}")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")  # as wire datetimes
 
 
 class DocumentError(ProtocolError):
@@ -149,6 +150,13 @@ def _field(document: Mapping[str, Any], name: str, kind: type | tuple[type, ...]
     return value
 
 
+def _count(document: Mapping[str, Any], name: str, least: int) -> int:
+    value: int = _field(document, name, int)
+    if value < least:
+        raise DocumentError(f"field {name!r} must be {least} or more")
+    return value
+
+
 def read_batch(data: bytes) -> Batch:
     """Check a batch document completely (header, counts, order, every record's fields)."""
     document = _load(data, BATCH)
@@ -196,7 +204,7 @@ def read_batch(data: bytes) -> Batch:
     if (counts != actual or any(type(n) is not int for n in counts.values())  # true == 1 in Python
             or _field(document, "total", int) != len(records)):
         raise DocumentError("counts do not match the records")
-    return Batch(batch_id, station, sequence, _field(document, "created_at", str), previous,
+    return Batch(batch_id, station, sequence, _field(document, "created_at", str, pattern=_TIME), previous,
                  counts, tuple(records), document_hash(data))
 
 
@@ -240,12 +248,12 @@ def read_receipt(data: bytes) -> Receipt:
     return Receipt(
         batch_id=_field(document, "batch_id", str, pattern=_UUID),
         station_code=_field(document, "station_code", str, pattern=_STATION),
-        sequence=_field(document, "sequence", int),
+        sequence=_count(document, "sequence", 1),
         batch_hash=_field(document, "batch_hash", str, pattern=_HASH),
-        received_at=_field(document, "received_at", str),
+        received_at=_field(document, "received_at", str, pattern=_TIME),
         status=status,
-        accepted=_field(document, "accepted", int),
-        duplicates=_field(document, "duplicates", int),
+        accepted=_count(document, "accepted", 0),
+        duplicates=_count(document, "duplicates", 0),
         error_code=None if error is None else _field(error, "code", str),
         error_message=None if error is None else _field(error, "message", str),
     )
@@ -287,8 +295,8 @@ def read_enrolment(data: bytes) -> Enrolment:
     return Enrolment(
         enrolment_id=_field(document, "enrolment_id", str, pattern=_UUID),
         station_code=_field(document, "station_code", str, pattern=_STATION),
-        issued_at=_field(document, "issued_at", str),
-        expires_at=_field(document, "expires_at", str),
+        issued_at=_field(document, "issued_at", str, pattern=_TIME),
+        expires_at=_field(document, "expires_at", str, pattern=_TIME),
         token=_field(document, "token", str),
         city_name=_field(city, "name", str),
         url=_field(city, "url", str),
@@ -325,5 +333,5 @@ def read_registration(data: bytes) -> Registration:
         token=_field(document, "token", str),
         key_id=_field(document, "key_id", str),
         public_key=_field(document, "public_key", str),
-        created_at=_field(document, "created_at", str),
+        created_at=_field(document, "created_at", str, pattern=_TIME),
     )

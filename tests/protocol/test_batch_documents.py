@@ -205,6 +205,8 @@ REFUSALS = {
     "unknown field": lambda: _edited(_set(("records", 0, "data", "password"), "x")),
     "missing field": lambda: _edited(lambda d: d["records"][0]["data"].pop("id_number")),
     "counts not an object": lambda: _edited(_set(("counts",), [])),
+    "created_at not a time": lambda: _edited(_set(("created_at",), "yesterday")),
+    "created_at without offset": lambda: _edited(_set(("created_at",), "2026-12-01T09:00:00")),
 }
 
 
@@ -258,6 +260,9 @@ def _edited_receipt(change: Callable[[dict], object], receipt: Receipt | None = 
     _set(("batch_hash",), "sha256:00"),
     _set(("accepted",), "6"),
     _set(("sequence",), None),
+    _set(("sequence",), 0),
+    _set(("duplicates",), -1),
+    _set(("received_at",), "2026-12-01"),
     _set(("type",), BATCH),
     lambda d: d.pop("received_at"),
 ])
@@ -309,6 +314,7 @@ def test_registration_round_trip():
     (read_enrolment, lambda: _enrolment().document(), lambda d: d["city"].pop("encryption_key")),
     (read_enrolment, lambda: _enrolment().document(), _set(("format",), 2)),
     (read_enrolment, lambda: _enrolment().document(), _set(("type",), REGISTRATION)),
+    (read_enrolment, lambda: _enrolment().document(), _set(("expires_at",), "in 14 days")),
     (read_registration, lambda: Registration("0193a4c2-5b1e-7c3d-8e4f-0000000000e1", "320706001", "t", "k", "AA==",
                                              "2026-12-01T01:00:00.000Z").document(), _set(("token",), 5)),
     (read_registration, lambda: Registration("0193a4c2-5b1e-7c3d-8e4f-0000000000e1", "320706001", "t", "k", "AA==",
