@@ -42,6 +42,7 @@ class _JWERegistry(jwe.JWERegistry):
 
 
 _SIGNING = _JWSRegistry(algorithms=[SIGNATURE_ALG])
+_JWS_HEADER = frozenset(("alg", "kid", "typ", "cty"))  # nothing else: no crit, b64, jwk, x5u …
 _ENCRYPTION = _JWERegistry(algorithms=[ENCRYPTION_ALG, CONTENT_ENC])
 
 
@@ -173,7 +174,7 @@ def verify(token: str | bytes, *, key_for_kid: Callable[[str], Ed25519PublicKey 
     """Check a compact JWS: our parameters, a known key, a good signature, the expected type."""
     text = _text(token)
     headers = _headers(text)
-    if headers.get("alg") != SIGNATURE_ALG or headers.get("cty") != GZIP or "crit" in headers:
+    if headers.get("alg") != SIGNATURE_ALG or headers.get("cty") != GZIP or not set(headers) <= _JWS_HEADER:
         raise EnvelopeError("malformed", f"JWS parameters are not ours: {sorted(headers)}",
                             "签名算法或参数不对（应为 Ed25519），已拒收。")
     if headers.get("typ") != typ:

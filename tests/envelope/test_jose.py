@@ -176,6 +176,10 @@ def test_a_document_of_another_type_is_refused():
     _header(alg="HS256"),
     _header(cty="application/json"),
     _header(crit=["exp"], exp=1),
+    _header(b64=False, crit=["b64"]),
+    _header(b64=False),
+    _header(jwk={"kty": "OKP", "crv": "Ed25519", "x": "AA"}),  # a key of its own: never looked at
+    _header(x5u="https://example.invalid/key"),
     {"alg": "Ed25519", "kid": KID, "typ": BATCH},  # no cty
 ])
 def test_jws_parameters_other_than_the_protocols_are_refused(header):
