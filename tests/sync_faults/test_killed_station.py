@@ -79,7 +79,7 @@ def test_sync_now_killed_while_building_and_uploading_then_run_again(make_world,
     act(ctx, "admin")
     ctx.settings.set(ctx.user, "sync.batch_records", 4)  # many small batches: long enough to hit
     act(ctx, "clerk")
-    for week in range(10):  # 10 classes of 9 sessions: 100 rows, cheaply
+    for week in range(6):  # 6 classes of 9 sessions: 60 rows, cheaply
         ctx.classes.create(class_input(start=date(2027, 1, 4) + timedelta(days=7 * week), sessions=9))
     clerk = Clerk(ctx, rng)
     clerk.work(20)
