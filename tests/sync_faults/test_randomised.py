@@ -36,7 +36,7 @@ from tests.sync_faults.world import act, assert_converged, city_batches, station
 RUNS = int(os.environ.get("JIANGXIN_FAULT_RUNS", "24"))
 SEED = int(os.environ.get("JIANGXIN_FAULT_SEED", "17"))
 WORLDS = 3
-ATTEMPTS = 4  # syncs under faults in one run
+ATTEMPTS = 3  # syncs under faults in one run
 KILL_CHANCE = 0.2  # of a run killing the city's process in the middle of a batch
 DB_OUTAGE_CHANCE = 0.15  # of a run cutting the city's database off in the middle of a batch
 
