@@ -132,12 +132,17 @@ def arm_database_outage(world, rng: random.Random, stats: Counter, closed: list[
     world.proxy.plan([Fault.relay()])
 
 
-def check_safety(world, receiver) -> None:
-    """Nothing is 已确认 at the station that the city does not hold with the same hash."""
+def check_safety(world, receiver, stats: Counter | None = None) -> None:
+    """Nothing is 已确认 at the station that the city does not hold with the same hash.
+
+    Counted, not failed: a batch the city holds while the station still says 待发送 (the city
+    stored it, then its answer turned into a 5xx on the way: the station cannot know better)."""
     theirs = {b["batch_id"]: b["document_hash"] for b in city_batches(receiver, world.station_code)}
     for batch in station_batches(world.ctx):
         if batch.status == "confirmed":
             assert theirs.get(batch.batch_id) == batch.document_hash, (batch.sequence, batch.batch_id)
+        elif batch.status == "ready" and batch.batch_id in theirs and stats is not None:
+            stats["batches at the city while the station said 待发送"] += 1
 
 
 def one_run(world, clerk: Clerk, seed: int, stats: Counter) -> None:
@@ -180,7 +185,7 @@ def one_run(world, clerk: Clerk, seed: int, stats: Counter) -> None:
             if closed:
                 database_access(world, True)
                 closed.clear()
-            check_safety(world, receiver)
+            check_safety(world, receiver, stats)
         # the faults stop; what a reviewer has not approved waits for one
         world.proxy.policy, world.proxy.on_request_sent = None, None
         world.proxy.clear()

@@ -372,4 +372,5 @@ def assert_converged(world: World) -> dict[str, int]:
         [(b.sequence, b.batch_id, b.document_hash, "accepted") for b in mine]
     status = ctx.sync.status()
     assert (status.pending_records, status.unconfirmed_records) == (0, 0), status
+    assert status.registered, status
     return {"rows": len(truth), "batches": len(mine)}
