@@ -13,7 +13,6 @@ import sys
 
 from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
-from jiangxin_desktop.services.audit.display import local_time
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -172,3 +171,10 @@ def cmd_import_catalog(args) -> int:
         ctx.close()
     emit(info.to_json(), as_json=args.json, text=f"已采用市里签名的培训目录 {info.version}（发布于 {local_time(info.published_at)}）。")
     return 0
+
+
+def local_time(value: str | None) -> str:
+    """UTC ISO → local ``2026-12-03 14:05`` (imported here: the parser loads no SQLAlchemy)."""
+    from jiangxin_desktop.services.audit.display import local_time as shown
+
+    return shown(value)
