@@ -39,7 +39,10 @@ def test_export_then_receipts_round_trip_exactly_as_over_https(station, city, tm
     assert (again.confirmed, again.failed, again.catalog_version, again.messages) == (0, None, None, [])
 
     person(ctx, seq=103, name="钱小满")
+    leftover = here / "batches" / ".00000002-x.jwe.k3j9a"  # what an export killed mid-write leaves
+    leftover.write_text("half")
     second = ctx.sync.export_to(usb)
+    assert not leftover.exists()
     assert not second.registration and second.batches == 1
     names = sorted(p.name for p in (here / "batches").iterdir())
     assert len(names) == 1 and names[0].startswith("00000002-")  # the confirmed one is no longer carried

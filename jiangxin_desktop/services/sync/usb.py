@@ -40,6 +40,8 @@ def export(db: Database, city: City, folder: Path, *, station_code: str, now_iso
     station = _folder(folder) / TOP / station_code
     try:
         (station / "batches").mkdir(parents=True, exist_ok=True)
+        for leftover in (station / "batches").glob(".*.jwe.*"):  # an export cut off mid-write
+            leftover.unlink(missing_ok=True)
         registration = city.registered_at is None
         if registration:
             write_private_atomic(station / "registration.jwe", city.registration.encode("ascii"))
