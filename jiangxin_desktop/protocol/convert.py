@@ -110,6 +110,8 @@ def _wire_decimal(value: object) -> float:
 
 def _list_to_wire(value: object) -> list[str]:
     if type(value) is str:
+        if value == "[]":  # most rows: no flags, no warnings (json.loads costs ~10 µs a row)
+            return []
         try:
             value = json.loads(value)
         except ValueError:
