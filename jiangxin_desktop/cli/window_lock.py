@@ -10,32 +10,11 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from pathlib import Path
 
+from jiangxin_desktop.files import process_alive
+
 LOCK_NAME = "jiangxin.lock"  # the same name ui/shell/single_instance.py locks
-
-
-def _alive(pid: int) -> bool:
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
-        try:
-            code = ctypes.c_ulong()
-            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def lock_owner(data_dir: Path) -> tuple[int, str] | None:
@@ -57,4 +36,4 @@ def window_holder(data_dir: Path) -> int | None:
     pid, host = owner
     if host and host != socket.gethostname():
         return pid  # a window on another computer (a shared folder): cannot look, assume it lives
-    return pid if _alive(pid) else None
+    return pid if process_alive(pid) else None

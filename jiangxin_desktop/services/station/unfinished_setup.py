@@ -19,14 +19,13 @@ import contextlib
 import errno
 import json
 import os
-import sys
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from jiangxin_desktop.errors import KnownError, StorageError
-from jiangxin_desktop.files import write_private_atomic
+from jiangxin_desktop.files import process_alive, write_private_atomic
 from jiangxin_desktop.paths import DataPaths
 
 MARKER_NAME = "jiangxin.db.unfinished"
@@ -78,7 +77,7 @@ def clear_unfinished(paths: DataPaths) -> str | None:
         data = {}  # a marker cut short by the kill: the database is unfinished all the same
     kind = data.get("kind") if data.get("kind") in KINDS else "setup"
     pid = data.get("pid")
-    if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+    if isinstance(pid, int) and pid != os.getpid() and process_alive(pid):
         raise KnownError(
             f"数据目录 {paths.root} 中的数据库正在由另一个程序（进程 {pid}）{KINDS[kind]}，"
             "请等它完成后再试。"
@@ -135,31 +134,6 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (on Windows os.kill would end it, so it is asked instead)."""
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        try:
-            code = ctypes.c_ulong()
-            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    except OSError:
-        return False
-    return True
 
 
 def disk_full(exc: BaseException, paths: DataPaths, kind: str) -> KnownError | None:
