@@ -58,6 +58,24 @@ def use_clock(ctx, clock: FixedClock):
     return ctx
 
 
+def open_travelling_station(data_paths, clock, trainees: int):
+    """A demo database made into a real station's (its rows travel), logged in as the clerk."""
+    from sqlalchemy import text
+
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.demo_setup import ensure_demo_database
+
+    ensure_demo_database(data_paths, no_passphrase, trainees, user_password=DEMO_PASSWORD, classes=False)
+    ctx = open_context(data_paths, no_passphrase)
+    with ctx.db.write() as session:
+        session.execute(text("UPDATE meta SET value = '0' WHERE key = 'demo'"))
+    ctx.close()
+    ctx = use_clock(open_context(data_paths, no_passphrase), clock)
+    assert ctx.acting.travels and not ctx.demo
+    ctx.login("clerk", DEMO_PASSWORD)
+    return ctx
+
+
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """Keeps secrets in a dict: a real backend object, never on disk."""
 

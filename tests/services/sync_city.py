@@ -285,20 +285,9 @@ def city(city_keys) -> CityState:
 @pytest.fixture
 def station(data_paths, clock):
     """A demo database made into a real station's (its rows travel), logged in as the clerk."""
-    from sqlalchemy import text
+    from tests.conftest import open_travelling_station
 
-    from jiangxin_desktop.context import open_context
-    from jiangxin_desktop.demo_setup import ensure_demo_database
-    from tests.conftest import DEMO_PASSWORD, no_passphrase, use_clock
-
-    ensure_demo_database(data_paths, no_passphrase, 5, user_password=DEMO_PASSWORD, classes=False)
-    ctx = open_context(data_paths, no_passphrase)
-    with ctx.db.write() as session:
-        session.execute(text("UPDATE meta SET value = '0' WHERE key = 'demo'"))
-    ctx.close()
-    ctx = use_clock(open_context(data_paths, no_passphrase), clock)
-    assert ctx.acting.travels and not ctx.demo
-    ctx.login("clerk", DEMO_PASSWORD)
+    ctx = open_travelling_station(data_paths, clock, 5)
     yield ctx
     ctx.close()
 

@@ -19,7 +19,7 @@ from jiangxin_desktop.services.station.retention import anonymise_due
 from jiangxin_desktop.services.training.class_records import SessionInput
 from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.store import outbox
-from tests.conftest import DEMO_PASSWORD, no_passphrase, use_clock
+from tests.conftest import DEMO_PASSWORD, open_travelling_station
 from tests.services.classes_helpers import class_input, login, person
 from tests.services.test_roster_import import people, roster
 
@@ -27,17 +27,7 @@ from tests.services.test_roster_import import people, roster
 @pytest.fixture
 def station_context(data_paths, clock):
     """A demo database made into a real station's (its rows travel), logged in as the clerk."""
-    from jiangxin_desktop.context import open_context
-    from jiangxin_desktop.demo_setup import ensure_demo_database
-
-    ensure_demo_database(data_paths, no_passphrase, 30, user_password=DEMO_PASSWORD, classes=False)
-    ctx = open_context(data_paths, no_passphrase)
-    with ctx.db.write() as session:
-        session.execute(text("UPDATE meta SET value = '0' WHERE key = 'demo'"))
-    ctx.close()
-    ctx = use_clock(open_context(data_paths, no_passphrase), clock)
-    assert ctx.acting.travels and not ctx.demo
-    ctx.login("clerk", DEMO_PASSWORD)
+    ctx = open_travelling_station(data_paths, clock, 30)
     yield ctx
     ctx.close()
 
