@@ -24,6 +24,7 @@ ENROLLMENT = "enrollment"
 ATTENDANCE = "attendance"
 ASSESSMENT = "assessment"
 CERTIFICATE = "certificate"
+SUBSIDY_CLAIM = "subsidy_claim"
 
 # What a change did to a row, as outbox entries and batches name it.
 UPSERT = "upsert"  # created or changed: the record is sent whole
@@ -33,6 +34,7 @@ ANONYMISE = "anonymise"  # the retention rule ran: clear and replace what the sc
 OPERATIONS = frozenset({UPSERT, DEACTIVATE, DELETE, ANONYMISE})
 
 _LOCAL = frozenset({"seq"})  # the local integer key never leaves the database
+_CLAIM_LOCAL = _LOCAL | {"submitted_batch_id"}  # which local batch carried a claim: the station's own
 
 S, INT, B, U, D, DT, TIME = Kind.STR, Kind.INT, Kind.BOOL, Kind.UUID, Kind.DATE, Kind.DATETIME, Kind.TIME
 CLEAR, REPLACE = Anonymise.CLEAR, Anonymise.REPLACE
@@ -244,6 +246,50 @@ CERTIFICATE_SCHEMA = EntitySchema(
     _LOCAL,
 )
 
+SUBSIDY_CLAIM_SCHEMA = EntitySchema(
+    SUBSIDY_CLAIM,
+    1,
+    _travelling(
+        Field("number", S),
+        Field("year", INT),
+        Field("serial", INT),
+        Field("revision", INT),
+        Field("supersedes_uuid", U, optional=True),
+        Field("enrollment_uuid", U),
+        Field("trainee_uuid", U),
+        Field("class_uuid", U),
+        Field("certificate_uuid", U),
+        Field("status", S),
+        Field("kind", S),
+        Field("standard_fen", INT),
+        Field("amount_fen", INT),
+        Field("fee_fen", INT),
+        Field("government_fen", INT),
+        Field("employer_fen", INT),
+        Field("personal_fen", INT),
+        Field("payee_kind", S),
+        _identifying("payee_name", REPLACE),  # → （已匿名）
+        _identifying("payee_account", REPLACE, sensitive=True),  # → ""
+        Field("payee_bank", S, optional=True),
+        Field("payee_uscc", S, optional=True),
+        Field("catalog_version", S),
+        Field("inputs_json", S, personal=True),  # canonical JSON text: what the claim rests on
+        Field("inputs_hash", S),
+        Field("explanation_json", S, personal=True),
+        _who("note"),
+        Field("created_by", S),
+        Field("reviewed_by", S, optional=True),
+        Field("reviewed_at", DT, optional=True),
+        _who("withdrawn_reason"),
+        Field("decided_amount_fen", INT, optional=True),
+        _who("decision_reason"),
+        Field("decided_at", DT, optional=True),
+        Field("decided_by", S, optional=True),
+        Field("paid_on", D, optional=True),
+    ),
+    _CLAIM_LOCAL,
+)
+
 # Parents before children: the order a batch lists its rows in.
 SCHEMAS: Mapping[str, EntitySchema] = MappingProxyType(
     {
@@ -256,6 +302,7 @@ SCHEMAS: Mapping[str, EntitySchema] = MappingProxyType(
             ATTENDANCE_SCHEMA,
             ASSESSMENT_SCHEMA,
             CERTIFICATE_SCHEMA,
+            SUBSIDY_CLAIM_SCHEMA,
         )
     }
 )

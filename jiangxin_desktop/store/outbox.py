@@ -25,12 +25,13 @@ from jiangxin_desktop.protocol.entities import (
     DEACTIVATE,
     DELETE,
     ENROLLMENT,
+    SUBSIDY_CLAIM,
     TRAINEE,
     TRAINING_CLASS,
     UPSERT,
 )
 from jiangxin_desktop.store.models import OutboxEntry
-from jiangxin_desktop.store import sync_models  # noqa: F401  (sync tables in Base.metadata wherever the outbox is used)
+from jiangxin_desktop.store import subsidy_models, sync_models  # noqa: F401  (their tables in Base.metadata wherever the outbox is used)
 
 # entity → the table its rows live in (today each entity is named after its table).
 TABLES: dict[str, str] = {
@@ -41,12 +42,13 @@ TABLES: dict[str, str] = {
     ATTENDANCE: "attendance",
     ASSESSMENT: "assessment",
     CERTIFICATE: "certificate",
+    SUBSIDY_CLAIM: "subsidy_claim",
 }
 TRAVELLING: frozenset[str] = frozenset(TABLES)
 
 __all__ = [
     "ANONYMISE", "ASSESSMENT", "ATTENDANCE", "CERTIFICATE", "CLASS_SESSION", "DEACTIVATE", "DELETE",
-    "ENROLLMENT", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "count_pending", "enqueue",
+    "ENROLLMENT", "SUBSIDY_CLAIM", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "count_pending", "enqueue",
     "enqueue_span", "release_batch", "take_for_batch",
 ]
 
@@ -126,6 +128,11 @@ def take_for_batch(cursor: Any, batch_id: str, max_rows: int) -> list[tuple[str,
     cursor.execute(
         "UPDATE outbox SET batch_id = :b WHERE batch_id IS NULL AND (entity, entity_uuid) IN "
         "(SELECT entity, entity_uuid FROM outbox WHERE batch_id = :b)", {"b": batch_id})
+    # A reviewed claim this batch carries is 已提交 from now on (a local mark: no new version).
+    cursor.execute(
+        "UPDATE subsidy_claim SET submitted_batch_id = :b WHERE submitted_batch_id IS NULL "
+        "AND status = 'reviewed' AND uuid IN "
+        f"(SELECT entity_uuid FROM outbox WHERE batch_id = :b AND entity = '{SUBSIDY_CLAIM}')", {"b": batch_id})
     cursor.execute("SELECT entity, entity_uuid, version, operation FROM outbox WHERE batch_id = :b ORDER BY seq",
                    {"b": batch_id})
     return cursor.fetchall()
@@ -133,6 +140,8 @@ def take_for_batch(cursor: Any, batch_id: str, max_rows: int) -> list[tuple[str,
 
 def release_batch(session: Session, batch_id: str) -> int:
     """Give the entries of ``batch_id`` back to the outbox (the city refused it); how many."""
+    session.execute(text("UPDATE subsidy_claim SET submitted_batch_id = NULL WHERE submitted_batch_id = :b"),
+                    {"b": batch_id})
     return session.execute(text("UPDATE outbox SET batch_id = NULL WHERE batch_id = :b"), {"b": batch_id}).rowcount
 
 

@@ -29,7 +29,9 @@ SEALED_BEFORE = {
 def test_sealing_seals_what_it_sealed_before_and_what_the_schemas_mark():
     identifying = schema("trainee").identifying
     derived = IDENTIFYING
-    assert derived == SEALED_BEFORE | {f"trainee_{column}" for column in identifying}
+    claim = schema("subsidy_claim").identifying  # the payee's name and account
+    assert claim == {"payee_name", "payee_account"}
+    assert derived == SEALED_BEFORE | claim | {f"trainee_{column}" for column in identifying}
     assert schema("enrollment").identifying <= IDENTIFYING
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.domain import subsidy
 from jiangxin_desktop.domain.contact import check_uscc
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
@@ -42,6 +43,11 @@ class Project:
     target_groups: tuple[str, ...]
     area: str
     certificate_types: tuple[str, ...]
+    # How its subsidy is reached (domain/subsidy.py): None by the certificate type; or
+    # "pre_job", "apprenticeship", "entrepreneurship" (with ``variant``), "training_certificate".
+    subsidy_kind: str | None = None
+    variant: str | None = None  # 创业培训: GYB / SYB / IYB / 网络创业
+    amount_fen: int | None = None  # 培训合格证书: this project's amount within the catalog's range
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class TrainingCatalog:
     institutions: dict[str, Institution]
     rules: Rules
     subsidy_amounts: dict[str, Any] = field(default_factory=dict)
+    standards: subsidy.Standards = field(default_factory=subsidy.Standards)  # subsidy_amounts, parsed
     note: str = ""
     evaluation_bodies: dict[str, EvaluationBody] = field(default_factory=dict)
     verify_base_url: str = ""  # the QR code's verification address: <base>?c=<signed payload>
@@ -167,12 +174,23 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
             problems.add(where, f"证书类型 {'、'.join(bad_cert)} 不在代码表中")
         if not str(p.get("name", "")).strip():
             problems.add(where, "缺少名称")
+        kind, variant, amount = p.get("subsidy_kind"), p.get("variant"), p.get("subsidy_amount")
+        if kind is not None and kind not in subsidy.KINDS:
+            problems.add(where, f"subsidy_kind 应为 {'、'.join(subsidy.KINDS)} 之一")
+        if variant is not None and variant not in subsidy.VARIANTS:
+            problems.add(where, f"variant 应为 {'、'.join(subsidy.VARIANTS)} 之一")
+        amount_fen = None if amount is None else subsidy.fen_of(amount)
+        if amount is not None and amount_fen is None:
+            problems.add(where, "subsidy_amount 应为不小于 0 的金额（元）")
         projects[str(p.get("code"))] = Project(
             str(p.get("code")),
             str(p.get("name", "")).strip(),
             tuple(p.get("target_groups", [])),
             str(p.get("area", "")),
             tuple(p.get("certificate_types", [])),
+            kind if kind in subsidy.KINDS else None,
+            variant if variant in subsidy.VARIANTS else None,
+            amount_fen,
         )
     occupations = {}
     for i, o in enumerate(occupations_raw, start=1):
@@ -199,6 +217,7 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
             str(inst.get("code")), str(inst.get("name", "")).strip(), uscc.value, str(inst.get("county", ""))
         )
     rules = _parse_rules(rules_raw, levels, problems)
+    standards = subsidy.parse_standards(data.get("subsidy_amounts"), levels, problems.add)
     bodies = _parse_bodies(data.get("evaluation_bodies") or [], occupations, problems)
     base_url = str(data.get("verify_base_url") or "").strip()
     if base_url and not re.match(r"^https?://[^\s?#]+$", base_url):
@@ -216,6 +235,7 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
         institutions=institutions,
         rules=rules,
         subsidy_amounts=dict(data.get("subsidy_amounts") or {}),
+        standards=standards,
         note=str(data.get("note", "")),
         evaluation_bodies=bodies,
         verify_base_url=base_url,
