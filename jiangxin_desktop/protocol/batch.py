@@ -33,6 +33,8 @@ RECEIPT = "jiangxin.receipt"
 REGISTRATION = "jiangxin.registration"
 ENROLMENT = "jiangxin.enrolment"
 CATALOG = "jiangxin.catalog"
+CLAIM_DECISIONS = "jiangxin.claim_decisions"  # city → station: decisions on claims (protocol/decisions.py)
+DECISIONS_REQUEST = "jiangxin.decisions_request"  # station → city: "my decisions after N, please"
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
