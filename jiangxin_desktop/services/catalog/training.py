@@ -90,6 +90,7 @@ class Rules:
     assessment_pass_score: float
     claim_within_months: int
     attendance: AttendanceRules  # sign-in windows, hours from times (domain/attendance_rules.py)
+    notice_days: int = 7  # 公示期 (days) of the subsidy notice; ``notice_days`` in the rules
 
     def min_hours(self, level: str) -> int:
         return self.min_class_hours.get(level, self.min_class_hours.get("", 0))
@@ -296,6 +297,7 @@ def _parse_rules(raw: dict, levels: set[str], problems: _Problems) -> Rules | No
         assessment_pass_score=number("assessment_pass_score", 0, 100, integer=False),
         claim_within_months=number("claim_within_months", 1, 60),
         attendance=parse_attendance_rules(raw.get("attendance"), problems.add),
+        notice_days=number("notice_days", 1, 60, optional=True) or 7,
     )
 
 
