@@ -90,7 +90,7 @@ class Rules:
     assessment_pass_score: float
     claim_within_months: int
     attendance: AttendanceRules  # sign-in windows, hours from times (domain/attendance_rules.py)
-    notice_days: int = 7  # 公示期 (days) of the subsidy notice; ``notice_days`` in the rules
+    notice_days: int = 7  # 公示期 (days) of the subsidy notice
 
     def min_hours(self, level: str) -> int:
         return self.min_class_hours.get(level, self.min_class_hours.get("", 0))
@@ -338,8 +338,7 @@ class CatalogService:
         """Replace the active catalog with a validated file (administrator only).
 
         The file carries no signature of the city: an administrator's explicit act, audited as
-        未签名导入 (catalogs the city signs come through sync, :meth:`install_published`).
-        """
+        未签名导入 (catalogs the city signs come through sync, :meth:`install_published`)."""
         require_role(user, "admin", action="导入未签名的培训目录")
         assert user is not None
         data, digest = read_catalog_file(path)
