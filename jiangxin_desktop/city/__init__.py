@@ -12,6 +12,8 @@ Public names (loaded on first use, so ``city --help`` needs neither SQLAlchemy n
 - ``register(receiver, sealed, remote)`` / ``ingest(receiver, batch_id, sealed, remote)`` → signed JWS;
 - ``publish_catalog(receiver, content, version, published_by=…)``, ``newest_catalog(store, after)``;
 - ``import_folder(receiver, folder)`` → ``ImportResult`` (USB);
+- ``list_claims(store, station, status)``, ``decide_claim(receiver, claim, decision, …)`` → ``CityClaim``;
+  ``decisions_document(receiver, station, after)`` / ``answer_request(receiver, body)`` → signed JWS;
 - ``build_app(receiver)`` (Starlette) and ``serve(receiver, host, port)`` (uvicorn, TLS);
 - ``CityError``: every refusal, with ``code``, HTTP ``status``, ``message``, ``user_message``.
 """
@@ -30,6 +32,8 @@ _EXPORTS = {
     "ingest": "ingest",
     "publish_catalog": "catalog", "newest_catalog": "catalog",
     "ImportResult": "usb", "import_folder": "usb",
+    "CityClaim": "claims", "list_claims": "claims", "decide_claim": "claims",
+    "decisions_document": "downlink", "answer_request": "downlink",
     "build_app": "app", "serve": "app",
 }
 __all__ = sorted(_EXPORTS)

@@ -1,7 +1,7 @@
 """The receiver over HTTPS: a Starlette app, served by uvicorn with the city's TLS certificate.
 
 Routes (``docs/sync-protocol.md``): ``GET /v1/health``, ``POST /v1/registrations``,
-``PUT /v1/batches/{batch_id}``, ``GET /v1/catalog?after=<version>``. Database and crypto
+``PUT /v1/batches/{batch_id}``, ``GET /v1/catalog?after=<version>``, ``POST /v1/decisions``. Database and crypto
 work runs in the thread pool (``run_in_threadpool``), so many stations upload at once
 without blocking the event loop; each error is JSON with ``error``, ``message`` (English)
 and ``user_message`` (Chinese).
@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from jiangxin_desktop.city.catalog import newest_catalog
+from jiangxin_desktop.city.downlink import MAX_REQUEST, answer_request
 from jiangxin_desktop.city.errors import CityError
 from jiangxin_desktop.city.ingest import ingest
 from jiangxin_desktop.city.receiver import Receiver
@@ -108,6 +109,16 @@ def build_app(receiver: Receiver, *, max_batch: int = MAX_ENVELOPE) -> Starlette
             return Response(status_code=204)
         return _jws(newest[1])
 
+    async def decisions(request: Request) -> Response:
+        try:
+            body = await _body(request, MAX_REQUEST)
+        except CityError as exc:
+            return await refuse(request, exc, "decisions")
+        try:
+            return _jws(await run_in_threadpool(answer_request, receiver, body, _remote(request)))
+        except CityError as exc:  # audited by answer_request
+            return _error(exc)
+
     async def failure(request: Request, exc: Exception) -> Response:
         if isinstance(exc, ClientDisconnect):
             return Response(status_code=400)
@@ -127,6 +138,7 @@ def build_app(receiver: Receiver, *, max_batch: int = MAX_ENVELOPE) -> Starlette
             Route("/v1/registrations", registrations, methods=["POST"]),
             Route("/v1/batches/{batch_id}", batches, methods=["PUT"]),
             Route("/v1/catalog", catalog, methods=["GET"]),
+            Route("/v1/decisions", decisions, methods=["POST"]),
         ],
         exception_handlers={Exception: failure},
     )

@@ -103,6 +103,22 @@ catalog = Table(
     Column("jws", Text, nullable=False),
 )
 
+claim_decision = Table(
+    "claim_decision", metadata,  # a city user's decision on a station's subsidy claim (city/claims.py)
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("station_code", CODE, ForeignKey("station.code"), nullable=False),
+    Column("sequence", Integer, nullable=False),  # per station, 1, 2, 3 …: what the station asks after
+    Column("claim_uuid", UUID, nullable=False, index=True),
+    Column("claim_number", String(40), nullable=False),
+    Column("decision", String(12), nullable=False),  # approved | returned | paid
+    Column("amount_fen", BigInteger),
+    Column("reason", Text),
+    Column("paid_on", String(10)),  # ISO date
+    Column("decided_at", TIME, nullable=False),
+    Column("decided_by", String(100), nullable=False),
+    UniqueConstraint("station_code", "sequence", name="uq_claim_decision_station_sequence"),
+)
+
 audit = Table(
     "audit", metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),

@@ -6,6 +6,7 @@ Layout (written by the station's ``sync export --to DIR``)::
     DIR/jiangxin-sync/<station>/batches/<seq:08d>-<batch_id>.jwe
     DIR/jiangxin-sync/<station>/registered.jws            written here: the signed acknowledgement
     DIR/jiangxin-sync/<station>/receipts/<batch_id>.jws   written here: one signed receipt a batch
+    DIR/jiangxin-sync/<station>/decisions.jws             written here: the city's decisions on its claims
     DIR/jiangxin-sync/catalog.jws                         written here: the newest catalog
 
 Each file goes through exactly what the HTTP API does, so importing a folder twice gives the
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from jiangxin_desktop.city.catalog import newest_catalog
+from jiangxin_desktop.city.downlink import decisions_document
 from jiangxin_desktop.city.errors import CityError
 from jiangxin_desktop.city.ingest import ingest
 from jiangxin_desktop.city.receiver import Receiver
@@ -40,10 +42,12 @@ class StationImport:
     accepted: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
+    decisions: bool = False  # decisions.jws written for the station
 
     def to_json(self) -> dict[str, Any]:
         return {"station_code": self.station_code, "registered": self.registered,
-                "accepted": self.accepted, "rejected": self.rejected, "refused": self.refused}
+                "accepted": self.accepted, "rejected": self.rejected, "refused": self.refused,
+                "decisions": self.decisions}
 
 
 @dataclass
@@ -122,4 +126,17 @@ def _import_station(receiver: Receiver, station_dir: Path) -> StationImport:
         write_atomic(station_dir / "receipts" / f"{batch_id}.jws", receipt)
         status = read_receipt(unverified(receipt).document).status  # the city's own signature
         (result.accepted if status == "accepted" else result.rejected).append(batch_id)
+    if _known(receiver, result.station_code):  # every decision so far; the station skips what it holds
+        write_atomic(station_dir / "decisions.jws", decisions_document(receiver, result.station_code, 0))
+        result.decisions = True
     return result
+
+
+def _known(receiver: Receiver, station_code: str) -> bool:
+    from sqlalchemy import select
+
+    from jiangxin_desktop.city import schema
+
+    with receiver.store.reading() as connection:
+        return connection.execute(select(schema.station.c.code).where(
+            schema.station.c.code == station_code)).first() is not None
