@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.documents import CertificatePrinting
     from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
+    from jiangxin_desktop.services.subsidy import SubsidyService
+    from jiangxin_desktop.services.subsidy.documents import SubsidyDocuments
     from jiangxin_desktop.services.sync import SyncService
     from jiangxin_desktop.services.training.documents import ClassDocuments
 
@@ -60,6 +62,7 @@ class AppContext:
     attendance: AttendanceService
     certificates: CertificateService
     _sync: SyncService | None = field(default=None, repr=False)
+    _subsidy: SubsidyService | None = field(default=None, repr=False)
 
     @property
     def sync(self) -> SyncService:
@@ -70,6 +73,15 @@ class AppContext:
             spool = self.paths.root / "sync" / "outgoing"
             self._sync = SyncService(self.db, self.acting, self.settings, self.catalogs, spool)
         return self._sync
+
+    @property
+    def subsidy(self) -> SubsidyService:
+        """Subsidy claims (built on first use)."""
+        if self._subsidy is None:
+            from jiangxin_desktop.services.subsidy import SubsidyService
+
+            self._subsidy = SubsidyService(self.db, self.acting, self.catalogs, self.codes, self.attendance)
+        return self._subsidy
 
     @property
     def user(self) -> UserInfo | None:
@@ -130,6 +142,13 @@ class AppContext:
         from jiangxin_desktop.services.certificates.documents import CertificatePrinting
 
         return CertificatePrinting(self.db, self.acting, self.classes, self.certificates)
+
+    def subsidy_documents(self) -> SubsidyDocuments:
+        """The printed 补贴申请表, 汇总表 and 公示名单 of a class's claims."""
+        from jiangxin_desktop.services.subsidy.documents import SubsidyDocuments
+
+        args = (self.db, self.acting, self.classes, self.attendance, self.catalogs, self.codes)
+        return SubsidyDocuments(*args, self.station.name)
 
     def close(self) -> None:
         self.db.dispose()
