@@ -1,5 +1,5 @@
 """``jiangxin-desktop city …``: the city's receiver (init, serve, enroll-station, import, publish-catalog,
-status, batches, log). Needs the extra ``[city]``; uses no station database and no login."""
+status, batches, log; claims and decide-claim in city_claim_commands.py). Needs the extra ``[city]``; uses no station database and no login."""
 
 from __future__ import annotations
 
@@ -69,6 +69,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _dir(p)
     p.add_argument("--limit", type=int, default=50, help="最多列出多少条（默认 50）")
     p.set_defaults(handler=cmd_log)
+
+    from jiangxin_desktop.cli import city_claim_commands
+
+    city_claim_commands.register(city, common, directory=_dir, errors=_city_errors)
 
 
 def _dir(parser: argparse.ArgumentParser) -> None:

@@ -158,3 +158,41 @@ def test_city_import_writes_the_decisions_of_the_station_on_the_stick(receiver, 
     token = (folder.parent / "decisions.jws").read_text()
     [decision] = read_decisions(city_verify(station.enrolment, token, CLAIM_DECISIONS)).decisions
     assert (decision.sequence, decision.decision, decision.amount_fen) == (1, "approved", 120000)
+
+
+def test_claims_and_decide_claim_from_the_command_line(tmp_path, capsys, database_url):
+    from jiangxin_desktop.city.keys import load_city
+    from jiangxin_desktop.city.receiver import open_receiver
+    from jiangxin_desktop.city.registration import issue_enrolment, register
+    from jiangxin_desktop.cli.main import main
+    from tests.city.kit import Station
+
+    def run(*argv: str) -> tuple[int, dict]:
+        code = main([*argv, "--json"])
+        out = capsys.readouterr().out.strip().splitlines()
+        return code, json.loads(out[-1]) if out else {}
+
+    folder = tmp_path / "city"
+    assert run("city", "init", "--dir", str(folder), "--database", database_url)[0] == 0
+    receiver = open_receiver(load_city(folder))
+    try:
+        station = Station("320706001", issue_enrolment(receiver, "320706001", days=30, issued_by="test"))
+        register(receiver, station.registration())
+        upload(receiver, station, person_with_claim(station.code, ID_A, amount_fen=150000))
+    finally:
+        receiver.close()
+    code, listed = run("city", "claims", "--dir", str(folder), "--status", "已提交")
+    assert code == 0 and [c["status_label"] for c in listed["claims"]] == ["已提交"]
+    number = listed["claims"][0]["number"]
+    code, refused = run("city", "decide-claim", "--dir", str(folder), "--claim", number, "--decision", "核准",
+                        "--amount", "1500.01")
+    assert code == 2 and "不超过申请金额" in refused["error"]
+    code, approved = run("city", "decide-claim", "--dir", str(folder), "--claim", number, "--decision", "核准",
+                         "--amount", "1,200.50", "--by", "李科长")
+    assert code == 0 and (approved["status"], approved["decided_amount_fen"]) == ("approved", 120050)
+    code, paid = run("city", "decide-claim", "--dir", str(folder), "--claim", number, "--decision", "pay",
+                     "--paid-on", "2026-12-01", "--by", "李科长")
+    assert code == 0 and (paid["status_label"], paid["paid_on"]) == ("已发放", "2026-12-01")
+    assert run("city", "claims", "--dir", str(folder), "--station", "320706002")[1] == {"claims": []}
+    assert main(["city", "claims", "--dir", str(folder)]) == 0
+    assert "已发放" in capsys.readouterr().out

@@ -51,7 +51,7 @@ def test_the_usb_path_from_the_command_line(tmp_path, capsys, database_url):
     code, imported = _run(capsys, "city", "import", "--dir", str(city), str(usb))
     assert code == 0, imported
     assert imported["stations"] == [{"station_code": station.code, "registered": True, "accepted": ids,
-                                     "rejected": [], "refused": []}]
+                                     "rejected": [], "refused": [], "decisions": True}]
     assert imported["catalog_version"] == "2"
     receipts = {p.stem: p.read_text() for p in (folder / "receipts").glob("*.jws")}
     assert sorted(receipts) == sorted(ids)
