@@ -38,6 +38,7 @@ from jiangxin_desktop.services.certificates.records import STATUS_TEXT, Certific
 from jiangxin_desktop.services.training import STATUS_LABELS
 from jiangxin_desktop.services.security import StationSigner, all_public_keys
 from jiangxin_desktop.store import outbox
+from jiangxin_desktop.store.claim_lock import frozen_claim, frozen_message
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -185,6 +186,8 @@ class CertificateService:
             row, klass, trainee = self._certificate(s, number)
             if row.status == "revoked":
                 raise KnownError(f"证书 {row.number} 已于 {row.revoked_at} 撤销，无需重复撤销。")
+            if claim := frozen_claim(s, row.enrollment_uuid):  # a reviewed subsidy claim rests on it
+                raise KnownError(frozen_message(claim, "注销证书"))
             before = self._record(row, klass, trainee).to_json()
             row.status, row.revoked_at, row.revoked_by = "revoked", utc_now(), user.username
             row.revoked_reason = reason.strip()

@@ -11,8 +11,9 @@ runs the rule (first as a preview); in one transaction it
 - deletes the person's data key, so the identifying fields sealed inside earlier audit
   events can no longer be read (services/security/sealing.py);
 - writes one audit event per trainee and one for the run, without personal data;
-- writes an outbox entry with the operation "anonymise" for each trainee row and each
-  enrolment whose evidence number it cleared (their versions go up by one), so that the
+- replaces the payee's name and account on the person's subsidy claims (（已匿名）, empty);
+- writes an outbox entry with the operation "anonymise" for each trainee row, each
+  enrolment whose evidence number it cleared and each claim (their versions go up by one), so that the
   city clears the same fields in its copy: an "upsert" would only carry the blanked row,
   and the city could not tell an erasure it must repeat from an ordinary edit. Demo data
   does not travel, as everywhere.
@@ -39,12 +40,16 @@ from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.fts import optimize_search_indexes
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import Enrollment, Meta, OutboxEntry, Trainee, TraineePhoto, TrainingClass
+from jiangxin_desktop.store.subsidy_models import SubsidyClaim
 
 ANONYMOUS_NAME = "（已匿名）"
 # What the wire schemas mark as cleared on anonymisation (the one list of personal fields);
 # name, ID number, phone and birth date are replaced instead (_strip).
 _CLEARED = protocol.schema(protocol.TRAINEE).cleared_on_anonymisation
 _ENROLMENT_CLEARED = protocol.schema(protocol.ENROLLMENT).cleared_on_anonymisation
+# The payee's name and account on a claim identify the person: replaced (the schema says so).
+_CLAIM_REPLACED = protocol.schema(protocol.SUBSIDY_CLAIM).replaced_on_anonymisation
+assert set(_CLAIM_REPLACED) == {"payee_name", "payee_account"}, _CLAIM_REPLACED
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,15 @@ def plan(db: Database, years: int, now: datetime) -> RetentionPlan:
     pending_enrolment = select(Enrollment.trainee_uuid).where(
         Enrollment.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == outbox.ENROLLMENT))
     )
+    pending_claim = select(SubsidyClaim.trainee_uuid).where(
+        SubsidyClaim.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.entity == outbox.SUBSIDY_CLAIM))
+    )
     with db.read() as session:
         rows = session.execute(
-            select(Trainee.uuid, Trainee.uuid.in_(pending) | Trainee.uuid.in_(pending_enrolment)).where(
+            select(
+                Trainee.uuid,
+                Trainee.uuid.in_(pending) | Trainee.uuid.in_(pending_enrolment) | Trainee.uuid.in_(pending_claim),
+            ).where(
                 Trainee.anonymised_at.is_(None),
                 Trainee.updated_at < cutoff,
                 Trainee.uuid.not_in(recent_enrolment),
@@ -138,6 +149,12 @@ def anonymise_due(db: Database, user: UserInfo | None, years: int, now: datetime
                 enrolment.updated_at = stamp
                 if travels:
                     _enqueue(session, outbox.ENROLLMENT, enrolment.uuid, enrolment.version, stamp)
+            for claim in session.scalars(select(SubsidyClaim).where(SubsidyClaim.trainee_uuid.in_(batch))):
+                claim.payee_name, claim.payee_account = ANONYMOUS_NAME, ""  # the payee's identity
+                claim.version += 1
+                claim.updated_at = stamp
+                if travels:
+                    _enqueue(session, outbox.SUBSIDY_CLAIM, claim.uuid, claim.version, stamp)
             session.execute(delete(TraineePhoto).where(TraineePhoto.trainee_uuid.in_(batch)))  # face photos
         shred(session, list(chosen.due))
         if chosen.due:  # merge the index segments so the removed name pieces are really gone

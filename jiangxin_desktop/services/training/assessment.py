@@ -21,6 +21,7 @@ from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
 from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.store import outbox
+from jiangxin_desktop.store.claim_lock import frozen_claim, frozen_message
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -103,6 +104,8 @@ class AssessmentMixin:
             enrollment = s.scalar(select(Enrollment).where(Enrollment.uuid == enrollment_uuid))
             if enrollment is None or enrollment.status != "enrolled":
                 raise NotFoundError("找不到该报名记录，或已退学。")
+            if number := frozen_claim(s, enrollment_uuid):  # a reviewed claim rests on the result
+                raise KnownError(frozen_message(number, "修改考核成绩"))
             klass = s.scalar(select(TrainingClass).where(TrainingClass.uuid == enrollment.class_uuid))
             assert klass is not None
             why = self._not_yet(s, klass)

@@ -49,6 +49,7 @@ from jiangxin_desktop.services.training.class_records import STATUS_LABELS
 from jiangxin_desktop.services.training.classes import ClassService
 from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.store import outbox
+from jiangxin_desktop.store.claim_lock import frozen_claim, frozen_message
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
@@ -209,6 +210,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
         sign_in: bool,
         note: str = "",
     ) -> AttendanceRow:
+        self._unfrozen(s, enrollment.uuid)
         moment = self._moment(at, sess, check=False)
         window = session_window(sess.day, sess.start_time, sess.end_time, self.rules())
         existing = s.scalar(
@@ -272,6 +274,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
 
     def _attendance_row(self, s: Session, sess: ClassSession, enrollment: Enrollment, status: str):
         """The row to change (a new one with ``status`` if none), once the class may take attendance."""
+        self._unfrozen(s, enrollment.uuid)
         klass = s.scalar(select(TrainingClass).where(TrainingClass.uuid == sess.class_uuid))
         assert klass is not None
         if klass.status not in RECORDING:
@@ -335,6 +338,7 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
         action: str,
     ) -> AttendanceRow:
         """Audit event and outbox entry for a changed row; the row as the sheet shows it."""
+        self._unfrozen(s, enrollment.uuid)  # 补签 approved or rejected too
         s.flush()
         self.acting.record(
             s,
@@ -348,6 +352,12 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
         trainee = s.scalar(select(Trainee).where(Trainee.uuid == enrollment.trainee_uuid))
         assert trainee is not None
         return self._row(sess, enrollment.uuid, trainee.name, trainee.id_number, row)
+
+    @staticmethod
+    def _unfrozen(s: Session, enrollment_uuid: str) -> None:
+        """Refuse when a reviewed subsidy claim rests on this enrolment's attendance."""
+        if number := frozen_claim(s, enrollment_uuid):
+            raise KnownError(frozen_message(number, "修改出勤"))
 
     @staticmethod
     def _session(s: Session, uuid: str) -> ClassSession:
