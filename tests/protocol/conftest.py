@@ -15,6 +15,7 @@ TABLES = {
     "attendance": "attendance",
     "assessment": "assessment",
     "certificate": "certificate",
+    "subsidy_claim": "subsidy_claim",
 }
 
 
@@ -61,8 +62,42 @@ def _exercise(ctx, folder: Path) -> None:
     ]
     imported = ctx.roster_importer().run(opened.code, roster(folder, rural))
     assert imported.registered == 5, (imported.errors, imported.duplicates, imported.warnings)
+    _claims(ctx, classes["finished"].code, spare=issued[1].number)
     login(ctx, "reviewer")
     ctx.certificates.revoke(issued[1].number, "考核记录有误")
+
+
+def _claims(ctx, class_code: str, *, spare: str) -> None:
+    """Subsidy claims in every state: reviewed; a draft to a unit; returned by the city and
+    corrected, the correction withdrawn; paid. The city's decisions are written as its downlink
+    would write them. ``spare`` is the certificate the caller revokes afterwards (left unclaimed)."""
+    from sqlalchemy import text
+
+    from jiangxin_desktop.services.subsidy import PayeeInput
+    from tests.services.classes_helpers import login
+
+    login(ctx, "clerk")
+    rows = [r for r in ctx.subsidy.check(class_code) if r.eligible]
+    spared = {c.enrollment_uuid for c in ctx.certificates.list(class_code) if c.number == spare}
+    a, b, c, d = [r.enrollment_uuid for r in rows if r.enrollment_uuid not in spared][:4]
+    card = PayeeInput("person", account="6222020200112233445", bank="中国工商银行连云港分行")
+    uscc = ctx.catalogs.active().institutions["JG002"].uscc
+    reviewed = ctx.subsidy.create(a, card, note="首批申请")
+    ctx.subsidy.create(b, PayeeInput("unit", "连云港示例职业培训学校", "32001234567890", "建设银行海州支行", uscc))
+    returned = ctx.subsidy.create(c, card)
+    paid = ctx.subsidy.create(d, card)
+    login(ctx, "reviewer")
+    for claim in (reviewed, returned, paid):
+        ctx.subsidy.review(claim.number)
+    decided = {"at": "2026-11-20T02:00:00.000Z", "by": "连云港市人社局 张科长"}
+    with ctx.db.write() as session:
+        session.execute(text("UPDATE subsidy_claim SET status = 'returned', decision_reason = '账户户名不符', "
+                             "decided_at = :at, decided_by = :by WHERE number = :n"), {**decided, "n": returned.number})
+        session.execute(text("UPDATE subsidy_claim SET status = 'paid', decided_amount_fen = amount_fen, "
+                             "paid_on = '2026-11-25', decided_at = :at, decided_by = :by WHERE number = :n"),
+                        {**decided, "n": paid.number})
+    corrected = ctx.subsidy.correct(returned.number, note="已核对户名")
+    ctx.subsidy.withdraw(corrected.number, "重复申请")
 
 
 def _anonymise_everyone(ctx) -> None:
@@ -104,7 +139,7 @@ def stored_rows(tmp_path_factory) -> dict[str, list[dict]]:
                 }
             _anonymise_everyone(ctx)
             with ctx.db.read() as session:  # the same people as the city receives them afterwards
-                for entity in ("trainee", "enrollment"):
+                for entity in ("trainee", "enrollment", "subsidy_claim"):
                     after = session.execute(select(Base.metadata.tables[entity])).mappings()
                     rows[entity] += [dict(r) for r in after]
             return rows

@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.services.station.retention import anonymise_due
+from jiangxin_desktop.services.subsidy import PayeeInput
 from jiangxin_desktop.services.training.class_records import SessionInput
 from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.store import outbox
@@ -185,6 +186,12 @@ def test_every_write_to_a_travelling_table_is_followed_by_its_outbox_entry(stati
     step.follows(lambda: ctx.attendance.reject_makeup(other.attendance_uuid, "无表"), expect=attendance)
     login(ctx, "clerk")
 
+    # the rest of the timetable attended by 钱小满 (so that a subsidy can be claimed for them)
+    for later in klass.sessions[1:]:
+        clock.set(datetime.combine(later.day, time(11, 40)).astimezone())
+        ctx.attendance.check_in(later.uuid, a.id_number, at=at("08:25", later.day))
+        ctx.attendance.check_out(later.uuid, a.id_number, at=at("11:35", later.day))
+
     # assessment, the end of the class, certificates
     clock.set(datetime(2026, 12, 11, 12, 0).astimezone())
     for e in (ea, eb):
@@ -200,6 +207,21 @@ def test_every_write_to_a_travelling_table_is_followed_by_its_outbox_entry(stati
         lambda: ctx.certificates.issue(klass.code, issue_date=date(2026, 12, 20)), expect=certificate
     ).issued
     assert len(issued) == 2
+    # subsidy claims: created, sent back, reviewed, withdrawn; returned by the city and corrected
+    claim_ = {(o.SUBSIDY_CLAIM, o.UPSERT)}
+    payee = PayeeInput("person", account="6222020200112233445")
+    first = step.follows(lambda: ctx.subsidy.create(ea.uuid, payee), expect=claim_)
+    login(ctx, "reviewer")
+    step.follows(lambda: ctx.subsidy.review(first.number), expect=claim_)
+    step.follows(lambda: ctx.subsidy.send_back(first.number, "账户待核实"), expect=claim_)
+    step.follows(lambda: ctx.subsidy.withdraw(first.number, "重新填写"), expect=claim_)
+    second = step.follows(lambda: ctx.subsidy.create(ea.uuid, payee), expect=claim_)
+    step.follows(lambda: ctx.subsidy.review(second.number), expect=claim_)
+    with ctx.db.write() as session:  # the city's 退回, as its downlink writes it
+        session.execute(text("UPDATE subsidy_claim SET status = 'returned', decision_reason = '户名不符' "
+                             "WHERE number = :n"), {"n": second.number})
+    login(ctx, "clerk")
+    step.follows(lambda: ctx.subsidy.correct(second.number), expect=claim_)
     login(ctx, "admin")
     step.follows(lambda: ctx.certificates.reprint(issued[0].number, "遗失"), expect=certificate)
     login(ctx, "reviewer")
@@ -212,7 +234,7 @@ def test_every_write_to_a_travelling_table_is_followed_by_its_outbox_entry(stati
     admin = ctx.users.authenticate("admin", DEMO_PASSWORD)
     done = step.follows(
         lambda: anonymise_due(ctx.db, admin, 5, datetime(2040, 1, 1, tzinfo=UTC)),
-        expect={(o.TRAINEE, o.ANONYMISE), (o.ENROLLMENT, o.ANONYMISE)},
+        expect={(o.TRAINEE, o.ANONYMISE), (o.ENROLLMENT, o.ANONYMISE), (o.SUBSIDY_CLAIM, o.ANONYMISE)},
     )
     assert a.uuid in done.due and not done.held_back
 
