@@ -188,6 +188,7 @@ def test_the_summary_masks_ids_and_totals_only_reviewed_claims(docs, tmp_path):
     out = tmp_path / "汇总表.pdf"
     result = ctx.subsidy_documents().claim_summary(codes[0], out)
     text = "\n".join(pdf_pages(out))
+    assert all(f["emb"] == "yes" for f in pdf_fonts(out))
     assert result["claims"] == seeded["count"] and result["counted"] == seeded["counted"]
     for name, id_number in seeded["names"].values():
         if name in text:
@@ -213,6 +214,7 @@ def test_the_notice_shows_names_masked_ids_amounts_and_the_period(docs, tmp_path
     result = ctx.subsidy_documents().notice(codes[0], out, start=date(2026, 12, 7))
     text = "\n".join(pdf_pages(out))
     flat = text.replace("\n", "")
+    assert all(f["emb"] == "yes" for f in pdf_fonts(out))
     assert result["claims"] == seeded["counted"] and result["end"] == "2026-12-13"
     assert "2026年12月7日" in flat and "2026年12月13日" in flat and "7 天" in flat
     draft_name, _ = seeded["names"][seeded["numbers"]["draft"]]

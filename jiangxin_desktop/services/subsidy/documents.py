@@ -27,9 +27,10 @@ from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.domain.money import capital, yuan_text
 from jiangxin_desktop.domain.subsidy_standards import KINDS
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.printing import DrawArea, RenderResult, load_template, render_document
-from jiangxin_desktop.services.printing import shipped_template
+from jiangxin_desktop.services.printing import DrawArea, Progress, RenderResult, load_template
+from jiangxin_desktop.services.printing import fonts, render_document, shipped_template
 from jiangxin_desktop.services.security import Acting
+from jiangxin_desktop.services.subsidy.records import PAYEE_LABELS, STATUS_LABELS, display_status
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import Certificate, Enrollment, Trainee
@@ -43,33 +44,17 @@ if TYPE_CHECKING:
     from jiangxin_desktop.services.training.class_records import ClassRecord
 
 PRINTING_ROLES = ("clerk", "reviewer", "admin")
-STATUS_LABELS = {
-    DRAFT: "草稿",
-    REVIEWED: "已审核",
-    "submitted": "已提交",
-    APPROVED: "已核准",
-    RETURNED: "已退回",
-    PAID: "已发放",
-    WITHDRAWN: "已撤回",
-}
 COUNTED = (REVIEWED, APPROVED, PAID)  # with 已提交 (reviewed + batch): a reviewer passed them
 COUNTED_WORDS = "只计已审核、已提交、已核准、已发放的申请"
-PAYEE_WORDS = {"person": "本人", "unit": "单位"}
 COMMITMENT = (
     "　　本人（单位）郑重承诺：所申请补贴的培训真实发生，本人确已参加培训并取得上述证书；"
     "本表所填信息及所附证明材料真实、准确、完整。如有虚假申领、冒领或重复申领，"
     "自愿退回全部补贴资金，并接受有关部门依法依规追究责任。"
 )
 DRAFT_MARK = "_draft"  # the context key the ``draft_mark`` drawer reads
-FIELD_LABELS = {
-    "name": "姓名",
-    "applicant": "申请人",
-    "payee_name": "收款人",
-    "payee_bank": "开户银行",
-    "evidence": "证明材料",
-    "target_group": "人员类别",
-    "station": "服务站",
-}
+# What each field is called when a font cannot draw one of its characters.
+FIELD_LABELS = {"name": "姓名", "applicant": "申请人", "payee_name": "收款户名", "payee_bank": "开户银行"}
+FIELD_LABELS |= {"evidence": "证明材料", "target_group": "人员类别", "station": "服务站"}
 
 
 def _day(d: date | None) -> str:
@@ -87,9 +72,7 @@ class ClaimLine:
 
     @property
     def status_key(self) -> str:
-        if self.claim.status == REVIEWED and self.claim.submitted_batch_id:
-            return "submitted"
-        return self.claim.status
+        return display_status(self.claim.status, self.claim.submitted_batch_id)
 
     @property
     def counted(self) -> bool:
@@ -102,8 +85,6 @@ def _frozen_hours(claim: SubsidyClaim) -> tuple[int | None, int | None]:
         inputs = json.loads(claim.inputs_json or "{}")
     except ValueError:
         return None, None
-    if isinstance(inputs.get("facts"), Mapping):
-        inputs = inputs["facts"]
     attended, planned = inputs.get("attended_hours"), inputs.get("planned_hours")
     ok = isinstance(attended, int) and isinstance(planned, int)
     return (attended, planned) if ok else (None, None)
@@ -113,8 +94,6 @@ def draw_draft_mark(canvas: Canvas, area: DrawArea, context: Mapping[str, Any]) 
     """The ``draft_mark`` drawer: a large pale 草稿 across the area, on a draft claim only."""
     if not context.get(DRAFT_MARK):
         return
-    from jiangxin_desktop.services.printing import fonts
-
     canvas.setFillColorRGB(0.85, 0.1, 0.1, alpha=0.13)
     canvas.setFont(fonts.load_font("wqy-microhei"), min(area.width, area.height) * 0.42)
     canvas.translate(area.left + area.width / 2, area.bottom + area.height / 2)
@@ -135,13 +114,8 @@ class SubsidyDocuments:
         codes: CodeCatalog,
         station_name: str,
     ) -> None:
-        self.db = db
-        self.acting = acting
-        self.classes = classes
-        self.attendance = attendance
-        self.catalogs = catalogs
-        self.codes = codes
-        self.station_name = station_name
+        self.db, self.acting, self.classes, self.attendance = db, acting, classes, attendance
+        self.catalogs, self.codes, self.station_name = catalogs, codes, station_name
 
     # ---------------------------------------------------------------- reading
     def claims(self, klass: ClassRecord) -> list[ClaimLine]:
@@ -243,7 +217,7 @@ class SubsidyDocuments:
             "applicant": c.payee_name if unit else t.name,
             "applicant_kind": "单位" if unit else "个人",
             "applicant_uscc": (c.payee_uscc or "") if unit else "不适用（个人申请）",
-            "payee": PAYEE_WORDS.get(c.payee_kind, c.payee_kind),
+            "payee": PAYEE_LABELS.get(c.payee_kind, c.payee_kind),
             "payee_name": c.payee_name,
             "payee_bank": c.payee_bank or "（未填写）",
             "payee_account": c.payee_account,
@@ -288,6 +262,7 @@ class SubsidyDocuments:
         numbers: Sequence[str] | None = None,
         *,
         template: Path | None = None,
+        progress: Progress | None = None,
     ) -> dict:
         """职业培训补贴申请表, one page per claim (all open claims, or only ``numbers``)."""
         user, klass = self._class(class_code, "打印补贴申请表")
@@ -318,13 +293,16 @@ class SubsidyDocuments:
             contexts.append({**common, **row, DRAFT_MARK: draft, "mark": mark, "commitment": COMMITMENT})
         t = load_template(template or shipped_template("subsidy-application"))
         title = f"{klass.name} 职业培训补贴申请表"
-        result = render_document(t, contexts, out, drawers={"draft_mark": draw_draft_mark}, title=title)
+        drawers = {"draft_mark": draw_draft_mark}
+        result = render_document(t, contexts, out, drawers=drawers, title=title, progress=progress)
         numbers_printed = [line.claim.number for line in lines]
         self._audit(user, "print.subsidy_forms", klass, result, numbers_printed)
         drafts = sum(1 for line in lines if line.claim.status == DRAFT)
         return {"out": str(result.file), "pages": result.pages, "claims": len(lines), "drafts": drafts}
 
-    def claim_summary(self, class_code: str, out: Path, *, template: Path | None = None) -> dict:
+    def claim_summary(
+        self, class_code: str, out: Path, *, template: Path | None = None, progress: Progress | None = None
+    ) -> dict:
         """补贴申请汇总表: every open claim of the class, ID numbers masked, totals of the reviewed ones."""
         user, klass = self._class(class_code, "打印补贴申请汇总表")
         lines = self.claims(klass)
@@ -348,12 +326,18 @@ class SubsidyDocuments:
             "counted_words": COUNTED_WORDS,
         }
         t = load_template(template or shipped_template("claim-summary"))
-        result = render_document(t, [context], out, title=f"{klass.name} 补贴申请汇总表")
+        result = render_document(t, [context], out, title=f"{klass.name} 补贴申请汇总表", progress=progress)
         self._audit(user, "print.claim_summary", klass, result, [line.claim.number for line in lines])
         return {"out": str(result.file), "pages": result.pages, "claims": len(rows), "counted": len(counted)}
 
     def notice(
-        self, class_code: str, out: Path, *, start: date | None = None, template: Path | None = None
+        self,
+        class_code: str,
+        out: Path,
+        *,
+        start: date | None = None,
+        template: Path | None = None,
+        progress: Progress | None = None,
     ) -> dict:
         """公示名单: the reviewed claims with names, masked ID numbers, amounts and the notice period."""
         user, klass = self._class(class_code, "打印补贴公示名单")
@@ -388,7 +372,7 @@ class SubsidyDocuments:
             "notice_end": _day(end),
         }
         t = load_template(template or shipped_template("subsidy-notice"))
-        result = render_document(t, [context], out, title=f"{klass.name} 补贴公示名单")
+        result = render_document(t, [context], out, title=f"{klass.name} 补贴公示名单", progress=progress)
         self._audit(user, "print.subsidy_notice", klass, result, [line.claim.number for line in lines])
         return {
             "out": str(result.file),
