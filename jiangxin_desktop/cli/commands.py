@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         roster_commands,
         settings_commands,
         station_commands,
+        subsidy_commands,
         sync_commands,
         trainee_commands,
         user_commands,
@@ -52,6 +53,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     enrollment_commands.register(sub, common)
     attendance_commands.register(sub, common)
     certificate_commands.register(sub, common)
+    subsidy_commands.register(sub, common)
     roster_commands.register(sub, common)
     print_commands.register(sub, common)
     backup_commands.register(sub, common)
