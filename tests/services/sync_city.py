@@ -166,6 +166,17 @@ class CityState:
         self.next_sequence, self.last_hash = batch.sequence + 1, batch.hash
         return 200, "application/jose", signed
 
+    def decisions(self, body: bytes) -> tuple[int, str, str]:
+        """No decision on any claim yet: the signed empty decisions document the station asked for."""
+        import json
+
+        from jiangxin_desktop.protocol.decisions import decisions_document
+
+        asked = json.loads(envelope.unverified(body).document)
+        document = decisions_document(station_code=asked["station_code"], issued_at="2026-12-01T02:00:00.000Z",
+                                      after=asked["after"], decisions=[], elsewhere=[])
+        return 200, "application/jose", self.keys.sign(document, "jiangxin.claim_decisions")
+
     def catalog(self, after: str | None) -> tuple[int, str, str]:
         newer = [token for version, token in self.catalogs if after is None or version > int(after)]
         return (200, "application/jose", newer[-1]) if newer else (204, "text/plain", "")
@@ -219,6 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
                                      forge=fault if fault in ("forge", "other_hash") else None)
             elif method == "GET" and url.path == "/v1/catalog":
                 answer = state.catalog(parse_qs(url.query).get("after", [None])[0])
+            elif method == "POST" and url.path == "/v1/decisions":
+                answer = state.decisions(body)
             else:
                 answer = (404, "application/json", _error("not_found", "no such path", "没有这个地址"))
         if fault == "cut_after":  # the city did the work, the answer never arrives

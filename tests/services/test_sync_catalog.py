@@ -35,7 +35,7 @@ def test_a_newer_signed_catalog_is_taken_on_sync_and_recorded(station, city, tmp
         result = ctx.sync.sync_now()
         assert result.catalog_version == "1" and ctx.catalogs.active().version == "2027.1"
         assert ctx.sync.sync_now().catalog_version is None  # asked with after=1: nothing newer
-    assert city.requests[-1] == "GET /v1/catalog"
+    assert city.requests[-2:] == ["GET /v1/catalog", "POST /v1/decisions"]
     assert ctx.sync.status().catalog_version == "1"
     [installed] = [e for e in events(ctx, "catalog.install") if e.get("signed")]
     assert installed["version"] == "2027.1" and installed["key_id"] == city.keys.signing_kid

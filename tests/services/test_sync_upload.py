@@ -76,7 +76,7 @@ def test_a_server_error_backs_off_with_jitter_and_the_next_run_waits_unless_forc
         assert wait is not None and first.failed.startswith("第 1 批：")
         asked = len(city.requests)
         early = ctx.sync.sync_now()  # not due yet (the clock stands still): nothing is sent
-        assert early.skipped == 1 and len(city.requests) == asked + 1  # only the catalog was asked
+        assert early.skipped == 1 and len(city.requests) == asked + 2  # only the catalog and the decisions
         clock.advance(seconds=BASE_DELAY + 1)
         due = ctx.sync.sync_now()
     assert due.confirmed == 1 and ctx.sync.batches()[0].status_label == "已确认"

@@ -95,6 +95,9 @@ ACTION_LABELS = {
     "sync.retry": "重新发送被拒收的记录",
     "sync.catalog": "采用市里签名的培训目录",
     "sync.catalog_refused": "拒收市里的培训目录",
+    "sync.decisions_refused": "拒收市里的补贴决定（未通过验证或已过时）",
+    "claim.decision": "市里对补贴申请的决定（核准、退回或已发放）",
+    "claim.decisions": "采用市里的补贴决定",
 }
 OBJECT_LABELS = {
     "trainee": "学员",

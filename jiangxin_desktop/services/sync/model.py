@@ -79,6 +79,8 @@ class SyncStatus:
     warnings: list[str] = field(default_factory=list)  # Chinese sentences
     enrolment: EnrolmentInfo | None = None
     failed_records: int = 0  # outbox entries in batches the city refused (重新发送失败记录 puts them back)
+    decisions_last: int | None = None  # the highest city sequence of a decision on claims recorded here
+    decision_conflicts: int = 0  # decisions of the city not applied (conflict / unknown claim)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +94,8 @@ class SyncStatus:
             "warnings": list(self.warnings),
             "enrolment": None if self.enrolment is None else self.enrolment.to_json(),
             "failed_records": self.failed_records,
+            "decisions_last": self.decisions_last,
+            "decision_conflicts": self.decision_conflicts,
         }
 
 
@@ -107,6 +111,7 @@ class SyncResult:
     registered: bool = False  # the registration was acknowledged in this run
     skipped: int = 0  # batches whose next attempt is not due yet (back-off)
     messages: list[str] = field(default_factory=list)  # Chinese lines, e.g. a refused catalog
+    decisions: dict | None = None  # the city's decisions on claims applied in this run (counts, notes)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.services.security import parse_iso
 from jiangxin_desktop.services.sync.catalogs import last_version
 from jiangxin_desktop.services.sync.enrolment import active_row, info_of
+from jiangxin_desktop.services.subsidy.decisions import conflict_count, last_sequence
 from jiangxin_desktop.services.sync.model import STATUS_LABELS, BatchInfo, LogEntry, SyncStatus
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry
@@ -59,11 +60,15 @@ def sync_status(session: Session, *, now: datetime, warn_days: int, warn_backlog
         warnings.append(f"有 {failed} 个批次被市里拒收，原因见批次列表；改正后可点“重新发送失败记录”。")
     if counts[REVIEW]:
         warnings.append(f"有 {counts[REVIEW]} 个批次等待审核人批准后才能发出。")
+    conflicts = conflict_count(session)
+    if conflicts:
+        warnings.append(f"市里的补贴决定有 {conflicts} 条未能采用（与本站的申请对不上），请在补贴申请里查看原因并与市里核对。")
     return SyncStatus(
         enrolled=row is not None, registered=row is not None and row.registered_at is not None,
         pending_records=pending, unconfirmed_records=unconfirmed, batches=counts,
         last_success_at=last_success, catalog_version=last_version(session), warnings=warnings,
         enrolment=None if row is None else info_of(row), failed_records=failed_records or 0,
+        decisions_last=last_sequence(session) or None, decision_conflicts=conflicts,
     )
 
 
@@ -87,6 +92,7 @@ _SUMMARIES = {
     "sync.catalog": "采用市里签名的培训目录 {version}",
     "sync.catalog_refused": "拒收市里的培训目录（{code}）",
     "sync.export": "导出到 U 盘：{batches} 个批次",
+    "sync.decisions_refused": "拒收市里的补贴决定（{code}）",
 }
 
 

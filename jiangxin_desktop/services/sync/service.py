@@ -14,7 +14,7 @@ from sqlalchemy import select
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.security import StationSigner, all_public_keys, iso_utc
 from jiangxin_desktop.services.sync import batches as batching
-from jiangxin_desktop.services.sync import catalogs, enrolment, overview, upload, usb
+from jiangxin_desktop.services.sync import catalogs, decisions, enrolment, overview, upload, usb
 from jiangxin_desktop.services.sync.model import (
     BatchInfo,
     CatalogInfo,
@@ -168,6 +168,8 @@ class SyncService:
                 self._send(receiver, city, tally, report, cancelled, force)
             if tally.failed is None and not (cancelled and cancelled()):
                 self._fetch_catalog(receiver, city, tally)
+            if tally.failed is None and not (cancelled and cancelled()):
+                self._fetch_decisions(receiver, city, tally)
         if tally.failed is not None:
             self._log_failure(tally.failed)
         self._ensure_spool()
@@ -273,6 +275,30 @@ class SyncService:
             return
         tally.catalog_version = info.version if info else None
 
+    def _fetch_decisions(self, receiver: Receiver, city: enrolment.City, tally: upload.Tally) -> None:
+        """The city's decisions on this station's claims since the last one recorded here."""
+        signed = decisions.request(self.db, station_code=self.acting.station_code, at_iso=iso_utc(self._now()))
+        try:
+            answer = receiver.decisions(signed)
+        except TransportError as exc:
+            tally.messages.append(f"补贴决定：{exc.user_message}")
+            return
+        if not answer.ok:
+            tally.messages.append("取补贴决定时" + answer.refusal())
+            return
+        self._accept_decisions(answer.text, city, tally, how="https")
+
+    def _accept_decisions(self, token: str, city: enrolment.City, tally: upload.Tally, *, how: str,
+                          quiet_if_same: bool = False) -> None:
+        try:
+            summary = decisions.accept(self.db, self.acting, token, city, how=how, quiet_if_same=quiet_if_same)
+        except KnownError as exc:
+            tally.messages.append(exc.message)
+            return
+        if summary is not None:
+            tally.decisions = summary.to_json()
+            tally.messages.extend(summary.notes)
+
     def _accept_catalog(self, token: str, city: enrolment.City, *, how: str, quiet_if_same: bool = False):
         try:
             return catalogs.accept(self.db, self.catalogs, token, city, now_iso=iso_utc(self._now()),
@@ -300,7 +326,9 @@ class SyncService:
         usb.import_answers(self.db, city, Path(folder), station_code=self.acting.station_code, tally=tally,
                            now=lambda: iso_utc(self._now()), actor=self.acting.actor,
                            accept_catalog=lambda token: self._accept_catalog(token, city, how="U 盘",
-                                                                             quiet_if_same=True))
+                                                                             quiet_if_same=True),
+                           accept_decisions=lambda token: self._accept_decisions(token, city, tally, how="U 盘",
+                                                                                 quiet_if_same=True))
         return tally.result()
 
     def import_catalog(self, path: str | Path) -> CatalogInfo:

@@ -119,6 +119,9 @@ class Receiver:
     def catalog(self, after: str | None) -> Answer:
         return self._call("GET", "/v1/catalog", params={"after": after} if after else None)
 
+    def decisions(self, signed_request: str) -> Answer:
+        return self._call("POST", "/v1/decisions", content=signed_request.encode("ascii"))
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Answer:
         headers = {"Content-Type": JOSE} if "content" in kwargs else {}
         headers["Accept"] = f"{JOSE}, application/json"

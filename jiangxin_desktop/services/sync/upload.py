@@ -38,10 +38,11 @@ class Tally:
     catalog_version: str | None = None
     registered: bool = False
     messages: list[str] = field(default_factory=list)
+    decisions: dict | None = None  # what the city's decisions on claims did (DecisionSummary.to_json())
 
     def result(self) -> SyncResult:
         return SyncResult(self.sent, self.confirmed, self.rejected, self.failed, self.catalog_version,
-                          self.registered, self.skipped, list(self.messages))
+                          self.registered, self.skipped, list(self.messages), self.decisions)
 
 
 def delay_after(attempts: int, rng: random.Random) -> float:

@@ -2,7 +2,7 @@
 
 ``DIR/jiangxin-sync/<station>/registration.jwe`` (until the city acknowledged it) and
 ``batches/<sequence:08d>-<batch_id>.jwe`` go out; the city writes ``receipts/<batch_id>.jws``,
-``registered.jws`` and ``DIR/jiangxin-sync/catalog.jws`` back. Exported batches become 已发送;
+``registered.jws``, ``decisions.jws`` and ``DIR/jiangxin-sync/catalog.jws`` back. Exported batches become 已发送;
 only a receipt makes them 已确认 or 失败, exactly as over HTTPS.
 """
 
@@ -70,8 +70,10 @@ def export(db: Database, city: City, folder: Path, *, station_code: str, now_iso
 
 
 def import_answers(db: Database, city: City, folder: Path, *, station_code: str, tally: Tally,
-                   now: Callable[[], str], actor: str, accept_catalog: Callable[[str], Any]) -> None:
-    """Apply what the city wrote back: registration ack, receipts, the newest signed catalog."""
+                   now: Callable[[], str], actor: str, accept_catalog: Callable[[str], Any],
+                   accept_decisions: Callable[[str], Any] | None = None) -> None:
+    """Apply what the city wrote back: registration ack, receipts, the newest signed catalog, and the
+    city's decisions on this station's claims (``<station>/decisions.jws``)."""
     folder = _folder(folder)
     top = folder if folder.name == TOP else folder / TOP
     station = top / station_code
@@ -111,6 +113,12 @@ def import_answers(db: Database, city: City, folder: Path, *, station_code: str,
             tally.rejected += 1
         else:
             tally.confirmed += 1
+    decisions = station / "decisions.jws"
+    if accept_decisions is not None and decisions.is_file():
+        try:
+            accept_decisions(_read(decisions))
+        except KnownError as exc:
+            tally.messages.append(exc.message)
     catalog = top / "catalog.jws"
     if catalog.is_file():
         try:
