@@ -209,3 +209,45 @@ def test_subsidies_at_another_station_count_toward_the_limit_of_three(both, cloc
     synced(ctx)  # one of the three returned: it no longer counts
     [row] = [r for r in ctx.subsidy.check(c.klass.code) if r.trainee_uuid == person.uuid]
     assert row.eligible, row.reasons
+
+
+def test_decisions_that_do_not_fit_are_recorded_as_conflicts_and_shown_never_applied(both, clock):
+    from jiangxin_desktop.protocol.decisions import Decision, decisions_document as build
+    from jiangxin_desktop.services.sync import decisions as downlink
+    from jiangxin_desktop.store.subsidy_models import SubsidyDecision
+
+    ctx, receiver = both
+    c = claimable_class(ctx, clock, "甲乙")
+    first, second = (reviewed_claim(ctx, e.uuid) for e in c.enrolments)
+    synced(ctx)
+    claimed = ctx.subsidy.show(first).record.amount_fen
+    uuid = {n: ctx.subsidy.show(n).record.uuid for n in (first, second)}
+
+    def decision(sequence: int, number: str, kind: str, **values) -> Decision:
+        base = {"amount_fen": None, "reason": None, "paid_on": None}
+        return Decision(sequence=sequence, claim_uuid=values.pop("claim_uuid", uuid.get(number, "")),
+                        claim_number=number, decision=kind, decided_at="2026-03-20T01:00:00.000Z",
+                        decided_by="李科长", **{**base, **values})
+
+    from jiangxin_desktop.city.store import wire_time
+
+    clock.advance(minutes=1)  # issued after the document the last sync brought
+    document = build(station_code=ctx.station.code, issued_at=wire_time(receiver.clock()), after=0, elsewhere=[],
+                     decisions=[decision(1, first, "approved", amount_fen=claimed + 1),
+                                decision(2, second, "paid", paid_on="2026-03-20", amount_fen=100),
+                                decision(3, "320706001-BT2026-09999", "approved", amount_fen=100,
+                                         claim_uuid="0193a4c2-5b1e-7c3d-8e4f-000000000099"),
+                                decision(4, second, "approved", amount_fen=claimed)])
+    token = receiver.sign(document, CLAIM_DECISIONS)
+    summary = downlink.accept(ctx.db, ctx.acting, token, ctx.sync._city(), how="文件")
+    assert (summary.applied, summary.conflicts, summary.unknown) == (1, 2, 1), summary
+    assert any("高于" in n and first in n for n in summary.notes)
+    assert any("未经核准" in n for n in summary.notes) and any("本站没有这份申请" in n for n in summary.notes)
+    assert shown(ctx, first) == ("submitted", "已提交") and shown(ctx, second) == ("approved", "已核准")
+    status = ctx.sync.status()
+    assert status.to_json()["decision_conflicts"] == 3 and any("未能采用" in w for w in status.warnings)
+    again = downlink.accept(ctx.db, ctx.acting, token, ctx.sync._city(), how="文件")
+    assert (again.applied, again.already) == (0, 4)  # once only
+    with ctx.db.read() as session:
+        applied = dict(session.query(SubsidyDecision.city_sequence, SubsidyDecision.applied).all())
+    assert applied == {1: "conflict", 2: "conflict", 3: "unknown_claim", 4: "applied"}
