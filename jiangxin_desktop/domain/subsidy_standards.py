@@ -133,7 +133,8 @@ def parse_standards(raw: Any, levels: set[str], problem: Callable[[str, str], No
         problem("subsidy_amounts.max_city_adjustment", "应为 0–1 之间的数")
         limit = Decimal("0.3")
     if adjustment is None or abs(adjustment) > limit:
-        problem("subsidy_amounts.city_adjustment", f"应在 ±{limit * 100:g}% 以内（如 -0.1 即下调 10%）")
+        shown = f"{(limit * 100).normalize():f}"  # 30, not 30.0
+        problem("subsidy_amounts.city_adjustment", f"应在 ±{shown}% 以内（如 -0.1 即下调 10%）")
         adjustment = Decimal("0")
     pre_job, per_year = raw.get("pre_job"), raw.get("apprenticeship_per_year")
     pre_job_fen = None if pre_job is None else fen_of(pre_job)
