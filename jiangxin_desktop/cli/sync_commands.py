@@ -72,6 +72,10 @@ def _result_text(result) -> str:
         lines.append(f"送出 {result.sent} 批：已确认 {result.confirmed} 批，被拒收 {result.rejected} 批。")
     if result.catalog_version:
         lines.append(f"已采用市里签名的培训目录 {result.catalog_version}。")
+    if result.decisions and (result.decisions["applied"] or result.decisions["conflicts"] or result.decisions["unknown"]):
+        d = result.decisions
+        lines.append(f"市里的补贴决定：采用 {d['applied']} 条" + (f"，未能采用 {d['conflicts'] + d['unknown']} 条"
+                                                         if d["conflicts"] or d["unknown"] else "") + "。")
     lines.extend(result.messages)
     if result.failed:
         lines.append(f"未完成：{result.failed}")
@@ -125,6 +129,8 @@ def cmd_status(args) -> int:
         f"待送达市里的记录：{status.unconfirmed_records} 条（其中尚未成批 {status.pending_records} 条）",
         "批次：" + "，".join(f"{labels[k]} {v}" for k, v in status.batches.items()),
         f"上次同步成功：{local_time(status.last_success_at) if status.last_success_at else '从未'}",
+        f"市里的补贴决定：已收到第 {status.decisions_last or 0} 条为止"
+        + (f"，{status.decision_conflicts} 条未能采用" if status.decision_conflicts else ""),
         *(f"提醒：{w}" for w in status.warnings),
     ]
     emit(data, as_json=args.json, text="\n".join(lines))

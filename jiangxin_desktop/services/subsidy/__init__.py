@@ -29,6 +29,8 @@ _EXPORTS = {
     "PayeeInput": "records",
     "STATUS_LABELS": "records",
     "display_status": "records",
+    "DecisionSummary": "decisions",
+    "apply_decisions": "decisions",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         PayeeInput,
         display_status,
     )
+    from jiangxin_desktop.services.subsidy.decisions import DecisionSummary, apply_decisions
 
 
 __getattr__ = lazy_exports(__name__, _EXPORTS, globals())
