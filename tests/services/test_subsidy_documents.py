@@ -23,6 +23,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.printing.kinsoku import CLOSING
 from jiangxin_desktop.services.security.roles import PermissionDenied
+from jiangxin_desktop.services.subsidy import PayeeInput
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import AuditEvent, Certificate, Enrollment, Trainee
 from jiangxin_desktop.store.subsidy_models import SubsidyClaim
@@ -242,3 +243,43 @@ def test_prints_are_audited_without_personal_data(docs, tmp_path):
         event = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
     assert event.action == "print.claim_summary" and seeded["numbers"]["paid"] in event.after_json
     assert not re.search(r"\d{17}[\dX]", event.after_json)
+
+
+
+def test_claims_made_by_the_claim_service_print(tmp_path, memory_keyring):
+    """Claims as ``ctx.subsidy`` writes them (hours frozen in the inputs, the person the payee)."""
+    paths = DataPaths(tmp_path / "data")
+    made = ensure_demo_database(paths, no_passphrase, 40, user_password=DEMO_PASSWORD, today=DEMO_DAY)
+    code = made["classes"][0]
+    ctx = use_clock(open_context(paths, no_passphrase), FixedClock())
+    try:
+        ctx.login("clerk", DEMO_PASSWORD)
+        ctx.certificates.issue(code)
+        klass = ctx.classes.get(code)  # demo trainees have no bank card on file: the institution is paid
+        payee = PayeeInput("unit", klass.institution_name, "6222020200112233445", "工商银行", klass.institution_uscc)
+        created = ctx.subsidy.create_for_class(code, "unit", payee).created
+        assert created
+        ctx.login("reviewer", DEMO_PASSWORD)
+        ctx.subsidy.review(created[0].number)
+        docs = ctx.subsidy_documents()
+        forms = docs.subsidy_forms(code, tmp_path / "f.pdf")
+        assert forms["claims"] == len(created) and forms["drafts"] == len(created) - 1
+        pages = pdf_pages(tmp_path / "f.pdf")
+        assert "草稿" not in pages[0] and all("草稿" in p for p in pages[1:])
+        assert created[0].trainee_name in pages[0] and capital(created[0].amount_fen) in pages[0]
+        assert klass.institution_uscc in pages[0] and "6222020200112233445" in pages[0]
+        assert re.search(r"出勤 \d+ / 计划 \d+ 课时", pages[0])
+        notice = docs.notice(code, tmp_path / "n.pdf")
+        assert notice["claims"] == 1 and notice["start"] == DEMO_DAY.isoformat()
+        summary = docs.claim_summary(code, tmp_path / "s.pdf")
+        assert summary == {**summary, "claims": len(created), "counted": 1}
+    finally:
+        ctx.close()
+
+
+def test_nobody_logged_in_prints_nothing(docs, tmp_path):
+    ctx, codes, _ = docs
+    ctx.acting.user = None
+    with pytest.raises(PermissionDenied):
+        ctx.subsidy_documents().subsidy_forms(codes[0], tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
