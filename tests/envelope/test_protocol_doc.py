@@ -37,7 +37,7 @@ def _status_rows() -> set[tuple[int, str]]:
 
 def test_every_error_the_receiver_answers_is_in_the_table_with_its_status():
     """Read from the receiver's source: CityError(code, status, …), bad_request(code, …) and the envelope's codes."""
-    modules = ("app", "receiver", "ingest", "registration", "catalog", "store")  # what HTTP requests run
+    modules = ("app", "receiver", "ingest", "registration", "catalog", "store", "downlink")  # what HTTP requests run
     source = "\n".join((ROOT / "jiangxin_desktop" / "city" / f"{m}.py").read_text(encoding="utf-8") for m in modules)
     answered = {(int(status), code) for code, status in re.findall(r'CityError\(\s*"(\w+)",\s*(\d{3})', source)}
     answered |= {(400, code) for code in re.findall(r'bad_request\(\s*"(\w+)"', source)}
