@@ -14,8 +14,10 @@ from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.errors import KnownError
 
-CHECK_KEYS = ("name", "id_masked", "eligible", "amount_fen", "standard_fen", "kind", "reasons", "claim_number",
-              "claim_status")
+CHECK_KEYS = (
+    "name", "id_masked", "eligible", "amount_fen", "standard_fen", "kind", "reasons",
+    "claim_number", "claim_status",
+)
 STATUSES = ("draft", "reviewed", "submitted", "approved", "returned", "paid", "withdrawn")
 
 
@@ -149,7 +151,8 @@ def cmd_create(args) -> int:
                 try:
                     result.created.append(ctx.subsidy.create(row.enrollment_uuid, payee, args.note))
                 except KnownError as refused:
-                    result.skipped.append((row.trainee_name, getattr(refused, "reasons", None) or [refused.message]))
+                    reasons = getattr(refused, "reasons", None) or [refused.message]
+                    result.skipped.append((row.trainee_name, reasons))
     finally:
         ctx.close()
     if not result.created:
@@ -265,6 +268,7 @@ def cmd_show(args) -> int:
             said = [x["decided_at"], words.get(x["decision"], x["decision"])]
             said += [_yuan(x["amount_fen"])] if x["amount_fen"] is not None else []
             said += [x[k] for k in ("paid_on", "reason") if x[k]]
-            lines.append("  " + " ".join(said) + ("" if x["applied"] == "applied" else f"（未采用：{x['note'] or x['applied']}）"))
+            unused = "" if x["applied"] == "applied" else f"（未采用：{x['note'] or x['applied']}）"
+            lines.append("  " + " ".join(said) + unused)
     emit(d.to_json(), as_json=args.json, text="\n".join(lines))
     return 0

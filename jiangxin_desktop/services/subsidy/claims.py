@@ -28,7 +28,14 @@ from jiangxin_desktop.domain.subsidy import PAYEE_PERSON, Line, Payee, Verdict, 
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.services.security import Acting
-from jiangxin_desktop.services.subsidy.facts import FactSource, Gathered, canonical, changes, digest, inputs_of
+from jiangxin_desktop.services.subsidy.facts import (
+    FactSource,
+    Gathered,
+    canonical,
+    changes,
+    digest,
+    inputs_of,
+)
 from jiangxin_desktop.services.subsidy.records import (
     STATUS_LABELS,
     SUBMITTED,
@@ -82,7 +89,8 @@ class SubsidyService:
         gathered = self.facts.for_class(class_code)
         latest = self._latest([g.enrollment_uuid for g in gathered])
         today = self.acting.today()
-        return [self._row(g, judge_claim(g.facts, g.rules, today), latest.get(g.enrollment_uuid)) for g in gathered]
+        return [self._row(g, judge_claim(g.facts, g.rules, today), latest.get(g.enrollment_uuid))
+                for g in gathered]
 
     def explain(self, enrollment_uuid: str) -> CheckRow:
         self.acting.require(*ANY_ROLE, action="查看补贴申请条件")
@@ -136,7 +144,9 @@ class SubsidyService:
         )  # fmt: skip
 
     # --- changes --------------------------------------------------------------------
-    def create(self, enrollment_uuid: str, payee: PayeeInput | None = None, note: str | None = None) -> ClaimRecord:
+    def create(
+        self, enrollment_uuid: str, payee: PayeeInput | None = None, note: str | None = None
+    ) -> ClaimRecord:
         self.acting.require(*ANY_ROLE, action="填写补贴申请")
         return self._create(self.facts.for_enrollment(enrollment_uuid), payee, note, None)
 
@@ -145,8 +155,11 @@ class SubsidyService:
         """A claim for every enrolment of the class that can have one; the others with their reasons."""
         self.acting.require(*ANY_ROLE, action="填写补贴申请")
         result = CreateResult()
-        rows = self.check(class_code)
-        for g, row in zip(self.facts.for_class(class_code), rows, strict=True):
+        gathered = self.facts.for_class(class_code)
+        latest = self._latest([g.enrollment_uuid for g in gathered])
+        today = self.acting.today()
+        for g in gathered:
+            row = self._row(g, judge_claim(g.facts, g.rules, today), latest.get(g.enrollment_uuid))
             if row.claim_status in (*OPEN_STATUSES, SUBMITTED):
                 result.skipped.append((row.trainee_name, [f"已有补贴申请 {row.claim_number}"
                                                           f"（{STATUS_LABELS[row.claim_status]}）"]))
@@ -167,7 +180,8 @@ class SubsidyService:
         with self.db.read() as s:
             row = self._claim(s, number)
             self._expect(row, (DRAFT,), "审核")
-            enrollment_uuid, frozen, frozen_hash = row.enrollment_uuid, json.loads(row.inputs_json), row.inputs_hash
+            enrollment_uuid, frozen_hash = row.enrollment_uuid, row.inputs_hash
+            frozen = json.loads(row.inputs_json)
         g = self.facts.for_enrollment(enrollment_uuid)
         verdict = judge_claim(g.facts, g.rules, self.acting.today())
         now = inputs_of(g, verdict.kind, verdict.standard_fen, verdict.amount_fen)
@@ -248,14 +262,15 @@ class SubsidyService:
                 label = STATUS_LABELS[display_status(standing.status, standing.submitted_batch_id)]
                 raise KnownError(f"{g.facts.trainee_name} 在本班已有补贴申请 {standing.number}（{label}），"
                                  "同一次培训只能有一份有效的申请。")
+            station = self.acting.station_code
             serial = (s.scalar(select(func.max(SubsidyClaim.serial)).where(
-                SubsidyClaim.station_code == self.acting.station_code, SubsidyClaim.year == today.year)) or 0) + 1
+                SubsidyClaim.station_code == station, SubsidyClaim.year == today.year)) or 0) + 1
             if serial > MAX_SERIAL:
                 raise KnownError(f"{today.year} 年的补贴申请编号已用完。请联系技术支持。")
             now = utc_now()
             row = SubsidyClaim(
-                uuid=uuid7(), station_code=self.acting.station_code, version=1, created_at=now, updated_at=now,
-                number=f"{self.acting.station_code}-BT{today.year}-{serial:05d}", year=today.year, serial=serial,
+                uuid=uuid7(), station_code=station, version=1, created_at=now, updated_at=now,
+                number=f"{station}-BT{today.year}-{serial:05d}", year=today.year, serial=serial,
                 revision=supersedes.revision + 1 if supersedes else 1,
                 supersedes_uuid=supersedes.uuid if supersedes else None,
                 enrollment_uuid=g.enrollment_uuid, trainee_uuid=g.trainee_uuid, class_uuid=g.class_uuid,
@@ -263,9 +278,11 @@ class SubsidyService:
                 standard_fen=verdict.standard_fen, amount_fen=verdict.amount_fen, fee_fen=g.fee_fen,
                 government_fen=g.government_fen, employer_fen=g.employer_fen, personal_fen=g.personal_fen,
                 payee_kind=chosen.kind, payee_name=chosen.name, payee_account=chosen.account,
-                payee_bank=chosen.bank or None, payee_uscc=(chosen.uscc or None) if chosen.kind != PAYEE_PERSON
-                else None, catalog_version=g.catalog_version, inputs_json=inputs, inputs_hash=digest(inputs),
-                explanation_json=json.dumps(explanation, ensure_ascii=False), note=(note or "").strip() or None,
+                payee_bank=chosen.bank or None,
+                payee_uscc=(chosen.uscc or None) if chosen.kind != PAYEE_PERSON else None,
+                catalog_version=g.catalog_version, inputs_json=inputs, inputs_hash=digest(inputs),
+                explanation_json=json.dumps(explanation, ensure_ascii=False),
+                note=(note or "").strip() or None,
                 created_by=self.acting.actor,
             )  # fmt: skip
             s.add(row)
@@ -315,8 +332,8 @@ class SubsidyService:
     def _latest(self, enrollment_uuids: builtins.list[str]) -> dict[str, SubsidyClaim]:
         with self.db.read() as s:
             latest: dict[str, SubsidyClaim] = {}
-            for row in s.scalars(select(SubsidyClaim).where(SubsidyClaim.enrollment_uuid.in_(enrollment_uuids))
-                                 .order_by(SubsidyClaim.seq)):
+            query = select(SubsidyClaim).where(SubsidyClaim.enrollment_uuid.in_(enrollment_uuids))
+            for row in s.scalars(query.order_by(SubsidyClaim.seq)):
                 latest[row.enrollment_uuid] = row
             s.expunge_all()
             return latest
@@ -353,6 +370,6 @@ class SubsidyService:
             cert.number, cert.issue_date, row.kind, row.standard_fen, row.amount_fen, row.decided_amount_fen,
             row.decision_reason, row.paid_on, row.payee_kind, row.payee_name, mask_card(row.payee_account),
             row.payee_bank or "", row.payee_uscc or "", row.created_by, row.reviewed_by, row.reviewed_at,
-            bool(row.status == REVIEWED and row.submitted_batch_id), row.enrollment_uuid, row.version, row.note,
-            row.withdrawn_reason, row.created_at,
+            bool(row.status == REVIEWED and row.submitted_batch_id), row.enrollment_uuid, row.version,
+            row.note, row.withdrawn_reason, row.created_at,
         )  # fmt: skip

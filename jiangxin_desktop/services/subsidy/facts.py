@@ -28,7 +28,14 @@ from jiangxin_desktop.errors import NotFoundError
 from jiangxin_desktop.services.catalog import CatalogService, TrainingCatalog
 from jiangxin_desktop.services.training import AttendanceService
 from jiangxin_desktop.store.database import Database
-from jiangxin_desktop.store.models import Assessment, Certificate, ClassSession, Enrollment, Trainee, TrainingClass
+from jiangxin_desktop.store.models import (
+    Assessment,
+    Certificate,
+    ClassSession,
+    Enrollment,
+    Trainee,
+    TrainingClass,
+)
 from jiangxin_desktop.store.subsidy_models import APPROVED, PAID, REVIEWED, SubsidyClaim, SubsidyElsewhere
 
 # Raw claim statuses that count toward the person's limits (domain.subsidy.COUNTING_STATUSES).
@@ -118,7 +125,8 @@ def inputs_of(g: Gathered, kind: str, standard_fen: int, amount_fen: int) -> dic
     catalog version and the rules it read."""
     facts = asdict(g.facts)
     facts.pop("trainee_name")  # the claim names the person; the inputs are what is judged
-    facts.pop("example_catalog")
+    for shown in ("example_catalog", "certificate_type_label", "level_label"):  # words, not facts
+        facts.pop(shown)
     rules = g.rules
     return _plain(
         {
@@ -148,7 +156,8 @@ def digest(text: str) -> str:
 def changes(frozen: dict, now: dict, *, ignore: tuple[str, ...] = ()) -> list[str]:
     """What differs between frozen inputs and today's, in words (``出勤课时：36 → 32``)."""
     out = []
-    for key in sorted(set(frozen) | set(now), key=lambda k: list(INPUT_LABELS).index(k) if k in INPUT_LABELS else 99):
+    order = list(INPUT_LABELS)
+    for key in sorted(set(frozen) | set(now), key=lambda k: order.index(k) if k in order else len(order)):
         if key in ignore or frozen.get(key) == now.get(key):
             continue
         label = INPUT_LABELS.get(key, key)
@@ -269,12 +278,15 @@ class FactSource:
                 certificate_number=cert.number if cert else None,
                 certificate_date=cert.issue_date if cert else None,
                 certificate_valid=bool(cert and cert.status == "valid"),
-                evidence_missing=missing_evidence(self.codes, e.target_group, e.evidence_type, e.evidence_number),
+                evidence_missing=missing_evidence(
+                    self.codes, e.target_group, e.evidence_type, e.evidence_number
+                ),
                 earlier=tuple(x for enrolment, x in earlier.get(trainee.uuid, ()) if enrolment != e.uuid),
                 example_catalog=catalog.example,
             )
             out.append(Gathered(
-                facts, rules, catalog.version, e.uuid, trainee.uuid, trainee.id_number, trainee.bank_card or "",
+                facts, rules, catalog.version, e.uuid, trainee.uuid, trainee.id_number,
+                trainee.bank_card or "",
                 klass.uuid, klass.code, klass.name, cert.uuid if cert else None,
                 klass.fee_fen, klass.government_fen, klass.employer_fen, klass.personal_fen,
             ))  # fmt: skip
@@ -295,7 +307,10 @@ class FactSource:
                 f"本站申请 {number}", code, name, level, self._level_label(level), self._rank(level))))
         for x in s.scalars(
             select(SubsidyElsewhere)
-            .where(SubsidyElsewhere.trainee_uuid.in_(trainee_uuids), SubsidyElsewhere.status.in_(ELSEWHERE_COUNTING))
+            .where(
+                SubsidyElsewhere.trainee_uuid.in_(trainee_uuids),
+                SubsidyElsewhere.status.in_(ELSEWHERE_COUNTING),
+            )
             .order_by(SubsidyElsewhere.claim_uuid)
         ):
             out.setdefault(x.trainee_uuid, []).append(("", EarlierSubsidy(

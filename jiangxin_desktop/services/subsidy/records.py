@@ -33,7 +33,9 @@ def lines_json(lines: tuple[Line, ...] | list[Line]) -> list[dict]:
 
 
 def lines_of(data: list[dict]) -> tuple[Line, ...]:
-    return tuple(Line(d["rule"], d["text"], bool(d.get("ok", True)), bool(d.get("blocks", True))) for d in data)
+    return tuple(
+        Line(d["rule"], d["text"], bool(d.get("ok", True)), bool(d.get("blocks", True))) for d in data
+    )
 
 
 class NotClaimable(KnownError):
