@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
     from jiangxin_desktop.ui.training.classes_page import ClassesPage
     from jiangxin_desktop.ui.station.settings_page import SettingsPage
     from jiangxin_desktop.ui.registry.trainee_page import TraineePage
+    from jiangxin_desktop.ui.subsidy.subsidy_page import SubsidyPage
     from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
     from jiangxin_desktop.ui.sync.sync_page import SyncPage
 
@@ -45,7 +46,7 @@ AREAS_AFTER_MS = 400  # after the first paint of the list
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
-    BUILT_LATER = ("培训班", "考勤", "同步", "设置")  # placeholders until the database is open
+    BUILT_LATER = ("培训班", "考勤", "补贴", "同步", "设置")  # placeholders until the database is open
 
     def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self._classes_page: ClassesPage | None = None
         self._attendance_area: AttendanceArea | None = None
         self._sync_page: SyncPage | None = None
+        self._subsidy_page: SubsidyPage | None = None
         self.sync_monitor: SyncMonitor | None = None
         self._painted = False
         self.clock = lambda: datetime.now(UTC)  # tests fix the day
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None
         self.ctx.act_as(user)
         self._settings_page = self._classes_page = self._attendance_area = self._sync_page = None
+        self._subsidy_page = None
         self.attach(self.ctx)
         self._build_other_areas()
         self.statusBar().showMessage(self.tr("已切换为 {name}").format(name=user.display_name), 10_000)
@@ -154,6 +157,7 @@ class MainWindow(QMainWindow):
         self._settings_page = settings
         self._replace_area(self.tr("设置"), settings)
         self._attach_classes(ctx)
+        self._attach_subsidy(ctx)
         self._attach_sync(ctx)
         self.pages.setCurrentIndex(self.nav.currentRow())
 
@@ -176,6 +180,12 @@ class MainWindow(QMainWindow):
         return self._attendance_area
 
     @property
+    def subsidy_page(self) -> SubsidyPage:
+        self._build_other_areas()
+        assert self._subsidy_page is not None
+        return self._subsidy_page
+
+    @property
     def sync_page(self) -> SyncPage:
         self._build_other_areas()
         assert self._sync_page is not None
@@ -196,6 +206,14 @@ class MainWindow(QMainWindow):
         self._attendance_area = AttendanceArea(ctx, self)
         self._attendance_area.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._replace_area(self.tr("考勤"), self._attendance_area)
+
+    def _attach_subsidy(self, ctx: AppContext) -> None:
+        from jiangxin_desktop.ui.subsidy.subsidy_page import SubsidyPage
+
+        self._subsidy_page = SubsidyPage(ctx, self)
+        self._subsidy_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._subsidy_page.changed.connect(self.refresh_status)
+        self._replace_area(self.tr("补贴"), self._subsidy_page)
 
     def _attach_sync(self, ctx: AppContext) -> None:
         from jiangxin_desktop.ui.sync.sync_page import SyncPage
@@ -363,7 +381,7 @@ class MainWindow(QMainWindow):
         if self.trainee_page is None:
             return
         self.trainee_page.refresh()
-        for page in (self._classes_page, self._attendance_area):
+        for page in (self._classes_page, self._attendance_area, self._subsidy_page):
             if page is not None:
                 page.refresh()
         if self._sync_page is not None:
