@@ -283,3 +283,18 @@ def test_nobody_logged_in_prints_nothing(docs, tmp_path):
     with pytest.raises(PermissionDenied):
         ctx.subsidy_documents().subsidy_forms(codes[0], tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_templates_keep_text_off_the_signature_and_seal_boxes(tmp_path):
+    from jiangxin_desktop.services.printing import load_template, shipped_template
+    from jiangxin_desktop.services.printing.keep_out import is_seal
+
+    seals = {name: sum(map(is_seal, load_template(shipped_template(name)).boxes))
+             for name in ("subsidy-application", "claim-summary", "subsidy-notice")}
+    assert seals == {"subsidy-application": 3, "claim-summary": 1, "subsidy-notice": 1}
+    text = shipped_template("subsidy-application").read_text(encoding="utf-8")
+    assert "y = 192\nheight = 22\n" in text
+    edited = tmp_path / "申请表.toml"  # the 承诺 text made taller, over the signature boxes
+    edited.write_text(text.replace("y = 192\nheight = 22\n", "y = 192\nheight = 40\n"), encoding="utf-8")
+    with pytest.raises(KnownError, match="承诺.*重叠"):
+        load_template(edited)
