@@ -211,6 +211,8 @@ def cmd_import(args) -> int:
             line += f"，拒收 {len(station.rejected)} 批（回执已写回）"
         if station.registered:
             line += "，已注册"
+        if station.decisions:
+            line += "，补贴决定已写回"
         lines.append(line)
         lines += [f"  {r['file']}：{r['user_message']}" for r in station.refused]
     if not result.stations:
