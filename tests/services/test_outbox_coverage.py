@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.services.station.retention import anonymise_due
-from jiangxin_desktop.services.subsidy import PayeeInput
+from jiangxin_desktop.protocol.decisions import Decision, Decisions
+from jiangxin_desktop.services.subsidy import PayeeInput, apply_decisions
 from jiangxin_desktop.services.training.class_records import SessionInput
 from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.store import outbox
@@ -217,9 +218,10 @@ def test_every_write_to_a_travelling_table_is_followed_by_its_outbox_entry(stati
     step.follows(lambda: ctx.subsidy.withdraw(first.number, "重新填写"), expect=claim_)
     second = step.follows(lambda: ctx.subsidy.create(ea.uuid, payee), expect=claim_)
     step.follows(lambda: ctx.subsidy.review(second.number), expect=claim_)
-    with ctx.db.write() as session:  # the city's 退回, as its downlink writes it
-        session.execute(text("UPDATE subsidy_claim SET status = 'returned', decision_reason = '户名不符' "
-                             "WHERE number = :n"), {"n": second.number})
+    city_at = "2026-12-21T00:00:00.000Z"  # the city's 退回, applied as its signed downlink brings it
+    returned = Decisions(ctx.acting.station_code, city_at, 0, 1, (Decision(
+        1, second.uuid, second.number, "returned", None, "户名不符", None, city_at, "李科长"),), ())
+    step.follows(lambda: apply_decisions(ctx.db, ctx.acting, returned), expect=claim_)
     login(ctx, "clerk")
     step.follows(lambda: ctx.subsidy.correct(second.number), expect=claim_)
     login(ctx, "admin")
