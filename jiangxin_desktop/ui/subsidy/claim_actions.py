@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.domain.subsidy import PAYEE_PERSON, Payee
@@ -25,7 +25,7 @@ from jiangxin_desktop.ui.widgets.reason_dialog import ReasonDialog
 if TYPE_CHECKING:
     from jiangxin_desktop.ui.subsidy.subsidy_page import SubsidyPage
 
-SKIPPED_SHOWN = 20  # names listed in the 全班生成 summary; the rest are counted
+SKIPPED_SHOWN = 8  # names listed for one reason in the 全班生成 summary; the rest are counted
 
 
 def _tr(text: str) -> str:
@@ -124,19 +124,30 @@ def create_for_class(page: SubsidyPage) -> Any | None:
     page.after(_tr("{n} 人已生成补贴申请，{m} 人不能申请").format(n=len(created), m=len(skipped)))
     box = QMessageBox(QMessageBox.Icon.Information, _tr("全班生成"), text, QMessageBox.StandardButton.NoButton, page)
     box.addButton(_tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+    text_label = box.findChild(QLabel, "qt_msgbox_label")  # wide enough for a reason on one line
+    if text_label is not None:
+        text_label.setMinimumWidth(text_label.fontMetrics().horizontalAdvance("中") * 34)
     page.summary_box = box
     box.exec()
     return result
 
 
 def summary_text(created: int, skipped: list) -> str:
-    """“n 人已生成，m 人不能申请：” and, one a line, each name with its first reason."""
+    """“n 人已生成，m 人不能申请：” then, one a line, who was left out for which first reason
+    (the people sharing a reason on one line: a whole class without card accounts is one line)."""
     head = _tr("{n} 人已生成，{m} 人不能申请").format(n=created, m=len(skipped))
     if not skipped:
         return head + _tr("。")
-    lines = [f"{name}：{reasons[0] if reasons else _tr('不能申请')}" for name, reasons in skipped[:SKIPPED_SHOWN]]
-    if len(skipped) > SKIPPED_SHOWN:
-        lines.append(_tr("……另有 {n} 人").format(n=len(skipped) - SKIPPED_SHOWN))
+    groups: dict[str, list[str]] = {}
+    for name, reasons in skipped:
+        groups.setdefault(reasons[0] if reasons else _tr("不能申请"), []).append(name)
+    lines = []
+    for reason, names in groups.items():
+        if len(names) == 1:
+            lines.append(_tr("{name}：{reason}").format(name=names[0], reason=reason))
+            continue
+        shown = "、".join(names[:SKIPPED_SHOWN]) + (_tr("等") if len(names) > SKIPPED_SHOWN else "")
+        lines.append(_tr("{names}（{n} 人）：{reason}").format(names=shown, n=len(names), reason=reason))
     return head + _tr("：") + "\n" + "\n".join(lines)
 
 

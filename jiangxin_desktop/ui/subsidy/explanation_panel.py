@@ -9,6 +9,7 @@ the city's decision (核准金额, 退回原因, 发放日期). Read-only, selec
 from __future__ import annotations
 
 from html import escape
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -23,6 +24,7 @@ PAYEE_WORDS = {"person": "本人", "unit": "单位"}
 class ExplanationPanel(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.actor: Callable[[str], str] = lambda username: username  # user name → 姓名（用户名）
         self.setOpenLinks(False)
         self.setReadOnly(True)
         self.show_row(None)
@@ -73,9 +75,9 @@ class ExplanationPanel(QTextBrowser):
         pairs.append((self.tr("收款账户"), account + (f"（{record.payee_bank}）" if record.payee_bank else "")))
         if record.payee_uscc:
             pairs.append((self.tr("统一社会信用代码"), record.payee_uscc))
-        pairs.append((self.tr("经办人"), record.created_by))
+        pairs.append((self.tr("经办人"), self.actor(record.created_by)))
         if record.reviewed_by:
-            pairs.append((self.tr("审核人"), f"{record.reviewed_by}　{(record.reviewed_at or '')[:10]}"))
+            pairs.append((self.tr("审核人"), f"{self.actor(record.reviewed_by)}　{(record.reviewed_at or '')[:10]}"))
         if record.supersedes_number:
             pairs.append((self.tr("更正自"), record.supersedes_number))
         if record.decided_amount_fen is not None:

@@ -59,8 +59,10 @@ class PayeeDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.person_radio = QRadioButton(self.tr("本人（社会保障卡银行账户）"), self)
-        self.unit_radio = QRadioButton(self.tr("单位（培训机构或企业）"), self)
+        self.person_radio = QRadioButton(self.tr("本人（社保卡账户）"), self)
+        self.unit_radio = QRadioButton(self.tr("单位（机构或企业）"), self)
+        self.person_radio.setToolTip(self.tr("补贴发到学员本人的社会保障卡银行账户"))
+        self.unit_radio.setToolTip(self.tr("补贴发到培训机构或企业的银行账户，须填写统一社会信用代码"))
         self.kind_group = QButtonGroup(self)
         self.kind_group.addButton(self.person_radio)
         self.kind_group.addButton(self.unit_radio)
@@ -110,7 +112,7 @@ class PayeeDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addLayout(bottom)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 36)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 40)
 
         (self.unit_radio if defaults.kind == PAYEE_UNIT else self.person_radio).setChecked(True)
         self._fill(defaults.kind, first=True)
@@ -175,7 +177,7 @@ class PayeeDialog(QDialog):
             self.uscc_edit.text().strip().upper(),
         )
         messages: dict[str, tuple[str, str]] = {}
-        blocking: list[str] = []
+        blocking: list[tuple[str, str]] = []  # (field, "规则：所见")
         for line in check_payee(candidate):
             if line.ok:
                 continue
@@ -184,18 +186,20 @@ class PayeeDialog(QDialog):
             if field not in messages or level == FieldRow.ERROR:
                 messages[field] = (line.text, level)
             if line.blocks:
-                blocking.append(f"{line.rule}：{line.text}")
+                blocking.append((field, f"{line.rule}：{line.text}"))
         typed = {"name": self.name_edit, "account": self.account_edit, "uscc": self.uscc_edit}
+        quiet: set[str] = set()  # an empty field is not scolded under itself; the line below says it
         for field, row in self.rows.items():
             text, level = messages.get(field, ("", FieldRow.ERROR))
             editor = typed.get(field)
-            quiet = editor is not None and not editor.text().strip() and level == FieldRow.ERROR
-            row.set_message(None if quiet else text, level)
-        why = blocking[0] if blocking else ""
+            if editor is not None and not editor.text().strip() and level == FieldRow.ERROR:
+                quiet.add(field)
+            row.set_message(None if field in quiet else text, level)
+        field, why = blocking[0] if blocking else ("", "")
         self.confirm_button.setEnabled(not blocking)
         self.confirm_button.setToolTip(self.tr("请先改正：{why}").format(why=why) if why else "")
-        self.reason_label.setText(why)
-        return blocking
+        self.reason_label.setText(why if field in quiet else "")
+        return [text for _field, text in blocking]
 
     def _confirm(self) -> None:
         if not self.validate():

@@ -34,8 +34,7 @@ def cell(row: Any, column: int) -> str:
     if column == AMOUNT:
         return yuan_sign(row.amount_fen) if row.eligible or row.claim_status else "—"
     if column == STATUS:
-        word = status_word(row.claim_status)
-        return f"{word}　{row.claim_number}" if row.claim_number and row.claim_status else word
+        return status_word(row.claim_status)  # the claim's number is in the explanation beside
     return ""
 
 

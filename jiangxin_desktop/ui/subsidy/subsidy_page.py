@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.errors import KnownError
+from jiangxin_desktop.services.audit.display import load_names
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
 from jiangxin_desktop.ui.subsidy import claim_actions
 from jiangxin_desktop.ui.subsidy.claim_words import action_help, action_reasons
@@ -160,6 +161,7 @@ class SubsidyPage(QWidget):
         code = self.class_code()
         self.rows = []
         self.notice_label.hide()
+        self.panel.actor = load_names(self.ctx.db, []).actor  # who wrote and reviewed, by name
         if code is not None:
             try:
                 self.rows = list(self.ctx.subsidy.check(code))
