@@ -36,6 +36,14 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from jiangxin_desktop.services.subsidy.claims import OPEN_STATUSES, SubsidyService
+    from jiangxin_desktop.services.subsidy.decisions import (
+        DecisionSummary,
+        apply_decisions,
+        conflict_count,
+        last_document,
+        last_sequence,
+    )
+    from jiangxin_desktop.services.subsidy.documents import SubsidyDocuments
     from jiangxin_desktop.services.subsidy.records import (
         PAYEE_LABELS,
         STATUS_LABELS,
