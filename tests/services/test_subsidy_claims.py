@@ -206,3 +206,19 @@ def test_missing_evidence_blocks_the_claim(demo_context, clock):
     with pytest.raises(NotClaimable, match="人员类别证明材料：待补证明材料"):
         ctx.subsidy.create(c.enrolments[0].uuid)
     assert trainee(ctx, 201, "学员甲").uuid == c.people[0].uuid
+
+
+def test_a_withdrawn_enrolment_is_listed_and_says_why(demo_context, clock):
+    ctx = demo_context
+    c = claimable_class(ctx, clock, "甲乙")
+    with ctx.db.write() as s:
+        s.execute(text("UPDATE enrollment SET status = 'withdrawn' WHERE uuid = :u"), {"u": c.enrolments[1].uuid})
+    first, second = ctx.subsidy.check(c.klass.code)
+    assert first.eligible and not second.eligible
+    assert second.reasons[0] == "报名：已退班，不能申请"
+    # a withdrawn claim stands in nobody's way: the enrolment may be claimed again
+    claim = ctx.subsidy.create(first.enrollment_uuid)
+    login(ctx, "reviewer")
+    ctx.subsidy.withdraw(claim.number, "填错")
+    again = ctx.subsidy.create(first.enrollment_uuid)
+    assert again.number.endswith("-00002") and ctx.subsidy.explain(first.enrollment_uuid).claim_number == again.number

@@ -55,6 +55,8 @@ INPUT_LABELS = {
     "category": "职业分类",
     "shortage": "紧缺职业",
     "level": "等级",
+    "level_rank": "等级序位",
+    "occupation_name": "职业名称",
     "class_months": "培训月数",
     "fee_fen": "培训费",
     "government_fen": "政府分担",
