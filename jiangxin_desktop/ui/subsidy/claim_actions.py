@@ -224,10 +224,9 @@ def correct_selected(page: SubsidyPage) -> Any | None:
     except KnownError as exc:
         show_known_error(page, exc)
         return None
-    record = getattr(detail, "record", detail)
-    account = getattr(detail, "payee_account", None) or ""
-    defaults = _defaults(page, row, kind=record.payee_kind, name=record.payee_name, account=account,
-                         bank=record.payee_bank or "", uscc=record.payee_uscc or "")
+    record = detail.record
+    defaults = _defaults(page, row, kind=record.payee_kind, name=record.payee_name, bank=record.payee_bank or "",
+                         uscc=record.payee_uscc or "", kept_account=record.payee_account_masked)
     dialog = PayeeDialog(
         _tr("更正后重新申请"),
         _tr("市里退回了 {name} 的补贴申请 {number}，原因：{why}\n请按原因更正后重新申请（生成新的申请，原申请保留）。").format(

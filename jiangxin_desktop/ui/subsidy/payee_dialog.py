@@ -46,6 +46,7 @@ class PayeeDefaults:
     account: str = ""
     bank: str = ""
     uscc: str = ""
+    kept_account: str = ""  # a returned claim's account, masked: left empty, the claim keeps it
 
 
 class PayeeDialog(QDialog):
@@ -137,7 +138,9 @@ class PayeeDialog(QDialog):
         self.bank_edit.setText(d.bank if same else "")
         self.uscc_edit.setText(d.uscc if same and not person else ("" if person else d.unit_uscc))
         self.form.setRowVisible(self.rows["uscc"], not person)
-        if person and d.registered_card:
+        if d.kept_account and kind == d.kind:
+            self.account_edit.setPlaceholderText(self.tr("留空则沿用原申请的账户 {card}").format(card=d.kept_account))
+        elif person and d.registered_card:
             self.account_edit.setPlaceholderText(
                 self.tr("留空则用学员登记的社会保障卡账户 {card}").format(card=mask_card(d.registered_card))
             )
@@ -152,8 +155,21 @@ class PayeeDialog(QDialog):
             self.defaults.registered_card
         )
 
+    def keeps_previous(self) -> bool:
+        """更正: the account left empty keeps the returned claim's payee (the same kind)."""
+        d = self.defaults
+        return bool(d.kept_account) and self.kind() == d.kind and not self.account_edit.text().strip()
+
+    def _changed_besides_account(self) -> bool:
+        d = self.defaults
+        typed = (self.name_edit.text().strip(), self.bank_edit.text().strip(), self.uscc_edit.text().strip().upper())
+        return typed != (d.name.strip(), d.bank.strip(), d.uscc.strip().upper() if self.kind() == PAYEE_UNIT else "")
+
     def payee(self) -> Payee | None:
-        """The payee as typed; None: the trainee and the card the trainee registered (the default)."""
+        """The payee as typed; None: the default — the returned claim's payee when 更正 keeps it,
+        else the trainee and the card the trainee registered."""
+        if self.keeps_previous():
+            return None
         if self.uses_registered_card() and not self.bank_edit.text().strip():
             return None
         account = self.account_edit.text().strip() or (self.defaults.registered_card or "")
@@ -178,8 +194,13 @@ class PayeeDialog(QDialog):
         )
         messages: dict[str, tuple[str, str]] = {}
         blocking: list[tuple[str, str]] = []  # (field, "规则：所见")
+        keep = self.keeps_previous()
+        if keep and self._changed_besides_account():
+            text = self.tr("改了收款人、开户银行或信用代码，请把收款账户也重新填写")
+            messages["account"] = (text, FieldRow.WARNING)
+            blocking.append(("", self.tr("收款账户：{text}").format(text=text)))
         for line in check_payee(candidate):
-            if line.ok:
+            if line.ok or keep and FIELD_OF_RULE.get(line.rule) == "account":
                 continue
             field = FIELD_OF_RULE.get(line.rule, "name")
             level = FieldRow.ERROR if line.blocks else FieldRow.WARNING
@@ -192,7 +213,7 @@ class PayeeDialog(QDialog):
         for field, row in self.rows.items():
             text, level = messages.get(field, ("", FieldRow.ERROR))
             editor = typed.get(field)
-            if editor is not None and not editor.text().strip() and level == FieldRow.ERROR:
+            if editor is not None and not editor.text().strip() and level == FieldRow.ERROR and field in messages:
                 quiet.add(field)
             row.set_message(None if field in quiet else text, level)
         field, why = blocking[0] if blocking else ("", "")
