@@ -96,7 +96,10 @@ class ExplanationPanel(QTextBrowser):
         html = f"<h4 style='margin-top:10px'>{escape(self.tr('补贴申请'))}</h4><table>{rows}</table>"
         conflicts = list(getattr(detail, "conflicts", None) or [])
         if conflicts:
-            head = escape(self.tr("申请后情况有变化，审核时会被拒绝，请撤回后重新生成："))
+            if record.display_status == "draft":
+                head = escape(self.tr("填写申请后记录有变化，审核时会被拒绝；请撤回后重新生成："))
+            else:
+                head = escape(self.tr("申请所依据的记录与现在不一致："))
             items = "".join(f"<p style='margin:2px 0'>✗ {escape(c)}</p>" for c in conflicts)
             html += f"<div style='color:{WARNING_COLOR}'><p><b>{head}</b></p>{items}</div>"
         return html
