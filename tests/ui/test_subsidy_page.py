@@ -149,6 +149,7 @@ def test_a_reviewer_approves_and_a_clerk_cannot(qtbot, finished, answer_modal):
     qtbot.mouseClick(page.buttons["review"], Qt.MouseButton.LeftButton)
     assert status_text(page, name) == "已审核"
     assert "审核人\n演示审核人（reviewer）" in page.panel.toPlainText()
+    assert card_number() not in page.panel.toPlainText()  # masked for a reviewer too: no full number unasked
 
     def reason(dialog: ReasonDialog) -> None:  # 退回修改 asks for a reason, then it is a draft again
         dialog.reason_edit.setText("收款账户待核对")

@@ -2,7 +2,7 @@
 
 Two headed sections, 为什么是这个金额 and 申请条件, one line per rule with ✓, ✗ (blocks the
 claim) or ！ (a note that does not), the rule in bold and the figure it used. When the row
-has a claim: its number, status, payee (the account masked unless the role may see it) and
+has a claim: its number, status, payee (the account masked, for every role) and
 the city's decision (核准金额, 退回原因, 发放日期). Read-only, selectable text.
 """
 
@@ -71,7 +71,9 @@ class ExplanationPanel(QTextBrowser):
         pairs.append((self.tr("申请金额"), f"{yuan_sign(record.amount_fen)}（{capital(record.amount_fen)}）"))
         payee = PAYEE_WORDS.get(record.payee_kind, record.payee_kind)
         pairs.append((self.tr("支付对象"), f"{self.tr(payee)}：{record.payee_name}"))
-        account = getattr(detail, "payee_account", None) or record.payee_account_masked
+        # masked for every role (UI.md: a full number is a deliberate, audited act); the reviewer
+        # checks the full account on the printed 申请表
+        account = record.payee_account_masked
         pairs.append((self.tr("收款账户"), account + (f"（{record.payee_bank}）" if record.payee_bank else "")))
         if record.payee_uscc:
             pairs.append((self.tr("统一社会信用代码"), record.payee_uscc))
