@@ -50,7 +50,7 @@ def _line(claim: Any) -> str:
 
 def cmd_claims(args: argparse.Namespace) -> int:
     from jiangxin_desktop.city.claims import list_claims
-    from jiangxin_desktop.cli.city_commands import _receiver
+    from jiangxin_desktop.cli.city_common import open_city as _receiver
 
     receiver = _receiver(args)
     try:
@@ -64,7 +64,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_decide(args: argparse.Namespace) -> int:
     from jiangxin_desktop.city.claims import decide_claim
-    from jiangxin_desktop.cli.city_commands import _receiver, _who
+    from jiangxin_desktop.cli.city_common import open_city as _receiver
+    from jiangxin_desktop.cli.city_common import who as _who
     from jiangxin_desktop.domain.money import MoneyError, parse_yuan
 
     amount = None

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
+from jiangxin_desktop.cli.city_common import open_city as _receiver
+from jiangxin_desktop.cli.city_common import who as _who
 from jiangxin_desktop.cli.output import emit
 from jiangxin_desktop.errors import KnownError, describe_error
 
@@ -99,12 +100,6 @@ def _city_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argp
     return run
 
 
-def _receiver(args: argparse.Namespace):
-    from jiangxin_desktop.city import load_city, open_receiver
-
-    return open_receiver(load_city(Path(args.dir)))
-
-
 @_city_errors
 def cmd_init(args) -> int:
     from jiangxin_desktop.city import Store, init_city
@@ -173,13 +168,6 @@ def cmd_enroll(args) -> int:
         f"服务站 {enrolment.station_code} 的注册文件已写到 {out}（{enrolment.expires_at[:10]} 前有效，只能用一次）。\n"
         "文件里有一次性口令：请当面或用 U 盘交给服务站，不要用聊天软件发送。"))
     return 0
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "city"
 
 
 def _write_secret(path: Path, data: bytes) -> None:

@@ -31,6 +31,10 @@ _EXPORTS = {
     "display_status": "records",
     "DecisionSummary": "decisions",
     "apply_decisions": "decisions",
+    "conflict_count": "decisions",
+    "last_document": "decisions",
+    "last_sequence": "decisions",
+    "SubsidyDocuments": "documents",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -56,7 +60,5 @@ if TYPE_CHECKING:
         PayeeInput,
         display_status,
     )
-    from jiangxin_desktop.services.subsidy.decisions import DecisionSummary, apply_decisions
-
 
 __getattr__ = lazy_exports(__name__, _EXPORTS, globals())

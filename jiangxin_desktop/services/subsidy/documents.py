@@ -39,9 +39,8 @@ from jiangxin_desktop.store.subsidy_models import SubsidyClaim
 
 if TYPE_CHECKING:
     from jiangxin_desktop.domain.codes import CodeCatalog
-    from jiangxin_desktop.services.catalog.training import CatalogService
-    from jiangxin_desktop.services.training import AttendanceService, ClassService
-    from jiangxin_desktop.services.training.class_records import ClassRecord
+    from jiangxin_desktop.services.catalog import CatalogService
+    from jiangxin_desktop.services.training import AttendanceService, ClassRecord, ClassService
 
 PRINTING_ROLES = ("clerk", "reviewer", "admin")
 COUNTED = (REVIEWED, APPROVED, PAID)  # with 已提交 (reviewed + batch): a reviewer passed them
