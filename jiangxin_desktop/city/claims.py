@@ -245,7 +245,7 @@ def _check(kind: str, status: str | None, number: str, claimed: int, amount_fen:
         amount = claimed if amount_fen is None else amount_fen
         if not 0 < amount <= claimed:
             raise CityError("bad_amount", 400, f"amount {amount} not in (0, {claimed}]",
-                            f"核准金额应大于 0 且不超过申请金额（{claimed / 100:.2f} 元）。")
+                            f"核准金额应大于 0 且不超过申请金额（{claimed // 100}.{claimed % 100:02d} 元）。")
         return amount
     if kind == RETURNED:
         if status not in (SUBMITTED, APPROVED):

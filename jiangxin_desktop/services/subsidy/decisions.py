@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.domain.money import yuan_text
 from jiangxin_desktop.protocol.decisions import Decision, Decisions
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.database import Database
@@ -82,7 +83,7 @@ def last_document(session: Session) -> dict[str, Any] | None:
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f} 元"
+    return f"{yuan_text(fen)} 元"
 
 
 def _problem(row: SubsidyClaim, decision: Decision) -> str | None:
