@@ -53,7 +53,7 @@ def first_eligible(page: SubsidyPage):
     return next(r for r in page.model.rows if r.eligible)
 
 
-def create_claim(qtbot, page: SubsidyPage, answer_modal, name: str) -> None:
+def create_claim(qtbot, page: SubsidyPage, answer_modal, name: str, by_keyboard: bool = False) -> None:
     """生成补贴申请… for ``name``: the 支付对象 dialog is filled in (本人, a card) and confirmed."""
     assert page.select_trainee(name)
 
@@ -65,7 +65,10 @@ def create_claim(qtbot, page: SubsidyPage, answer_modal, name: str) -> None:
         close(dialog)
 
     answer_modal(fill, PayeeDialog)
-    qtbot.mouseClick(page.buttons["create"], Qt.MouseButton.LeftButton)
+    if by_keyboard:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    else:
+        qtbot.mouseClick(page.buttons["create"], Qt.MouseButton.LeftButton)
     assert seen == [f"True {name}"]
 
 
@@ -108,7 +111,7 @@ def test_creating_a_claim_makes_the_row_a_draft(qtbot, finished, answer_modal):
     page = open_page(qtbot, ctx, klass.code)
     row = first_eligible(page)
     assert status_text(page, row.trainee_name) == "未申请"
-    create_claim(qtbot, page, answer_modal, row.trainee_name)
+    create_claim(qtbot, page, answer_modal, row.trainee_name, by_keyboard=True)  # Enter on the row
     assert status_text(page, row.trainee_name) == "草稿"
     text = page.panel.toPlainText()
     assert "申请编号" in text and "支付对象" in text and "本人：" + row.trainee_name in text

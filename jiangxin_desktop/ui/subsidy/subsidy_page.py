@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -80,6 +80,8 @@ class SubsidyPage(QWidget):
         self.model = check_model(self)
         self.table = check_view(self.model, self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected_changed())
+        self.table.doubleClicked.connect(lambda _i: self._open_selected())
+        self.table.installEventFilter(self)  # Enter on a row: as a double click
         self.panel = ExplanationPanel(self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
@@ -239,6 +241,25 @@ class SubsidyPage(QWidget):
         notice = self.print_actions["notice"]
         notice.setEnabled(not reasons["notice"])
         notice.setToolTip(reasons["notice"] or helps["notice"])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._open_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _open_selected(self) -> None:
+        """Enter or a double click on a row: what the row needs next (生成, 审核通过 or 更正)."""
+        for action, run in (
+            ("create", claim_actions.create_selected),
+            ("review", claim_actions.review_selected),
+            ("correct", claim_actions.correct_selected),
+        ):
+            if self.buttons[action].isEnabled():
+                run(self)
+                return
 
     # --- printing -----------------------------------------------------------------------------
 
