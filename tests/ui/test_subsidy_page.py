@@ -263,3 +263,31 @@ def test_a_returned_claim_is_corrected_and_a_draft_withdrawn(qtbot, finished, an
     assert status_text(page, claim.trainee_name) == "草稿"
     text = page.panel.toPlainText()
     assert f"更正自\n{claim.number}" in text and "第 2 版" in text
+
+
+def test_a_change_after_the_claim_was_written_is_shown_and_refused_at_review(qtbot, finished, answer_modal):
+    from jiangxin_desktop.services.subsidy import PayeeInput
+
+    ctx, klass = finished
+    row = next(r for r in ctx.subsidy.check(klass.code) if r.eligible)
+    claim = ctx.subsidy.create(row.enrollment_uuid, PayeeInput("person", "", card_number()))
+    ctx.login("reviewer", DEMO_PASSWORD)
+    certificate = next(c for c in ctx.certificates.list(klass.code) if c.trainee_name == row.trainee_name)
+    ctx.certificates.revoke(certificate.number, "考核材料不实")
+
+    page = open_page(qtbot, ctx, klass.code)
+    assert page.select_trainee(row.trainee_name)
+    text = page.panel.toPlainText()
+    assert "填写申请后记录有变化，审核时会被拒绝；请撤回后重新生成" in text
+    assert f"✗ 证书：证书 {certificate.number} 已注销" in text
+    seen: list[str] = []
+
+    def read(box: QMessageBox) -> None:
+        seen.append(f"{box.windowTitle()}|{box.text()}")
+        box.buttons()[0].click()
+
+    answer_modal(read, QMessageBox)
+    qtbot.mouseClick(page.buttons["review"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0].startswith(f"没有审核通过|补贴申请 {claim.number} 填写后，所依据的记录有变化")
+    assert status_text(page, row.trainee_name) == "草稿"
