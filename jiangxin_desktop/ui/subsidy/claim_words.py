@@ -69,8 +69,11 @@ def _role_block(role: str | None, roles: tuple[str, ...], what: str) -> str:
     return _tr("{what}由{who}办理；您的角色是{mine}").format(what=what, who=who, mine=ROLE_LABELS.get(role, role))
 
 
-def action_reasons(row: Any | None, rows: Sequence[Any], role: str | None, busy: bool = False) -> dict[str, str]:
-    """{action: why it cannot be taken now, or ""}; ``row`` is the selected CheckRow (or None)."""
+def action_reasons(
+    row: Any | None, rows: Sequence[Any], role: str | None, busy: bool = False, conflicts: Sequence[str] = ()
+) -> dict[str, str]:
+    """{action: why it cannot be taken now, or ""}; ``row`` is the selected CheckRow (or None),
+    ``conflicts`` what changed since its claim was written (ClaimDetail.conflicts)."""
     pick = _tr("请先在列表中选择一名学员")
     status = row.claim_status if row is not None else None
     running = _tr("正在处理，请稍候")
@@ -107,6 +110,8 @@ def action_reasons(row: Any | None, rows: Sequence[Any], role: str | None, busy:
             return _tr("只有草稿状态的申请才能审核通过") if status else _tr("{name}还没有补贴申请").format(
                 name=row.trainee_name
             )
+        if conflicts:
+            return _tr("填写申请后记录有变化（{what}），请撤回后重新生成").format(what="；".join(conflicts))
         return ""
 
     def send_back() -> str:

@@ -54,6 +54,7 @@ class SubsidyPage(QWidget):
         self.rows: list[Any] = []
         self.busy = False
         self.preview: PrintPreviewDialog | None = None
+        self.detail: Any | None = None  # the ClaimDetail of the selected row's claim
         self._shown = False
 
         self.class_combo = QComboBox(self)
@@ -227,13 +228,15 @@ class SubsidyPage(QWidget):
                 detail = self.ctx.subsidy.show(row.claim_number)
             except KnownError:
                 detail = None
+        self.detail = detail
         self.panel.show_row(row, detail)
         self.update_buttons()
 
     # --- what may be pressed ------------------------------------------------------------------
 
     def update_buttons(self) -> None:
-        reasons = action_reasons(self.selected(), self.rows, self.role, self.busy)
+        conflicts = self.detail.conflicts if self.detail is not None else ()
+        reasons = action_reasons(self.selected(), self.rows, self.role, self.busy, conflicts)
         helps = action_help()
         for name, button in self.buttons.items():
             button.setEnabled(not reasons[name])
