@@ -82,7 +82,7 @@ def test_every_action_the_program_writes_has_a_chinese_label():
 
     prefixes = (
         "trainee|user|login|class|enrollment|attendance|assessment|roster|print|backup|setting|retention|"
-        "catalog|signing_key|station|demo|certificate"
+        "catalog|signing_key|station|demo|certificate|claim|sync"
     )
     pattern = re.compile(rf'"((?:{prefixes})\.[a-z_]+)"')
     from jiangxin_desktop.services.station.settings import VALIDATORS
@@ -95,7 +95,7 @@ def test_every_action_the_program_writes_has_a_chinese_label():
             if "city" not in path.relative_to(source).parts  # the city's receiver keeps its own log
             for m in pattern.findall(path.read_text(encoding="utf-8"))
         }
-        - {"enrollment.uuid", "trainee.uuid", "catalog.jws"}  # columns and a file name
+        - {"enrollment.uuid", "trainee.uuid", "certificate.uuid", "catalog.jws"}  # columns and a file name
         - set(VALIDATORS)
     )  # columns and settings keys are no actions
     assert written and written <= set(action_labels()), sorted(written - set(action_labels()))
