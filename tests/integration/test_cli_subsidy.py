@@ -47,8 +47,9 @@ def test_claims_from_the_command_line(tmp_path):
     assert text.returncode == 0 and "李玥\t320706********0021\t可以申请\t¥650.00" in text.stdout
     assert "为什么不能申请：" in text.stdout and f"可以申请 {len(rows) - len(blocked)} 人" in text.stdout
 
-    # one trainee: the demo has no bank card on file, so the account is given
-    refused(cli("claim", "create", "--class", code, "--id", "320706199803150021", "--json"), "收款账户")
+    # one trainee: an account that is no bank account is refused; the one given replaces the card on file
+    refused(cli("claim", "create", "--class", code, "--id", "320706199803150021", "--account", "12345",
+                "--json"), "收款账户")
     refused(cli("claim", "create", "--class", code, "--json"), "--id")
     one = out(cli("claim", "create", "--class", code, "--id", "320706199803150021", "--account", CARD,
                   "--bank", "中国工商银行", "--note", "首批", "--json"))

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from jiangxin_desktop.services.demo.seed import demo_card
 from jiangxin_desktop.services.registry import TraineeInput, TraineeRegistry
 from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.security import UserInfo
@@ -106,6 +107,7 @@ class DemoClasses:
                 target_group="31",
                 evidence_type="失业登记证",
                 evidence_number="SY2026-0026",
+                bank_card=demo_card("320706199803150021"),
                 consent=True,
             )
         )

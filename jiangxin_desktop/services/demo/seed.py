@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import text
 
 from jiangxin_desktop.domain.codes import CodeCatalog
+from jiangxin_desktop.domain.contact import luhn_ok
 from jiangxin_desktop.domain.idnumber import sex_of
 from jiangxin_desktop.services.registry import name_grams
 from jiangxin_desktop.store.database import Database
@@ -101,15 +102,23 @@ def demo_trainees(count: int, codes: CodeCatalog, *, seed: int = 2025, today: da
             "target_flags": flags if rng.random() < 0.3 else "[]",
             "evidence_type": evidence,
             "employment_status": rng.choice(lists["employment_status"]),
+            "bank_card": demo_card(number),
         }
+
+
+def demo_card(id_number: str) -> str:
+    """A made-up social-security card account for a demo trainee (19 digits, Luhn-valid, from
+    the ID number, so the random sequence of the demo stays as it was): the subsidy claim pays it."""
+    base = f"621700{id_number[6:17]}0"
+    return next(base + d for d in "0123456789" if luhn_ok(base + d))
 
 
 _INSERT = (
     "INSERT INTO trainee (seq, uuid, station_code, version, created_at, updated_at, name, id_number, "
     "birth_date, sex, phone, hukou, ethnicity, education, target_group, target_flags, evidence_type, "
-    "employment_status, consent_at, consent_version, photo_consent, active, created_by) VALUES "
+    "employment_status, bank_card, consent_at, consent_version, photo_consent, active, created_by) VALUES "
     "(:seq, :uuid, :station, 1, :now, :now, :name, :id_number, :birth_date, :sex, :phone, :hukou, "
-    ":ethnicity, :education, :target_group, :target_flags, :evidence_type, :employment_status, "
+    ":ethnicity, :education, :target_group, :target_flags, :evidence_type, :employment_status, :bank_card, "
     ":now, :consent, 0, 1, :actor)"
 )
 
