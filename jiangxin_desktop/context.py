@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.documents import CertificatePrinting
     from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
-    from jiangxin_desktop.services.subsidy import SubsidyService
-    from jiangxin_desktop.services.subsidy.documents import SubsidyDocuments
+    from jiangxin_desktop.services.subsidies import SubsidyService
+    from jiangxin_desktop.services.subsidies.documents import SubsidyDocuments
     from jiangxin_desktop.services.sync import SyncService
     from jiangxin_desktop.services.training.documents import ClassDocuments
 
@@ -78,7 +78,7 @@ class AppContext:
     def subsidy(self) -> SubsidyService:
         """Subsidy claims (built on first use)."""
         if self._subsidy is None:
-            from jiangxin_desktop.services.subsidy import SubsidyService
+            from jiangxin_desktop.services.subsidies import SubsidyService
 
             self._subsidy = SubsidyService(self.db, self.acting, self.catalogs, self.codes, self.attendance)
         return self._subsidy
@@ -145,7 +145,7 @@ class AppContext:
 
     def subsidy_documents(self) -> SubsidyDocuments:
         """The printed 补贴申请表, 汇总表 and 公示名单 of a class's claims."""
-        from jiangxin_desktop.services.subsidy.documents import SubsidyDocuments
+        from jiangxin_desktop.services.subsidies.documents import SubsidyDocuments
 
         args = (self.db, self.acting, self.classes, self.attendance, self.catalogs, self.codes)
         return SubsidyDocuments(*args, self.station.name)

@@ -75,7 +75,7 @@ def _payee_options(p: argparse.ArgumentParser, default: str | None = "person") -
 
 
 def _payee(args):
-    from jiangxin_desktop.services.subsidy import PayeeInput
+    from jiangxin_desktop.services.subsidies import PayeeInput
 
     if args.payee is None:
         return None
@@ -93,7 +93,7 @@ def _yuan(fen: int | None) -> str:
 
 
 def cmd_check(args) -> int:
-    from jiangxin_desktop.services.subsidy import STATUS_LABELS
+    from jiangxin_desktop.services.subsidies import STATUS_LABELS
 
     require_options(args, **{"--class": "班级编号"})
     ctx = open_cli_context(args, reads_only=True)
@@ -130,7 +130,7 @@ def cmd_check(args) -> int:
 
 def cmd_create(args) -> int:
     from jiangxin_desktop.domain.idnumber import normalize_id
-    from jiangxin_desktop.services.subsidy import CreateResult
+    from jiangxin_desktop.services.subsidies import CreateResult
 
     require_options(args, **{"--class": "班级编号"})
     if bool(args.id_numbers) == bool(args.all):
@@ -220,7 +220,7 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from jiangxin_desktop.domain.money import capital
     from jiangxin_desktop.domain.subsidy import KINDS
-    from jiangxin_desktop.services.subsidy import PAYEE_LABELS
+    from jiangxin_desktop.services.subsidies import PAYEE_LABELS
 
     ctx = open_cli_context(args, reads_only=True)
     try:

@@ -73,7 +73,7 @@ def _claims(ctx, class_code: str, *, spare: str) -> None:
     would write them. ``spare`` is the certificate the caller revokes afterwards (left unclaimed)."""
     from sqlalchemy import text
 
-    from jiangxin_desktop.services.subsidy import PayeeInput
+    from jiangxin_desktop.services.subsidies import PayeeInput
     from tests.services.classes_helpers import login
 
     login(ctx, "clerk")

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.services.station.retention import anonymise_due
 from jiangxin_desktop.protocol.decisions import Decision, Decisions
-from jiangxin_desktop.services.subsidy import PayeeInput, apply_decisions
+from jiangxin_desktop.services.subsidies import PayeeInput, apply_decisions
 from jiangxin_desktop.services.training.class_records import SessionInput
 from jiangxin_desktop.services.training.enrollment import EnrollInput
 from jiangxin_desktop.store import outbox

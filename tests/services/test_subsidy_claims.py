@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from jiangxin_desktop.errors import KnownError, ValidationError
 from jiangxin_desktop.services.security.roles import PermissionDenied
-from jiangxin_desktop.services.subsidy import ClaimConflict, NotClaimable, PayeeInput
+from jiangxin_desktop.services.subsidies import ClaimConflict, NotClaimable, PayeeInput
 from jiangxin_desktop.store.models import AuditEvent
 from jiangxin_desktop.store.subsidy_models import SubsidyClaim, SubsidyElsewhere
 from tests.services.classes_helpers import login

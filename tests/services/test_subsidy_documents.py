@@ -23,7 +23,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.printing.kinsoku import CLOSING
 from jiangxin_desktop.services.security.roles import PermissionDenied
-from jiangxin_desktop.services.subsidy import PayeeInput
+from jiangxin_desktop.services.subsidies import PayeeInput
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import AuditEvent, Certificate, Enrollment, Trainee
 from jiangxin_desktop.store.subsidy_models import SubsidyClaim

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from jiangxin_desktop.domain.contact import luhn_ok
-from jiangxin_desktop.ui.subsidy.payee_dialog import PayeeDialog
-from jiangxin_desktop.ui.subsidy.subsidy_model import STATUS
-from jiangxin_desktop.ui.subsidy.subsidy_page import SubsidyPage
+from jiangxin_desktop.ui.subsidies.payee_dialog import PayeeDialog
+from jiangxin_desktop.ui.subsidies.subsidy_model import STATUS
+from jiangxin_desktop.ui.subsidies.subsidy_page import SubsidyPage
 from jiangxin_desktop.ui.widgets.reason_dialog import ReasonDialog
 from tests.conftest import DEMO_PASSWORD
 from tests.ui.test_no_dead_buttons import greyed_without_reason
@@ -121,7 +121,7 @@ def test_creating_a_claim_makes_the_row_a_draft(qtbot, finished, answer_modal):
 
 
 def test_the_payee_dialog_checks_while_typing(qtbot, finished):
-    from jiangxin_desktop.ui.subsidy.payee_dialog import PayeeDefaults
+    from jiangxin_desktop.ui.subsidies.payee_dialog import PayeeDefaults
 
     dialog = PayeeDialog("生成补贴申请", "说明", "生成申请", PayeeDefaults("张三", unit_name="连云港培训学校"))
     qtbot.addWidget(dialog)
@@ -216,7 +216,7 @@ def test_the_subsidy_area_of_the_main_window_is_this_page(qtbot, window):
 
 def test_a_returned_claim_is_corrected_and_a_draft_withdrawn(qtbot, finished, answer_modal):
     from jiangxin_desktop.protocol.decisions import Decision, Decisions
-    from jiangxin_desktop.services.subsidy import PayeeInput, apply_decisions
+    from jiangxin_desktop.services.subsidies import PayeeInput, apply_decisions
 
     ctx, klass = finished
     rows = [r for r in ctx.subsidy.check(klass.code) if r.eligible]
@@ -266,7 +266,7 @@ def test_a_returned_claim_is_corrected_and_a_draft_withdrawn(qtbot, finished, an
 
 
 def test_a_change_after_the_claim_was_written_is_shown_and_refused_at_review(qtbot, finished, answer_modal):
-    from jiangxin_desktop.services.subsidy import PayeeInput
+    from jiangxin_desktop.services.subsidies import PayeeInput
 
     ctx, klass = finished
     row = next(r for r in ctx.subsidy.check(klass.code) if r.eligible)

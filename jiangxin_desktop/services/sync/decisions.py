@@ -1,5 +1,5 @@
 """The city's decisions on this station's subsidy claims: asked for, checked, then applied by
-``services/subsidy/decisions.py``.
+``services/subsidies/decisions.py``.
 
 Over HTTPS (``sync now``, after the upload and the catalog): ``POST /v1/decisions`` with a
 ``jiangxin.decisions_request`` signed by the station's key, naming the highest city sequence
@@ -19,7 +19,7 @@ from jiangxin_desktop.protocol import ProtocolError
 from jiangxin_desktop.protocol.batch import CLAIM_DECISIONS, DECISIONS_REQUEST
 from jiangxin_desktop.protocol.decisions import Decisions, DecisionsRequest, read_decisions
 from jiangxin_desktop.services.security import StationSigner
-from jiangxin_desktop.services.subsidy import DecisionSummary, apply_decisions, last_document, last_sequence
+from jiangxin_desktop.services.subsidies import DecisionSummary, apply_decisions, last_document, last_sequence
 from jiangxin_desktop.services.sync.enrolment import City
 from jiangxin_desktop.services.sync.model import SyncError
 from jiangxin_desktop.store.database import Database

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.services.security import parse_iso
 from jiangxin_desktop.services.sync.catalogs import last_version
 from jiangxin_desktop.services.sync.enrolment import active_row, info_of
-from jiangxin_desktop.services.subsidy import conflict_count, last_sequence
+from jiangxin_desktop.services.subsidies import conflict_count, last_sequence
 from jiangxin_desktop.services.sync.model import STATUS_LABELS, BatchInfo, LogEntry, SyncStatus
 from jiangxin_desktop.store import outbox
 from jiangxin_desktop.store.models import AuditEvent, OutboxEntry

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
     from jiangxin_desktop.ui.training.classes_page import ClassesPage
     from jiangxin_desktop.ui.station.settings_page import SettingsPage
     from jiangxin_desktop.ui.registry.trainee_page import TraineePage
-    from jiangxin_desktop.ui.subsidy.subsidy_page import SubsidyPage
+    from jiangxin_desktop.ui.subsidies.subsidy_page import SubsidyPage
     from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
     from jiangxin_desktop.ui.sync.sync_page import SyncPage
 
@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
         self._replace_area(self.tr("考勤"), self._attendance_area)
 
     def _attach_subsidy(self, ctx: AppContext) -> None:
-        from jiangxin_desktop.ui.subsidy.subsidy_page import SubsidyPage
+        from jiangxin_desktop.ui.subsidies.subsidy_page import SubsidyPage
 
         self._subsidy_page = SubsidyPage(ctx, self)
         self._subsidy_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))

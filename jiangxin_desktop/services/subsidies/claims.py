@@ -28,7 +28,7 @@ from jiangxin_desktop.domain.subsidy import PAYEE_PERSON, Line, Payee, Verdict, 
 from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, ValidationError
 from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.services.security import Acting
-from jiangxin_desktop.services.subsidy.facts import (
+from jiangxin_desktop.services.subsidies.facts import (
     FactSource,
     Gathered,
     canonical,
@@ -36,7 +36,7 @@ from jiangxin_desktop.services.subsidy.facts import (
     digest,
     inputs_of,
 )
-from jiangxin_desktop.services.subsidy.records import (
+from jiangxin_desktop.services.subsidies.records import (
     STATUS_LABELS,
     SUBMITTED,
     CheckRow,

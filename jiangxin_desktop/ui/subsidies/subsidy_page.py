@@ -29,11 +29,11 @@ from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.audit.display import load_names
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS
-from jiangxin_desktop.ui.subsidy import claim_actions
-from jiangxin_desktop.ui.subsidy.claim_words import action_help, action_reasons
-from jiangxin_desktop.ui.subsidy.explanation_panel import ExplanationPanel
-from jiangxin_desktop.ui.subsidy.subsidy_model import check_model, check_view
-from jiangxin_desktop.ui.subsidy.subsidy_printing import document_names, print_document
+from jiangxin_desktop.ui.subsidies import claim_actions
+from jiangxin_desktop.ui.subsidies.claim_words import action_help, action_reasons
+from jiangxin_desktop.ui.subsidies.explanation_panel import ExplanationPanel
+from jiangxin_desktop.ui.subsidies.subsidy_model import check_model, check_view
+from jiangxin_desktop.ui.subsidies.subsidy_printing import document_names, print_document
 from jiangxin_desktop.ui.widgets.styles import WARNING_STYLE
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.printing import DrawArea, Progress, RenderResult, load_template
 from jiangxin_desktop.services.printing import fonts, render_document, shipped_template
 from jiangxin_desktop.services.security import Acting
-from jiangxin_desktop.services.subsidy.records import PAYEE_LABELS, STATUS_LABELS, display_status
+from jiangxin_desktop.services.subsidies.records import PAYEE_LABELS, STATUS_LABELS, display_status
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.journal import audit
 from jiangxin_desktop.store.models import Certificate, Enrollment, Trainee

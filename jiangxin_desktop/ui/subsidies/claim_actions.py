@@ -16,14 +16,14 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.domain.subsidy import PAYEE_PERSON, Payee
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.ui.subsidy.claim_words import first_reason
-from jiangxin_desktop.ui.subsidy.payee_dialog import PayeeDefaults, PayeeDialog
+from jiangxin_desktop.ui.subsidies.claim_words import first_reason
+from jiangxin_desktop.ui.subsidies.payee_dialog import PayeeDefaults, PayeeDialog
 from jiangxin_desktop.ui.training.class_printing import run_in_worker
 from jiangxin_desktop.ui.widgets.error_dialogs import confirm, show_known_error
 from jiangxin_desktop.ui.widgets.reason_dialog import ReasonDialog
 
 if TYPE_CHECKING:
-    from jiangxin_desktop.ui.subsidy.subsidy_page import SubsidyPage
+    from jiangxin_desktop.ui.subsidies.subsidy_page import SubsidyPage
 
 SKIPPED_SHOWN = 8  # names listed for one reason in the 全班生成 summary; the rest are counted
 
@@ -37,7 +37,7 @@ def _service_payee(payee: Payee | None) -> Any:
     if payee is None:
         return None
     try:
-        from jiangxin_desktop.services.subsidy import PayeeInput
+        from jiangxin_desktop.services.subsidies import PayeeInput
     except ImportError:  # pragma: no cover - the service names it so; kept for older trees
         return payee
     return PayeeInput(kind=payee.kind, name=payee.name, account=payee.account, bank=payee.bank, uscc=payee.uscc)

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from jiangxin_desktop.domain.money import capital, yuan_sign
-from jiangxin_desktop.ui.subsidy.claim_words import line_html, status_word
+from jiangxin_desktop.ui.subsidies.claim_words import line_html, status_word
 from jiangxin_desktop.ui.widgets.styles import ERROR_COLOR, WARNING_COLOR
 
 PAYEE_WORDS = {"person": "本人", "unit": "单位"}

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from jiangxin_desktop.domain.money import yuan_sign
-from jiangxin_desktop.ui.subsidy.claim_words import status_word
+from jiangxin_desktop.ui.subsidies.claim_words import status_word
 from jiangxin_desktop.ui.widgets.record_table import RecordTableModel
 from jiangxin_desktop.ui.widgets.styles import ERROR_COLOR, INACTIVE_COLOR, WARNING_COLOR
 from jiangxin_desktop.ui.widgets.tables import make_read_only_list

@@ -39,16 +39,16 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from jiangxin_desktop.services.subsidy.claims import OPEN_STATUSES, SubsidyService
-    from jiangxin_desktop.services.subsidy.decisions import (
+    from jiangxin_desktop.services.subsidies.claims import OPEN_STATUSES, SubsidyService
+    from jiangxin_desktop.services.subsidies.decisions import (
         DecisionSummary,
         apply_decisions,
         conflict_count,
         last_document,
         last_sequence,
     )
-    from jiangxin_desktop.services.subsidy.documents import SubsidyDocuments
-    from jiangxin_desktop.services.subsidy.records import (
+    from jiangxin_desktop.services.subsidies.documents import SubsidyDocuments
+    from jiangxin_desktop.services.subsidies.records import (
         PAYEE_LABELS,
         STATUS_LABELS,
         CheckRow,
