@@ -25,6 +25,8 @@ ATTENDANCE = "attendance"
 ASSESSMENT = "assessment"
 CERTIFICATE = "certificate"
 SUBSIDY_CLAIM = "subsidy_claim"
+FOLLOW_UP = "follow_up"
+SERVICE_EVENT = "service_event"
 
 # What a change did to a row, as outbox entries and batches name it.
 UPSERT = "upsert"  # created or changed: the record is sent whole
@@ -290,6 +292,41 @@ SUBSIDY_CLAIM_SCHEMA = EntitySchema(
     _CLAIM_LOCAL,
 )
 
+FOLLOW_UP_SCHEMA = EntitySchema(
+    FOLLOW_UP,
+    1,
+    _travelling(
+        Field("enrollment_uuid", U),
+        Field("trainee_uuid", U),
+        Field("class_uuid", U),
+        Field("period_months", INT),
+        Field("due_on", D),
+        _who("outcome", optional=False),
+        Field("employer_name", S, optional=True),
+        Field("employer_uscc", S, optional=True),
+        Field("contract_type", S, optional=True),
+        _who("wage_band"),
+        Field("contacted_on", D),
+        _who("note"),
+        Field("recorded_by", S),
+    ),
+    _LOCAL,
+)
+
+SERVICE_EVENT_SCHEMA = EntitySchema(
+    SERVICE_EVENT,
+    1,
+    _travelling(
+        Field("trainee_uuid", U),
+        Field("kind", S),
+        Field("on_date", D),
+        _who("details"),
+        Field("employer_name", S, optional=True),
+        Field("recorded_by", S),
+    ),
+    _LOCAL,
+)
+
 # Parents before children: the order a batch lists its rows in.
 SCHEMAS: Mapping[str, EntitySchema] = MappingProxyType(
     {
@@ -303,6 +340,8 @@ SCHEMAS: Mapping[str, EntitySchema] = MappingProxyType(
             ASSESSMENT_SCHEMA,
             CERTIFICATE_SCHEMA,
             SUBSIDY_CLAIM_SCHEMA,
+            FOLLOW_UP_SCHEMA,
+            SERVICE_EVENT_SCHEMA,
         )
     }
 )

@@ -25,13 +25,15 @@ from jiangxin_desktop.protocol.entities import (
     DEACTIVATE,
     DELETE,
     ENROLLMENT,
+    FOLLOW_UP,
+    SERVICE_EVENT,
     SUBSIDY_CLAIM,
     TRAINEE,
     TRAINING_CLASS,
     UPSERT,
 )
 from jiangxin_desktop.store.models import OutboxEntry
-from jiangxin_desktop.store import subsidy_models, sync_models  # noqa: F401  (their tables in Base.metadata wherever the outbox is used)
+from jiangxin_desktop.store import followup_models, subsidy_models, sync_models  # noqa: F401  (their tables in Base.metadata wherever the outbox is used)
 
 # entity → the table its rows live in (today each entity is named after its table).
 TABLES: dict[str, str] = {
@@ -43,12 +45,14 @@ TABLES: dict[str, str] = {
     ASSESSMENT: "assessment",
     CERTIFICATE: "certificate",
     SUBSIDY_CLAIM: "subsidy_claim",
+    FOLLOW_UP: "follow_up",
+    SERVICE_EVENT: "service_event",
 }
 TRAVELLING: frozenset[str] = frozenset(TABLES)
 
 __all__ = [
     "ANONYMISE", "ASSESSMENT", "ATTENDANCE", "CERTIFICATE", "CLASS_SESSION", "DEACTIVATE", "DELETE",
-    "ENROLLMENT", "SUBSIDY_CLAIM", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "count_pending", "enqueue",
+    "ENROLLMENT", "FOLLOW_UP", "SERVICE_EVENT", "SUBSIDY_CLAIM", "TABLES", "TRAINEE", "TRAINING_CLASS", "TRAVELLING", "UPSERT", "count_pending", "enqueue",
     "enqueue_span", "release_batch", "take_for_batch",
 ]
 

@@ -57,8 +57,8 @@ def test_rows_read_through_the_driver_are_accepted():
 
 def test_an_unknown_entity():
     with pytest.raises(UnknownEntity) as refused:
-        to_wire("follow_up", {})
-    assert "follow_up" in str(refused.value) and "不在传输格式中" in refused.value.user_message
+        to_wire("job_fair", {})
+    assert "job_fair" in str(refused.value) and "不在传输格式中" in refused.value.user_message
     with pytest.raises(UnknownEntity):
         from_wire("app_user", {})
 

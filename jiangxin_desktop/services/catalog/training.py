@@ -1,12 +1,9 @@
-"""The training catalog: projects, occupations, institutions, the rules and amounts.
+"""The training catalog: projects, occupations, institutions, the rules, amounts and plan targets.
 
-No catalog, no subsidy: a class is opened from catalog entries only. The program ships an
-example catalog (``resources/catalogs/training.json``, marked as such); the city's
-catalog replaces it by import (administrator, validated first, audited). Every limit the
-services check — minimum age, class hours per level, attendance threshold, the number of
-subsidised trainings — is read from here, never written in code.
+No catalog, no subsidy: a class is opened from catalog entries only. The shipped example catalog
+(``resources/catalogs/training.json``) is replaced by the city's by import (administrator,
+validated, audited). Every limit the services check is read from here, never written in code.
 """
-
 from __future__ import annotations
 
 import hashlib
@@ -23,6 +20,7 @@ from sqlalchemy.orm import Session
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain import subsidy
 from jiangxin_desktop.domain.contact import check_uscc
+from jiangxin_desktop.domain.plan import Plan, parse_plan
 from jiangxin_desktop.errors import KnownError, describe_error
 from jiangxin_desktop.paths import resources_dir
 from jiangxin_desktop.domain.attendance_rules import AttendanceRules, parse_attendance_rules
@@ -43,9 +41,7 @@ class Project:
     target_groups: tuple[str, ...]
     area: str
     certificate_types: tuple[str, ...]
-    # How its subsidy is reached (domain/subsidy.py): None by the certificate type; or
-    # "pre_job", "apprenticeship", "entrepreneurship" (with ``variant``), "training_certificate".
-    subsidy_kind: str | None = None
+    subsidy_kind: str | None = None  # how its subsidy is reached (domain/subsidy.py); None: by certificate
     variant: str | None = None  # 创业培训: GYB / SYB / IYB / 网络创业
     amount_fen: int | None = None  # 培训合格证书: this project's amount within the catalog's range
 
@@ -106,6 +102,7 @@ class TrainingCatalog:
     rules: Rules
     subsidy_amounts: dict[str, Any] = field(default_factory=dict)
     standards: subsidy.Standards = field(default_factory=subsidy.Standards)  # subsidy_amounts, parsed
+    plan: Plan = field(default_factory=Plan)  # targets, follow-up periods, counting (domain/plan.py)
     note: str = ""
     evaluation_bodies: dict[str, EvaluationBody] = field(default_factory=dict)
     verify_base_url: str = ""  # the QR code's verification address: <base>?c=<signed payload>
@@ -219,6 +216,7 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
         )
     rules = _parse_rules(rules_raw, levels, problems)
     standards = subsidy.parse_standards(data.get("subsidy_amounts"), levels, problems.add)
+    plan = parse_plan(data.get("plan"), problems.add)
     bodies = _parse_bodies(data.get("evaluation_bodies") or [], occupations, problems)
     base_url = str(data.get("verify_base_url") or "").strip()
     if base_url and not re.match(r"^https?://[^\s?#]+$", base_url):
@@ -237,6 +235,7 @@ def parse_catalog(data: Any, codes: CodeCatalog) -> TrainingCatalog:
         rules=rules,
         subsidy_amounts=dict(data.get("subsidy_amounts") or {}),
         standards=standards,
+        plan=plan,
         note=str(data.get("note", "")),
         evaluation_bodies=bodies,
         verify_base_url=base_url,
