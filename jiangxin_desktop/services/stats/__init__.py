@@ -1,0 +1,19 @@
+"""The station's figures against the city plan: person-times by target group and programme
+area, certificates by kind, the employment rate after training, subsidies claimed, approved and
+paid — counted once, by the definition in ``domain/plan.py`` — the people behind each figure,
+and the monthly report (Excel, PDF).
+
+Its place among the feature packages: at the top, beside ``sync`` and ``demo`` (nothing below
+imports it). May import: ``domain``, ``store``, and the public names of every package below.
+Must not import: sync, demo, Qt.
+"""
+
+from __future__ import annotations
+
+from jiangxin_desktop.services.lazy_exports import lazy_exports
+
+# The names other packages may use, and the module that defines each (loaded on first use).
+_EXPORTS: dict[str, str] = {}
+__all__ = sorted(_EXPORTS)
+
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
