@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.documents import CertificatePrinting
     from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
+    from jiangxin_desktop.services.followup import FollowupService
     from jiangxin_desktop.services.subsidies import SubsidyService
     from jiangxin_desktop.services.subsidies.documents import SubsidyDocuments
     from jiangxin_desktop.services.sync import SyncService
@@ -63,6 +64,7 @@ class AppContext:
     certificates: CertificateService
     _sync: SyncService | None = field(default=None, repr=False)
     _subsidy: SubsidyService | None = field(default=None, repr=False)
+    _followups: FollowupService | None = field(default=None, repr=False)
 
     @property
     def sync(self) -> SyncService:
@@ -82,6 +84,15 @@ class AppContext:
 
             self._subsidy = SubsidyService(self.db, self.acting, self.catalogs, self.codes, self.attendance)
         return self._subsidy
+
+    @property
+    def followups(self) -> FollowupService:
+        """Employment follow-ups (回访) and services to the unemployed (1131), built on first use."""
+        if self._followups is None:
+            from jiangxin_desktop.services.followup import FollowupService
+
+            self._followups = FollowupService(self.db, self.acting, self.catalogs, self.codes)
+        return self._followups
 
     @property
     def user(self) -> UserInfo | None:

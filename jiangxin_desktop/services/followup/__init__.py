@@ -10,10 +10,55 @@ certificates, station, subsidies, sync, stats, demo, Qt.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jiangxin_desktop.services.lazy_exports import lazy_exports
 
 # The names other packages may use, and the module that defines each (loaded on first use).
-_EXPORTS: dict[str, str] = {}
+_EXPORTS: dict[str, str] = {
+    "FollowupService": "followups",
+    "LOOKBACK_DAYS": "followups",
+    "end_dates_due": "followups",
+    "UnemployedServices": "services_1131",
+    "ANY_ROLE": "records",
+    "CONTRACT": "records",
+    "OUTCOME": "records",
+    "SERVICE": "records",
+    "WAGE": "records",
+    "UNEMPLOYED_GROUP": "records",
+    "DueRow": "records",
+    "FollowupInput": "records",
+    "FollowupRecord": "records",
+    "OwedRow": "records",
+    "ServiceInput": "records",
+    "ServiceRecord": "records",
+    "ServiceSummary": "records",
+    "code_error": "records",
+    "find_code": "records",
+    "owed_of": "records",
+}
 __all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from jiangxin_desktop.services.followup.followups import LOOKBACK_DAYS, FollowupService, end_dates_due
+    from jiangxin_desktop.services.followup.records import (
+        ANY_ROLE,
+        CONTRACT,
+        OUTCOME,
+        SERVICE,
+        UNEMPLOYED_GROUP,
+        WAGE,
+        DueRow,
+        FollowupInput,
+        FollowupRecord,
+        OwedRow,
+        ServiceInput,
+        ServiceRecord,
+        ServiceSummary,
+        code_error,
+        find_code,
+        owed_of,
+    )
+    from jiangxin_desktop.services.followup.services_1131 import UnemployedServices
 
 __getattr__ = lazy_exports(__name__, _EXPORTS, globals())
