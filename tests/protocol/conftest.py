@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ TABLES = {
     "assessment": "assessment",
     "certificate": "certificate",
     "subsidy_claim": "subsidy_claim",
+    "follow_up": "follow_up",
+    "service_event": "service_event",
 }
 
 
@@ -63,6 +66,7 @@ def _exercise(ctx, folder: Path) -> None:
     imported = ctx.roster_importer().run(opened.code, roster(folder, rural))
     assert imported.registered == 5, (imported.errors, imported.duplicates, imported.warnings)
     _claims(ctx, classes["finished"].code, spare=issued[1].number)
+    _followups(ctx, classes["finished"].code)
     login(ctx, "reviewer")
     ctx.certificates.revoke(issued[1].number, "考核记录有误")
 
@@ -98,6 +102,23 @@ def _claims(ctx, class_code: str, *, spare: str) -> None:
                         {**decided, "n": paid.number})
     corrected = ctx.subsidy.correct(returned.number, note="已核对户名")
     ctx.subsidy.withdraw(corrected.number, "重复申请")
+
+
+def _followups(ctx, class_code: str) -> None:
+    """Follow-ups of the finished class: one with every field (corrected once), one with the
+    outcome alone; services to an unemployed person, with and without their details."""
+    from jiangxin_desktop.services.followup import FollowupInput, ServiceInput
+
+    today = ctx.acting.today()
+    first, second = [e for e in ctx.followups.due(within_days=400) if e.class_code == class_code][:2]
+    full = FollowupInput("受雇就业", today, "连云港港口集团有限公司", "91320700MA1MX4L20L", "劳动合同",
+                         "3000–5000元", "本人接听")
+    ctx.followups.record(first.enrollment_uuid, first.period_months, full)
+    ctx.followups.record(first.enrollment_uuid, first.period_months, replace(full, wage_band="5000–8000元"))
+    ctx.followups.record(second.enrollment_uuid, second.period_months, FollowupInput("联系不上", today))
+    ctx.followups.record_service(first.trainee_uuid, ServiceInput("岗位推荐", today, "养老护理员，月薪 4000 元",
+                                                                  "连云港康养中心"))
+    ctx.followups.record_service(first.trainee_uuid, ServiceInput("政策宣讲", today))
 
 
 def _anonymise_everyone(ctx) -> None:

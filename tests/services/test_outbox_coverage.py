@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import text
 
+from jiangxin_desktop.services.followup import FollowupInput, ServiceInput
 from jiangxin_desktop.services.registry.trainees import TraineeInput
 from jiangxin_desktop.services.station.retention import anonymise_due
 from jiangxin_desktop.protocol.decisions import Decision, Decisions
@@ -224,6 +225,15 @@ def test_every_write_to_a_travelling_table_is_followed_by_its_outbox_entry(stati
     step.follows(lambda: apply_decisions(ctx.db, ctx.acting, returned), expect=claim_)
     login(ctx, "clerk")
     step.follows(lambda: ctx.subsidy.correct(second.number), expect=claim_)
+    # after the class: the 3-month follow-up recorded and corrected; a service to the unemployed
+    clock.set(datetime(2027, 3, 20, 9, 0).astimezone())
+    followup_ = {(o.FOLLOW_UP, o.UPSERT)}
+    called = FollowupInput("受雇就业", date(2027, 3, 19), "连云港康养中心", contract_type="劳动合同")
+    step.follows(lambda: ctx.followups.record(ea.uuid, 3, called), expect=followup_)
+    step.follows(lambda: ctx.followups.record(ea.uuid, 3, replace(called, wage_band="3000–5000元")),
+                 expect=followup_)
+    step.follows(lambda: ctx.followups.record_service(a.uuid, ServiceInput("岗位推荐", date(2027, 3, 19))),
+                 expect={(o.SERVICE_EVENT, o.UPSERT)})
     login(ctx, "admin")
     step.follows(lambda: ctx.certificates.reprint(issued[0].number, "遗失"), expect=certificate)
     login(ctx, "reviewer")
