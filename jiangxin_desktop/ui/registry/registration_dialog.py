@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +20,7 @@ from jiangxin_desktop.domain.idnumber import normalize_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.registry.records import TraineeRecord
 from jiangxin_desktop.services.registry.trainees import Checked, DuplicateTraineeError, TraineeInput
+from jiangxin_desktop.ui.followup.services_box import ServicesBox, is_unemployed
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
 from jiangxin_desktop.ui.widgets.field_row import FieldRow
 from jiangxin_desktop.ui.widgets.form_keys import FormKeysDialog
@@ -54,9 +56,16 @@ class RegistrationDialog(FormKeysDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.form)
 
+        # 登记信息, and for an unemployed person 就业服务（1131）; one page shows no tab bar
+        self.pages = QTabWidget(self)
+        self.pages.setDocumentMode(True)
+        self.pages.setTabBarAutoHide(True)
+        self.pages.addTab(scroll, self.tr("登记信息"))
+        self.services_box: ServicesBox | None = None
+
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_banner())
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(self._build_buttons())
 
         save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -197,6 +206,20 @@ class RegistrationDialog(FormKeysDialog):
         self.touched = set(self.form.rows)
         self._edited.clear()
         self.revalidate()
+        self._show_services(record)
+
+    def _show_services(self, record: TraineeRecord) -> None:
+        """The 就业服务 tab: the 1131 services given and still owed, for an unemployed person."""
+        if not is_unemployed(self.ctx, record.target_group):
+            if self.services_box is not None:
+                self.pages.removeTab(self.pages.indexOf(self.services_box))
+                self.services_box.deleteLater()
+                self.services_box = None
+            return
+        if self.services_box is None:
+            self.services_box = ServicesBox(self.ctx, self)
+            self.pages.addTab(self.services_box, self.tr("就业服务（1131）"))
+        self.services_box.load(record.uuid, record.name)
 
     def _sync_state(self, uuid: str) -> str | None:
         """Where this person's newest change stands with the city (待发送 … 已确认 / 失败), if it travels."""
