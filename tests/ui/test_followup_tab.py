@@ -183,3 +183,25 @@ def test_this_week_shows_overdue_and_due_by_sunday(tab, fake, demo_context):
     tab.view.setCurrentIndex(tab.view.findData("week"))
     names = [r.trainee_name for r in tab.table.model().rows]
     assert "张一" in names and "赵九" not in names
+
+
+def test_with_the_real_service_a_key_records_and_the_row_leaves(qtbot, demo_context, clock):
+    from datetime import datetime, time
+
+    from tests.services.followup_helpers import finished_class
+
+    done = finished_class(demo_context, clock, date(2026, 5, 4), "甲乙")
+    clock.set(datetime.combine(done.klass.end_date + timedelta(days=92), time(9, 0)))
+    tab = FollowupTab(demo_context)
+    qtbot.addWidget(tab)
+    tab.show()
+    first, second = (r.trainee_name for r in tab.table.model().rows)
+    assert {first, second} == {"学员甲", "学员乙"}
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(tab.table.model().index(0, 0))
+    qtbot.keyClick(tab.table, Qt.Key.Key_3)
+    assert [r.trainee_name for r in tab.table.model().rows] == [second]
+    assert tab.table.currentIndex().row() == 0
+    (record,) = demo_context.followups.list()
+    assert (record.trainee_name, record.outcome, record.period_months) == (first, "flexible", 3)
+    assert record.contacted_on == demo_context.acting.today()

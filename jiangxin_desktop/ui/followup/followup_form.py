@@ -127,7 +127,7 @@ class FollowupForm(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addLayout(bottom)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 34)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 44)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.attempt_save)
         self.uscc.textChanged.connect(lambda _t: self.validate())
         self.validate()
@@ -152,7 +152,10 @@ class FollowupForm(QDialog):
         """The USCC's message under it; returns why saving is refused ("" when it may be saved)."""
         check = check_uscc(self.uscc.text(), required=False)
         message = "" if check.ok else (check.message or self.tr("统一社会信用代码有误"))
-        self.uscc_row.set_message(message or None)
+        if message != self.uscc_row.message_text():
+            self.uscc_row.set_message(message or None)
+            self.layout().activate()  # the message line needs room: grow rather than clip it
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         why = self.tr("统一社会信用代码：{text}").format(text=message) if message else ""
         self.save_button.setEnabled(not why)
         self.save_button.setToolTip(self.tr("请先改正：{why}").format(why=why) if why else "")

@@ -30,6 +30,12 @@ from jiangxin_desktop.ui.followup.followup_form import from_qdate, to_qdate
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
 
 REFERRAL = "referral"
+PLACEHOLDERS = {  # what a clerk typically writes for each service
+    "policy": "如：讲解创业担保贷款、社保补贴政策",
+    "guidance": "如：职业测评，建议报名焊工培训",
+    "referral": "如：焊工岗位，月薪 5000 元，约面试 8 月 20 日",
+    "training": "如：推荐参加养老护理员（初级）培训",
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class ServiceDialog(QDialog):
         self.day.setMaximumDate(to_qdate(today))
         self.details = QLineEdit(self)
         self.details.setMaxLength(500)
-        self.details.setPlaceholderText(self.tr("如：讲解创业担保贷款政策"))
+        self.details.setPlaceholderText(self.tr(PLACEHOLDERS[kind]) if kind in PLACEHOLDERS else "")
         self.employer = QLineEdit(self)
         self.employer.setMaxLength(200)
         self.employer.setPlaceholderText(self.tr("推荐到的用人单位"))

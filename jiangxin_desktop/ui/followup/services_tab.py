@@ -19,6 +19,9 @@ from jiangxin_desktop.ui.widgets.record_table import RecordTableModel
 from jiangxin_desktop.ui.widgets.tables import make_read_only_list
 
 
+SHORT = {"policy": "宣讲", "guidance": "指导", "referral": "推荐", "training": "培训"}  # 还差 in the list
+
+
 def _person(row: Any) -> str:
     return str(getattr(row, "trainee_name", None) or getattr(row, "name", ""))
 
@@ -62,18 +65,25 @@ class ServicesTab(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.box)
         splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        em = self.fontMetrics().horizontalAdvance("中")
+        splitter.setSizes([em * 40, em * 44])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.search.setFocus)
         QShortcut(QKeySequence.StandardKey.Refresh, self).activated.connect(self.refresh)
         self.refresh()
 
-    @staticmethod
-    def _owed_short(row: Any) -> str:
-        words = str(getattr(row, "owed_words", "") or "")
-        return words.removeprefix("还差：")
+    def _owed_short(self, row: Any) -> str:
+        """还差 in the list, short enough to read whole: 宣讲 1、指导 1、推荐 3、培训 1."""
+        owed = dict(getattr(row, "owed", None) or {})
+        if not owed:
+            return str(getattr(row, "owed_words", "") or "").removeprefix("还差：")
+        labels = {c.code: c.label for c in self.ctx.codes["unemployed_service"]}
+        return "、".join(
+            f"{self.tr(SHORT[k]) if k in SHORT else labels.get(k, k)} {n}" for k, n in owed.items()
+        )
 
     def refresh(self, keep: str | None = None) -> None:
         """Read the people owed services again (F5); the chosen person stays chosen."""
