@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -116,7 +116,7 @@ class FollowupTab(QWidget):
         self.view.setCurrentIndex(1)
         self.view.currentIndexChanged.connect(lambda _i: self.refresh())
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("搜索姓名、电话、班级 (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("搜索姓名、电话、班级"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self._fill())
         self.search.returnPressed.connect(self.table_focus)
@@ -151,8 +151,6 @@ class FollowupTab(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
-        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.search.setFocus)
-        QShortcut(QKeySequence.StandardKey.Refresh, self).activated.connect(self.refresh)
         self._rows: list[Any] = []
         self.refresh()
 
@@ -185,7 +183,7 @@ class FollowupTab(QWidget):
         return self.view.currentData() == SHOW_DONE
 
     def refresh(self) -> None:
-        """Read the list again from the service (F5)."""
+        """Read the list again from the service (F5 through the main window)."""
         today = self.ctx.acting.today()
         try:
             if self.showing_done():

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from jiangxin_desktop.context import AppContext
@@ -40,7 +39,7 @@ class ServicesTab(QWidget):
             self,
         )
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("搜索姓名、电话 (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("搜索姓名、电话"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self._fill())
         self.count_label = QLabel(self)
@@ -71,8 +70,6 @@ class ServicesTab(QWidget):
         splitter.setSizes([em * 40, em * 44])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.search.setFocus)
-        QShortcut(QKeySequence.StandardKey.Refresh, self).activated.connect(self.refresh)
         self.refresh()
 
     def _owed_short(self, row: Any) -> str:
