@@ -17,6 +17,7 @@ in the same transaction.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import and_, null, select
@@ -126,36 +127,64 @@ class FollowupService(UnemployedServices):
     def record(self, enrollment_uuid: str, period_months: int, data: FollowupInput) -> FollowupRecord:
         """Record the follow-up of an enrolment at a period, or correct the one recorded."""
         user = self.acting.require(*ANY_ROLE, action="登记回访")
+        with self.db.write() as s:
+            return self._write(s, user.username, enrollment_uuid, period_months, data)[0]
+
+    def record_all(self, items: Sequence[tuple[str, int, FollowupInput]]) -> builtins.list[tuple[FollowupRecord, str]]:
+        """Several follow-ups in one transaction (the bulk import): all written, or none when one is
+        refused. Each with what happened: ``recorded``, ``corrected`` or ``unchanged``."""
+        user = self.acting.require(*ANY_ROLE, action="登记回访")
+        with self.db.write() as s:
+            return [self._write(s, user.username, e, period, data) for e, period, data in items]
+
+    def check(self, enrollment_uuid: str, period_months: int, data: FollowupInput) -> builtins.list[FieldError]:
+        """What :meth:`record` would refuse, field by field (nothing is written)."""
+        self.acting.require(*ANY_ROLE, action="登记回访")
+        with self.db.read() as s:
+            try:
+                self._checked(s, enrollment_uuid, period_months, data)
+            except ValidationError as refused:
+                return builtins.list(refused.errors)
+            except KnownError as refused:
+                return [FieldError("回访", refused.message)]
+        return []
+
+    def _checked(self, s: Session, enrollment_uuid: str, period_months: int,
+                 data: FollowupInput) -> tuple[Enrollment, TrainingClass, Trainee, dict]:
         periods = self.rules.periods_months
         if period_months not in periods:
             raise ValidationError([FieldError(
                 "回访期", f"应为 {'、'.join(f'{m} 个月' for m in periods)} 之一，现在是 {period_months}")])
-        with self.db.write() as s:
-            enrolment, klass, trainee = self._enrolment(s, enrollment_uuid)
-            values = self._values(data, klass)
-            row = s.scalar(select(FollowUp).where(FollowUp.enrollment_uuid == enrolment.uuid,
-                                                  FollowUp.period_months == period_months))
-            now = utc_now()
-            if row is None:
-                before, action = None, "followup.record"
-                row = FollowUp(
-                    uuid=uuid7(), station_code=self.acting.station_code, version=1, created_at=now,
-                    updated_at=now, enrollment_uuid=enrolment.uuid, trainee_uuid=trainee.uuid,
-                    class_uuid=klass.uuid, period_months=period_months,
-                    due_on=add_months(klass.end_date, period_months), recorded_by=user.username, **values)
-                s.add(row)
-            else:
-                before, action = self._record(row, klass, trainee).to_json(), "followup.correct"
-                if all(getattr(row, k) == v for k, v in values.items()):
-                    return self._record(row, klass, trainee)  # nothing changed: nothing written
-                for key, value in values.items():
-                    setattr(row, key, value)
-                row.version, row.updated_at, row.recorded_by = row.version + 1, now, user.username
-            s.flush()
-            record = self._record(row, klass, trainee)
-            self.acting.record(s, action=action, entity=outbox.FOLLOW_UP, uuid=row.uuid, version=row.version,
-                               before=before, after=record.to_json(), subject=trainee.uuid)
-            return record
+        enrolment, klass, trainee = self._enrolment(s, enrollment_uuid)
+        return enrolment, klass, trainee, self._values(data, klass)
+
+    def _write(self, s: Session, who: str, enrollment_uuid: str, period_months: int,
+               data: FollowupInput) -> tuple[FollowupRecord, str]:
+        enrolment, klass, trainee, values = self._checked(s, enrollment_uuid, period_months, data)
+        row = s.scalar(select(FollowUp).where(FollowUp.enrollment_uuid == enrolment.uuid,
+                                              FollowUp.period_months == period_months))
+        now = utc_now()
+        if row is None:
+            before, action = None, "recorded"
+            row = FollowUp(
+                uuid=uuid7(), station_code=self.acting.station_code, version=1, created_at=now,
+                updated_at=now, enrollment_uuid=enrolment.uuid, trainee_uuid=trainee.uuid,
+                class_uuid=klass.uuid, period_months=period_months,
+                due_on=add_months(klass.end_date, period_months), recorded_by=who, **values)
+            s.add(row)
+        else:
+            if all(getattr(row, k) == v for k, v in values.items()):
+                return self._record(row, klass, trainee), "unchanged"  # nothing changed: nothing written
+            before, action = self._record(row, klass, trainee).to_json(), "corrected"
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.version, row.updated_at, row.recorded_by = row.version + 1, now, who
+        s.flush()
+        record = self._record(row, klass, trainee)
+        self.acting.record(s, action="followup.record" if before is None else "followup.correct",
+                           entity=outbox.FOLLOW_UP, uuid=row.uuid, version=row.version, before=before,
+                           after=record.to_json(), subject=trainee.uuid)
+        return record, action
 
     def list(self, *, class_code: str | None = None, trainee_uuid: str | None = None) -> builtins.list[FollowupRecord]:
         """Recorded follow-ups, by class end date, class, name and period."""
