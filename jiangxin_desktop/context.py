@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.documents import CertificatePrinting
     from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
+    from jiangxin_desktop.services.stats import StatsService
     from jiangxin_desktop.services.followup import FollowupService
     from jiangxin_desktop.services.subsidies import SubsidyService
     from jiangxin_desktop.services.subsidies.documents import SubsidyDocuments
@@ -64,6 +65,7 @@ class AppContext:
     certificates: CertificateService
     _sync: SyncService | None = field(default=None, repr=False)
     _subsidy: SubsidyService | None = field(default=None, repr=False)
+    _stats: StatsService | None = field(default=None, repr=False)
     _followups: FollowupService | None = field(default=None, repr=False)
 
     @property
@@ -93,6 +95,15 @@ class AppContext:
 
             self._followups = FollowupService(self.db, self.acting, self.catalogs, self.codes)
         return self._followups
+
+    @property
+    def stats(self) -> StatsService:
+        """The station's figures against the plan (built on first use)."""
+        if self._stats is None:
+            from jiangxin_desktop.services.stats import StatsService
+
+            self._stats = StatsService(self.db, self.acting, self.catalogs, self.codes, self.station.name)
+        return self._stats
 
     @property
     def user(self) -> UserInfo | None:

@@ -26,7 +26,7 @@ A catalog without ``rules.attendance`` (an older one) gets these defaults. Only 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -174,3 +174,25 @@ def _beyond(
     length = (window.end - window.start).total_seconds() / 60
     hours = min(session_hours, max(0, int(session_hours * present // length))) if length > 0 else 0
     return Counted(hours, f"{what}，在场 {present:.0f} 分钟，计 {hours} 课时")
+
+
+def hours_by_enrollment(
+    sessions: Mapping[str, tuple[date, str, str, int]],
+    rows: Iterable[tuple[str, str, str | None, str | None, str | None]],
+    rules: AttendanceRules,
+) -> dict[str, int]:
+    """The class hours each enrolment counts over recorded ``rows`` (session uuid, enrolment uuid,
+    status, sign-in, sign-out); ``sessions``: uuid → (day, start HH:MM, end HH:MM, hours).
+
+    The one sum of counted hours: the attendance rates and the dashboard's summary both use it.
+    """
+    windows: dict[str, SessionWindow] = {}
+    hours: dict[str, int] = {}
+    for session_uuid, enrollment_uuid, status, sign_in, sign_out in rows:
+        day, start, end, session_hours = sessions[session_uuid]
+        window = windows.get(session_uuid)
+        if window is None:
+            window = windows[session_uuid] = session_window(day, start, end, rules)
+        counted = counted_hours(window, session_hours, status, parse_moment(sign_in), parse_moment(sign_out), rules)
+        hours[enrollment_uuid] = hours.get(enrollment_uuid, 0) + counted.hours
+    return hours

@@ -27,6 +27,7 @@ class FollowUp(Travelling, Base):
         UniqueConstraint("enrollment_uuid", "period_months"),
         Index("ix_follow_up_trainee", "trainee_uuid"),
         Index("ix_follow_up_contacted", "contacted_on"),
+        Index("ix_follow_up_updated", "updated_at"),  # what the dashboard's summary has not taken in (0016)
     )
     enrollment_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("enrollment.uuid"))
     trainee_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("trainee.uuid"))

@@ -362,7 +362,11 @@ class Certificate(Travelling, Base):
     """
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("station_code", "year", "serial"),)
+    __table_args__ = (
+        UniqueConstraint("station_code", "year", "serial"),
+        # the dashboard's certificates by kind in a period (covering: migration 0016)
+        Index("ix_certificate_issued", "issue_date", "status", "certificate_type", "level"),
+    )
     number: Mapped[str] = mapped_column(String(40), unique=True)
     year: Mapped[int] = mapped_column(Integer)
     serial: Mapped[int] = mapped_column(Integer)

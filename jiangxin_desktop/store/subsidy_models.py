@@ -43,6 +43,10 @@ class SubsidyClaim(Travelling, Base):
         Index("ix_subsidy_claim_enrollment", "enrollment_uuid", "revision"),
         Index("ix_subsidy_claim_trainee", "trainee_uuid"),
         Index("ix_subsidy_claim_class", "class_uuid", "status"),
+        # the dashboard's claimed / approved / paid in a period (covering: migration 0016)
+        Index("ix_subsidy_claim_reviewed", "reviewed_at", "status", "amount_fen"),
+        Index("ix_subsidy_claim_decided", "decided_at", "status", "decided_amount_fen"),
+        Index("ix_subsidy_claim_paid", "paid_on", "status", "decided_amount_fen"),
     )
     number: Mapped[str] = mapped_column(String(40), unique=True)  # {station}-BT{year}-{serial:05d}
     year: Mapped[int] = mapped_column(Integer)

@@ -14,6 +14,7 @@ from jiangxin_desktop.errors import DatabaseTooNewError
 from jiangxin_desktop.store import migrate
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store import sync_models  # noqa: F401  (its tables are in Base.metadata)
+from jiangxin_desktop.store import followup_models, stats_models, subsidy_models  # noqa: F401
 from jiangxin_desktop.store.models import Base
 
 KEY = secrets.token_bytes(32)

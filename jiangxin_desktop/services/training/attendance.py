@@ -41,6 +41,7 @@ from jiangxin_desktop.domain.attendance_rules import (
     AttendanceRules,
     SessionWindow,
     counted_hours,
+    hours_by_enrollment,
     local_moment,
     parse_moment,
     session_window,
@@ -145,12 +146,15 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
                 .where(Enrollment.class_uuid == class_uuid, Enrollment.status == "enrolled")
                 .order_by(Enrollment.seq)
             ).all()
-            hours: dict[str, int] = {}
             held = {u for u, x in sessions.items() if local_moment(x.day, x.start_time) <= now}
-            for a in s.scalars(select(Attendance).where(Attendance.session_uuid.in_(list(sessions)))):
-                held.add(a.session_uuid)
-                counted = self._counted(sessions[a.session_uuid], a, rules.attendance)
-                hours[a.enrollment_uuid] = hours.get(a.enrollment_uuid, 0) + counted.hours
+            recorded = s.execute(
+                select(Attendance.session_uuid, Attendance.enrollment_uuid, Attendance.status,
+                       Attendance.sign_in_at, Attendance.sign_out_at)
+                .where(Attendance.session_uuid.in_(list(sessions)))
+            ).all()
+            held.update(r[0] for r in recorded)
+            timetable = {u: (x.day, x.start_time, x.end_time, x.hours) for u, x in sessions.items()}
+            hours = hours_by_enrollment(timetable, recorded, rules.attendance)
             total = sum(sessions[u].hours for u in held)
             planned = sum(x.hours for x in sessions.values())
             threshold = rules.attendance_threshold

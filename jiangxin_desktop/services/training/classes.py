@@ -33,6 +33,7 @@ from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import Attendance, ClassSession, Enrollment, TrainingClass
+from jiangxin_desktop.store.outcome_summary import refresh_classes
 
 
 class ClassService:
@@ -198,7 +199,10 @@ class ClassService:
                     f"批准或驳回（命令行：attendance makeups --class {row.code} --pending），再结业。"
                 )
             row.status = step.target
-            return self._save(session, row, before, "class.finish")
+            record = self._save(session, row, before, "class.finish")
+            # the dashboard's summary of the class's enrolments, in the same transaction (local)
+            refresh_classes(session, [row.uuid], self.catalogs.active().rules.attendance)
+            return record
 
     def archive(self, uuid: str) -> ClassRecord:
         step = self._may("archive")

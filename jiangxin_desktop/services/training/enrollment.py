@@ -39,6 +39,7 @@ from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import Enrollment, Trainee, TrainingClass
+from jiangxin_desktop.store.outcome_summary import FINISHED_STATES, refresh_classes
 
 __all__ = [
     "EVIDENCE_PENDING",
@@ -231,6 +232,9 @@ class EnrollmentService:
             after=record.to_json(),
             subject=trainee.uuid,
         )
+        status = session.scalar(select(TrainingClass.status).where(TrainingClass.uuid == row.class_uuid))
+        if status in FINISHED_STATES:  # withdrawn or corrected after 结业: the dashboard's summary too
+            refresh_classes(session, [row.class_uuid], self.catalogs.active().rules.attendance)
         return record
 
     def list(
