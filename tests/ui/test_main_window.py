@@ -17,7 +17,7 @@ def test_all_eight_areas_are_in_the_navigation(window):
 
 def test_unbuilt_areas_say_so_plainly(qtbot, window):
     for row, name in enumerate(AREAS[:-1]):  # 设置 holds the audit trail (below)
-        if name in ("学员", "培训班", "考勤", "补贴", "同步"):
+        if name in ("学员", "培训班", "考勤", "补贴", "同步", "统计"):
             continue
         window.nav.setCurrentRow(row)
         page = window.pages.currentWidget()
@@ -35,6 +35,18 @@ def test_the_sync_area_is_built_and_the_status_bar_label_opens_it(qtbot, window)
     window.nav.setCurrentRow(0)
     qtbot.mouseClick(window.sync_label, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.sync_page
+
+
+def test_the_stats_area_is_built_with_its_three_tabs(qtbot, window):
+    from jiangxin_desktop.ui.stats.stats_page import StatsPage
+
+    window.nav.setCurrentRow(AREAS.index("统计"))
+    page = window.pages.currentWidget()
+    assert isinstance(page, StatsPage) and page is window.stats_page
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["计划进度", "待回访", "就业服务"]
+    tab = page.progress_tab
+    qtbot.waitUntil(lambda: tab.summary is not None and not tab.busy, timeout=10_000)
+    assert tab.cards["person_times"].value_label.text() == "0 人次"  # the demo has no classes
 
 
 def test_classes_and_attendance_areas_are_built(qtbot, window):

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the data layer is imported only once the frame is on screen
     from jiangxin_desktop.ui.training.classes_page import ClassesPage
     from jiangxin_desktop.ui.station.settings_page import SettingsPage
     from jiangxin_desktop.ui.registry.trainee_page import TraineePage
+    from jiangxin_desktop.ui.stats.stats_page import StatsPage
     from jiangxin_desktop.ui.subsidies.subsidy_page import SubsidyPage
     from jiangxin_desktop.ui.sync.sync_monitor import SyncMonitor
     from jiangxin_desktop.ui.sync.sync_page import SyncPage
@@ -46,7 +47,7 @@ AREAS_AFTER_MS = 400  # after the first paint of the list
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
-    BUILT_LATER = ("培训班", "考勤", "补贴", "同步", "设置")  # placeholders until the database is open
+    BUILT_LATER = ("培训班", "考勤", "补贴", "同步", "统计", "设置")  # placeholders until the database is open
 
     def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self._attendance_area: AttendanceArea | None = None
         self._sync_page: SyncPage | None = None
         self._subsidy_page: SubsidyPage | None = None
+        self.stats_page: StatsPage | None = None
         self.sync_monitor: SyncMonitor | None = None
         self._painted = False
         self.clock = lambda: datetime.now(UTC)  # tests fix the day
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None
         self.ctx.act_as(user)
         self._settings_page = self._classes_page = self._attendance_area = self._sync_page = None
-        self._subsidy_page = None
+        self._subsidy_page = self.stats_page = None
         self.attach(self.ctx)
         self._build_other_areas()
         self.statusBar().showMessage(self.tr("已切换为 {name}").format(name=user.display_name), 10_000)
@@ -207,13 +209,15 @@ class MainWindow(QMainWindow):
         self._attendance_area.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._replace_area(self.tr("考勤"), self._attendance_area)
 
-    def _attach_subsidy(self, ctx: AppContext) -> None:
+    def _attach_subsidy(self, ctx: AppContext) -> None:  # and 统计
+        from jiangxin_desktop.ui.stats.stats_page import StatsPage
         from jiangxin_desktop.ui.subsidies.subsidy_page import SubsidyPage
 
-        self._subsidy_page = SubsidyPage(ctx, self)
-        self._subsidy_page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._subsidy_page, self.stats_page = SubsidyPage(ctx, self), StatsPage(ctx, self)
         self._subsidy_page.changed.connect(self.refresh_status)
-        self._replace_area(self.tr("补贴"), self._subsidy_page)
+        for name, page in ((self.tr("补贴"), self._subsidy_page), (self.tr("统计"), self.stats_page)):
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+            self._replace_area(name, page)
 
     def _attach_sync(self, ctx: AppContext) -> None:
         from jiangxin_desktop.ui.sync.sync_page import SyncPage
@@ -271,13 +275,9 @@ class MainWindow(QMainWindow):
         return [
             (self.tr("培训班"), self.tr("开班申请、课次安排和结业将在这里办理。")),
             (self.tr("考勤"), self.tr("按课次签到、签退和打印签到表将在这里办理。")),
-            (
-                self.tr("证书与打印"),
-                self.tr(
-                    "目前请在这里办理：发证、补发、撤销和打印证书——在“培训班”中打开一个班，选“证书”页；"
-                    "花名册和签到表——班级详情下方的“打印”按钮；核验证书——菜单“证书 › 核验证书…”。"
-                ),
-            ),
+            (self.tr("证书与打印"), self.tr(
+                "目前请在这里办理：发证、补发、撤销和打印证书——在“培训班”中打开一个班，选“证书”页；"
+                "花名册和签到表——班级详情下方的“打印”按钮；核验证书——菜单“证书 › 核验证书…”。")),
             (self.tr("补贴"), self.tr("补贴申领、审核和公示将在这里办理。")),
             (self.tr("同步"), self.tr("与市级系统同步的情况、立即同步和U盘交换在这里办理。")),
             (self.tr("统计"), self.tr("培训人次和目标完成情况的统计将在这里查看。")),
@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         if self.trainee_page is None:
             return
         self.trainee_page.refresh()
-        for page in (self._classes_page, self._attendance_area, self._subsidy_page):
+        for page in (self._classes_page, self._attendance_area, self._subsidy_page, self.stats_page):
             if page is not None:
                 page.refresh()
         if self._sync_page is not None:
