@@ -34,6 +34,7 @@ from jiangxin_desktop.store.database import Database
 
 if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.documents import CertificatePrinting
+    from jiangxin_desktop.services.exchange.followup_import import FollowupImporter
     from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
     from jiangxin_desktop.services.stats import StatsService
@@ -138,6 +139,13 @@ class AppContext:
         limits, consent = ImportLimits.from_settings(self.settings), self.consent.version
         pieces = (self.db, self.acting, self.classes, self.catalogs, self.codes)
         return RosterImporter(*pieces, consent_version=consent, limits=limits)
+
+    def followup_importer(self) -> FollowupImporter:
+        """Bulk entry of follow-ups from a spreadsheet, under the import limits as they stand now."""
+        from jiangxin_desktop.domain.import_limits import ImportLimits
+        from jiangxin_desktop.services.exchange.followup_import import FollowupImporter
+
+        return FollowupImporter(self.db, self.acting, self.followups, limits=ImportLimits.from_settings(self.settings))
 
     def class_exports(self) -> ClassExports:
         """The 花名册 and statistics exports (and the 花名册's rows for printing)."""
