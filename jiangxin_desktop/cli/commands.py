@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         class_commands,
         db_commands,
         enrollment_commands,
+        followup_commands,
         print_commands,
         roster_commands,
         settings_commands,
@@ -54,6 +55,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     attendance_commands.register(sub, common)
     certificate_commands.register(sub, common)
     subsidy_commands.register(sub, common)
+    followup_commands.register(sub, common)
     roster_commands.register(sub, common)
     print_commands.register(sub, common)
     backup_commands.register(sub, common)
