@@ -145,3 +145,22 @@ def test_f5_in_the_window_counts_again(qtbot, classes_context):
     tab.summary = None
     window.refresh_action.trigger()
     qtbot.waitUntil(lambda: tab.summary is not None and not tab.busy, timeout=10_000)
+
+
+def test_another_user_gets_the_page_built_again_even_while_it_counts(qtbot, classes_context):
+    from jiangxin_desktop.ui.shell.main_window import MainWindow
+    from tests.conftest import DEMO_PASSWORD
+
+    window = MainWindow(classes_context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.nav.setCurrentRow(window.area_names().index("统计"))
+    old = window.stats_page
+    assert old is not None and old.progress_tab.busy  # counting in its worker
+    window.change_user(classes_context.login("reviewer", DEMO_PASSWORD))
+    page = window.stats_page
+    assert page is not old and window.pages.currentWidget() is page
+    wait_counted(qtbot, page.progress_tab)
+    qtbot.wait(100)  # the old page's count, if it ends only now, is dropped quietly
+    assert page.progress_tab.summary["person_times"]["total"] > 0

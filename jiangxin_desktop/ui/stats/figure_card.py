@@ -24,7 +24,7 @@ class FigureCard(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(self.tr("点击或按回车查看名单"))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # a row's cards alike
         self.title_label = QLabel(title, self)
         self.title_label.setStyleSheet("color: #555555;")
         self.value_label = QLabel("—", self)
@@ -43,6 +43,7 @@ class FigureCard(QFrame):
             if widget is not None:
                 widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
                 layout.addWidget(widget)
+        layout.addStretch(1)
 
     def set_figure(self, value: str, detail: str = "") -> None:
         self.value_label.setText(value)

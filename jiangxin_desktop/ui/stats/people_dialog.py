@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.ui.widgets.record_table import RecordTableModel
+from jiangxin_desktop.ui.widgets.screen_fit import fit_to_screen
 from jiangxin_desktop.ui.widgets.tables import make_read_only_list
 
 
@@ -27,7 +28,7 @@ def _cell(row: Any, column: int) -> str:
     if column == 1:
         return str(row.id_masked)
     if column == 2:
-        return " ".join(part for part in (row.class_code, row.class_name) if part)
+        return str(row.class_name or row.class_code)
     return str(row.detail or "")
 
 
@@ -53,9 +54,8 @@ class PeopleDialog(QDialog):
         self.table.setModel(self.model)
         make_read_only_list(self.table)
         header = self.table.horizontalHeader()
-        for column in range(3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # nothing cut: a narrow
+        header.setStretchLastSection(True)  # window scrolls sideways
         self.empty_label = QLabel(self.tr("没有人。"), self)
         self.empty_label.setVisible(not self.rows)
         buttons = QDialogButtonBox(self)
@@ -68,7 +68,7 @@ class PeopleDialog(QDialog):
         layout.addWidget(self.empty_label)
         layout.addWidget(buttons)
         em = self.fontMetrics().horizontalAdvance("中")
-        self.resize(em * 56, em * 34)
+        fit_to_screen(self, em * 72, em * 36)
         self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _filter(self, text: str) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from jiangxin_desktop.domain.money import yuan_sign
 from jiangxin_desktop.errors import KnownError
@@ -47,13 +48,23 @@ _RUNNING: set[BackgroundTask] = set()  # a task outlives a page rebuilt meanwhil
 
 
 def run_task(
-    work: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[BaseException], None]
+    owner: QWidget,
+    work: Callable[[], Any],
+    done: Callable[[Any], None],
+    failed: Callable[[BaseException], None],
 ) -> None:
-    """``work()`` in a worker; ``done`` or ``failed`` on the GUI thread afterwards."""
+    """``work()`` in a worker; ``done`` or ``failed`` on the GUI thread afterwards, unless ``owner``
+    is gone meanwhile (the page rebuilt for another user)."""
     task = BackgroundTask(lambda _report: work())
     _RUNNING.add(task)
-    task.finished.connect(lambda value: (_RUNNING.discard(task), done(value)))
-    task.failed.connect(lambda error: (_RUNNING.discard(task), failed(error)))
+
+    def then(call: Callable[[Any], None], value: Any) -> None:
+        _RUNNING.discard(task)
+        if isValid(owner):
+            call(value)
+
+    task.finished.connect(lambda value: then(done, value))
+    task.failed.connect(lambda error: then(failed, error))
     task.cancelled.connect(lambda: _RUNNING.discard(task))
     task.start()
 
@@ -162,7 +173,7 @@ class PlanProgressTab(QWidget):
         start, end = self.chooser.period()
         stats = self.ctx.stats
         self._set_busy(True, self.tr("正在统计…"))
-        run_task(lambda: (start, end, stats.summary(start, end).to_json()), self._counted, self._failed)
+        run_task(self, lambda: (start, end, stats.summary(start, end).to_json()), self._counted, self._failed)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
@@ -259,7 +270,7 @@ class PlanProgressTab(QWidget):
         start, end = self.period
         stats = self.ctx.stats
         self._set_busy(True, self.tr("正在查找名单…"))
-        run_task(lambda: stats.people(figure, key, start, end),
+        run_task(self, lambda: stats.people(figure, key, start, end),
                  lambda rows: self._show_people(what, start, end, rows), self._people_failed)
 
     def _show_people(self, what: str, start: date, end: date, rows: list[Any]) -> None:

@@ -71,7 +71,6 @@ class TargetsTable(QTableWidget):
         words = percent(rate) if rate is not None else self.tr("尚无回访")
         self._add_row(EMPLOYMENT_KEY, EMPLOYMENT_RATE_LABEL, percent(target_rate), percent(rate), rate,
                       self.tr("{rate}（目标 {t}）").format(rate=words, t=percent(target_rate)), target_rate)
-        self.resizeRowsToContents()
         height = self.horizontalHeader().height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) for r in range(self.rowCount()))
         if self.horizontalScrollBar().isVisible():
