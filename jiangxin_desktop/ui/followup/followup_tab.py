@@ -95,6 +95,7 @@ class FollowupTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.form: FollowupForm | None = None
+        self.import_dialog: Any = None
         self.outcome_labels = {c.code: c.label for c in ctx.codes["followup_outcome"]}
         self.due_model: RecordTableModel[Any] = RecordTableModel(
             [self.tr(h) for h in ("姓名", "电话", "身份证号", "班级", "结业日期", "回访期", "应回访日期", "状态", "上次结果")],
@@ -312,6 +313,13 @@ class FollowupTab(QWidget):
         from jiangxin_desktop.ui.followup.followup_import_dialog import FollowupImportDialog
 
         dialog = FollowupImportDialog(self.ctx, self)
-        dialog.exec()
+        self.import_dialog = dialog
+        dialog.finished.connect(lambda _r: self._import_closed(dialog))
+        dialog.open()
+
+    def _import_closed(self, dialog: Any) -> None:
+        if self.import_dialog is dialog:
+            self.import_dialog = None
+        dialog.deleteLater()
         if dialog.imported:
             self.refresh()
