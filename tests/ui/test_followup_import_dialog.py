@@ -102,6 +102,7 @@ def test_the_tab_opens_the_import_and_shows_what_it_wrote(qtbot, demo_context, f
     tab = FollowupTab(demo_context)
     qtbot.addWidget(tab)
     tab.show()
+    tab.refresh()  # as the 统计 page does when it shows the tab
     assert tab.due_model.rowCount() == 3
     tab.import_button.click()
     dialog = tab.import_dialog

@@ -76,6 +76,7 @@ def tab(qtbot, demo_context, fake):
     qtbot.addWidget(widget)
     widget.resize(1300, 600)
     widget.show()
+    widget.refresh()  # as the 统计 page does when it shows the tab
     widget.table.setFocus()
     return widget
 
@@ -195,6 +196,7 @@ def test_with_the_real_service_a_key_records_and_the_row_leaves(qtbot, demo_cont
     tab = FollowupTab(demo_context)
     qtbot.addWidget(tab)
     tab.show()
+    tab.refresh()  # as the 统计 page does when it shows the tab
     first, second = (r.trainee_name for r in tab.table.model().rows)
     assert {first, second} == {"学员甲", "学员乙"}
     tab.table.setFocus()

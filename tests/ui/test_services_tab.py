@@ -21,6 +21,7 @@ def tab(qtbot, ctx):
     qtbot.addWidget(widget)
     widget.resize(1200, 600)
     widget.show()
+    widget.refresh()  # as the 统计 page does when it shows the tab
     return widget
 
 

@@ -152,8 +152,7 @@ class FollowupTab(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
-        self._rows: list[Any] = []
-        self.refresh()
+        self._rows: list[Any] = []  # read by refresh(), when the page shows the tab (not at login)
 
     # --- cells ------------------------------------------------------------------------------------
     def _due_cell(self, r: Any, column: int) -> str:

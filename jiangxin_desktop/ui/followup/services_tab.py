@@ -69,8 +69,7 @@ class ServicesTab(QWidget):
         em = self.fontMetrics().horizontalAdvance("中")
         splitter.setSizes([em * 40, em * 44])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        self.refresh()
+        layout.addWidget(splitter)  # the list is read by refresh(), when the page shows the tab
 
     def _owed_short(self, row: Any) -> str:
         """还差 in the list, short enough to read whole: 宣讲 1、指导 1、推荐 3、培训 1."""
