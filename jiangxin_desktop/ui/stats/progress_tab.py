@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -56,6 +56,10 @@ def run_task(
     """``work()`` in a worker; ``done`` or ``failed`` on the GUI thread afterwards, unless ``owner``
     is gone meanwhile (the page rebuilt for another user)."""
     task = BackgroundTask(lambda _report: work())
+    app = QCoreApplication.instance()
+    if app is not None and not app.property("statsWaitAtQuit"):
+        app.setProperty("statsWaitAtQuit", True)
+        app.aboutToQuit.connect(wait_for_tasks)
     _RUNNING.add(task)
 
     def then(call: Callable[[Any], None], value: Any) -> None:
@@ -67,6 +71,12 @@ def run_task(
     task.failed.connect(lambda error: then(failed, error))
     task.cancelled.connect(lambda: _RUNNING.discard(task))
     task.start()
+
+
+def wait_for_tasks() -> None:
+    """At quit: a count under way ends first (a thread must not outlive the application)."""
+    for task in list(_RUNNING):
+        task.wait(10_000)
 
 
 class PlanProgressTab(QWidget):

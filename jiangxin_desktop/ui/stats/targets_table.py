@@ -88,14 +88,14 @@ class TargetsTable(QTableWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, column, item)
         if value == "—":  # not counted here: no empty bar
-            item = QTableWidgetItem(text)
+            item = QTableWidgetItem(self.tr("由市里统计"))
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, 3, item)
         else:
             meter = ProgressMeter(self)
             meter.set_value(share, text, target_line)
             self.setCellWidget(row, 3, meter)
-        self.setRowHeight(row, round(self.fontMetrics().height() * 1.9))
+        self.setRowHeight(row, round(self.fontMetrics().height() * 1.6))
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self.keys) and self.keys[row][0]:
