@@ -207,3 +207,12 @@ def test_with_the_real_service_a_key_records_and_the_row_leaves(qtbot, demo_cont
     (record,) = demo_context.followups.list()
     assert (record.trainee_name, record.outcome, record.period_months) == (first, "flexible", 3)
     assert record.contacted_on == demo_context.acting.today()
+
+
+def test_an_empty_list_says_when_follow_ups_appear(qtbot, demo_context):
+    tab = FollowupTab(demo_context)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert tab.table.model().rowCount() == 0
+    assert "没有到期或逾期的回访。结业后 3、6 个月各回访一次，到期前 7 天列在这里" in tab.count_label.text()
+    assert not tab.form_button.isEnabled()

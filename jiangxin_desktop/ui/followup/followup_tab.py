@@ -216,6 +216,13 @@ class FollowupTab(QWidget):
         self._fit_columns()
         if self.showing_done():
             self.count_label.setText(self.tr("已回访 {n} 条").format(n=len(shown)))
+        elif not self._rows:
+            rules = self.ctx.followups.rules
+            self.count_label.setText(
+                self.tr("没有到期或逾期的回访。结业后 {periods} 个月各回访一次，到期前 {days} 天列在这里。").format(
+                    periods="、".join(str(p) for p in rules.periods_months), days=rules.due_before_days
+                )
+            )
         else:
             late = sum(1 for r in shown if r.overdue)
             self.count_label.setText(self.tr("待回访 {n} 人次，其中逾期 {late}").format(n=len(shown), late=late))

@@ -40,8 +40,11 @@ class ServicesBox(QWidget):
         self.table.setModel(self.model)
         make_read_only_list(self.table)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        metrics = self.fontMetrics()  # fixed widths: an empty list keeps readable headers
+        for column, sample in ((0, "2026-06-18"), (1, "政策宣讲")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 3 * metrics.averageCharWidth())
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for code, label in self.kind_labels.items():
