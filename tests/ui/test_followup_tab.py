@@ -216,3 +216,17 @@ def test_an_empty_list_says_when_follow_ups_appear(qtbot, demo_context):
     assert tab.table.model().rowCount() == 0
     assert "没有到期或逾期的回访。结业后 3、6 个月各回访一次，到期前 7 天列在这里" in tab.count_label.text()
     assert not tab.form_button.isEnabled()
+
+
+def test_the_work_fields_are_for_a_person_in_work(qtbot, tab, fake):
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    form = tab.form
+    qtbot.keyClicks(form.uscc, "123")
+    form.employer.setText("某公司")
+    assert not form.save_button.isEnabled()
+    form.outcome.set_value("not_employed")
+    assert not form.employer.isEnabled() and not form.uscc.isEnabled() and not form.wage.isEnabled()
+    assert form.save_button.isEnabled(), "a greyed code does not block saving"
+    form.attempt_save()
+    (_e, _p, data), = fake.recorded
+    assert (data.outcome, data.employer_name, data.employer_uscc) == ("not_employed", None, None)

@@ -129,14 +129,29 @@ class FollowupForm(QDialog):
         layout.addLayout(bottom)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 44)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.attempt_save)
+        self.employed = {c.code for c in codes["followup_outcome"] if c.extra.get("employed")}
+        self.outcome.currentIndexChanged.connect(lambda _i: self._outcome_changed())
         self.uscc.textChanged.connect(lambda _t: self.validate())
+        self._outcome_changed()
+        self.outcome.setFocus()  # Enter moves on to 工作单位 (or, not in work, to the date)
+
+    def _work_fields(self) -> tuple[QWidget, ...]:
+        return (self.employer, self.uscc, self.contract, self.wage)
+
+    def _outcome_changed(self) -> None:
+        """工作单位, its code, 用工形式 and 月工资 belong to a person in work; greyed otherwise."""
+        working = self.outcome.value() in self.employed
+        for widget in self._work_fields():
+            widget.setEnabled(working)
+            widget.setToolTip("" if working else self.tr("回访结果为就业时填写"))
         self.validate()
-        self.employer.setFocus()
 
     def values(self) -> FollowupValues:
         def text(edit: QLineEdit) -> str | None:
             return edit.text().strip() or None
 
+        if self.outcome.value() not in self.employed:  # not in work: no employer, contract or wage
+            return FollowupValues(self.outcome.value() or "", from_qdate(self.day.date()), note=text(self.note))
         uscc = text(self.uscc)
         return FollowupValues(
             outcome=self.outcome.value() or "",
@@ -150,7 +165,7 @@ class FollowupForm(QDialog):
 
     def validate(self) -> str:
         """The USCC's message under it; returns why saving is refused ("" when it may be saved)."""
-        check = check_uscc(self.uscc.text(), required=False)
+        check = check_uscc(self.uscc.text() if self.uscc.isEnabled() else "", required=False)
         message = "" if check.ok else (check.message or self.tr("统一社会信用代码有误"))
         if message != self.uscc_row.message_text():
             self.uscc_row.set_message(message or None)

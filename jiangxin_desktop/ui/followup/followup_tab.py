@@ -290,10 +290,10 @@ class FollowupTab(QWidget):
             intro = self.tr("更正 {name} 的{period}回访（修改前后都记入操作日志）")
         else:
             initial = FollowupValues(outcome="employed", contacted_on=today)
-            intro = self.tr("{name}　电话 {phone}　{period}回访")
+            intro = self.tr("{name}　电话 {phone}　{klass}　{period}回访")
         intro = intro.format(
             name=_get(row, "trainee_name", "name") or "", phone=_get(row, "phone") or "",
-            period=period_words(row.period_months),
+            period=period_words(row.period_months), klass=_get(row, "class_name", "class_code") or "",
         )
         saved: list[FollowupValues] = []
 
