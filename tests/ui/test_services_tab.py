@@ -84,3 +84,17 @@ def test_the_trainee_dialog_shows_what_is_owed(qtbot, ctx):
     assert box.owed_text() == "还差：职业指导 1 次、岗位推荐 3 次、培训机会 1 次"
     assert box.model.rowCount() == 1
     assert box.model.data(box.model.index(0, 1)) == "政策宣讲"
+
+
+def test_the_trainee_dialog_has_no_services_tab_for_other_people(qtbot, ctx):
+    from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
+    from tests.services.classes_helpers import person
+
+    rural = person(ctx, seq=401, name="农小满", group="11")  # 农村转移劳动力: no 1131 services
+    dialog = RegistrationDialog(ctx, ctx.registry.get(rural.uuid))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.services_box is None and dialog.pages.count() == 1 and not dialog.pages.tabBar().isVisible()
+    new = RegistrationDialog(ctx)
+    qtbot.addWidget(new)
+    assert new.services_box is None and new.pages.count() == 1
