@@ -1,10 +1,12 @@
-"""``jiangxin-desktop roster import|export|template`` and ``stats export``."""
+"""``jiangxin-desktop roster import|export|template`` and ``stats export`` (the other ``stats``
+commands: stats_commands.py)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from jiangxin_desktop.cli import stats_commands
 from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
 
@@ -66,6 +68,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = stats.add_parser("export", parents=[common], help="导出培训班统计（.xlsx）")
     p.add_argument("--out", required=True, help="保存为（.xlsx）")
     p.set_defaults(handler=cmd_stats)
+    stats_commands.register(stats, common)  # stats summary | people | report
 
 
 def cmd_import(args) -> int:

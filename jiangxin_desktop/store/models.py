@@ -362,11 +362,9 @@ class Certificate(Travelling, Base):
     """
 
     __tablename__ = "certificate"
-    __table_args__ = (
-        UniqueConstraint("station_code", "year", "serial"),
-        # the dashboard's certificates by kind in a period (covering: migration 0016)
-        Index("ix_certificate_issued", "issue_date", "status", "certificate_type", "level"),
-    )
+    __table_args__ = (UniqueConstraint("station_code", "year", "serial"),  # and the dashboard's (0016):
+                      Index("ix_certificate_issued", "issue_date", "status", "certificate_type", "level"),
+                      Index("ix_certificate_updated", "updated_at"))
     number: Mapped[str] = mapped_column(String(40), unique=True)
     year: Mapped[int] = mapped_column(Integer)
     serial: Mapped[int] = mapped_column(Integer)

@@ -21,6 +21,7 @@ from jiangxin_desktop.domain.attendance_rules import AttendanceRules, hours_by_e
 
 FINISHED_STATES = ("finished", "archived")  # 已结业, 已归档: the class reached 结业
 FOLLOWUP_MARK = "stats.followups_seen"  # meta key: the latest follow_up.updated_at applied
+COUNTING_MARK = "stats.counting"  # meta key: the counting the person-time tallies were made under
 CHUNK = 500
 
 _INSERT = text(
@@ -47,6 +48,8 @@ def refresh_classes(conn: Any, class_uuids: Iterable[str], rules: AttendanceRule
     otherwise. Returns the number of rows written."""
     written = 0
     for uuid in dict.fromkeys(class_uuids):
+        _dirty(conn, [r[0] for r in conn.execute(
+            text("SELECT DISTINCT class_end FROM enrollment_outcome WHERE class_uuid = :c"), {"c": uuid})])
         conn.execute(text("DELETE FROM enrollment_outcome WHERE class_uuid = :c"), {"c": uuid})
         klass = conn.execute(
             text("SELECT status, end_date, project_code, occupation_code FROM training_class WHERE uuid = :c"),
@@ -58,6 +61,7 @@ def refresh_classes(conn: Any, class_uuids: Iterable[str], rules: AttendanceRule
         if rows:
             conn.execute(_INSERT, rows)
             written += len(rows)
+            _dirty(conn, [rows[0]["class_end"]])
     return written
 
 
@@ -121,6 +125,8 @@ def rebuild(conn: Any, rules: AttendanceRules | None = None) -> int:
         )
     ]
     written = refresh_classes(conn, classes, rules)
+    conn.execute(text("DELETE FROM stats_dirty WHERE kind = 'pt'"))  # every tally is made again:
+    conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": COUNTING_MARK})
     mark = conn.execute(text("SELECT max(updated_at) FROM follow_up")).scalar()
     _set_mark(conn, mark)
     return written
@@ -132,8 +138,8 @@ def pending_followups(conn: Any) -> list[str]:
     newest = conn.execute(text("SELECT max(updated_at) FROM follow_up")).scalar()
     if newest is None or (mark is not None and newest <= mark):
         return []
-    query = "SELECT DISTINCT enrollment_uuid FROM follow_up" + (" WHERE updated_at >= :m" if mark else "")
-    return [r[0] for r in conn.execute(text(query), {"m": mark} if mark else {})]
+    query = "SELECT enrollment_uuid FROM follow_up" + (" WHERE updated_at >= :m" if mark else "")
+    return list(dict.fromkeys(r[0] for r in conn.execute(text(query), {"m": mark} if mark else {})))
 
 
 def apply_followups(conn: Any, enrollment_uuids: Sequence[str]) -> None:
@@ -145,7 +151,18 @@ def apply_followups(conn: Any, enrollment_uuids: Sequence[str]) -> None:
     rows = [{"u": u, "p": p, "o": o} for u, (p, o) in latest.items()]
     if rows:
         conn.execute(update, rows)
+        query = text("SELECT DISTINCT class_end FROM enrollment_outcome WHERE enrollment_uuid IN :u").bindparams(
+            bindparam("u", expanding=True))
+        for i in range(0, len(rows), CHUNK):
+            _dirty(conn, [r[0] for r in conn.execute(query, {"u": [r["u"] for r in rows[i : i + CHUNK]]})])
     _set_mark(conn, conn.execute(text("SELECT max(updated_at) FROM follow_up")).scalar())
+
+
+def _dirty(conn: Any, days: Iterable[Any]) -> None:
+    """The person-time tallies of these days (services/stats/tally.py) are out of date."""
+    rows = [{"d": str(day)[:10]} for day in dict.fromkeys(days)]
+    if rows:
+        conn.execute(text("INSERT OR IGNORE INTO stats_dirty (kind, day) VALUES ('pt', :d)"), rows)
 
 
 def _set_mark(conn: Any, mark: str | None) -> None:

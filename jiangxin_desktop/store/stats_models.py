@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Index, Integer, String
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jiangxin_desktop.store.models import Base
@@ -50,3 +50,28 @@ class EnrollmentOutcome(Base):
     # The follow-up at the last period recorded (store/outcome_summary.apply_followups)
     followup_period: Mapped[int | None] = mapped_column(Integer)
     followup_outcome: Mapped[str | None] = mapped_column(String(20))  # code list followup_outcome
+
+
+class StatsTally(Base):
+    """Counts of the dashboard per day and per month (services/stats/tally.py), so a period of
+    three years reads a few thousand rows: ``kind`` ``pt`` (person-times, under the counting of
+    ``meta`` stats.counting) or ``cert`` (valid certificates); ``grain`` ``d`` (``day``) or ``m``
+    (the month starting on ``day``); ``dim`` what is counted by — ``g`` target group code, ``p``
+    project, ``o`` occupation, ``f`` target group and follow-up outcome (``11|employed``), ``k``
+    certificate type and level (``1|5``)."""
+
+    __tablename__ = "stats_tally"
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class StatsDirty(Base):
+    """Days whose tallies are out of date (a class finished, an enrolment or a follow-up changed)."""
+
+    __tablename__ = "stats_dirty"
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)

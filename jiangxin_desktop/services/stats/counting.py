@@ -38,6 +38,8 @@ NEW_SKILLED_KINDS = ("职业技能等级证书", "专项职业能力证书")  # 
 LEVELLED_KIND = "职业技能等级证书"
 HIGH_SKILL_RANK, TOP_TIER_RANK = 3, 2  # skill_level extra.rank: 3 三级/高级工, 2 二级/技师 (smaller is higher)
 OTHER_GROUP, NO_AREA = "其他", "未注明"
+GROUP_TARGETS = {"高校毕业生": "graduates", "企业职工": "enterprise"}  # code list group → target
+AREA_TARGETS = {"康养服务": "care"}  # project area → target; digital and manufacturing: by occupation
 
 
 def counted(plan: Plan, catalog_threshold: float) -> Any:
@@ -102,22 +104,20 @@ class Classifier:
     def employment_group(self, target_group: str) -> bool:
         return self.group(target_group) in EMPLOYMENT_GROUPS
 
+    def group_targets(self, target_group: str) -> list[str]:
+        return [key for group, key in GROUP_TARGETS.items() if self.group(target_group) == group]
+
+    def occupation_targets(self, occupation_code: str) -> list[str]:
+        category, digital = self.facts.occupations.get(occupation_code, ("", False))
+        return (["digital"] if digital else []) + (["manufacturing"] if category == "A" else [])
+
+    def project_targets(self, project_code: str) -> list[str]:
+        return [key for area, key in AREA_TARGETS.items() if self.area(project_code) == area]
+
     def targets(self, target_group: str, project_code: str, occupation_code: str) -> list[str]:
         """The plan's person-time targets one person-time counts toward."""
-        category, digital = self.facts.occupations.get(occupation_code, ("", False))
-        group = self.group(target_group)
-        keys = ["person_times"]
-        if group == "高校毕业生":
-            keys.append("graduates")
-        if group == "企业职工":
-            keys.append("enterprise")
-        if digital:
-            keys.append("digital")
-        if category == "A":
-            keys.append("manufacturing")
-        if self.area(project_code) == "康养服务":
-            keys.append("care")
-        return keys
+        return ["person_times", *self.group_targets(target_group), *self.occupation_targets(occupation_code),
+                *self.project_targets(project_code)]
 
     def matches(self, key: str | None, target_group: str, project_code: str, occupation_code: str) -> bool:
         """Whether a person-time is behind ``key``: a group, an area or a person-time target key."""

@@ -1,9 +1,10 @@
 """``ctx.stats``: the station's figures of a period against the plan, and the people behind them.
 
 Person-times come from the local summary ``enrollment_outcome`` (store/stats_models.py), counted
-by services/stats/counting.py — the only place the definition is applied. Before counting, the
-follow-ups recorded since the last look are taken into the summary (a write only when there are
-some). Certificates: valid ones issued in the period, by kind. Subsidies: claims 已审核 or later
+by services/stats/counting.py — the only place the definition is applied — and read through its
+day and month tallies (tally.py). Before counting, the follow-ups recorded since the last look
+are taken into the summary and the tallies that changed are made again (a write only when
+something changed). Certificates: valid ones issued in the period, by kind. Subsidies: claims 已审核 or later
 by ``reviewed_at`` (amount claimed), 核准 or 已发放 by ``decided_at`` (the city's latest decision,
 amount decided), 已发放 by ``paid_on``. Every query reads a covering index (migration 0016;
 tests/services/test_stats_plans.py).
@@ -11,7 +12,7 @@ tests/services/test_stats_plans.py).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.catalog import CatalogService
 from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.stats import people as people_lists
+from jiangxin_desktop.services.stats import tally
 from jiangxin_desktop.services.stats.counting import (
     CERTIFICATE_TARGETS,
     NOT_COUNTED_HERE,
@@ -36,7 +38,6 @@ from jiangxin_desktop.services.stats.counting import (
 )
 from jiangxin_desktop.services.stats.figures import FIGURES, Count, Money, PersonRow, Summary, TargetRow
 from jiangxin_desktop.store.database import Database
-from jiangxin_desktop.store.models import Certificate
 from jiangxin_desktop.store.outcome_summary import apply_followups, pending_followups
 from jiangxin_desktop.store.stats_models import EnrollmentOutcome as O
 from jiangxin_desktop.store.subsidy_models import APPROVED, PAID, REVIEWED, SubsidyClaim
@@ -61,30 +62,36 @@ class StatsService:
     def summary(self, start: date, end: date) -> Summary:
         self.acting.require(*VIEWERS, action="查看统计")
         _check_period(start, end)
-        self.take_in_followups()
         catalog = self.catalogs.active()
         plan, threshold = catalog.plan, catalog.rules.attendance_threshold
+        self.bring_up_to_date()
         with self.db.read() as s:
             classify = Classifier(self.codes, catalog_facts(s))
-            rows = self._person_time_groups(s, start, end, counted(plan, threshold))
-            kinds = s.execute(
-                select(Certificate.certificate_type, Certificate.level, func.count())
-                .where(Certificate.issue_date.between(start, end), Certificate.status == "valid")
-                .group_by(Certificate.certificate_type, Certificate.level)
-            ).all()
+            marginals = tally.read(s, "pt", start, end)
+            kinds = [(*value.split("|", 1), n) for _dim, value, n in tally.read(s, "cert", start, end)]
             money = self._subsidies(s, start, end)
         by_group: dict[str, int] = {}
         by_area: dict[str, int] = {}
         values = dict.fromkeys((*PERSON_TIME_TARGETS, *CERTIFICATE_TARGETS), 0)
         emp = followed = 0
-        for target_group, project, occupation, outcome, n in rows:
-            by_group[classify.group(target_group)] = by_group.get(classify.group(target_group), 0) + n
-            by_area[classify.area(project)] = by_area.get(classify.area(project), 0) + n
-            for key in classify.targets(target_group, project, occupation):
+        for dim, value, n in marginals:
+            if dim == "g":
+                by_group[classify.group(value)] = by_group.get(classify.group(value), 0) + n
+                values["person_times"] += n
+                keys = classify.group_targets(value)
+            elif dim == "p":
+                by_area[classify.area(value)] = by_area.get(classify.area(value), 0) + n
+                keys = classify.project_targets(value)
+            elif dim == "o":
+                keys = classify.occupation_targets(value)
+            else:  # "f": target group | follow-up outcome at the last period ("" when none)
+                target_group, outcome = value.split("|", 1)
+                keys = []
+                if outcome and classify.employment_group(target_group):
+                    followed += n
+                    emp += n if employed(outcome) else 0
+            for key in keys:
                 values[key] += n
-            if outcome is not None and classify.employment_group(target_group):
-                followed += n
-                emp += n if employed(outcome) else 0
         kind_labels = self.codes["certificate_type"]
         ranks = {c.code: c.extra.get("rank") for c in self.codes["skill_level"]}
         by_kind: dict[str, int] = {}
@@ -122,6 +129,14 @@ class StatsService:
             return lists.rows(s, classify, figure, key, start, end, limit)
 
     # --- helpers ----------------------------------------------------------------------
+    def bring_up_to_date(self) -> None:
+        """Follow-ups recorded since the last look, then the tallies that changed (tally.py)."""
+        self.take_in_followups()
+        catalog = self.catalogs.active()
+        counting, threshold = catalog.plan.counting, catalog.rules.attendance_threshold
+        signature = f"subsidised_only={counting.subsidised_only};threshold={counting.threshold(threshold)!r}"
+        tally.bring_up_to_date(self.db, signature, counted(catalog.plan, threshold))
+
     def take_in_followups(self) -> None:
         """Follow-ups recorded since the summary last looked: into ``enrollment_outcome``."""
         with self.db.read() as s:
@@ -131,19 +146,11 @@ class StatsService:
                 apply_followups(s, pending_followups(s))
 
     @staticmethod
-    def _person_time_groups(s: Session, start: date, end: date, condition: Any) -> list[tuple]:
-        query = (
-            select(O.target_group, O.project_code, O.occupation_code, O.followup_outcome, func.count())
-            .where(O.class_end.between(start, end), condition)
-            .group_by(O.target_group, O.project_code, O.occupation_code, O.followup_outcome)
-        )
-        return list(s.execute(query))
-
-    def _bounds(self, start: date, end: date) -> tuple[str, str]:
-        """The period's first and after-last instants (local days) as stored UTC ISO strings."""
-        zone: tzinfo | None = self.acting.now().tzinfo
+    def _bounds(start: date, end: date) -> tuple[str, str]:
+        """The period's first and after-last instants (days of this computer's time zone, as the
+        attendance windows) as stored UTC ISO strings."""
         def utc(day: date) -> str:
-            moment = datetime.combine(day, time(), tzinfo=zone)
+            moment = datetime.combine(day, time()).astimezone()
             return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return utc(start), utc(end + timedelta(days=1))
 
@@ -166,14 +173,23 @@ class StatsService:
 
     # --- exports (services/stats/report.py) --------------------------------------------
     def export_excel(self, start: date, end: date, out: Path) -> Path:
+        """The monthly report as a workbook (sheet 月报): the page's figures, numbers as numbers."""
         from jiangxin_desktop.services.stats.report import write_excel
 
-        return write_excel(self.summary(start, end), Path(out))
+        summary = self.summary(start, end)
+        return write_excel(summary, Path(out), made=self._made())
 
-    def export_pdf(self, start: date, end: date, out: Path) -> Path:
+    def export_pdf(self, start: date, end: date, out: Path, *, template: Path | None = None) -> Path:
+        """The monthly report through the template engine (forms/stats-report.toml)."""
         from jiangxin_desktop.services.stats.report import write_pdf
 
-        return write_pdf(self.summary(start, end), Path(out))
+        summary = self.summary(start, end)
+        return write_pdf(summary, Path(out), made=self._made(), template=template)
+
+    def _made(self) -> str:
+        user = self.acting.user
+        who = user.display_name if user else self.acting.actor
+        return f"导出：{self.acting.now():%Y-%m-%d %H:%M}　{who}"
 
 
 def _share(value: int | None, target: int | None) -> float | None:

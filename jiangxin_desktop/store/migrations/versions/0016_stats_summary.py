@@ -42,6 +42,21 @@ def upgrade() -> None:
          "attended_hours", "planned_hours", "followup_outcome"],
     )
     op.create_index("ix_enrollment_outcome_class", "enrollment_outcome", ["class_uuid"])
+    op.create_table(
+        "stats_tally",
+        sa.Column("kind", sa.String(length=8), primary_key=True),
+        sa.Column("grain", sa.String(length=1), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("dim", sa.String(length=1), primary_key=True),
+        sa.Column("value", sa.Text(), primary_key=True),
+        sa.Column("n", sa.Integer(), nullable=False),
+    )
+    op.create_table(
+        "stats_dirty",
+        sa.Column("kind", sa.String(length=8), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+    )
+    op.create_index("ix_certificate_updated", "certificate", ["updated_at"])
     op.create_index("ix_certificate_issued", "certificate", ["issue_date", "status", "certificate_type", "level"])
     op.create_index("ix_subsidy_claim_reviewed", "subsidy_claim", ["reviewed_at", "status", "amount_fen"])
     op.create_index("ix_subsidy_claim_decided", "subsidy_claim", ["decided_at", "status", "decided_amount_fen"])
@@ -53,6 +68,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_follow_up_updated", table_name="follow_up")
+    op.drop_index("ix_certificate_updated", table_name="certificate")
+    op.drop_table("stats_dirty")
+    op.drop_table("stats_tally")
     op.drop_index("ix_subsidy_claim_paid", table_name="subsidy_claim")
     op.drop_index("ix_subsidy_claim_decided", table_name="subsidy_claim")
     op.drop_index("ix_subsidy_claim_reviewed", table_name="subsidy_claim")
