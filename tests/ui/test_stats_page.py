@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from jiangxin_desktop.ui.stats.progress_tab import PlanProgressTab
 from jiangxin_desktop.ui.stats.stats_page import StatsPage
@@ -128,6 +129,33 @@ def test_dates_in_the_wrong_order_are_said_and_not_counted(qtbot, stats_page):
     tab.chooser.set_dates(date(2026, 5, 1), date(2026, 4, 1))
     assert "结束日期早于开始日期" in tab.chooser.problem.text()
     assert not tab.busy and tab.period == before
+
+
+def test_export_writes_the_workbook_and_the_pdf(qtbot, stats_page, tmp_path):
+    from openpyxl import load_workbook
+
+    tab = stats_page.progress_tab
+    out = tab.export("excel", tmp_path / "月报")
+    assert out == tmp_path / "月报.xlsx"
+    sheet = load_workbook(out)["月报"]
+    numbers = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, int | float)]
+    assert tab.summary["person_times"]["total"] in numbers  # numbers as numbers
+    pdf = tab.export("pdf", tmp_path / "统计报表.pdf")
+    assert pdf == tmp_path / "统计报表.pdf" and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_an_export_that_cannot_be_written_says_so_in_chinese(qtbot, stats_page, tmp_path, answer_modal):
+    taken = tmp_path / "taken.xlsx"
+    taken.mkdir()  # a folder of that name: the file cannot be written
+    seen: list[str] = []
+
+    def read(box: QMessageBox) -> None:
+        seen.append(box.windowTitle() + box.text())
+        box.accept()
+
+    answer_modal(read, QMessageBox)
+    assert stats_page.progress_tab.export("excel", taken) is None
+    assert seen and "没有导出" in seen[0] and "Error" not in seen[0]
 
 
 def test_f5_in_the_window_counts_again(qtbot, classes_context):
