@@ -55,10 +55,11 @@ class EnrollmentOutcome(Base):
 class StatsTally(Base):
     """Counts of the dashboard per day and per month (services/stats/tally.py), so a period of
     three years reads a few thousand rows: ``kind`` ``pt`` (person-times, under the counting of
-    ``meta`` stats.counting) or ``cert`` (valid certificates); ``grain`` ``d`` (``day``) or ``m``
+    ``meta`` stats.counting), ``cert`` (valid certificates) or ``claim`` (subsidy claims); ``grain`` ``d`` (``day``) or ``m``
     (the month starting on ``day``); ``dim`` what is counted by — ``g`` target group code, ``p``
     project, ``o`` occupation, ``f`` target group and follow-up outcome (``11|employed``), ``k``
-    certificate type and level (``1|5``)."""
+    certificate type and level (``1|5``); for ``claim``: ``c`` 已申请, ``a`` 已核准, ``p`` 已发放, with
+    ``value`` ``count`` or ``fen`` (the amount)."""
 
     __tablename__ = "stats_tally"
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -75,3 +76,17 @@ class StatsDirty(Base):
     __tablename__ = "stats_dirty"
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class StatsClaimDays(Base):
+    """The day (and amount) each subsidy claim is tallied under as 已申请, 已核准, 已发放 (NULL: not
+    counted there), so that a claim that changes moves its old contribution out of the tallies."""
+
+    __tablename__ = "stats_claim_days"
+    claim_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claimed_day: Mapped[date | None] = mapped_column(Date)
+    claimed_fen: Mapped[int] = mapped_column(Integer, default=0)
+    approved_day: Mapped[date | None] = mapped_column(Date)
+    approved_fen: Mapped[int] = mapped_column(Integer, default=0)
+    paid_day: Mapped[date | None] = mapped_column(Date)
+    paid_fen: Mapped[int] = mapped_column(Integer, default=0)

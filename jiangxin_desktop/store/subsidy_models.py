@@ -47,6 +47,7 @@ class SubsidyClaim(Travelling, Base):
         Index("ix_subsidy_claim_reviewed", "reviewed_at", "status", "amount_fen"),
         Index("ix_subsidy_claim_decided", "decided_at", "status", "decided_amount_fen"),
         Index("ix_subsidy_claim_paid", "paid_on", "status", "decided_amount_fen"),
+        Index("ix_subsidy_claim_updated", "updated_at"),  # what the dashboard's tallies have not taken in
     )
     number: Mapped[str] = mapped_column(String(40), unique=True)  # {station}-BT{year}-{serial:05d}
     year: Mapped[int] = mapped_column(Integer)

@@ -244,7 +244,7 @@ def queries(paths, runs: int) -> None:
         "person-time tallies, whole plan": lambda s: tally.read(s, "pt", start, end),
         "person-time tallies, 2025-01-17..2027-12-12": lambda s: tally.read(s, "pt", odd_start, odd_end),
         "certificate tallies": lambda s: tally.read(s, "cert", start, end),
-        "subsidies (3 queries)": lambda s: stats._subsidies(s, start, end),
+        "claim tallies": lambda s: tally.read(s, "claim", start, end),
     }
     try:
         summary = stats.summary(start, end)

@@ -244,3 +244,42 @@ def test_a_followup_recorded_later_changes_the_rate(demo_context, clock):
     write_followups(ctx, classes)
     summary = ctx.stats.summary(START, END)
     assert (summary.followed_up, summary.employed) == (1, 1)
+
+
+def test_the_readme_words_the_definition_as_the_catalog_does():
+    from pathlib import Path
+
+    from jiangxin_desktop.domain.plan import Counting
+
+    rules = json.loads(shipped_catalog_path().read_text("utf-8"))["rules"]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    assert Counting().describe(rules["attendance_threshold"]) in readme
+
+
+def test_a_claim_that_moves_on_leaves_its_old_day(demo_context, clock):
+    """已核准 on a day in the period, then 已发放 with the decision dated after it: the approval's old
+    day no longer counts it; the amounts follow the decided amount."""
+    from sqlalchemy import update
+
+    from tests.services.subsidy_helpers import claimable_class
+
+    ctx = demo_context
+    made = claimable_class(ctx, clock, "甲", start=date(2026, 3, 2))
+    enrolment, person, cert = made.enrolments[0], made.people[0], made.issued[0]
+    p = Person(person.name, "31", 10)
+    p.enrolment, p.uuid = enrolment, person.uuid
+    with ctx.db.write() as s:
+        cert_uuid = s.scalar(select(Certificate.uuid).where(Certificate.number == cert.number))
+        claim(ctx, s, 9, p, cert_uuid, "approved", 80000, reviewed_at=utc(date(2026, 3, 20), "10:00"),
+              decided_at=utc(date(2026, 4, 2), "10:00"), decided_amount_fen=70000)
+    first = ctx.stats.summary(START, END)
+    money = lambda summary: [(m.count, m.amount_fen) for m in (summary.claimed, summary.approved, summary.paid)]  # noqa: E731
+    assert money(first) == [(1, 80000), (1, 70000), (0, 0)]
+    with ctx.db.write() as s:
+        s.execute(update(SubsidyClaim).where(SubsidyClaim.number == "T-BT2026-00009").values(
+            status="paid", decided_at=utc(date(2026, 5, 6), "10:00"), paid_on=date(2026, 5, 6),
+            decided_amount_fen=65000, version=2, updated_at=utc_now()))
+    again = ctx.stats.summary(START, END)
+    assert money(again) == [(1, 80000), (0, 0), (0, 0)]
+    may = ctx.stats.summary(date(2026, 5, 1), date(2026, 5, 31))
+    assert money(may) == [(0, 0), (1, 65000), (1, 65000)]

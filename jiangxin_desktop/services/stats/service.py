@@ -6,18 +6,15 @@ day and month tallies (tally.py). Before counting, the follow-ups recorded since
 are taken into the summary and the tallies that changed are made again (a write only when
 something changed). Certificates: valid ones issued in the period, by kind. Subsidies: claims 已审核 or later
 by ``reviewed_at`` (amount claimed), 核准 or 已发放 by ``decided_at`` (the city's latest decision,
-amount decided), 已发放 by ``paid_on``. Every query reads a covering index (migration 0016;
-tests/services/test_stats_plans.py).
+amount decided), 已发放 by ``paid_on`` (claim_tally.py). Every query reads an index (migration
+0016; tests/services/test_stats_plans.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.domain.plan import EMPLOYMENT_RATE_LABEL, TARGET_KEYS
@@ -40,7 +37,6 @@ from jiangxin_desktop.services.stats.figures import FIGURES, Count, Money, Perso
 from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.outcome_summary import apply_followups, pending_followups
 from jiangxin_desktop.store.stats_models import EnrollmentOutcome as O
-from jiangxin_desktop.store.subsidy_models import APPROVED, PAID, REVIEWED, SubsidyClaim
 
 VIEWERS = ("clerk", "reviewer", "admin")
 
@@ -69,7 +65,7 @@ class StatsService:
             classify = Classifier(self.codes, catalog_facts(s))
             marginals = tally.read(s, "pt", start, end)
             kinds = [(*value.split("|", 1), n) for _dim, value, n in tally.read(s, "cert", start, end)]
-            money = self._subsidies(s, start, end)
+            money = self._subsidies(tally.read(s, "claim", start, end))
         by_group: dict[str, int] = {}
         by_area: dict[str, int] = {}
         values = dict.fromkeys((*PERSON_TIME_TARGETS, *CERTIFICATE_TARGETS), 0)
@@ -154,22 +150,11 @@ class StatsService:
             return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return utc(start), utc(end + timedelta(days=1))
 
-    def _subsidies(self, s: Session, start: date, end: date) -> tuple[Money, Money, Money]:
-        lo, hi = self._bounds(start, end)
-        c = SubsidyClaim
-        claimed = s.execute(
-            select(func.count(), func.coalesce(func.sum(c.amount_fen), 0))
-            .where(c.reviewed_at >= lo, c.reviewed_at < hi, c.status.in_((REVIEWED, APPROVED, PAID)))
-        ).one()
-        approved = s.execute(
-            select(func.count(), func.coalesce(func.sum(c.decided_amount_fen), 0))
-            .where(c.decided_at >= lo, c.decided_at < hi, c.status.in_((APPROVED, PAID)))
-        ).one()
-        paid = s.execute(
-            select(func.count(), func.coalesce(func.sum(c.decided_amount_fen), 0))
-            .where(c.paid_on.between(start, end), c.status == PAID)
-        ).one()
-        return Money(*claimed), Money(*approved), Money(*paid)
+    @staticmethod
+    def _subsidies(sums: list[tuple[str, str, int]]) -> tuple[Money, Money, Money]:
+        """已申请, 已核准, 已发放 (count and fen) from the claim tallies (claim_tally.py)."""
+        found = {(dim, value): n for dim, value, n in sums}
+        return tuple(Money(found.get((dim, "count"), 0), found.get((dim, "fen"), 0)) for dim in "cap")  # type: ignore[return-value]
 
     # --- exports (services/stats/report.py) --------------------------------------------
     def export_excel(self, start: date, end: date, out: Path) -> Path:

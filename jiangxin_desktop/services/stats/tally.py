@@ -10,7 +10,7 @@ Before reading, :func:`bring_up_to_date` redoes what changed: the days store/out
 marked in ``stats_dirty`` (a class finished, an enrolment or a follow-up changed), the issue
 days of certificates changed since the last look (``certificate.updated_at``), and everything
 when the counting itself changed (another threshold in the catalog; the first look after
-migration 0016).
+migration 0016). Subsidy claims: claim_tally.py.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
+from jiangxin_desktop.services.stats import claim_tally
 from jiangxin_desktop.store.models import Certificate
 from jiangxin_desktop.store.outcome_summary import COUNTING_MARK
 from jiangxin_desktop.store.stats_models import EnrollmentOutcome as O
@@ -94,7 +95,7 @@ def bring_up_to_date(db: Any, signature: str, condition: Any) -> None:
     with db.read() as s:
         stale = (_meta(s, COUNTING_MARK) != signature
                  or s.execute(select(StatsDirty.day).limit(1)).first() is not None
-                 or _certificates_changed(s))
+                 or _certificates_changed(s) or claim_tally.stale(s))
     if not stale:
         return
     with db.write() as s:
@@ -120,6 +121,7 @@ def bring_up_to_date(db: Any, signature: str, condition: Any) -> None:
             _write_days(s, "cert", days, None)
             _write_months(s, "cert", days)
         _set_meta(s, CERT_MARK, newest or "")
+        claim_tally.bring_up_to_date(s)
 
 
 def _certificates_changed(s: Session) -> bool:

@@ -56,7 +56,18 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=8), primary_key=True),
         sa.Column("day", sa.Date(), primary_key=True),
     )
+    op.create_table(
+        "stats_claim_days",
+        sa.Column("claim_uuid", sa.String(length=36), primary_key=True),
+        sa.Column("claimed_day", sa.Date(), nullable=True),
+        sa.Column("claimed_fen", sa.Integer(), nullable=False),
+        sa.Column("approved_day", sa.Date(), nullable=True),
+        sa.Column("approved_fen", sa.Integer(), nullable=False),
+        sa.Column("paid_day", sa.Date(), nullable=True),
+        sa.Column("paid_fen", sa.Integer(), nullable=False),
+    )
     op.create_index("ix_certificate_updated", "certificate", ["updated_at"])
+    op.create_index("ix_subsidy_claim_updated", "subsidy_claim", ["updated_at"])
     op.create_index("ix_certificate_issued", "certificate", ["issue_date", "status", "certificate_type", "level"])
     op.create_index("ix_subsidy_claim_reviewed", "subsidy_claim", ["reviewed_at", "status", "amount_fen"])
     op.create_index("ix_subsidy_claim_decided", "subsidy_claim", ["decided_at", "status", "decided_amount_fen"])
@@ -68,7 +79,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_follow_up_updated", table_name="follow_up")
+    op.drop_index("ix_subsidy_claim_updated", table_name="subsidy_claim")
     op.drop_index("ix_certificate_updated", table_name="certificate")
+    op.drop_table("stats_claim_days")
     op.drop_table("stats_dirty")
     op.drop_table("stats_tally")
     op.drop_index("ix_subsidy_claim_paid", table_name="subsidy_claim")
