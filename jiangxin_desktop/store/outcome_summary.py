@@ -125,8 +125,9 @@ def rebuild(conn: Any, rules: AttendanceRules | None = None) -> int:
         )
     ]
     written = refresh_classes(conn, classes, rules)
-    conn.execute(text("DELETE FROM stats_dirty WHERE kind = 'pt'"))  # every tally is made again:
-    conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": COUNTING_MARK})
+    # every tally (services/stats/tally.py) is made again at the next look: forget what was seen
+    conn.execute(text("DELETE FROM stats_dirty"))
+    conn.execute(text("DELETE FROM meta WHERE key LIKE 'stats.%'"))
     mark = conn.execute(text("SELECT max(updated_at) FROM follow_up")).scalar()
     _set_mark(conn, mark)
     return written

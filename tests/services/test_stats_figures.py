@@ -283,3 +283,26 @@ def test_a_claim_that_moves_on_leaves_its_old_day(demo_context, clock):
     assert money(again) == [(1, 80000), (0, 0), (0, 0)]
     may = ctx.stats.summary(date(2026, 5, 1), date(2026, 5, 31))
     assert money(may) == [(0, 0), (1, 65000), (1, 65000)]
+
+
+def test_classes_finished_before_the_upgrade_are_counted(demo_context, clock):
+    """A station at revision 0015 with finished classes: migrating to 0016 fills the summary."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from jiangxin_desktop.store import migrate
+    from tests.services.subsidy_helpers import claimable_class
+
+    ctx = demo_context
+    claimable_class(ctx, clock, "甲乙丙", absent=(2,))
+    before = ctx.stats.summary(START - timedelta(days=30), END)
+    assert before.person_times == 2
+    with ctx.db.schema_connection() as conn:
+        command.downgrade(migrate._alembic_config(conn), "0015")
+        conn.commit()
+    assert migrate.current_revision(ctx.db) == "0015"
+    migrate.upgrade(ctx.db)
+    with ctx.db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM enrollment_outcome")).scalar() == 3
+    after = ctx.stats.summary(START - timedelta(days=30), END)
+    assert after.to_json() == before.to_json()
