@@ -192,3 +192,18 @@ def test_another_user_gets_the_page_built_again_even_while_it_counts(qtbot, clas
     wait_counted(qtbot, page.progress_tab)
     qtbot.wait(100)  # the old page's count, if it ends only now, is dropped quietly
     assert page.progress_tab.summary["person_times"]["total"] > 0
+
+
+def test_a_narrow_bar_chart_shortens_labels_but_never_a_number(qtbot):
+    from jiangxin_desktop.ui.stats.charts import Bar, BarChart
+
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.set_bars([Bar("a", "农村转移劳动力（含脱贫劳动力）", 123456, "123,456"), Bar("b", "失业人员", 7, "7")])
+    chart.resize(chart.minimumSizeHint().width(), chart.sizeHint().height())
+    chart.show()
+    qtbot.waitExposed(chart)
+    label_w, area_w, value_w = chart._columns()
+    widest = chart.fontMetrics().horizontalAdvance("123,456")
+    assert label_w + area_w + chart.fontMetrics().horizontalAdvance("中") // 2 + widest <= chart.width()
+    assert chart.bar_rect(0).right() + widest <= chart.width()
