@@ -64,6 +64,8 @@ def check(found: list[tuple[str, list[str]]]) -> set[str]:
             words = line.split()
             if words[:1] == ["SCAN"] and words[1] in LARGE:
                 raise AssertionError(f"{line}\n  in: {statement}")
+            if words[:2] == ["SEARCH", "stats_tally"] and "(kind=? AND grain=?" not in line:
+                raise AssertionError(f"tallies read by kind alone: {line}\n  in: {statement}")
             if " INDEX " in line:
                 used.add(line.split(" INDEX ")[1].split()[0])
     return used
@@ -86,6 +88,7 @@ def test_the_people_behind_a_figure_are_found_through_indexes(demo_context, cloc
     ctx = demo_context
     claimable_class(ctx, clock, "甲乙")
     start, end = PERIODS[0]
+    ctx.stats.summary(start, end)  # the first look makes every tally (reads every row, once)
     with statements(ctx) as seen:
         for figure, key in (("person_times", None), ("person_times", "失业人员"), ("targets", "care"),
                             ("employment", "employed"), ("certificates", None), ("targets", "new_skilled"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.domain.codes import CodeCatalog
@@ -28,6 +28,7 @@ from jiangxin_desktop.services.stats.counting import (
     counted,
     employed,
 )
+from jiangxin_desktop.services.stats import tally
 from jiangxin_desktop.services.stats.figures import SUBSIDY_STAGES, PersonRow
 from jiangxin_desktop.store.models import Certificate, Trainee, TrainingClass
 from jiangxin_desktop.store.stats_models import EnrollmentOutcome as O
@@ -69,29 +70,38 @@ class PeopleLists:
             .join(Trainee, Trainee.uuid == O.trainee_uuid)
             .join(TrainingClass, TrainingClass.uuid == O.class_uuid)
             .where(O.class_end.between(start, end), counted(plan, threshold), condition)
-            .order_by(O.class_end, TrainingClass.code, Trainee.name)
+            .order_by(O.class_end.desc())  # the latest first, read in the index's order: a limit stops early
         )
         return list(s.execute(query.limit(limit) if limit else query))
 
-    def _combos(self, s: Session, start: date, end: date, wanted) -> Any:
-        """An SQL condition selecting the (group, project, occupation) combinations ``wanted`` accepts."""
-        plan, threshold = self.catalog.plan, self.catalog.rules.attendance_threshold
-        combos = s.execute(
-            select(O.target_group, O.project_code, O.occupation_code)
-            .where(O.class_end.between(start, end), counted(plan, threshold)).distinct()
-        ).all()
-        chosen = [and_(O.target_group == g, O.project_code == p, O.occupation_code == o)
-                  for g, p, o in combos if wanted(g, p, o)]
-        return or_(*chosen) if chosen else false()
+    @staticmethod
+    def _narrow(classify: Classifier, key: str | None, present: dict[str, set[str]]) -> Any:
+        """The SQL condition for the person-times behind ``key`` (Classifier.matches, one dimension
+        at a time, over the codes the period's tallies hold)."""
+        if key in (None, "person_times"):
+            return true()
+        groups = [v for v in present.get("g", ()) if key in (classify.group(v), v, *classify.group_targets(v))]
+        projects = [v for v in present.get("p", ()) if key in (classify.area(v), v, *classify.project_targets(v))]
+        occupations = [v for v in present.get("o", ()) if key in classify.occupation_targets(v)]
+        parts = [column.in_(values) for column, values in ((O.target_group, groups), (O.project_code, projects),
+                                                            (O.occupation_code, occupations)) if values]
+        return or_(*parts) if parts else false()
 
     def _person_times(self, s: Session, classify: Classifier, key: str | None, start: date, end: date,
                       limit: int | None) -> list[PersonRow]:
-        condition = self._combos(s, start, end, lambda g, p, o: classify.matches(key, g, p, o))
+        condition = self._narrow(classify, key, self._present(s, start, end))
         return [
             PersonRow(t, name, mask_id(number), code, cname,
                       f"{classify.group(g)} · {classify.area(p)} · 出勤 {a}/{h} 课时")
             for t, name, number, code, cname, g, p, a, h, _o, _p in self._counted_rows(s, start, end, condition, limit)
         ]
+
+    @staticmethod
+    def _present(s: Session, start: date, end: date) -> dict[str, set[str]]:
+        present: dict[str, set[str]] = {}
+        for dim, value, _n in tally.read(s, "pt", start, end):
+            present.setdefault(dim, set()).add(value)
+        return present
 
     def _employment(self, s: Session, classify: Classifier, key: str | None, start: date, end: date,
                     limit: int | None) -> list[PersonRow]:
@@ -107,7 +117,8 @@ class PeopleLists:
             if entry is None:
                 raise KnownError(f"没有回访结果“{key}”。可选：employed、not_employed 或回访结果代码。")
             wanted = O.followup_outcome == entry.code
-        groups = self._combos(s, start, end, lambda g, p, o: classify.employment_group(g))
+        groups = O.target_group.in_([g for g in self._present(s, start, end).get("g", ())
+                                     if classify.employment_group(g)])
         rows = self._counted_rows(s, start, end, and_(groups, wanted), limit)
         return [
             PersonRow(t, name, mask_id(number), code, cname,

@@ -117,7 +117,7 @@ class StatsService:
         _check_period(start, end)
         if figure not in FIGURES:
             raise KnownError(f"没有“{figure}”这项统计。可选：{'、'.join(FIGURES)}。")
-        self.take_in_followups()
+        self.bring_up_to_date()
         catalog = self.catalogs.active()
         lists = people_lists.PeopleLists(self.codes, catalog, self._bounds(start, end))
         with self.db.read() as s:

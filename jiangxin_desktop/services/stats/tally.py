@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, delete, func, insert, literal, or_, select, text, type_coerce
+from sqlalchemy import Date, and_, delete, func, insert, literal, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from jiangxin_desktop.services.stats import claim_tally
@@ -152,12 +152,13 @@ def pieces(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]
 
 
 def read(s: Session, kind: str, start: date, end: date) -> list[tuple[str, str, int]]:
-    """(dim, value, count) of the period, summed."""
+    """(dim, value, count) of the period, summed: one query per piece, each a range of the primary key."""
     months, days = pieces(start, end)
-    parts = []
-    if months:
-        parts.append(and_(T.grain == "m", T.day.in_(months)))
+    parts = [and_(T.grain == "m", T.day.in_(months))] if months else []
     parts.extend(and_(T.grain == "d", T.day.between(a, b)) for a, b in days)
-    query = (select(T.dim, T.value, func.sum(T.n)).where(T.kind == kind, or_(*parts))
-             .group_by(T.dim, T.value))
-    return [(dim, value, int(n)) for dim, value, n in s.execute(query)]
+    sums: dict[tuple[str, str], int] = {}
+    for part in parts:
+        query = select(T.dim, T.value, func.sum(T.n)).where(T.kind == kind, part).group_by(T.dim, T.value)
+        for dim, value, n in s.execute(query):
+            sums[(dim, value)] = sums.get((dim, value), 0) + int(n)
+    return [(dim, value, n) for (dim, value), n in sums.items()]
