@@ -55,6 +55,7 @@ from jiangxin_desktop.store.database import Database
 from jiangxin_desktop.store.ids import uuid7
 from jiangxin_desktop.store.journal import utc_now
 from jiangxin_desktop.store.models import Attendance, ClassSession, Enrollment, Trainee, TrainingClass
+from jiangxin_desktop.store.outcome_summary import FINISHED_STATES, refresh_classes
 
 __all__ = [
     "ATTENDANCE_LABELS",
@@ -353,6 +354,8 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
             before=before,
             after={"session": sess.number, "class": klass.code, **snapshot(row)},
         )
+        if klass.status in FINISHED_STATES:  # a 补签 decided after 结业: the dashboard's summary too
+            refresh_classes(s, [klass.uuid], self.rules())
         trainee = s.scalar(select(Trainee).where(Trainee.uuid == enrollment.trainee_uuid))
         assert trainee is not None
         return self._row(sess, enrollment.uuid, trainee.name, trainee.id_number, row)
