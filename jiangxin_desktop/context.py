@@ -16,6 +16,7 @@ from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.catalog.codes import load_codes, refresh_shipped_codes
+from jiangxin_desktop.services.catalog.refresh import refresh_shipped_catalog
 from jiangxin_desktop.services.catalog.training import CatalogService
 from jiangxin_desktop.services.certificates.issuing import CertificateService
 from jiangxin_desktop.services.registry.search import TraineeSearch
@@ -192,6 +193,7 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
     actor = actor or current_actor()
     refresh_shipped_codes(db)  # a station set up by an older release gets this release's aliases
     codes = load_codes(db)
+    refresh_shipped_catalog(db, codes)  # and this release's example catalog (standards, plan targets)
     settings = SettingsService(db)
     consent = settings.consent_notice()
     demo = is_demo(db)
