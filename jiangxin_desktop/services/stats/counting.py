@@ -119,14 +119,6 @@ class Classifier:
         return ["person_times", *self.group_targets(target_group), *self.occupation_targets(occupation_code),
                 *self.project_targets(project_code)]
 
-    def matches(self, key: str | None, target_group: str, project_code: str, occupation_code: str) -> bool:
-        """Whether a person-time is behind ``key``: a group, an area or a person-time target key."""
-        if key is None:
-            return True
-        if key in PERSON_TIME_TARGETS:
-            return key in self.targets(target_group, project_code, occupation_code)
-        return key in (self.group(target_group), self.area(project_code), target_group, project_code)
-
 
 def certificate_targets(kind_label: str, rank: int | None) -> list[str]:
     """The plan's certificate targets one valid certificate counts toward."""

@@ -76,8 +76,9 @@ class PeopleLists:
 
     @staticmethod
     def _narrow(classify: Classifier, key: str | None, present: dict[str, set[str]]) -> Any:
-        """The SQL condition for the person-times behind ``key`` (Classifier.matches, one dimension
-        at a time, over the codes the period's tallies hold)."""
+        """The SQL condition for the person-times behind ``key`` — a group (its label or a code), an
+        area (its label or a project code) or a person-time target key — by the Classifier's rules,
+        one dimension at a time, over the codes the period's tallies hold."""
         if key in (None, "person_times"):
             return true()
         groups = [v for v in present.get("g", ()) if key in (classify.group(v), v, *classify.group_targets(v))]
