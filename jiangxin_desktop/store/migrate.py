@@ -12,7 +12,7 @@ from pathlib import Path
 from jiangxin_desktop.errors import DatabaseTooNewError
 from jiangxin_desktop.store.database import Database
 
-HEAD = "0016"  # tests assert this is Alembic's head
+HEAD = "0017"  # tests assert this is Alembic's head
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

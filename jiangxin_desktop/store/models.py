@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -298,8 +299,7 @@ class Enrollment(Travelling, Base):
     """A trainee in a class, with the target group and evidence at enrolment."""
 
     __tablename__ = "enrollment"
-    # The unique (class, trainee) index also finds a class's enrolments: no index of its own.
-    __table_args__ = (UniqueConstraint("class_uuid", "trainee_uuid"),)
+    __table_args__ = (UniqueConstraint("class_uuid", "trainee_uuid"),)  # also finds a class's enrolments
     class_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("training_class.uuid"))
     trainee_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("trainee.uuid"), index=True)
     target_group: Mapped[str] = mapped_column(String(40))
@@ -318,7 +318,8 @@ class Attendance(Travelling, Base):
     """One trainee at one session: present, late, left early, on leave or absent."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("session_uuid", "enrollment_uuid"),)
+    __table_args__ = (UniqueConstraint("session_uuid", "enrollment_uuid"),  # 0017: rows without a sign-in:
+        Index("ix_attendance_untimed", "status", "session_uuid", sqlite_where=text("sign_in_at IS NULL")))
     session_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("class_session.uuid"), index=True)
     enrollment_uuid: Mapped[str] = mapped_column(String(36), ForeignKey("enrollment.uuid"), index=True)
     status: Mapped[str] = mapped_column(String(12))  # present|late|early|leave|absent
@@ -326,9 +327,8 @@ class Attendance(Travelling, Base):
     sign_out_at: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(60))
-    # 补签: times outside the session's window, claimed with a reason; the claimed times
-    # count nothing until a reviewer approves them. None | pending | approved | rejected
-    makeup: Mapped[str | None] = mapped_column(String(12))
+    # 补签: times outside the session's window, claimed with a reason, count once a reviewer approves
+    makeup: Mapped[str | None] = mapped_column(String(12))  # None | pending | approved | rejected
     makeup_reason: Mapped[str | None] = mapped_column(Text)
     makeup_sign_in_at: Mapped[str | None] = mapped_column(String(32))
     makeup_sign_out_at: Mapped[str | None] = mapped_column(String(32))

@@ -17,6 +17,9 @@ from jiangxin_desktop.services.lazy_exports import lazy_exports
 _EXPORTS = {
     "AttendanceService": "attendance",
     "iso": "attendance",
+    "UntimedCount": "attendance_untimed",
+    "UntimedRow": "attendance_untimed",
+    "untimed_counts": "attendance_untimed",
     "ClassInput": "class_records",
     "ClassRecord": "class_records",
     "ENROLLING": "class_records",
@@ -36,6 +39,7 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from jiangxin_desktop.services.training.attendance import AttendanceService, iso
+    from jiangxin_desktop.services.training.attendance_untimed import UntimedCount, UntimedRow, untimed_counts
     from jiangxin_desktop.services.training.class_records import (
         ClassInput,
         ClassRecord,

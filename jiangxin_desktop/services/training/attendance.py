@@ -26,6 +26,7 @@ from jiangxin_desktop.errors import FieldError, KnownError, NotFoundError, Valid
 from jiangxin_desktop.services.security import Acting
 from jiangxin_desktop.services.training.assessment import RESULT_LABELS, AssessmentMixin, AssessmentRecord
 from jiangxin_desktop.services.training.attendance_makeup import MakeupMixin, MakeupRow
+from jiangxin_desktop.services.training.attendance_untimed import UntimedMixin
 from jiangxin_desktop.services.training.attendance_records import (
     ATTENDANCE_LABELS,
     ATTENDED,
@@ -73,7 +74,7 @@ __all__ = [
 FUTURE_SLACK = timedelta(minutes=1)
 
 
-class AttendanceService(AssessmentMixin, MakeupMixin):
+class AttendanceService(AssessmentMixin, MakeupMixin, UntimedMixin):
     def __init__(self, db: Database, acting: Acting, catalogs: CatalogService, classes: ClassService) -> None:
         self.db = db
         self.acting = acting
@@ -159,8 +160,13 @@ class AttendanceService(AssessmentMixin, MakeupMixin):
             total = sum(sessions[u].hours for u in held)
             planned = sum(x.hours for x in sessions.values())
             threshold = rules.attendance_threshold
+            untimed: dict[str, int] = {}  # 出勤 without a sign-in time: counted 0, a 补签 would fix it
+            for _session, enrollment, status, sign_in, _out in recorded:
+                if status in ATTENDED and not sign_in:
+                    untimed[enrollment] = untimed.get(enrollment, 0) + 1
             return [
-                RateRow(uuid, name, hours.get(uuid, 0), total, threshold, planned) for uuid, name in enrolled
+                RateRow(uuid, name, hours.get(uuid, 0), total, threshold, planned, untimed.get(uuid, 0))
+                for uuid, name in enrolled
             ]
 
     # --- helpers --------------------------------------------------------------------

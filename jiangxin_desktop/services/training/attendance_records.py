@@ -46,6 +46,7 @@ class RateRow:
     total_hours: int  # hours of the sessions held so far
     threshold: float
     planned_hours: int = 0  # the whole timetable
+    untimed: int = 0  # 出勤/迟到/早退 sessions without a sign-in time: counted 0 until a 补签
 
     @property
     def rate(self) -> float:
