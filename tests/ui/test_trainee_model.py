@@ -60,14 +60,55 @@ def test_reveal_row_shows_one_number_and_set_reveal_false_masks_again(demo_conte
     assert MASKED_ID.match(model.data(model.index(0, TraineeTableModel.ID_NUMBER)))
 
 
-def test_rows_arrive_in_pages_of_200(demo_context):
+def test_rows_arrive_in_pages_of_100_and_the_last_page_is_known_as_last(demo_context):
     model = make_model(demo_context)
+    assert model.rowCount() == 100
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
     assert model.rowCount() == 200
     assert model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 300
+    # The look-ahead row said that nothing follows: no empty page is asked for.
     assert not model.canFetchMore(QModelIndex())
     assert model.match_count() == (300, False)
+
+
+def test_a_search_counts_from_its_pages_without_a_count_query(demo_context):
+    model = make_model(demo_context)
+    asked = []
+    count = demo_context.search.count
+    demo_context.search.count = lambda *a, **k: asked.append(a) or count(*a, **k)
+    try:
+        model.set_query("320")  # every demo ID holds 320
+        assert model.rowCount() == 100
+        assert model.match_count() == (100, True)  # shown as "100+"
+        model.fetchMore(QModelIndex())
+        assert model.match_count() == (200, True)
+        model.fetchMore(QModelIndex())
+        assert model.match_count() == (300, False)  # every match is listed: the exact number
+        name = model.row_at(0).name
+        model.set_query(name)
+        assert model.match_count() == (model.rowCount(), False) and model.rowCount() >= 1
+    finally:
+        demo_context.search.count = count
+    assert asked == []  # a search never reads its rows twice
+
+
+def test_keystrokes_reuse_the_count_of_everyone_and_a_refresh_counts_again(demo_context):
+    model = make_model(demo_context)
+    assert model.match_count() == (300, False)
+    asked = []
+    count = demo_context.search.count
+    demo_context.search.count = lambda *a, **k: asked.append(a) or count(*a, **k)
+    try:
+        model.set_query("3")  # too short: everyone is listed, with the count made before
+        model.set_query("")
+        assert asked == [] and model.match_count() == (300, False)
+        model.set_query("")  # the same text again: F5 after a change counts again
+        assert len(asked) == 1
+    finally:
+        demo_context.search.count = count
 
 
 def test_sorting_asks_sqlite_again(demo_context):

@@ -56,6 +56,7 @@ class TraineePage(QWidget):
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.model.rowsInserted.connect(lambda *_: self._update_hint())  # scrolled on: "200+"
         make_read_only_list(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -169,11 +170,11 @@ class TraineePage(QWidget):
     def _update_hint(self) -> None:
         n, capped = self.model.match_count()
         amount = f"{n:,}+" if capped else f"{n:,}"
-        if self.model.query.strip():
-            text = self.tr("找到 {n} 人").format(n=amount)
-        else:
-            text = self.tr("共 {n} 人").format(n=amount)
         plan = plan_search(self.model.query)
+        if plan.kind not in ("all", "short"):
+            text = self.tr("找到 {n} 人").format(n=amount)
+        else:  # everyone is listed
+            text = self.tr("共 {n} 人").format(n=amount)
         if plan.kind == "exact" and n == 0:
             text = self.tr("该公民身份号码尚未登记，按 Ctrl+N 登记")
         hint = plan.hint
