@@ -81,10 +81,15 @@ def run_self_test() -> int:
             steps.append(f"数据库：SQLCipher 加密，结构版本 {revision}，登记和查找正常")
             steps.append(_check_printing(Path(tmp)))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from jiangxin_desktop.ui.shell.selftest_render import qt_chinese_strings, render_chinese
+        from jiangxin_desktop.ui.shell.selftest_render import (
+            qt_chinese_collation,
+            qt_chinese_strings,
+            render_chinese,
+        )
 
         steps.append(render_chinese("匠心筑梦·技耀港城 王𠇔 学员登记"))
         steps.append(qt_chinese_strings())
+        steps.append(qt_chinese_collation())
     except Exception as exc:  # report every failure plainly; this is a diagnostic
         print("\n".join(steps), file=sys.stderr)
         # the exception's own text is for technical support (a build fault, not a user's mistake)

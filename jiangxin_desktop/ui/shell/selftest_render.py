@@ -3,7 +3,7 @@ are there (used by --self-test; a frozen build that left them out fails it)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTranslator
+from PySide6.QtCore import QCollator, QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication, QImage, QPainter
 
 from jiangxin_desktop.paths import resources_dir
@@ -58,3 +58,14 @@ def qt_chinese_strings() -> str:
     if cancel != "取消" or own != "学员":
         raise RuntimeError(f"translations give Cancel → {cancel!r}, 学员 → {own!r}")
     return f"界面：Qt 中文字样（qtbase_zh_CN）已载入：{cancel}；程序文字正常：{own}"
+
+
+def qt_chinese_collation() -> str:
+    """Qt's Chinese sorting (ICU's pinyin collation, QCollator / localeAwareCompare): the frozen
+    build carries a trimmed ICU data library, and this fails if it lost the zh collation (ICU
+    would then fall back to code-point order: 周 张 李 阿)."""
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    names = sorted(["周", "张", "阿", "李"], key=collator.sortKey)
+    if names != ["阿", "李", "张", "周"]:
+        raise RuntimeError(f"Chinese collation is not pinyin order: {' '.join(names)}")
+    return f"界面：中文排序按拼音（{' '.join(names)}）"

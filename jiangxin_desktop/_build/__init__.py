@@ -1,0 +1,1 @@
+"""Build-time helpers (build.spec); the program never imports them."""
