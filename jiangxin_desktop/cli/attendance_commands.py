@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from jiangxin_desktop.cli import makeup_commands
+from jiangxin_desktop.cli import makeup_commands, untimed_commands
 from jiangxin_desktop.cli.attendance_input import (
     add_target,
     at_time,
@@ -58,6 +58,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_target(p, session=False, trainee=False)
     p.set_defaults(handler=cmd_rates)
     makeup_commands.register(attendance, common, add_target)
+    untimed_commands.register(attendance, common)
 
     assessment = sub.add_parser("assessment", help="考核").add_subparsers(
         dest="assessment_command", required=True
@@ -206,14 +207,19 @@ def cmd_rates(args) -> int:
             "rate": round(r.rate, 4),
             "threshold": r.threshold,
             "meets_threshold": r.meets_threshold,
+            "untimed_sessions": r.untimed,
         }
         text = (
             f"{r.trainee_name}\t{data['trainee_id_number']}\t{r.attended_hours}/{r.total_hours} 课时\t"
             f"{r.rate:.1%}\t{'达到' if r.meets_threshold else '未达到'}"
         )
+        if r.untimed:
+            text += f"\t其中 {r.untimed} 次出勤没有签到时间，未计课时，可补签"
         emit(data, as_json=args.json, text=text)
     if not rows and not args.json:
         print(f"培训班 {klass.code} 还没有学员。")
+    elif any(r.untimed for r in rows) and not args.json:
+        print(f"没有签到时间的出勤记录：attendance untimed --class {klass.code}（按纸质签到表补签，审核人批准后计入课时）")
     return 0
 
 

@@ -18,9 +18,8 @@ def forget_times(ctx, *attendance_uuids: str) -> None:
     """As an older release left them: the status stays, the times were never kept."""
     with ctx.db.write() as s:
         for uuid in attendance_uuids:
-            s.execute(
-                text("UPDATE attendance SET sign_in_at = NULL, sign_out_at = NULL WHERE uuid = :u"), {"u": uuid}
-            )
+            forgotten = "UPDATE attendance SET sign_in_at = NULL, sign_out_at = NULL WHERE uuid = :u"
+            s.execute(text(forgotten), {"u": uuid})
 
 
 def recorded_class(ctx, count: int = 4):
@@ -41,7 +40,7 @@ def test_rows_that_say_present_without_a_sign_in_are_listed_and_explained(demo_c
     klass, people, (ea, eb, ec, ed), sheet = recorded_class(ctx)
     assert ctx.attendance.untimed(klass.uuid) == []  # times everywhere: nothing to fix
     ctx.attendance.set_status(klass.sessions[0].uuid, eb.uuid, "late")  # keeps its times, still 迟到
-    forget_times(ctx, sheet[ea.uuid].attendance_uuid, sheet[eb.uuid].attendance_uuid, sheet[ed.uuid].attendance_uuid)
+    forget_times(ctx, *(sheet[e.uuid].attendance_uuid for e in (ea, eb, ed)))
 
     rows = ctx.attendance.untimed(klass.uuid)
     assert [(r.trainee_name, r.status, r.session_number, r.pending) for r in rows] == [
@@ -73,11 +72,12 @@ def test_a_makeup_with_the_paper_sheets_times_fixes_an_untimed_row_once_approved
     first = klass.sessions[0]
     clock(ctx, "09:00", date(2026, 12, 20))  # weeks later, the paper sheet at hand
     claim = ctx.attendance.request_makeup(
-        first.uuid, ea.uuid, sign_in_at=at("08:40"), sign_out_at=at("11:30"), reason="旧版本未记录时间，按纸质签到表补录"
+        first.uuid, ea.uuid, sign_in_at=at("08:40"), sign_out_at=at("11:30"), reason="旧记录没有时间，按纸质签到表补录"
     )
     assert claim.attendance_uuid == sheet[ea.uuid].attendance_uuid  # the same row, not a new one
     pending = {r.enrollment_uuid: r for r in ctx.attendance.untimed(klass.uuid)}
-    assert (pending[ea.uuid].pending, pending[ea.uuid].makeup, pending[eb.uuid].pending) == (True, "pending", False)
+    mine, other = pending[ea.uuid], pending[eb.uuid]
+    assert (mine.pending, mine.makeup, other.pending) == (True, "pending", False)
     assert pending[ea.uuid].status == "present"  # the claim leaves the row's status alone
     [count] = untimed_counts(pending.values())
     assert (count.rows, count.pending, count.to_fix) == (2, 1, 1)

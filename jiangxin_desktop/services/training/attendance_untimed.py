@@ -8,8 +8,8 @@ as a 补签 (attendance_makeup.py) that a reviewer approves; the row then counts
 
 Both queries read the partial index ``ix_attendance_untimed`` (migration 0017: only rows
 without a sign-in are in it, so it stays small even with millions of attendance rows): the
-station-wide one by status, the per-class one by status and each of the class's sessions. Only enrolled trainees' rows are listed, as
-on the sign-in sheet.
+station-wide one by status, the per-class one by status and each of the class's sessions.
+Only enrolled trainees' rows are listed, as on the sign-in sheet.
 """
 
 from __future__ import annotations
