@@ -63,7 +63,10 @@ def may_review(user: UserInfo | None) -> str | None:
 class MakeupDialog(QDialog):
     """Times and a reason for one trainee's 补签 at one session."""
 
-    def __init__(self, session: SessionRecord, name: str, window: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: SessionRecord, name: str, window: str, parent: QWidget | None = None, *, note: str = ""
+    ) -> None:
+        """``note``: what is already known of the row (出勤 recorded without a sign-in time), said first."""
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(self.tr("补签：{name}").format(name=name))
@@ -80,6 +83,8 @@ class MakeupDialog(QDialog):
             ),
             self,
         )
+        if note:
+            intro.setText(f"{note}\n{intro.text()}")
         intro.setWordWrap(True)
         self.sign_in_check = QCheckBox(self.tr("签到时间"), self)
         self.sign_in_check.setChecked(True)
@@ -91,7 +96,9 @@ class MakeupDialog(QDialog):
             edit.setDisplayFormat("HH:mm")
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setMaxLength(500)
-        self.reason_edit.setPlaceholderText(self.tr("如：扫码枪故障，按纸质签到表补录"))
+        self.reason_edit.setPlaceholderText(
+            self.tr("如：旧记录没有签到时间，按纸质签到表补录") if note else self.tr("如：扫码枪故障，按纸质签到表补录")
+        )
         form = QFormLayout()
         form.addRow(self.sign_in_check, self.sign_in_edit)
         form.addRow(self.sign_out_check, self.sign_out_edit)

@@ -35,10 +35,10 @@ from jiangxin_desktop.services.training.attendance import (
 from jiangxin_desktop.services.training.class_records import STATUS_LABELS, ClassRecord
 from jiangxin_desktop.ui.training.attendance_makeup import MakeupDialog, MakeupPanel
 from jiangxin_desktop.ui.training.attendance_grid import AttendanceGrid, default_session, key_legend, session_label
+from jiangxin_desktop.ui.training import attendance_untimed as untimed
 from jiangxin_desktop.ui.training.class_actions import may_enter
 from jiangxin_desktop.ui.widgets.code_combo import CodeCombo
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
-from jiangxin_desktop.ui.widgets.record_table import RecordTableModel
 from jiangxin_desktop.ui.widgets.styles import ERROR_STYLE, WARNING_COLOR
 
 NAME, ID, STATUS, SIGN_IN, SIGN_OUT, COUNTED, RATE, MEETS = range(8)
@@ -61,7 +61,7 @@ class AttendanceTab(QWidget):
         self.ctx = ctx
         self.record: ClassRecord | None = None
         self.rates: dict[str, RateRow] = {}
-        self.model: RecordTableModel[AttendanceRow] = RecordTableModel(
+        self.model: untimed.TooltipTableModel[AttendanceRow] = untimed.TooltipTableModel(
             [
                 self.tr("姓名"),
                 self.tr("公民身份号码"),
@@ -77,6 +77,7 @@ class AttendanceTab(QWidget):
             self,
         )
         self.model.colour = self._colour
+        self.model.tooltip = lambda r, c: untimed.status_tooltip(r) if c == STATUS else None
 
         self.session_combo = CodeCombo(None, self)
         self.session_combo.setMinimumContentsLength(28)
@@ -134,6 +135,8 @@ class AttendanceTab(QWidget):
         self.makeups.changed.connect(lambda: self._recorded(None))
         self.legend = QLabel(key_legend(), self)
         self.threshold_label = QLabel(self)
+        self.untimed_notice = untimed.UntimedNotice(self)
+        self.untimed_notice.go_to.connect(self.session_combo.set_value)
         self.threshold_label.setWordWrap(True)
 
         session_row = QHBoxLayout()
@@ -150,6 +153,7 @@ class AttendanceTab(QWidget):
         layout.addWidget(self.feedback)
         layout.addLayout(marks)
         layout.addWidget(self.grid, 1)
+        layout.addWidget(self.untimed_notice)
         layout.addWidget(self.makeups)
         layout.addWidget(self.legend)
         layout.addWidget(self.threshold_label)
@@ -167,7 +171,7 @@ class AttendanceTab(QWidget):
         if column == ID:
             return mask_id(r.id_number)
         if column == STATUS:
-            return ATTENDANCE_LABELS.get(r.status, r.status) if r.status else self.tr("未记录")
+            return untimed.status_text(r)
         if column == COUNTED:
             if not r.status:
                 return ""
@@ -195,7 +199,7 @@ class AttendanceTab(QWidget):
         return ""
 
     def _colour(self, r: AttendanceRow, column: int) -> str | None:
-        if column == STATUS and r.status in ("late", "early", "leave", "absent"):
+        if column == STATUS and (r.status in ("late", "early", "leave", "absent") or untimed.is_untimed(r)):
             return WARNING_COLOR
         if column == COUNTED and (r.reason or r.makeup == "pending"):
             return WARNING_COLOR
@@ -265,11 +269,14 @@ class AttendanceTab(QWidget):
         uuid = self.session_uuid()
         if self.record is None or uuid is None:
             self.model.set_rows([])
+            self.untimed_notice.load([], None)
             return
         self.rates = {r.enrollment_uuid: r for r in self.ctx.attendance.rates(self.record.uuid)}
         current = self.grid.currentIndex().row()
         self.model.set_rows(self.ctx.attendance.sheet(uuid))
         self.makeups.load(self.record)
+        number = next((s.number for s in self.record.sessions if s.uuid == uuid), None)
+        self.untimed_notice.load(self.ctx.attendance.untimed(self.record.uuid), number)
         if self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(max(0, min(current, self.model.rowCount() - 1)), 0))
 
@@ -348,7 +355,8 @@ class AttendanceTab(QWidget):
             return
         person = self.model.row_at(row)
         session = next(s for s in self.record.sessions if s.uuid == uuid)
-        dialog = MakeupDialog(session, person.trainee_name, self.ctx.attendance.window(uuid).label(), self)
+        window = self.ctx.attendance.window(uuid).label()
+        dialog = MakeupDialog(session, person.trainee_name, window, self, note=untimed.makeup_note(person))
         if dialog.exec() != MakeupDialog.DialogCode.Accepted:
             return
         try:
