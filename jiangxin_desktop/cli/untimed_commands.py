@@ -12,8 +12,11 @@ import argparse
 
 from jiangxin_desktop.cli.login import open_cli_context
 from jiangxin_desktop.cli.output import emit
+from jiangxin_desktop.domain.class_lifecycle import RECORDING
+from jiangxin_desktop.domain.class_lifecycle import STATUS_LABELS as CLASS_LABELS
 
 STATUS_LABELS = {"present": "出勤", "late": "迟到", "early": "早退"}
+CLOSED = "本班{state}，不能再补签（结业时确定的课时是补贴的依据）。"
 HOW = (
     "补签：attendance makeup --class {code} --session 第几次课 --id 公民身份号码 --at HH:MM --out HH:MM "
     "--reason 原因（按纸质签到表上的时间填写；审核人批准后才计课时）"
@@ -44,11 +47,13 @@ def row_json(r) -> dict:
         "status_label": STATUS_LABELS.get(r.status, r.status),
         "makeup": r.makeup,
         "makeup_pending": r.pending,
+        "class_status": r.class_status,
+        "open_for_makeup": r.open_for_makeup,
     }
 
 
 def _row_text(data: dict) -> str:
-    state = "补签待审核" if data["makeup_pending"] else "须补签"
+    state = "补签待审核" if data["makeup_pending"] else "须补签" if data["open_for_makeup"] else "未计课时"
     return (
         f"  第 {data['session']} 次课 {data['session_day']} {data['session_time']}\t{data['trainee_name']}\t"
         f"{data['trainee_id_number']}\t{data['status_label']}\t{state}"
@@ -74,8 +79,8 @@ def cmd_untimed(args) -> int:
                 "pending": pending,
                 "to_fix": len(rows) - pending,
                 "classes": [
-                    {"class_code": c.class_code, "class_name": c.class_name, "rows": c.rows,
-                     "pending": c.pending, "to_fix": c.to_fix}
+                    {"class_code": c.class_code, "class_name": c.class_name, "class_status": c.class_status,
+                     "rows": c.rows, "pending": c.pending, "to_fix": c.to_fix}
                     for c in counts
                 ],
                 "items": [row_json(r) for r in rows],
@@ -97,6 +102,8 @@ def cmd_untimed(args) -> int:
         print(f"培训班 {c.class_code}（{c.class_name}）有 {c.rows} 条出勤记录没有签到时间，不计课时{waiting}：")
         for r in by_class[c.class_uuid]:
             print(_row_text(row_json(r)))
-        if c.to_fix:
+        if c.to_fix and c.class_status in RECORDING:
             print(HOW.format(code=c.class_code))
+        elif c.to_fix:
+            print(CLOSED.format(state=CLASS_LABELS.get(c.class_status, c.class_status)))
     return 0

@@ -44,6 +44,21 @@ def untimed_station(data) -> tuple[str, list[str]]:
         ctx.close()
 
 
+def forget_one_of_the_finished_class(data) -> str:
+    ctx = open_context(DataPaths(data), lambda new: PASSPHRASE)
+    try:
+        with ctx.db.write() as s:
+            code, uuid = s.execute(text(
+                "SELECT c.code, a.uuid FROM attendance a JOIN class_session cs ON cs.uuid = a.session_uuid"
+                " JOIN training_class c ON c.uuid = cs.class_uuid JOIN enrollment e ON e.uuid = a.enrollment_uuid"
+                " WHERE c.status = 'finished' AND a.status = 'present' AND e.status = 'enrolled' LIMIT 1"
+            )).one()
+            s.execute(text("UPDATE attendance SET sign_in_at = NULL WHERE uuid = :u"), {"u": uuid})
+        return code
+    finally:
+        ctx.close()
+
+
 def test_untimed_rows_from_the_command_line(tmp_path):
     data = tmp_path / "d"
 
@@ -69,6 +84,19 @@ def test_untimed_rows_from_the_command_line(tmp_path):
     station = out(cli("attendance", "untimed", "--json"))  # the demo's own classes have their times
     assert (station["class_code"], station["rows"]) == (None, 2)
     assert [c["class_code"] for c in station["classes"]] == [code]
+    assert station["items"][0]["open_for_makeup"] is True
+
+    # an old row of the demo's finished class: listed, but 结业 fixed its hours: no 补签 offered
+    finished = forget_one_of_the_finished_class(data)
+    station = out(cli("attendance", "untimed", "--json"))
+    assert {c["class_code"]: (c["class_status"], c["rows"]) for c in station["classes"]} == {
+        code: ("training", 2), finished: ("finished", 1)
+    }
+    closed = next(i for i in station["items"] if i["class_code"] == finished)
+    assert closed["open_for_makeup"] is False
+    said = cli("attendance", "untimed").stdout
+    assert "全站有 3 条出勤记录没有签到时间，不计课时（2 个培训班）" in said
+    assert "本班已结业，不能再补签" in said and f"attendance makeup --class {finished}" not in said
 
     said = cli("attendance", "untimed", "--class", code)
     assert said.returncode == 0, said.stderr

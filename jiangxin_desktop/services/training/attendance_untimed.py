@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from jiangxin_desktop.domain.attendance_rules import COUNTING
+from jiangxin_desktop.domain.class_lifecycle import RECORDING
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.store.models import Attendance, ClassSession, Enrollment, Trainee, TrainingClass
 
@@ -47,6 +48,12 @@ class UntimedRow:
     id_number: str
     status: str  # present | late | early
     makeup: str | None  # the row's 补签, if any: pending | approved | rejected
+    class_status: str = "training"
+
+    @property
+    def open_for_makeup(self) -> bool:
+        """A 补签 is requested while the class takes attendance (已开班, 培训中); 结业 fixed its hours."""
+        return self.class_status in RECORDING
 
     @property
     def masked_id(self) -> str:
@@ -67,6 +74,7 @@ class UntimedCount:
     class_name: str
     rows: int
     pending: int
+    class_status: str = "training"
 
     @property
     def to_fix(self) -> int:
@@ -78,10 +86,10 @@ def untimed_counts(rows: Iterable[UntimedRow]) -> list[UntimedCount]:
     """Per class, in the order the rows come (by class code)."""
     counts: dict[str, list] = {}
     for r in rows:
-        entry = counts.setdefault(r.class_uuid, [r.class_code, r.class_name, 0, 0])
+        entry = counts.setdefault(r.class_uuid, [r.class_code, r.class_name, 0, 0, r.class_status])
         entry[2] += 1
         entry[3] += r.pending
-    return [UntimedCount(uuid, code, name, n, p) for uuid, (code, name, n, p) in counts.items()]
+    return [UntimedCount(uuid, *entry) for uuid, entry in counts.items()]
 
 
 class UntimedMixin:
@@ -114,6 +122,7 @@ class UntimedMixin:
                 Trainee.id_number,
                 Attendance.status,
                 Attendance.makeup,
+                TrainingClass.status,
             )
             .join(ClassSession, ClassSession.uuid == Attendance.session_uuid)
             .join(TrainingClass, TrainingClass.uuid == ClassSession.class_uuid)
