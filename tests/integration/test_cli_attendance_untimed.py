@@ -50,7 +50,8 @@ def forget_one_of_the_finished_class(data) -> str:
         with ctx.db.write() as s:
             code, uuid = s.execute(text(
                 "SELECT c.code, a.uuid FROM attendance a JOIN class_session cs ON cs.uuid = a.session_uuid"
-                " JOIN training_class c ON c.uuid = cs.class_uuid JOIN enrollment e ON e.uuid = a.enrollment_uuid"
+                " JOIN training_class c ON c.uuid = cs.class_uuid"
+                " JOIN enrollment e ON e.uuid = a.enrollment_uuid"
                 " WHERE c.status = 'finished' AND a.status = 'present' AND e.status = 'enrolled' LIMIT 1"
             )).one()
             s.execute(text("UPDATE attendance SET sign_in_at = NULL WHERE uuid = :u"), {"u": uuid})
