@@ -134,3 +134,27 @@ def test_no_line_when_every_attendance_has_its_times(qtbot, demo_context):
     qtbot.waitExposed(area)
     assert area.sheet.model.index(0, STATUS).data() == "出勤"
     assert not area.sheet.untimed_notice.isVisible()
+
+
+def test_a_finished_class_says_it_takes_no_makeup_any_more(qtbot, demo_context):
+    """结业 fixed the hours a subsidy is judged by: the class's 考勤 tab (in its detail window) names
+    the untimed rows but does not send the clerk to 补签…, which is closed."""
+    from jiangxin_desktop.ui.training.attendance_tab import AttendanceTab
+
+    ctx = demo_context
+    klass, _people = untimed_class(ctx)
+    clock(ctx, datetime(2026, 12, 11, 9, 0))  # the day after the last session
+    ctx.classes.finish(klass.uuid)
+    tab = AttendanceTab(ctx)
+    qtbot.addWidget(tab)
+    tab.load(ctx.classes.get(klass.uuid))
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.session_combo.set_value(klass.sessions[0].uuid)
+    first = row_of(tab, "学员甲")
+    assert tab.model.index(first, STATUS).data() == "出勤 *"
+    tip = tab.model.index(first, STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "没有签到时间，不计课时；本班已结业，不能再补签"
+    said = tab.untimed_notice.text()
+    assert "本班有 3 条出勤记录没有签到时间（标 *，第 1、2 次课），未计课时；本班已结业，不能再补签。" in said
+    assert "补签…" not in said and not tab.makeup_button.isEnabled()

@@ -77,7 +77,9 @@ class AttendanceTab(QWidget):
             self,
         )
         self.model.colour = self._colour
-        self.model.tooltip = lambda r, c: untimed.status_tooltip(r) if c == STATUS else None
+        self.model.tooltip = lambda r, c: (
+            untimed.status_tooltip(r, self.record.status if self.record else None) if c == STATUS else None
+        )
 
         self.session_combo = CodeCombo(None, self)
         self.session_combo.setMinimumContentsLength(28)

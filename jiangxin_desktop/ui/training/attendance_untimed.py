@@ -2,8 +2,9 @@
 
 Rows written before times were kept say 出勤 (or 迟到/早退) but count no hours; the grid marks
 them (“出勤 *”, with a tooltip saying why and what to do), a row whose 补签 waits for a reviewer
-says so instead (“0 课时（补签待审）”, and in the tooltip), and a line under the grid says how many rows of the class need a 补签 and on
-which sessions, with a link to the next session that has one.
+says so instead (“0 课时（补签待审）”, and in the tooltip), and a line under the grid says how
+many rows of the class need a 补签 and on which sessions, with a link to the next session that
+has one. A class past 结业 takes no 补签: the line and the tooltip say so.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from jiangxin_desktop.services.training import UntimedRow, untimed_counts
-from jiangxin_desktop.services.training.attendance import ATTENDANCE_LABELS, ATTENDED, AttendanceRow
+from jiangxin_desktop.services.training.attendance import (
+    ATTENDANCE_LABELS,
+    ATTENDED,
+    RECORDING,
+    AttendanceRow,
+)
 from jiangxin_desktop.ui.widgets.record_table import AnyIndex, RecordTableModel, Row
 from jiangxin_desktop.ui.widgets.styles import WARNING_STYLE
 
@@ -39,11 +45,14 @@ def status_text(r: AttendanceRow) -> str:
     return _tr("{status} *").format(status=label)
 
 
-def status_tooltip(r: AttendanceRow) -> str | None:
+def status_tooltip(r: AttendanceRow, class_status: str | None = None) -> str | None:
+    """Why the cell is marked and what to do; a class past 结业 takes no 补签 any more."""
     if not is_untimed(r):
         return None
     if r.makeup == "pending":
         return _tr("没有签到时间，不计课时；已提出补签，审核人批准后按补签的时间计课时")
+    if class_status is not None and class_status not in RECORDING:
+        return _tr("没有签到时间，不计课时；本班已结业，不能再补签")
     return _tr("没有签到时间，不计课时；请按纸质签到表补签")
 
 
@@ -95,7 +104,11 @@ class UntimedNotice(QLabel):
         [count] = untimed_counts(rows)  # one class
         sessions = sorted({r.session_number for r in rows})
         where = "、".join(str(n) for n in sessions[:8]) + ("…" if len(sessions) > 8 else "")
-        if count.to_fix:
+        if not rows[0].open_for_makeup:
+            text = _tr("本班有 {n} 条出勤记录没有签到时间（标 *，第 {where} 次课），未计课时；本班已结业，不能再补签。").format(
+                n=count.rows, where=where
+            )
+        elif count.to_fix:
             text = _tr(
                 "本班有 {n} 条出勤记录没有签到时间（标 *，第 {where} 次课），不计课时。"
                 "选中后点“补签…”，填写纸质签到表上的时间，审核人批准后计入课时。"
