@@ -18,7 +18,6 @@ from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.catalog.codes import load_codes, refresh_shipped_codes
 from jiangxin_desktop.services.catalog.refresh import refresh_shipped_catalog
 from jiangxin_desktop.services.catalog.training import CatalogService
-from jiangxin_desktop.services.certificates.issuing import CertificateService
 from jiangxin_desktop.services.registry.search import TraineeSearch
 from jiangxin_desktop.services.registry.trainees import TraineeRegistry
 from jiangxin_desktop.services.security.acting import Acting
@@ -35,6 +34,7 @@ from jiangxin_desktop.store.database import Database
 
 if TYPE_CHECKING:
     from jiangxin_desktop.services.certificates.documents import CertificatePrinting
+    from jiangxin_desktop.services.certificates.issuing import CertificateService
     from jiangxin_desktop.services.exchange.followup_import import FollowupImporter
     from jiangxin_desktop.services.exchange.roster_export import ClassExports
     from jiangxin_desktop.services.exchange.roster_import import RosterImporter
@@ -64,11 +64,22 @@ class AppContext:
     classes: ClassService
     enrollments: EnrollmentService
     attendance: AttendanceService
-    certificates: CertificateService
+    _certificates: CertificateService | None = field(default=None, repr=False)
     _sync: SyncService | None = field(default=None, repr=False)
     _subsidy: SubsidyService | None = field(default=None, repr=False)
     _stats: StatsService | None = field(default=None, repr=False)
     _followups: FollowupService | None = field(default=None, repr=False)
+
+    @property
+    def certificates(self) -> CertificateService:
+        """Certificates (built on first use: their pages and QR codes load after the list paints)."""
+        if self._certificates is None:
+            from jiangxin_desktop.services.certificates.issuing import CertificateService
+
+            self._certificates = CertificateService(
+                self.db, self.acting, self.codes, self.station.name, self.catalogs
+            )
+        return self._certificates
 
     @property
     def sync(self) -> SyncService:
@@ -220,7 +231,6 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
         classes,
         EnrollmentService(db, acting, catalogs),
         AttendanceService(db, acting, catalogs, classes),
-        CertificateService(db, acting, codes, station.name, catalogs),
     )
 
 

@@ -288,3 +288,51 @@ def test_the_frame_and_the_login_form_paint_without_the_data_layer(keyring_datab
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "none"
+
+
+def test_the_list_is_built_while_the_password_is_checked_and_shown_only_after_login(
+    qtbot, keyring_database, answer_modal
+):
+    from jiangxin_desktop.ui.registry.trainee_page import TraineePage
+    from jiangxin_desktop.ui.shell.main_window import MainWindow
+    from jiangxin_desktop.ui.shell.startup_open import PreparedList
+
+    opening = BackgroundOpen(keyring_database, ScriptedPrompt([]))
+    prepared = PreparedList()
+    seen = []
+
+    def fill(dialog: LoginDialog) -> None:
+        type_and_submit(dialog, password="not-the-password")
+        built = prepared.page
+        seen.append(built)
+        assert isinstance(built, TraineePage) and not built.isVisible()  # built, never shown
+        assert not built.new_action.isEnabled()  # nobody is logged in: no buttons to act
+        type_and_submit(dialog)
+        assert prepared.page is built  # the second try did not build it again
+
+    answer_modal(fill, LoginDialog)
+    try:
+        assert log_in_while_opening(opening, prepare=prepared)
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.attach(opening.ctx, prepared.take(opening.ctx))
+        assert window.trainee_page is seen[0]  # the one built during the check
+        assert window.trainee_page.new_action.isEnabled()  # the clerk's buttons, now
+        assert window.trainee_page.model.rowCount() == 5
+    finally:
+        opening.close()
+
+
+def test_a_wrong_password_during_the_list_build_is_refused_as_ever(keyring_database):
+    from jiangxin_desktop.context import open_context
+    from jiangxin_desktop.ui.shell.login_dialog import authenticate_while
+
+    ctx = open_context(keyring_database, lambda new: "unused")
+    try:
+        ran = []
+        with pytest.raises(KnownError):
+            authenticate_while(ctx.users, "clerk", "not-the-password", lambda: ran.append(True))
+        assert ran == [True]
+        assert authenticate_while(ctx.users, "clerk", DEMO_PASSWORD, lambda: None).username == "clerk"
+    finally:
+        ctx.close()

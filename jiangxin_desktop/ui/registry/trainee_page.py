@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -21,11 +23,13 @@ from jiangxin_desktop.context import AppContext
 from jiangxin_desktop.domain.masking import mask_id
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.services.registry.search import TraineeRow, plan_search
-from jiangxin_desktop.ui.registry.deactivate_dialog import DeactivateDialog
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
-from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
 from jiangxin_desktop.ui.widgets.tables import make_read_only_list
 from jiangxin_desktop.ui.registry.trainee_model import TraineeTableModel
+
+# The registration and deactivation dialogs load when first opened: the list paints sooner.
+if TYPE_CHECKING:
+    from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
 
 SEARCH_DELAY_MS = 150
 
@@ -221,6 +225,10 @@ class TraineePage(QWidget):
             self.model.set_reveal(False)  # a revealed number is masked again when moving on
         self._update_actions()
 
+    def user_changed(self) -> None:
+        """Someone logged in (the page may have been built while the password was checked)."""
+        self._update_actions()
+
     def _update_actions(self) -> None:
         row = self.current_row()
         # Buttons follow the role; the registry enforces the same rules itself.
@@ -249,6 +257,8 @@ class TraineePage(QWidget):
 
     def new_trainee(self) -> None:
         self.activate_requested.emit()
+        from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
+
         dialog = RegistrationDialog(self.ctx, None, self)
         plan = plan_search(self.model.query)
         if plan.kind == "exact" and self.model.rowCount() == 0:
@@ -259,6 +269,8 @@ class TraineePage(QWidget):
         uuid = self.current_uuid()
         if uuid is None:
             return
+        from jiangxin_desktop.ui.registry.registration_dialog import RegistrationDialog
+
         dialog = RegistrationDialog(self.ctx, self.ctx.registry.get(uuid), self)
         self._open(dialog, lambda: self._saved(dialog, self.tr("已保存学员 {name} 的修改")))
 
@@ -275,6 +287,8 @@ class TraineePage(QWidget):
         row = self.current_row()
         if row is None or not row.active:
             return
+        from jiangxin_desktop.ui.registry.deactivate_dialog import DeactivateDialog
+
         dialog = DeactivateDialog(row.name, mask_id(row.id_number), self)
         self._open(dialog, lambda: self._deactivate(row, dialog.reason()))
 

@@ -161,17 +161,18 @@ class _DeferredOpen:
         QTimer.singleShot(0, self._open)
 
     def _open(self) -> None:
-        from jiangxin_desktop.ui.shell.startup_open import log_in_while_opening
+        from jiangxin_desktop.ui.shell.startup_open import PreparedList, log_in_while_opening
 
         try:
-            logged_in = log_in_while_opening(self.opening, self.window)
+            prepared = PreparedList()  # the list is built while the password is checked
+            logged_in = log_in_while_opening(self.opening, self.window, prepare=prepared)
             self.ctx = self.opening.ctx
             if self.opening.failure is not None:
                 raise self.opening.failure
             if not logged_in:
                 self.app.exit(0)
                 return
-            self.window.attach(self.ctx)
+            self.window.attach(self.ctx, prepared.take(self.ctx))
             self.idle_lock = self.window.idle_lock  # made by attach(); 锁定 in the menu uses it too
         except BaseException as exc:  # shown by run_gui's handlers once the loop has stopped
             self.failure = exc

@@ -4,6 +4,8 @@ and the idle lock (the same dialog, the username fixed)."""
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -21,7 +23,7 @@ from jiangxin_desktop.ui.widgets.styles import ERROR_STYLE
 
 if TYPE_CHECKING:
     from jiangxin_desktop.context import AppContext
-    from jiangxin_desktop.services.security.users import UserInfo
+    from jiangxin_desktop.services.security.users import UserInfo, UserService
     from jiangxin_desktop.ui.shell.startup_open import BackgroundOpen
 
 USER_ENV, PASSWORD_ENV = "JIANGXIN_USER", "JIANGXIN_PASSWORD"
@@ -42,6 +44,8 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.mode, self.opening = ctx, mode, opening
         self.user: UserInfo | None = None
+        # At start-up: builds the trainee list (not shown) while the password is checked.
+        self.meanwhile: Callable[[AppContext], None] | None = None
         self.username = QLineEdit(self)
         self.display_name = QLineEdit(self)
         self.password = QLineEdit(self)
@@ -177,7 +181,36 @@ class LoginDialog(QDialog):
         if self.mode == "change":
             assert ctx.user is not None
             return users.change_password(ctx.user, self.password.text(), self.new_password.text())
-        return users.authenticate(self.username.text(), self.password.text())
+        if self.meanwhile is None:
+            return users.authenticate(self.username.text(), self.password.text())
+        meanwhile = self.meanwhile
+        return authenticate_while(users, self.username.text(), self.password.text(), lambda: meanwhile(ctx))
+
+
+def authenticate_while(users: UserService, username: str, password: str, meanwhile: Callable[[], None]) -> UserInfo:
+    """``users.authenticate`` on a thread while ``meanwhile`` runs here.
+
+    Checking a password is scrypt's memory-hard work (~0.1 s), done outside the interpreter:
+    the GUI thread builds the trainee list in that time instead of waiting. Nothing built is
+    shown before the password was right; the outcome (or its refusal) is the same as ever.
+    """
+    outcome: dict[str, object] = {}
+
+    def check() -> None:
+        try:
+            outcome["user"] = users.authenticate(username, password)
+        except BaseException as exc:  # noqa: BLE001 - raised again on the GUI thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=check, name="login-check", daemon=True)
+    worker.start()
+    try:
+        meanwhile()
+    finally:
+        worker.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["user"]  # type: ignore[return-value]
 
 
 def log_in(ctx: AppContext, parent: QWidget | None = None) -> bool:

@@ -96,8 +96,8 @@ class MainWindow(QMainWindow):
         if ctx is not None:
             self.attach(ctx)
 
-    def attach(self, ctx: AppContext) -> None:
-        """The database is open: show the trainee list, the station and the counts."""
+    def attach(self, ctx: AppContext, prepared: QWidget | None = None) -> None:
+        """The database is open: show the trainee list (``prepared`` during login), the station and the counts."""
         from jiangxin_desktop.ui.registry.trainee_page import TraineePage
 
         first = self.ctx is None
@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
         if ctx.demo:
             title += self.tr("（演示数据）")
         self.setWindowTitle(title)
-        self.trainee_page = TraineePage(ctx, self)
+        self.trainee_page = prepared if isinstance(prepared, TraineePage) else TraineePage(ctx, self)
+        self.trainee_page.user_changed()  # built before the login, perhaps: buttons for the role
         if first:
             self.pages.removeWidget(self._loading)
             self._loading.deleteLater()

@@ -201,7 +201,30 @@ class _OnFirstPaint(QObject):
         return False
 
 
-def log_in_while_opening(opening: BackgroundOpen, parent: QWidget | None = None) -> bool:
+class PreparedList:
+    """The trainee list, built while the password is checked; handed to the window after login."""
+
+    def __init__(self) -> None:
+        self.page: QWidget | None = None
+
+    def __call__(self, ctx: AppContext) -> None:
+        if self.page is not None:  # a second try after a wrong password: built already
+            return
+        from jiangxin_desktop.ui.registry.trainee_page import TraineePage
+
+        try:
+            self.page = TraineePage(ctx)  # not shown: nobody has logged in yet
+        except Exception:  # noqa: BLE001 - the window builds it again after login, and says why
+            self.page = None
+
+    def take(self, ctx: AppContext) -> QWidget | None:
+        page, self.page = self.page, None
+        return page if page is not None and getattr(page, "ctx", None) is ctx else None
+
+
+def log_in_while_opening(
+    opening: BackgroundOpen, parent: QWidget | None = None, *, prepare: PreparedList | None = None
+) -> bool:
     """The login form while the database opens; True once someone has logged in.
 
     False: the clerk left, or opening failed (``opening.failure`` says why). With
@@ -216,6 +239,7 @@ def log_in_while_opening(opening: BackgroundOpen, parent: QWidget | None = None)
         ctx = opening.wait()
         return ctx is not None and log_in(ctx, parent)
     dialog = LoginDialog(None, "login", parent, opening=opening)
+    dialog.meanwhile = prepare
 
     def opened() -> None:
         if opening.failure is not None:
