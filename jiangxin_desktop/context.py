@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jiangxin_desktop.database_files import current_actor, open_database
+from jiangxin_desktop.database_files import current_actor, damage_said, open_database
 from jiangxin_desktop.domain.codes import CodeCatalog
 from jiangxin_desktop.errors import KnownError
 from jiangxin_desktop.paths import DataPaths
@@ -237,12 +237,13 @@ def build_context(paths: DataPaths, db: Database, *, actor: str | None = None) -
 def open_context(
     paths: DataPaths, passphrase: PassphraseProvider, *, actor: str | None = None, unlocked: bytes | None = None
 ) -> AppContext:
-    db = open_database(paths, passphrase, unlocked=unlocked)
-    try:
-        ctx = build_context(paths, db, actor=actor)
-    except BaseException:
-        db.dispose()
-        raise
+    with damage_said(paths):
+        db = open_database(paths, passphrase, unlocked=unlocked)
+        try:
+            ctx = build_context(paths, db, actor=actor)
+        except BaseException:
+            db.dispose()
+            raise
     folder = ctx.settings.backup_schedule().folder  # an interrupted backup's .partial files too
     leftovers = [paths.root, paths.root / "backups", *([Path(folder)] if folder else [])]
     unfinished.sweep_leftovers(leftovers)

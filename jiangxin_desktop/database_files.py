@@ -6,12 +6,16 @@ signed anchor of the audit chain lives beside the database (``anchor_path``).
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from jiangxin_desktop.errors import KnownError, WrongKeyError
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+
+from jiangxin_desktop.errors import DatabaseDamagedError, KnownError, WrongKeyError
 from jiangxin_desktop.paths import DataPaths
 from jiangxin_desktop.services.audit.anchor import ANCHOR_FILE, AnchorKeeper, write_anchor_file
 from jiangxin_desktop.services.security.keystore import (
@@ -80,6 +84,26 @@ def open_database(
     return db
 
 
+_DAMAGE = ("malformed", "not a database", "corrupt")  # SQLITE_CORRUPT / SQLITE_NOTADB, in SQLite's words
+
+
+@contextlib.contextmanager
+def damage_said(paths: DataPaths) -> Iterator[None]:
+    """A database whose pages cannot be read while opening it: said in Chinese, never an internal error."""
+    try:
+        yield
+    except SQLDatabaseError as exc:
+        if not any(word in str(exc.orig).lower() for word in _DAMAGE):
+            raise
+        raise DatabaseDamagedError(
+            f"数据库 {paths.database} 已损坏，无法打开（{exc.orig}）。请不要删除数据库文件，也不要继续使用这台"
+            "电脑上的数据。运行 jiangxin-desktop db check 查看损坏的位置和可用的备份，然后运行 "
+            "jiangxin-desktop backup restore 备份文件.json，输入备份口令恢复（数据库无法打开时，恢复不需要登录）；"
+            "当前数据库会保留在 pre-restore 文件夹。",
+            detail=str(exc.orig),
+        ) from None
+
+
 def anchor_path(paths: DataPaths) -> Path:
     """The signed anchor of the audit chain (``services/audit/anchor.py``)."""
     return paths.root / ANCHOR_FILE
@@ -126,12 +150,19 @@ def create_database(
 
 
 def restore_database(
-    paths: DataPaths, manifest: Path, backup_passphrase: str, passphrase: PassphraseProvider
+    paths: DataPaths,
+    manifest: Path,
+    backup_passphrase: str,
+    passphrase: PassphraseProvider,
+    *,
+    basis: dict | None = None,
 ) -> dict:
     """Replace the database with a verified backup; the current one is kept until the restored one opens.
 
     The program must not have the database open. The current files go to ``pre-restore/``;
-    if the restored database does not open, they are put back.
+    if the restored database does not open, they are put back. ``basis``: who allowed it
+    (``{"login": administrator}``, or ``{"login": None, "reason": why nobody could log in}``),
+    written into the restored database's audit log.
     """
     from jiangxin_desktop.services.station.backup import put_back, read_manifest, set_aside, stage_restore
 
@@ -160,7 +191,7 @@ def restore_database(
                 action="backup.restore",
                 object_type="backup",
                 object_id=None,
-                after={"manifest": str(manifest), "previous_kept": bool(moved)},
+                after={"manifest": str(manifest), "previous_kept": bool(moved), **(basis or {})},
             )
         db.dispose()
     except BaseException:

@@ -32,6 +32,11 @@ class DatabaseTooNewError(KnownError):
     """The database was written by a newer version of the program."""
 
 
+class DatabaseDamagedError(KnownError):
+    """The key opens the database but its pages cannot be read (damaged on disk); nobody can
+    log in, so a restore from a backup needs no login (the backup passphrase decides)."""
+
+
 class StorageError(KnownError):
     """Disk full, locked or corrupt database, unreadable data directory."""
 

@@ -130,6 +130,7 @@ def cmd_verify(args) -> int:
 
 def cmd_restore(args) -> int:
     from jiangxin_desktop.database_files import restore_database
+    from jiangxin_desktop.errors import DatabaseDamagedError
     from jiangxin_desktop.services.security.keystore import UnusableKeyError
     from jiangxin_desktop.services.security.users import require_role
 
@@ -138,17 +139,24 @@ def cmd_restore(args) -> int:
     paths = resolve_data_dir(args.data_dir)
     if (pid := window_holder(paths.root)) is not None:
         raise KnownError(f"程序窗口正在使用这个数据目录（进程 {pid}）。请先关闭窗口，再从备份恢复。")
-    if paths.database.exists():  # replacing a database needs its administrator; a new PC has none
+    # Replacing a database needs its administrator; a new PC has none. When the database cannot
+    # be opened (its key gone or replaced, its pages damaged) nobody can log in: the backup's
+    # passphrase decides, and the restored database's audit log says it was done that way.
+    basis: dict = {"login": None, "reason": "没有数据库（新电脑）"}
+    if paths.database.exists():
         try:
             ctx = open_cli_context(args)
-        except UnusableKeyError:
-            ctx = None  # its key is gone or replaced: nobody can log in; the backup passphrase decides
+        except (UnusableKeyError, DatabaseDamagedError) as exc:
+            ctx, basis["reason"] = None, exc.message
         if ctx is not None:
             try:
                 assert ctx.user is not None
                 require_role(ctx.user, "admin", action="从备份恢复数据库")
+                basis = {"login": ctx.user.username}
             finally:
                 ctx.close()
-    result = restore_database(paths, Path(args.manifest), backup_passphrase(False), cli_passphrase())
+    result = restore_database(
+        paths, Path(args.manifest), backup_passphrase(False), cli_passphrase(), basis=basis
+    )
     emit(result, as_json=args.json, text=f"已从 {result['from']} 恢复（{result['trainees']} 名学员）。")
     return 0

@@ -166,3 +166,49 @@ def test_a_hostile_wrapped_key_in_a_backup_manifest_is_refused_quickly(data, tmp
     assert time.monotonic() - started < 30
     assert out.returncode == 2, out.stderr
     assert "scrypt 参数 n" in json.loads(out.stdout)["error"]
+
+
+def _damage_early_pages(database: Path) -> None:
+    """Overwrite part of pages 2-3 (the schema's first tables): the key still opens page 1."""
+    with database.open("r+b") as f:
+        f.seek(4096 + 100)
+        f.write(bytes(range(256)) * 8)
+
+
+def test_a_damaged_database_is_said_in_chinese_and_restored_without_a_login(data, tmp_path):
+    """Damage that stops the database from opening: nobody can log in, so the backup passphrase decides."""
+    env = {"JIANGXIN_BACKUP_PASSPHRASE": "backup-passphrase-1"}
+    made = run("backup", "create", "--to", str(tmp_path / "b"), "--data-dir", str(data), "--json",
+               user="admin", env_extra=env)
+    assert made.returncode == 0, made.stderr
+    manifest = json.loads(made.stdout)["manifest"]
+    _damage_early_pages(data / "jiangxin.db")
+
+    broken = run("status", "--data-dir", str(data), "--json")
+    message = json.loads(broken.stdout)["error"]
+    assert broken.returncode == 2, broken.stderr  # not an internal error (70)
+    assert "已损坏，无法打开" in message and "jiangxin-desktop db check" in message
+    assert "jiangxin-desktop backup restore" in message and "不需要登录" in message
+    assert not list(data.glob("crash-reports/*"))  # no internal error was reported
+
+    restored = run("backup", "restore", manifest, "--data-dir", str(data), "--json", user=None, env_extra=env)
+    assert restored.returncode == 0, restored.stderr
+    assert list((data / "pre-restore").glob("jiangxin*.db*"))  # the damaged file is kept, not lost
+    events = run("audit", "list", "--data-dir", str(data), "--json", user="admin")
+    assert events.returncode == 0, events.stderr
+    restore = next(json.loads(line) for line in events.stdout.splitlines() if "backup.restore" in line)
+    assert "已损坏" in json.dumps(restore, ensure_ascii=False)  # why no login was asked, on record
+
+
+def test_an_administrator_restores_a_sound_database_and_the_log_names_them(data, tmp_path):
+    env = {"JIANGXIN_BACKUP_PASSPHRASE": "backup-passphrase-1"}
+    made = run("backup", "create", "--to", str(tmp_path / "b"), "--data-dir", str(data), "--json",
+               user="admin", env_extra=env)
+    manifest = json.loads(made.stdout)["manifest"]
+    refused = run("backup", "restore", manifest, "--data-dir", str(data), "--json", user="clerk", env_extra=env)
+    assert refused.returncode != 0 and "管理员" in json.loads(refused.stdout)["error"]
+    restored = run("backup", "restore", manifest, "--data-dir", str(data), "--json", user="admin", env_extra=env)
+    assert restored.returncode == 0, restored.stderr
+    events = run("audit", "list", "--data-dir", str(data), "--json", user="admin")
+    restore = next(json.loads(line) for line in events.stdout.splitlines() if "backup.restore" in line)
+    assert '"admin"' in json.dumps(restore, ensure_ascii=False)

@@ -65,8 +65,9 @@ def restore_from(ctx: AppContext, manifest: Path, parent: QWidget | None = None)
     ctx.db.dispose()  # the service replaces the file: nothing of ours may hold it open
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
+        who = {"login": ctx.user.username if ctx.user is not None else None}
         result = restore_database(
-            ctx.paths, manifest, passphrase, env_passphrase_provider(QtPassphrasePrompt())
+            ctx.paths, manifest, passphrase, env_passphrase_provider(QtPassphrasePrompt()), basis=who
         )
     except KnownError as exc:  # wrong passphrase, damaged copy: the current database is back
         QGuiApplication.restoreOverrideCursor()
