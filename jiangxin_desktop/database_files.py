@@ -87,21 +87,29 @@ def open_database(
 _DAMAGE = ("malformed", "not a database", "corrupt")  # SQLITE_CORRUPT / SQLITE_NOTADB, in SQLite's words
 
 
+def as_damage(exc: BaseException, database: Path) -> DatabaseDamagedError | None:
+    """SQLite's "database disk image is malformed" (a page that cannot be read) in Chinese, or None."""
+    if not isinstance(exc, SQLDatabaseError) or not any(w in str(exc.orig).lower() for w in _DAMAGE):
+        return None
+    return DatabaseDamagedError(
+        f"数据库 {database} 已损坏，无法打开（{exc.orig}）。请不要删除数据库文件，也不要继续使用这台"
+        "电脑上的数据。运行 jiangxin-desktop db check 查看损坏的位置和可用的备份，然后运行 "
+        "jiangxin-desktop backup restore 备份文件.json，输入备份口令恢复（数据库无法打开时，恢复不需要登录）；"
+        "当前数据库会保留在 pre-restore 文件夹。",
+        detail=str(exc.orig),
+    )
+
+
 @contextlib.contextmanager
 def damage_said(paths: DataPaths) -> Iterator[None]:
     """A database whose pages cannot be read while opening it: said in Chinese, never an internal error."""
     try:
         yield
     except SQLDatabaseError as exc:
-        if not any(word in str(exc.orig).lower() for word in _DAMAGE):
+        damage = as_damage(exc, paths.database)
+        if damage is None:
             raise
-        raise DatabaseDamagedError(
-            f"数据库 {paths.database} 已损坏，无法打开（{exc.orig}）。请不要删除数据库文件，也不要继续使用这台"
-            "电脑上的数据。运行 jiangxin-desktop db check 查看损坏的位置和可用的备份，然后运行 "
-            "jiangxin-desktop backup restore 备份文件.json，输入备份口令恢复（数据库无法打开时，恢复不需要登录）；"
-            "当前数据库会保留在 pre-restore 文件夹。",
-            detail=str(exc.orig),
-        ) from None
+        raise damage from None
 
 
 def anchor_path(paths: DataPaths) -> Path:

@@ -84,6 +84,12 @@ def _run(argv: list[str] | None) -> int:
         return fail("已取消。", as_json=as_json, code=130)
     except Exception as exc:  # a bug: keep a report, say where it is
         from jiangxin_desktop.crash import save_crash_report
+        from jiangxin_desktop.database_files import as_damage
+        from jiangxin_desktop.paths import resolve_data_dir
+
+        damage = as_damage(exc, resolve_data_dir(getattr(args, "data_dir", None)).database)
+        if damage is not None:  # a page that cannot be read, met while working: not a bug
+            return fail(_with_restore_hint(damage, args), as_json=as_json)
 
         path = save_crash_report(exc, data_dir=getattr(args, "data_dir", None))
         return fail(f"程序内部错误，报告已保存到 {path}，请发给技术支持。", as_json=as_json, code=70)
@@ -92,9 +98,10 @@ def _run(argv: list[str] | None) -> int:
 def _with_restore_hint(exc: KnownError, args: argparse.Namespace) -> str:
     """A key that cannot open the database: name the newest sound backup in the data
     directory's backups folder and the exact command that restores it."""
+    from jiangxin_desktop.errors import DatabaseDamagedError
     from jiangxin_desktop.services.security.keystore import UnusableKeyError
 
-    if not isinstance(exc, UnusableKeyError):
+    if not isinstance(exc, (UnusableKeyError, DatabaseDamagedError)):
         return exc.message
     from jiangxin_desktop.paths import resolve_data_dir
     from jiangxin_desktop.services.audit.anchor import shown_time

@@ -51,7 +51,11 @@ def show_critical(parent: QWidget | None, text: str, *, title: str | None = None
 
 
 def show_crash(parent: QWidget | None, error: BaseException, *, data_dir: str | None = None) -> Path | None:
-    """Save a crash report and tell the clerk where it is."""
+    """Save a crash report and tell the clerk where it is (a damaged database is said as such)."""
+    damage = _damage_of(error, data_dir)
+    if damage is not None:  # a page that cannot be read: not a bug, and not "nothing affected"
+        show_critical(parent, damage.message, title=_tr("数据库已损坏"))
+        return None
     try:
         report: Path | None = save_crash_report(error, data_dir=data_dir)
     except OSError:
@@ -68,6 +72,16 @@ def show_crash(parent: QWidget | None, error: BaseException, *, data_dir: str | 
         )
     _message_box(parent, QMessageBox.Icon.Critical, _tr("程序内部错误"), text).exec()
     return report
+
+
+def _damage_of(error: BaseException, data_dir: str | None) -> KnownError | None:
+    """The damaged-database message for an SQLite "malformed" error, or None (a bug)."""
+    if "sqlalchemy" not in sys.modules:  # the data layer never loaded: not a database error
+        return None
+    from jiangxin_desktop.database_files import as_damage
+    from jiangxin_desktop.paths import resolve_data_dir
+
+    return as_damage(error, resolve_data_dir(data_dir).database)
 
 
 class ExceptionHook:
