@@ -23,12 +23,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-# What Qt asks ICU for in this program (found by tracing which items a run touches, see
-# docs/build.md): the locale bundles of root, Chinese and English (Qt's QLocale has its own CLDR
-# tables; ICU's are read for case mapping, collation and time-zone names), pinyin collation
-# (QCollator / localeAwareCompare with zh_CN) with the root collation data it tailors,
-# the time-zone data and names, converter aliases and the GB18030 converter (QStringDecoder for
-# non-UTF names), normalization data and the tables ICU reads when it canonicalizes a locale.
+# What Qt can ask ICU for in this program (docs/build.md says how it was checked): the locale
+# bundles of root, Chinese and English (Qt's QLocale has its own CLDR tables; ICU's are read for
+# case mapping, collation and time-zone names), pinyin collation (QCollator / localeAwareCompare
+# with zh_CN) with the root collation data it tailors, the time-zone data and names, converter
+# aliases and the GB18030 converter (QStringDecoder for non-UTF names), normalization data and the
+# tables ICU reads when it canonicalizes a locale.
 # Patterns are matched against the item name without the package's "icudt73l/" prefix.
 LOCALES = ("root", "en", "en_001", "en_US", "en_US_POSIX", "zh", "zh_CN", "zh_Hans", "zh_Hans_CN")
 KEPT = (
