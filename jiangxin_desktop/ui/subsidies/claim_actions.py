@@ -8,6 +8,7 @@ is worded. 全班生成 runs in a worker under a progress bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -173,44 +174,38 @@ def _reason(page: SubsidyPage, title: str, question: str, label: str, action: st
 
 
 def send_back_selected(page: SubsidyPage) -> Any | None:
-    row = _usable(page, "send_back")
-    if row is None:
-        return None
-    reason = _reason(
-        page, _tr("退回修改"),
-        _tr("把 {name} 的补贴申请 {number} 退回经办人修改吗？退回后状态为草稿。").format(
-            name=row.trainee_name, number=row.claim_number),
-        _tr("退回原因："), _tr("退回修改"),
+    return _with_reason(
+        page, "send_back", _tr("退回修改"),
+        _tr("把 {name} 的补贴申请 {number} 退回经办人修改吗？退回后状态为草稿。"), _tr("退回原因："),
+        _tr("没有退回"), _tr("补贴申请 {number} 已退回修改。"), page.ctx.subsidy.send_back,
     )
-    if reason is None:
-        return None
-    try:
-        claim = page.ctx.subsidy.send_back(row.claim_number, reason)
-    except KnownError as exc:
-        show_known_error(page, exc, title=_tr("没有退回"))
-        return None
-    page.after(_tr("补贴申请 {number} 已退回修改。").format(number=row.claim_number))
-    return claim
 
 
 def withdraw_selected(page: SubsidyPage) -> Any | None:
-    row = _usable(page, "withdraw")
+    return _with_reason(
+        page, "withdraw", _tr("撤回申请"),
+        _tr("撤回 {name} 的补贴申请 {number} 吗？撤回后不能恢复，需要时可以重新生成。"), _tr("撤回原因："),
+        _tr("没有撤回"), _tr("补贴申请 {number} 已撤回。"), page.ctx.subsidy.withdraw,
+    )
+
+
+def _with_reason(
+    page: SubsidyPage, kind: str, title: str, question: str, label: str, refused: str, done: str,
+    act: Callable[[str, str], Any],
+) -> Any | None:
+    """A step on the selected claim that needs a reason (退回修改, 撤回): asked, done, said."""
+    row = _usable(page, kind)
     if row is None:
         return None
-    reason = _reason(
-        page, _tr("撤回申请"),
-        _tr("撤回 {name} 的补贴申请 {number} 吗？撤回后不能恢复，需要时可以重新生成。").format(
-            name=row.trainee_name, number=row.claim_number),
-        _tr("撤回原因："), _tr("撤回申请"),
-    )
+    reason = _reason(page, title, question.format(name=row.trainee_name, number=row.claim_number), label, title)
     if reason is None:
         return None
     try:
-        claim = page.ctx.subsidy.withdraw(row.claim_number, reason)
+        claim = act(row.claim_number, reason)
     except KnownError as exc:
-        show_known_error(page, exc, title=_tr("没有撤回"))
+        show_known_error(page, exc, title=refused)
         return None
-    page.after(_tr("补贴申请 {number} 已撤回。").format(number=row.claim_number))
+    page.after(done.format(number=row.claim_number))
     return claim
 
 
