@@ -8,7 +8,9 @@ from datetime import date, datetime, time
 import openpyxl
 import pytest
 
-from jiangxin_desktop.ui.followup.followup_import_dialog import FollowupImportDialog, missing_columns
+from jiangxin_desktop.domain.import_limits import ImportLimits
+from jiangxin_desktop.services.exchange.followup_sheet import MissingFollowupColumns, read_followups
+from jiangxin_desktop.ui.followup.followup_import_dialog import FollowupImportDialog
 from tests.services.followup_helpers import finished_class
 
 THREE = date(2026, 6, 11)
@@ -89,11 +91,13 @@ def test_a_missing_column_is_asked_and_the_answer_previews_again(dialog, demo_co
     assert dialog.import_button.isEnabled()
 
 
-def test_the_refusal_is_read_for_the_missing_fields_and_the_headers():
-    message = ("文件“a.xlsx”的工作表“Sheet”缺少必需的列“回访日期”、“班级编号”。找到的列名：“姓名”、“跟踪日期”。"
-               "请添加这些列后再导入")
-    assert missing_columns(message) == (["contacted_on", "class_code"], ["姓名", "跟踪日期"])
-    assert missing_columns("找不到培训班 X") == ([], [])
+def test_the_refusal_names_the_missing_fields_and_the_headers_it_found(tmp_path):
+    path = workbook(tmp_path / "a.xlsx", ["姓名", "身份证号", "回访期", "跟踪日期", "回访结果"], [])
+    with pytest.raises(MissingFollowupColumns) as refused:
+        read_followups(path, limits=ImportLimits(), today=THREE)
+    assert refused.value.fields == ["contacted_on", "class_code"]
+    assert refused.value.headers == ["姓名", "身份证号", "回访期", "跟踪日期", "回访结果"]
+    assert "缺少必需的列“回访日期”、“班级编号”" in refused.value.message  # the words are unchanged
 
 
 def test_the_tab_opens_the_import_and_shows_what_it_wrote(qtbot, demo_context, finished, tmp_path):

@@ -168,12 +168,23 @@ def _locate(path: Path, limits: ImportLimits, answers: dict[str, str],
     missing = [f for f in required if f not in layout.columns]
     if missing:
         found = "、".join(f"“{h}”" for h in layout.header if h) or "（无）"
-        raise KnownError(
+        raise MissingFollowupColumns(
+            missing,
+            [h for h in layout.header if h],
             f"文件“{path.name}”的工作表“{name}”缺少必需的列{'、'.join(f'“{FIELD_LABELS[f]}”' for f in missing)}。"
             f"找到的列名：{found}。请添加这些列后再导入，或指定哪一列是它"
             f"（命令行：--column 表头={FIELD_LABELS[missing[0]]}）", detail=str(path))
     lines, end = _data_lines(sheet, layout.data_start)  # type: ignore[arg-type]
     return name, layout, lines, end
+
+
+class MissingFollowupColumns(KnownError):
+    """A file without a required column: the fields missing and the headers the file has,
+    so that the window can ask which column is which instead of refusing."""
+
+    def __init__(self, fields: list[str], headers: list[str], message: str, *, detail: str = "") -> None:
+        super().__init__(message, detail=detail)
+        self.fields, self.headers = fields, headers
 
 
 def read_followups(path: Path, *, limits: ImportLimits, today: date, columns: Mapping[str, str] | None = None,

@@ -10,7 +10,6 @@ once the import is written. The class comes from each row's 班级编号, or is 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from jiangxin_desktop.errors import KnownError
-from jiangxin_desktop.services.exchange.followup_sheet import FIELD_LABELS
+from jiangxin_desktop.services.exchange.followup_sheet import FIELD_LABELS, MissingFollowupColumns
 from jiangxin_desktop.services.exchange.roster_headers import IGNORE, header_key
 from jiangxin_desktop.ui.widgets.error_dialogs import show_known_error
 from jiangxin_desktop.ui.widgets.progress_dialog import TaskProgressDialog
@@ -43,22 +42,6 @@ if TYPE_CHECKING:
     from jiangxin_desktop.services.exchange.followup_import import FollowupImportResult
 
 SPREADSHEETS = "表格文件 (*.xlsx *.xls *.ods)"
-_MISSING = re.compile(r"缺少必需的列((?:“[^”]+”、?)+)")
-_FOUND = re.compile(r"找到的列名：((?:“[^”]+”、?)+)")
-_QUOTED = re.compile(r"“([^”]+)”")
-
-
-def missing_columns(message: str) -> tuple[list[str], list[str]]:
-    """From the import's refusal of a file without a required column: the missing fields
-    (our names) and the headers the file has; both empty for any other refusal."""
-    missing, found = _MISSING.search(message), _FOUND.search(message)
-    if not missing or not found:
-        return [], []
-    by_label = {label: name for name, label in FIELD_LABELS.items()}
-    fields = [by_label[t] for t in _QUOTED.findall(missing[1]) if t in by_label]
-    return fields, _QUOTED.findall(found[1])
-
-
 class FollowupImportDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,9 +180,8 @@ class FollowupImportDialog(QDialog):
             if not isinstance(value, KnownError):
                 assert isinstance(value, BaseException)
                 raise value
-            fields, headers = missing_columns(value.message)
-            if fields and headers:  # a question, not a dead end: which column is it?
-                self._ask_missing(fields, headers)
+            if isinstance(value, MissingFollowupColumns) and value.headers:  # a question, not a dead end
+                self._ask_missing(value.fields, value.headers)
             else:
                 show_known_error(self, value, title=self.tr("回访没有导入"))
         return None
