@@ -26,6 +26,8 @@ def test_demo_has_a_finished_class_with_results_and_a_rare_name(data_paths, cloc
             u for u, r in results.items() if r.result == "pass"
         }
         assert ctx.classes.opening_problems(by_status["draft"])  # it shows why it cannot open
+        due = ctx.followups.due()  # the finished class ended about three months ago: its 回访 is due
+        assert due and {row.class_code for row in due} == {finished.code}
         rates = ctx.attendance.rates(by_status["training"].uuid)
         assert rates and all(0 < r.total_hours < r.planned_hours for r in rates)  # half-way through
         # 出勤 means presence: every attended row has a sign-in and a sign-out inside its window

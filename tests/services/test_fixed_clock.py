@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from jiangxin_desktop.services.demo.classes import DemoClasses
+from jiangxin_desktop.services.demo.classes import FINISHED_DAYS_AGO, DemoClasses
 from tests.conftest import DEMO_PASSWORD, FIXED_NOW
 
 
@@ -32,7 +32,7 @@ def test_demo_classes_are_dated_from_the_context_clock_which_stays_in_place(demo
     assert ctx.acting.today() == date(2026, 3, 18) and ctx.acting.now() == clock.now()  # not reset
     by_code = {c.code: c for c in ctx.classes.list()}
     finished, training = by_code[codes[0]], by_code[codes[1]]
-    assert finished.start_date == first_weekday_from(date(2026, 3, 18) - timedelta(days=80))
+    assert finished.start_date == first_weekday_from(date(2026, 3, 18) - timedelta(days=FINISHED_DAYS_AGO))
     assert training.start_date == first_weekday_from(date(2026, 3, 18) - timedelta(days=7))
 
 

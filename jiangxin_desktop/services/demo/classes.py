@@ -27,6 +27,10 @@ from jiangxin_desktop.store.models import Trainee
 
 RARE_NAME = "李玥"  # 玥 (U+73A5) is outside GB2312
 
+# The finished class began this long ago: it ended about three months ago, so its 3-month
+# 回访 is due in the demo (待回访 is not empty) while its certificates are still claimable.
+FINISHED_DAYS_AGO = 110
+
 
 def _weekdays(start: date, count: int) -> list[date]:
     days: list[date] = []
@@ -133,7 +137,7 @@ class DemoClasses:
                     "4-10-01-05",
                     "5",
                     "1",
-                    today - timedelta(days=80),
+                    today - timedelta(days=FINISHED_DAYS_AGO),
                     10,
                     4,
                 ),
